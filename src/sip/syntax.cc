@@ -1,0 +1,119 @@
+#include "sip/syntax.h"
+
+#include "base/strings.h"
+
+namespace keyline::sip::syntax {
+
+std::string_view trim_lws(std::string_view s) {
+  while (!s.empty() && (is_wsp(s.front()) || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (is_wsp(s.back()) || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::size_t> skip_quoted(std::string_view text, std::size_t pos) {
+  // pos points at the opening quote.
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;  // quoted-pair: the next octet is literal, even '"' or NUL
+      continue;
+    }
+    if (text[i] == '"') return i + 1;
+  }
+  return std::nullopt;
+}
+
+std::string unquote(std::string_view quoted) {
+  if (quoted.size() >= 2 && quoted.front() == '"' && quoted.back() == '"')
+    quoted = quoted.substr(1, quoted.size() - 2);
+  std::string out;
+  out.reserve(quoted.size());
+  for (std::size_t i = 0; i < quoted.size(); ++i) {
+    if (quoted[i] == '\\' && i + 1 < quoted.size()) ++i;
+    out.push_back(quoted[i]);
+  }
+  return out;
+}
+
+std::string quote(std::string_view raw) {
+  std::string out = "\"";
+  for (char c : raw) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::vector<std::string_view> split_outside_quotes(std::string_view text, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  int angle = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '"') {
+      auto end = skip_quoted(text, i);
+      if (!end) break;  // unbalanced: the rest is one piece
+      i = *end;
+      continue;
+    }
+    if (c == '<') ++angle;
+    if (c == '>' && angle > 0) --angle;
+    if (c == sep && angle == 0) {
+      out.push_back(trim_lws(text.substr(start, i - start)));
+      start = i + 1;
+    }
+    ++i;
+  }
+  out.push_back(trim_lws(text.substr(start)));
+  return out;
+}
+
+bool parse_params(std::string_view text, Params& out) {
+  text = trim_lws(text);
+  if (text.empty()) return true;
+  if (text.front() != ';') return false;
+  auto pieces = split_outside_quotes(text.substr(1), ';');
+  for (auto piece : pieces) {
+    auto eq = piece.find('=');
+    std::string_view name = trim_lws(piece.substr(0, eq));
+    if (!is_token(name)) return false;
+    std::string value;
+    if (eq != std::string_view::npos) {
+      std::string_view v = trim_lws(piece.substr(eq + 1));
+      if (v.empty()) return false;
+      if (v.front() == '"') {
+        auto end = skip_quoted(v, 0);
+        if (!end || *end != v.size()) return false;
+      } else {
+        // token / host / IPv6reference: no whitespace or separators inside.
+        for (char c : v)
+          if (!is_token_char(c) && c != ':' && c != '[' && c != ']') return false;
+      }
+      value = std::string(v);
+    }
+    out.emplace_back(std::string(name), std::move(value));
+  }
+  return true;
+}
+
+void append_params(std::string& out, const Params& params) {
+  for (const auto& [name, value] : params) {
+    out += ';';
+    out += name;
+    if (!value.empty()) {
+      out += '=';
+      out += value;
+    }
+  }
+}
+
+std::optional<std::string> find_param(const Params& params, std::string_view name) {
+  for (const auto& [n, v] : params)
+    if (iequals(n, name)) return v;
+  return std::nullopt;
+}
+
+}  // namespace keyline::sip::syntax

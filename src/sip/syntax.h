@@ -1,0 +1,79 @@
+// Lexical helpers for RFC 3261 header grammar, shared by the URI, header and
+// message parsers. Everything here works on string_views into the caller's
+// text and never allocates unless it returns a std::string.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace keyline::sip::syntax {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+
+// RFC 3261 25.1 "token" characters.
+inline bool is_token_char(char c) {
+  if (is_alnum(c)) return true;
+  switch (c) {
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+inline bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_token_char(c)) return false;
+  return true;
+}
+
+// Strips spaces, tabs and stray CR/LF at both ends (folded values are
+// already unfolded to single spaces by the message parser).
+std::string_view trim_lws(std::string_view s);
+
+// Given text[pos] == '"', returns the index just past the closing quote,
+// honouring backslash escapes; nullopt when the quote is unbalanced.
+std::optional<std::size_t> skip_quoted(std::string_view text, std::size_t pos);
+
+// Removes the surrounding quotes and backslash escapes of a quoted-string.
+std::string unquote(std::string_view quoted);
+
+// Quotes a display name, escaping '"' and '\' so unquote() restores it.
+std::string quote(std::string_view raw);
+
+// Splits on `sep` outside quoted strings and <...>, trimming each piece.
+// Empty pieces are kept so callers can decide whether they are an error.
+std::vector<std::string_view> split_outside_quotes(std::string_view text, char sep);
+
+// Parses ";name=value;flag" generic parameters (RFC 3261 25.1 generic-param),
+// tolerating LWS around ';' and '='. Quoted values keep their quotes so they
+// serialize back unchanged. `text` must start at the first ';' (or be empty).
+// Fails on an empty name or a malformed value.
+bool parse_params(std::string_view text, Params& out);
+
+// Appends ";name=value" (or ";name") for every parameter.
+void append_params(std::string& out, const Params& params);
+
+// Case-insensitive lookup of a parameter value ("" for a flag parameter).
+std::optional<std::string> find_param(const Params& params, std::string_view name);
+
+}  // namespace keyline::sip::syntax
