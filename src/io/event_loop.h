@@ -1,0 +1,73 @@
+// One event loop per worker thread: epoll for sockets, an ordered timer set,
+// and a thread-safe post() so blocking work done elsewhere (TTS, database)
+// reports back to the thread that owns the call.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+
+namespace keyline::io {
+
+using TimerId = std::uint64_t;
+
+class EventLoop {
+ public:
+  using FdHandler = std::function<void(std::uint32_t epoll_events)>;
+
+  static Result<std::unique_ptr<EventLoop>> create();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Watches fd for EPOLLIN (and EPOLLOUT when asked). Removing an fd from
+  // inside its own handler is safe: handlers are released after dispatch.
+  Status add_fd(int fd, std::uint32_t events, FdHandler handler);
+  Status modify_fd(int fd, std::uint32_t events);
+  void remove_fd(int fd);
+
+  TimerId add_timer(Millis delay, std::function<void()> callback);
+  // Fires every period at fixed absolute times (no drift), until cancelled.
+  TimerId add_periodic(Millis period, std::function<void()> callback);
+  void cancel_timer(TimerId id);
+
+  // Thread-safe: runs callback on the loop thread.
+  void post(std::function<void()> callback);
+
+  void run();   // until stop()
+  void stop();  // thread-safe
+  SteadyTime now() const { return std::chrono::steady_clock::now(); }
+
+ private:
+  EventLoop(int epoll_fd, int wake_fd);
+  void run_due_timers();
+  void drain_posted();
+  int next_timeout_ms() const;
+
+  struct Timer {
+    std::function<void()> callback;
+    Millis period{0};
+    SteadyTime due;
+  };
+
+  int epoll_fd_;
+  int wake_fd_;
+  std::atomic<bool> stopping_{false};
+  std::unordered_map<int, std::shared_ptr<FdHandler>> handlers_;
+  std::multimap<SteadyTime, TimerId> timer_queue_;
+  std::unordered_map<TimerId, Timer> timers_;
+  TimerId next_timer_id_ = 1;
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+};
+
+}  // namespace keyline::io

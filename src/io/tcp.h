@@ -1,0 +1,70 @@
+// Non-blocking TCP listener and connections registered with an EventLoop.
+// Stream framing belongs to the protocol above; a connection only buffers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "io/endpoint.h"
+#include "io/event_loop.h"
+
+namespace keyline::io {
+
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+ public:
+  // The handler consumes what it can from `buffer` (erasing the consumed prefix).
+  using DataHandler = std::function<void(TcpConnection& connection, std::string& buffer)>;
+  using CloseHandler = std::function<void(TcpConnection& connection)>;
+
+  static Result<std::shared_ptr<TcpConnection>> connect(EventLoop& loop, const Endpoint& remote);
+  ~TcpConnection();
+
+  void set_handlers(DataHandler on_data, CloseHandler on_close);
+  bool send(std::string_view bytes);  // queues what the kernel does not take now
+  void close();                        // idempotent; fires the close handler once
+  const Endpoint& remote() const { return remote_; }
+  const Endpoint& local() const { return local_; }
+  bool open() const { return fd_ >= 0; }
+
+  // Used by TcpListener.
+  static std::shared_ptr<TcpConnection> adopt(EventLoop& loop, int fd, Endpoint remote);
+
+ private:
+  TcpConnection(EventLoop& loop, int fd, Endpoint remote);
+  void on_events(std::uint32_t events);
+  void flush();
+
+  EventLoop& loop_;
+  int fd_;
+  Endpoint remote_;
+  Endpoint local_;
+  std::string in_;
+  std::string out_;
+  DataHandler on_data_;
+  CloseHandler on_close_;
+  static constexpr std::size_t kMaxBuffered = 1 << 20;  // a peer that never reads is cut off
+};
+
+class TcpListener {
+ public:
+  using AcceptHandler = std::function<void(std::shared_ptr<TcpConnection>)>;
+  static Result<std::unique_ptr<TcpListener>> listen(EventLoop& loop, const Endpoint& local,
+                                                     AcceptHandler on_accept);
+  ~TcpListener();
+  const Endpoint& local() const { return local_; }
+
+ private:
+  TcpListener(EventLoop& loop, int fd, Endpoint local, AcceptHandler on_accept);
+  void on_readable();
+
+  EventLoop& loop_;
+  int fd_;
+  Endpoint local_;
+  AcceptHandler on_accept_;
+};
+
+}  // namespace keyline::io

@@ -1,0 +1,88 @@
+#include "io/udp_socket.h"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace keyline::io {
+namespace {
+
+Result<int> open_bound(const Endpoint& local) {
+  int fd = ::socket(local.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return make_error("io", std::string("socket: ") + std::strerror(errno));
+  if (::bind(fd, local.sockaddr_ptr(), local.sockaddr_len()) < 0) {
+    int err = errno;
+    ::close(fd);
+    return make_error("io", "bind " + local.to_string() + ": " + std::strerror(err));
+  }
+  return fd;
+}
+
+Endpoint local_of(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  return Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(EventLoop& loop, const Endpoint& local,
+                                                   Receiver receiver) {
+  auto fd = open_bound(local);
+  if (!fd) return fd.error();
+  std::unique_ptr<UdpSocket> sock(new UdpSocket(loop, *fd, local_of(*fd), std::move(receiver)));
+  auto added = loop.add_fd(*fd, EPOLLIN, [raw = sock.get()](std::uint32_t) { raw->on_readable(); });
+  if (!added) return added.error();
+  return sock;
+}
+
+Result<std::unique_ptr<UdpSocket>> UdpSocket::bind_in_range(EventLoop& loop,
+                                                            const std::string& host,
+                                                            std::uint16_t low, std::uint16_t high,
+                                                            bool even_only, Receiver receiver) {
+  Error last = make_error("io", "empty port range");
+  for (std::uint32_t port = low; port <= high; ++port) {
+    if (even_only && port % 2 != 0) continue;
+    auto ep = Endpoint::parse(host, static_cast<std::uint16_t>(port));
+    if (!ep) return ep.error();
+    auto sock = bind(loop, *ep, receiver);
+    if (sock) return sock;
+    last = sock.error();
+  }
+  return make_error("io", "no free port in " + std::to_string(low) + "-" + std::to_string(high) +
+                              ": " + last.message);
+}
+
+UdpSocket::UdpSocket(EventLoop& loop, int fd, Endpoint local, Receiver receiver)
+    : loop_(loop), fd_(fd), local_(std::move(local)), receiver_(std::move(receiver)) {}
+
+UdpSocket::~UdpSocket() {
+  loop_.remove_fd(fd_);
+  ::close(fd_);
+}
+
+bool UdpSocket::send_to(std::span<const std::uint8_t> data, const Endpoint& to) {
+  ssize_t n = ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, to.sockaddr_ptr(),
+                       to.sockaddr_len());
+  return n == static_cast<ssize_t>(data.size());
+}
+
+void UdpSocket::on_readable() {
+  // Bounded batch per wake-up so one busy socket cannot starve the loop.
+  std::uint8_t buffer[65536];
+  for (int i = 0; i < 64; ++i) {
+    sockaddr_storage from{};
+    socklen_t from_len = sizeof from;
+    ssize_t n = ::recvfrom(fd_, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from),
+                           &from_len);
+    if (n < 0) return;
+    receiver_(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
+              Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&from), from_len));
+  }
+}
+
+}  // namespace keyline::io

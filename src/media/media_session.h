@@ -1,0 +1,120 @@
+// One call's media: an RTP socket from the configured port range, the frames
+// being played, RFC 4733 digits received, and (for the test phone) the audio
+// heard. Pacing is not its business: the worker's 20 ms media tick calls
+// tick() on every session, so there is one timer per worker, not per call.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/result.h"
+#include "io/endpoint.h"
+#include "io/event_loop.h"
+#include "io/udp_socket.h"
+#include "media/frames.h"
+#include "media/g711.h"
+#include "media/rfc4733.h"
+
+namespace keyline::media {
+
+struct MediaConfig {
+  std::string bind_host = "127.0.0.1";
+  std::uint16_t port_min = 10000;
+  std::uint16_t port_max = 20000;
+};
+
+struct StreamParams {
+  io::Endpoint remote;
+  G711 law = G711::kUlaw;
+  int payload_type = 0;
+  std::optional<int> telephone_event_pt;
+};
+
+using SharedPrompt = std::shared_ptr<const EncodedPrompt>;
+
+struct MediaStats {
+  std::uint64_t packets_sent = 0;
+  std::uint64_t packets_received = 0;
+  std::uint64_t digits_received = 0;
+};
+
+class MediaSession {
+ public:
+  struct Handlers {
+    std::function<void(char digit)> on_digit;
+    std::function<void()> on_playout_done;
+  };
+
+  static Result<std::unique_ptr<MediaSession>> create(io::EventLoop& loop,
+                                                      const MediaConfig& config, IdGenerator& ids);
+  ~MediaSession();
+  MediaSession(const MediaSession&) = delete;
+  MediaSession& operator=(const MediaSession&) = delete;
+
+  std::uint16_t local_port() const { return socket_->local().port(); }
+  const std::string& local_host() const { return host_; }
+
+  // Starts sending (silence until something plays) and delivering digits.
+  void start(const StreamParams& params, Handlers handlers);
+  // Queues a prompt; on_playout_done fires (posted) when the queue drains.
+  void play(SharedPrompt prompt);
+  // Drops everything queued; on_playout_done will not fire for it.
+  void stop_playout();
+  bool playing() const { return !queue_.empty(); }
+
+  // Sends an RFC 4733 key press over the next ticks (the test phone's keypad).
+  void send_digit(char digit);
+  bool sending_digits() const { return !dtmf_out_.empty(); }
+
+  // Keeps decoded received audio (8 kHz linear), for the test phone's --record.
+  void keep_received_audio(bool keep) { keep_audio_ = keep; }
+  const std::vector<std::int16_t>& received_audio() const { return received_audio_; }
+  // Level of the audio received in the last tick window (dBFS; -100 when none).
+  double last_received_dbfs() const { return last_dbfs_; }
+
+  void tick();  // one 20 ms frame
+  const MediaStats& stats() const { return stats_; }
+
+ private:
+  MediaSession(io::EventLoop& loop, std::string host, IdGenerator& ids);
+  void on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from);
+  void send_packet(std::uint8_t pt, bool marker, std::uint32_t timestamp,
+                   std::span<const std::uint8_t> payload);
+  void post(std::function<void()> fn);
+
+  io::EventLoop& loop_;
+  std::string host_;
+  std::unique_ptr<io::UdpSocket> socket_;
+  bool started_ = false;
+  StreamParams params_;
+  Handlers handlers_;
+  bool latched_ = false;
+
+  struct Playing {
+    SharedPrompt prompt;
+    std::size_t next_frame = 0;
+  };
+  std::deque<Playing> queue_;
+
+  std::deque<DtmfPacket> dtmf_out_;
+  std::uint32_t dtmf_timestamp_ = 0;
+  std::uint32_t dtmf_packets_total_ = 0;
+
+  std::uint16_t sequence_;
+  std::uint32_t timestamp_;
+  std::uint32_t ssrc_;
+  DtmfReceiver dtmf_in_;
+  bool keep_audio_ = false;
+  std::vector<std::int16_t> received_audio_;
+  double last_dbfs_ = -100;
+  MediaStats stats_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace keyline::media

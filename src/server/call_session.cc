@@ -1,0 +1,134 @@
+#include "server/call_session.h"
+
+#include "privacy/redact.h"
+
+namespace keyline::server {
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+CallSession::CallSession(Context context, sip::CallHandle handle,
+                         std::shared_ptr<const flow::AppDocument> app, store::CallRecord record,
+                         std::unique_ptr<media::MediaSession> media, media::StreamParams stream)
+    : ctx_(context),
+      handle_(handle),
+      app_(std::move(app)),
+      record_(std::move(record)),
+      media_(std::move(media)),
+      stream_(std::move(stream)) {}
+
+CallSession::~CallSession() {
+  *alive_ = false;
+  if (timer_) ctx_.loop.cancel_timer(timer_);
+}
+
+void CallSession::on_answered() {
+  record_.answer_unix_ms = unix_ms(wall_now());
+  media::MediaSession::Handlers handlers;
+  handlers.on_digit = [this](char digit) {
+    ctx_.logger.debug("call", record_.call_id + " digit received");
+    if (interpreter_) interpreter_->on_digit(digit);
+  };
+  handlers.on_playout_done = [this] {
+    if (!playing_) return;
+    playing_ = false;
+    if (interpreter_) interpreter_->on_play_done();
+  };
+  media_->start(stream_, std::move(handlers));
+
+  flow::Variables session;
+  session.set("session.id", record_.call_id);
+  session.set("session.callid", record_.sip_call_id);
+  session.set("session.connection.ani", record_.from);
+  session.set("session.connection.dnis", record_.to);
+  interpreter_ = std::make_unique<flow::Interpreter>(*app_, *this, std::move(session));
+  interpreter_->start();
+}
+
+void CallSession::play(const flow::PlayRequest& request) {
+  std::uint64_t id = ++play_id_;
+  playing_ = true;
+  if (!request.contains_private) {
+    if (auto prompt = ctx_.renderer.cached(request.text, stream_.law)) {
+      media_->play(std::move(prompt));
+      return;
+    }
+  }
+  std::weak_ptr<bool> alive = alive_;
+  io::EventLoop& loop = ctx_.loop;
+  ctx_.renderer.render(request.text, request.contains_private, stream_.law,
+                       [this, alive, id, &loop](Result<speech::SharedPrompt> prompt) {
+                         // Render thread: hop back to the worker that owns the call.
+                         loop.post([this, alive, id, prompt = std::move(prompt)]() mutable {
+                           if (!alive.expired()) on_prompt_ready(id, std::move(prompt));
+                         });
+                       });
+}
+
+void CallSession::on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt) {
+  if (play_id != play_id_ || !playing_ || ended_) return;  // stopped or superseded meanwhile
+  if (!prompt) {
+    ctx_.logger.error("call", record_.call_id + " prompt synthesis failed: " +
+                                  prompt.error().message);
+    media_->play(nullptr);  // completes at once so the flow goes on
+    return;
+  }
+  media_->play(std::move(prompt.value()));
+}
+
+void CallSession::stop_playback() {
+  ++play_id_;
+  playing_ = false;
+  media_->stop_playout();
+}
+
+void CallSession::start_timer(std::chrono::milliseconds delay) {
+  cancel_timer();
+  std::weak_ptr<bool> alive = alive_;
+  timer_ = ctx_.loop.add_timer(delay, [this, alive] {
+    if (alive.expired()) return;
+    timer_ = 0;
+    if (interpreter_ && !ended_) interpreter_->on_timer();
+  });
+}
+
+void CallSession::cancel_timer() {
+  if (timer_) ctx_.loop.cancel_timer(timer_);
+  timer_ = 0;
+}
+
+void CallSession::hangup() {
+  if (ended_) return;
+  ctx_.ua.hangup(handle_);
+}
+
+std::chrono::system_clock::time_point CallSession::wall_now() const {
+  return std::chrono::system_clock::now();
+}
+
+store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
+  ended_ = true;
+  cancel_timer();
+  media_->stop_playout();
+  record_.end_unix_ms = unix_ms(wall_now());
+  if (interpreter_) {
+    if (!interpreter_->finished()) interpreter_->on_hangup();
+    record_.exit_reason = interpreter_->exit_reason();
+    for (const auto& v : interpreter_->visits())
+      record_.visits.push_back({v.page, v.module, v.type, v.result});
+    interpreter_->variables().wipe();
+  } else {
+    record_.exit_reason = std::string(sip::end_reason_name(reason));
+    if (status) record_.exit_reason += ":" + std::to_string(status);
+  }
+  ctx_.logger.info("call", "call " + record_.call_id + " ended (" +
+                               std::string(sip::end_reason_name(reason)) + ", app exit " +
+                               record_.exit_reason + ", " + std::to_string(record_.visits.size()) +
+                               " modules, rtp sent " +
+                               std::to_string(media_->stats().packets_sent) + " received " +
+                               std::to_string(media_->stats().packets_received) + ")");
+  return record_;
+}
+
+}  // namespace keyline::server

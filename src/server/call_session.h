@@ -1,0 +1,74 @@
+// One inbound call on a worker: the SIP dialog handle, its media session and
+// the app interpreter, joined through the FlowHost interface. Everything here
+// runs on the worker's thread; TTS results come back through loop.post().
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/ids.h"
+#include "base/log.h"
+#include "flow/app_document.h"
+#include "flow/flow_host.h"
+#include "flow/interpreter.h"
+#include "io/event_loop.h"
+#include "media/media_session.h"
+#include "sip/user_agent.h"
+#include "speech/prompt_renderer.h"
+#include "store/call_record.h"
+
+namespace keyline::server {
+
+class CallSession final : public flow::FlowHost {
+ public:
+  struct Context {
+    io::EventLoop& loop;
+    sip::UserAgent& ua;
+    speech::PromptRenderer& renderer;
+    Logger& logger;
+  };
+
+  CallSession(Context context, sip::CallHandle handle,
+              std::shared_ptr<const flow::AppDocument> app, store::CallRecord record,
+              std::unique_ptr<media::MediaSession> media, media::StreamParams stream);
+  ~CallSession() override;
+
+  // The 200 OK went out: media flows and the app starts.
+  void on_answered();
+  // SIP says the call is over (either side). Returns the finished call log
+  // entry; the session's private state is wiped.
+  store::CallRecord on_ended(sip::EndReason reason, int status);
+  void tick() { media_->tick(); }
+  sip::CallHandle handle() const { return handle_; }
+  const std::string& call_id() const { return record_.call_id; }
+
+  // flow::FlowHost
+  void play(const flow::PlayRequest& request) override;
+  void stop_playback() override;
+  void start_timer(std::chrono::milliseconds delay) override;
+  void cancel_timer() override;
+  void hangup() override;
+  std::chrono::system_clock::time_point wall_now() const override;
+
+ private:
+  void on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt);
+
+  Context ctx_;
+  sip::CallHandle handle_;
+  std::shared_ptr<const flow::AppDocument> app_;
+  store::CallRecord record_;
+  std::unique_ptr<media::MediaSession> media_;
+  media::StreamParams stream_;
+  std::unique_ptr<flow::Interpreter> interpreter_;
+  std::uint64_t play_id_ = 0;  // a TTS result for an older play is dropped
+  bool playing_ = false;
+  io::TimerId timer_ = 0;
+  bool ended_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point t);
+
+}  // namespace keyline::server

@@ -1,0 +1,330 @@
+#include "server/cli.h"
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/strings.h"
+#include "flow/app_document.h"
+#include "flow/simulator.h"
+#include "privacy/redact.h"
+#include "server/config.h"
+#include "server/phone.h"
+#include "server/server.h"
+#include "store/call_log_store.h"
+
+namespace keyline::server {
+namespace {
+
+constexpr const char* kUsage = R"(usage: keyline <command> [options]
+
+commands:
+  serve [--config FILE] [--sip-port N] [--data-dir DIR] [--log-level L]
+        run the server (without --config: the embedded defaults, SIP on
+        UDP+TCP 127.0.0.1:5060, every number routed to the built-in demo app)
+  call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--record out.wav] [--tcp]
+        [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
+        the test phone: dial, key digits when the far end falls quiet, record
+  simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
+  validate APP.json...   check app documents (errors as file:line:col)
+  validate --config FILE check a configuration and the apps it deploys
+  logs [--call ID] [--limit N] [--data-dir DIR | --config FILE]
+        print call logs
+  version
+)";
+
+// Minimal option parser: --name value pairs and positional arguments.
+struct Args {
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<std::string> flags;
+  std::string error;
+
+  std::optional<std::string> get(std::string_view name) const {
+    std::optional<std::string> found;
+    for (auto& [k, v] : options)
+      if (k == name) found = v;
+    return found;
+  }
+  bool has(std::string_view flag) const {
+    for (auto& f : flags)
+      if (f == flag) return true;
+    return false;
+  }
+};
+
+Args parse_args(int argc, char** argv, int first, std::initializer_list<std::string_view> valued,
+                std::initializer_list<std::string_view> boolean) {
+  Args a;
+  for (int i = first; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) {
+      a.positional.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2), value;
+    bool inline_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    bool is_valued = false, is_bool = false;
+    for (auto v : valued) is_valued = is_valued || v == name;
+    for (auto b : boolean) is_bool = is_bool || b == name;
+    if (is_bool) {
+      a.flags.push_back(name);
+    } else if (is_valued) {
+      if (!inline_value) {
+        if (i + 1 >= argc) {
+          a.error = "--" + name + " needs a value";
+          return a;
+        }
+        value = argv[++i];
+      }
+      a.options.emplace_back(name, value);
+    } else {
+      a.error = "unknown option --" + name;
+      return a;
+    }
+  }
+  return a;
+}
+
+Logger make_logger(LogLevel level) { return Logger(level, privacy::redact_text); }
+
+int cmd_serve(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"config", "sip-port", "data-dir", "log-level"}, {});
+  if (!a.error.empty() || !a.positional.empty()) {
+    std::cerr << "keyline serve: " << (a.error.empty() ? "unexpected argument" : a.error) << "\n";
+    return 2;
+  }
+  Config config = default_config();
+  if (auto path = a.get("config")) {
+    auto loaded = load_config(*path);
+    if (!loaded) {
+      std::cerr << loaded.error().message << "\n";
+      return 2;
+    }
+    config = std::move(*loaded);
+  }
+  if (auto port = a.get("sip-port")) {
+    auto n = parse_int<int>(*port);
+    if (!n || *n < 0 || *n > 65535) {
+      std::cerr << "keyline serve: --sip-port must be 0-65535\n";
+      return 2;
+    }
+    config.sip.port = static_cast<std::uint16_t>(*n);
+  }
+  if (auto dir = a.get("data-dir")) config.data_dir = *dir;
+  if (auto level = a.get("log-level")) {
+    auto parsed = parse_log_level(*level);
+    if (!parsed) {
+      std::cerr << "keyline serve: --log-level must be debug, info, warn or error\n";
+      return 2;
+    }
+    config.log_level = *parsed;
+  }
+  Logger logger = make_logger(config.log_level);
+  auto server = Server::create(std::move(config), logger);
+  if (!server) {
+    logger.error("server", server.error().message);
+    return 1;
+  }
+  auto ran = (*server)->run();
+  return ran ? 0 : 1;
+}
+
+int cmd_call(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2,
+                      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from",
+                       "log-level"},
+                      {"tcp"});
+  if (!a.error.empty() || a.positional.size() != 1) {
+    std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
+              << "\n";
+    return 2;
+  }
+  PhoneOptions o;
+  o.target = a.positional[0];
+  o.dtmf = a.get("dtmf").value_or("");
+  o.record_path = a.get("record").value_or("");
+  o.from = a.get("from").value_or(o.from);
+  o.tcp = a.has("tcp");
+  auto number = [&](const char* name, int& out, int min, int max) {
+    if (auto v = a.get(name)) {
+      auto n = parse_int<int>(*v);
+      if (!n || *n < min || *n > max) {
+        std::cerr << "keyline call: --" << name << " must be " << min << "-" << max << "\n";
+        return false;
+      }
+      out = *n;
+    }
+    return true;
+  };
+  if (!number("timeout", o.timeout_seconds, 1, 3600) || !number("gap-ms", o.gap_ms, 100, 10000) ||
+      !number("hangup-after-ms", o.hangup_after_ms, 0, 600000))
+    return 2;
+  for (char c : o.dtmf) {
+    if (c != ' ' && !std::isdigit(static_cast<unsigned char>(c)) && c != '*' && c != '#' &&
+        !(c >= 'A' && c <= 'D')) {
+      std::cerr << "keyline call: --dtmf keys are 0-9 * # A-D, groups separated by spaces\n";
+      return 2;
+    }
+  }
+  auto level = parse_log_level(a.get("log-level").value_or("warn"));
+  Logger logger = make_logger(level.value_or(LogLevel::kWarn));
+  return run_phone(o, std::cout, logger);
+}
+
+int cmd_simulate(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {}, {});
+  if (!a.error.empty() || a.positional.size() != 1) {
+    std::cerr << "keyline simulate: give one app document (APP.json)\n";
+    return 2;
+  }
+  auto app = flow::load_app(a.positional[0]);
+  if (!app) {
+    std::cerr << app.error().message << "\n";
+    return 2;
+  }
+  return flow::run_simulation(*app, std::cin, std::cout);
+}
+
+int cmd_validate(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"config"}, {});
+  if (!a.error.empty() || (a.positional.empty() && !a.get("config"))) {
+    std::cerr << "keyline validate: give app documents or --config FILE\n";
+    return 2;
+  }
+  int status = 0;
+  for (const auto& path : a.positional) {
+    auto app = flow::load_app(path);
+    if (!app) {
+      std::cerr << app.error().message << "\n";
+      status = 1;
+    } else {
+      std::cout << path << ": ok\n";
+    }
+  }
+  if (auto path = a.get("config")) {
+    auto config = load_config(*path);
+    if (!config) {
+      std::cerr << config.error().message << "\n";
+      return 1;
+    }
+    auto apps = load_apps(*config);
+    if (!apps) {
+      std::cerr << apps.error().message << "\n";
+      return 1;
+    }
+    std::cout << *path << ": ok (" << apps->size() << " apps, " << config->deployments.size()
+              << " deployments)\n";
+  }
+  return status;
+}
+
+std::string format_time(std::int64_t unix_ms) {
+  if (unix_ms == 0) return "-";
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(unix_ms % 1000));
+  return out;
+}
+
+void print_record(const store::CallRecord& r, bool details) {
+  std::cout << "call " << r.call_id << "  start " << format_time(r.start_unix_ms) << "  duration "
+            << (r.end_unix_ms - r.start_unix_ms) << " ms\n"
+            << "  from " << r.from << "  to " << r.to << "  app " << (r.app.empty() ? "-" : r.app)
+            << "  exit " << r.exit_reason << "\n";
+  if (!details) return;
+  std::cout << "  sip call-id " << r.sip_call_id << "  answered " << format_time(r.answer_unix_ms)
+            << "  ended " << format_time(r.end_unix_ms) << "\n";
+  for (const auto& v : r.visits)
+    std::cout << "    " << v.page << "/" << v.module << " (" << v.type << "): " << v.result << "\n";
+}
+
+int cmd_logs(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"call", "limit", "data-dir", "config"}, {});
+  if (!a.error.empty() || !a.positional.empty()) {
+    std::cerr << "keyline logs: " << (a.error.empty() ? "unexpected argument" : a.error) << "\n";
+    return 2;
+  }
+  std::string data_dir = default_config().data_dir;
+  if (auto path = a.get("config")) {
+    auto config = load_config(*path);
+    if (!config) {
+      std::cerr << config.error().message << "\n";
+      return 2;
+    }
+    data_dir = config->data_dir;
+  }
+  if (auto dir = a.get("data-dir")) data_dir = *dir;
+  std::string db = (std::filesystem::path(data_dir) / "keyline.db").string();
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "keyline logs: no call logs at " << db << "\n";
+    return 1;
+  }
+  auto store = store::CallLogStore::open(db);
+  if (!store) {
+    std::cerr << store.error().message << "\n";
+    return 1;
+  }
+  if (auto id = a.get("call")) {
+    auto record = (*store)->get(*id);
+    if (!record) {
+      std::cerr << record.error().message << "\n";
+      return 1;
+    }
+    if (!*record) {
+      std::cerr << "keyline logs: no call " << *id << "\n";
+      return 1;
+    }
+    print_record(**record, true);
+    return 0;
+  }
+  int limit = 20;
+  if (auto l = a.get("limit")) limit = parse_int<int>(*l).value_or(20);
+  auto records = (*store)->list(limit);
+  if (!records) {
+    std::cerr << records.error().message << "\n";
+    return 1;
+  }
+  for (const auto& r : *records) print_record(r, true);
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  if (command == "serve") return cmd_serve(argc, argv);
+  if (command == "call") return cmd_call(argc, argv);
+  if (command == "simulate") return cmd_simulate(argc, argv);
+  if (command == "validate") return cmd_validate(argc, argv);
+  if (command == "logs") return cmd_logs(argc, argv);
+  if (command == "version" || command == "--version") {
+    std::cout << "keyline 0.1.0\n";
+    return 0;
+  }
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  std::cerr << "keyline: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}
+
+}  // namespace keyline::server

@@ -1,0 +1,225 @@
+#include "server/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+namespace keyline::server {
+namespace {
+
+constexpr std::string_view kDefaultYaml = R"yaml(# Keyline default configuration: SIP on UDP and TCP 127.0.0.1:5060, every
+# called number routed to the built-in demo app.
+sip:
+  listen: 127.0.0.1
+  port: 5060
+  udp: true
+  tcp: true
+media:
+  rtp_port_min: 10000
+  rtp_port_max: 20000
+data_dir: data
+log_level: info
+deployments:
+  - name: demo
+    numbers: ["*"]
+    app: demo
+)yaml";
+
+// Collects errors as "source:line:col: path: message".
+class Checker {
+ public:
+  explicit Checker(std::string source) : source_(std::move(source)) {}
+
+  void fail(const YAML::Node& node, const std::string& path, const std::string& message) {
+    std::ostringstream out;
+    out << source_;
+    if (node.IsDefined() && node.Mark().line >= 0)
+      out << ":" << node.Mark().line + 1 << ":" << node.Mark().column + 1;
+    out << ": " << path << ": " << message;
+    errors_.push_back(out.str());
+  }
+
+  // Rejects keys not in `allowed`.
+  void only_keys(const YAML::Node& map, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) {
+    for (const auto& kv : map) {
+      std::string key = kv.first.Scalar();
+      bool ok = false;
+      for (auto a : allowed) ok = ok || key == a;
+      if (!ok) fail(kv.first, join(path, key), "unknown key");
+    }
+  }
+
+  bool is_map(const YAML::Node& node, const std::string& path) {
+    if (node.IsMap()) return true;
+    fail(node, path, "must be a mapping");
+    return false;
+  }
+
+  template <class Int>
+  void integer(const YAML::Node& map, const std::string& path, const char* key, Int& out,
+               long long min, long long max) {
+    YAML::Node n = map[key];
+    if (!n.IsDefined()) return;
+    long long v;
+    if (!n.IsScalar() || !YAML::convert<long long>::decode(n, v)) {
+      fail(n, join(path, key), "must be an integer");
+      return;
+    }
+    if (v < min || v > max) {
+      fail(n, join(path, key),
+           "must be between " + std::to_string(min) + " and " + std::to_string(max));
+      return;
+    }
+    out = static_cast<Int>(v);
+  }
+
+  void boolean(const YAML::Node& map, const std::string& path, const char* key, bool& out) {
+    YAML::Node n = map[key];
+    if (!n.IsDefined()) return;
+    bool v;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      fail(n, join(path, key), "must be true or false");
+      return;
+    }
+    out = v;
+  }
+
+  void string(const YAML::Node& map, const std::string& path, const char* key, std::string& out) {
+    YAML::Node n = map[key];
+    if (!n.IsDefined()) return;
+    if (!n.IsScalar() || n.Tag() == "?" && n.Scalar().empty()) {
+      fail(n, join(path, key), "must be a string");
+      return;
+    }
+    out = n.Scalar();
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+
+  bool ok() const { return errors_.empty(); }
+  std::string message() const {
+    std::string out;
+    for (const auto& e : errors_) out += (out.empty() ? "" : "\n") + e;
+    return out;
+  }
+
+ private:
+  std::string source_;
+  std::vector<std::string> errors_;
+};
+
+std::string resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || base_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
+}
+
+void read_deployments(Checker& c, const YAML::Node& list, Config& config) {
+  if (!list.IsDefined()) return;
+  if (!list.IsSequence()) {
+    c.fail(list, "deployments", "must be a list");
+    return;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::string path = "deployments[" + std::to_string(i) + "]";
+    const YAML::Node d = list[i];
+    if (!c.is_map(d, path)) continue;
+    c.only_keys(d, path, {"name", "numbers", "app", "answer_delay_ms"});
+    Deployment dep;
+    c.string(d, path, "name", dep.name);
+    c.string(d, path, "app", dep.app);
+    c.integer(d, path, "answer_delay_ms", dep.answer_delay_ms, 0, 60000);
+    if (dep.app.empty()) c.fail(d, path + ".app", "is required");
+    if (dep.name.empty()) dep.name = dep.app;
+    if (!names.insert(dep.name).second) c.fail(d["name"], path + ".name", "duplicate name");
+    YAML::Node numbers = d["numbers"];
+    if (!numbers.IsDefined()) {
+      c.fail(d, path + ".numbers", "is required (use [\"*\"] for any number)");
+    } else if (!numbers.IsSequence() || numbers.size() == 0) {
+      c.fail(numbers, path + ".numbers", "must be a non-empty list");
+    } else {
+      for (std::size_t j = 0; j < numbers.size(); ++j) {
+        if (!numbers[j].IsScalar() || numbers[j].Scalar().empty())
+          c.fail(numbers[j], path + ".numbers[" + std::to_string(j) + "]",
+                 "must be a number or \"*\"");
+        else
+          dep.numbers.push_back(numbers[j].Scalar());
+      }
+    }
+    config.deployments.push_back(std::move(dep));
+  }
+}
+
+}  // namespace
+
+std::string_view default_config_yaml() { return kDefaultYaml; }
+
+Config default_config() {
+  auto parsed = parse_config(kDefaultYaml, "(embedded defaults)", "");
+  return parsed ? parsed.value() : Config{};
+}
+
+Result<Config> parse_config(std::string_view yaml_text, std::string_view source_name,
+                            const std::string& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    return make_error("config", std::string(source_name) + ":" + std::to_string(e.mark.line + 1) +
+                                    ":" + std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  Checker c{std::string(source_name)};
+  Config config;
+  config.source = std::string(source_name);
+  if (!root.IsDefined() || root.IsNull()) return config;
+  if (!c.is_map(root, "(top level)")) return make_error("config", c.message());
+  c.only_keys(root, "", {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments"});
+  if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
+    c.only_keys(sip, "sip", {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms"});
+    c.string(sip, "sip", "listen", config.sip.listen);
+    c.integer(sip, "sip", "port", config.sip.port, 0, 65535);
+    c.boolean(sip, "sip", "udp", config.sip.udp);
+    c.boolean(sip, "sip", "tcp", config.sip.tcp);
+    c.integer(sip, "sip", "t1_ms", config.sip.t1_ms, 50, 10000);
+    c.integer(sip, "sip", "t2_ms", config.sip.t2_ms, 500, 60000);
+    if (!config.sip.udp && !config.sip.tcp) c.fail(sip, "sip", "enable at least one of udp, tcp");
+  }
+  if (YAML::Node media = root["media"]; media.IsDefined() && c.is_map(media, "media")) {
+    c.only_keys(media, "media", {"rtp_port_min", "rtp_port_max"});
+    c.integer(media, "media", "rtp_port_min", config.media.rtp_port_min, 1024, 65534);
+    c.integer(media, "media", "rtp_port_max", config.media.rtp_port_max, 1025, 65535);
+    if (config.media.rtp_port_max <= config.media.rtp_port_min)
+      c.fail(media, "media.rtp_port_max", "must be above rtp_port_min");
+  }
+  c.string(root, "", "apps_dir", config.apps_dir);
+  c.string(root, "", "data_dir", config.data_dir);
+  std::string level = "info";
+  c.string(root, "", "log_level", level);
+  if (auto parsed = parse_log_level(level))
+    config.log_level = *parsed;
+  else
+    c.fail(root["log_level"], "log_level", "must be one of debug, info, warn, error");
+  read_deployments(c, root["deployments"], config);
+  if (!c.ok()) return make_error("config", c.message());
+  config.apps_dir = resolve(base_dir, config.apps_dir);
+  config.data_dir = resolve(base_dir, config.data_dir);
+  return config;
+}
+
+Result<Config> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("config", path + ": cannot read the file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string base = std::filesystem::path(path).parent_path().string();
+  return parse_config(buffer.str(), path, base);
+}
+
+}  // namespace keyline::server

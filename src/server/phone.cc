@@ -1,0 +1,302 @@
+#include "server/phone.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+
+#include "base/ids.h"
+#include "base/strings.h"
+#include "io/event_loop.h"
+#include "media/media_session.h"
+#include "media/wav.h"
+#include "sdp/sdp.h"
+#include "sip/transport.h"
+#include "sip/uri.h"
+#include "sip/user_agent.h"
+
+namespace keyline::server {
+namespace {
+
+constexpr double kSpeechDbfs = -50.0;
+
+Result<io::Endpoint> resolve(const std::string& host, std::uint16_t port) {
+  if (auto numeric = io::Endpoint::parse(host, port)) return numeric;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || !found)
+    return make_error("phone", "cannot resolve host " + host);
+  io::Endpoint ep = io::Endpoint::from_sockaddr(found->ai_addr, found->ai_addrlen);
+  freeaddrinfo(found);
+  return io::Endpoint::parse(ep.host(), port);
+}
+
+// The local address the kernel would use to reach `remote`.
+std::string local_address_for(const io::Endpoint& remote) {
+  int fd = ::socket(remote.family(), SOCK_DGRAM, 0);
+  if (fd < 0) return "127.0.0.1";
+  std::string host = remote.family() == AF_INET6 ? "::1" : "127.0.0.1";
+  if (::connect(fd, remote.sockaddr_ptr(), remote.sockaddr_len()) == 0) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+      host = io::Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len).host();
+  }
+  ::close(fd);
+  return host;
+}
+
+class Phone {
+ public:
+  Phone(const PhoneOptions& options, std::ostream& out, Logger& logger)
+      : options_(options), out_(out), logger_(logger), start_(std::chrono::steady_clock::now()) {
+    for (auto group : split(options.dtmf, ' '))
+      if (!group.empty()) groups_.emplace_back(group);
+  }
+
+  int run() {
+    auto target = sip::parse_uri(options_.target);
+    if (!target || (target->scheme != "sip" && target->scheme != "sips")) {
+      out_ << "error: target must be a sip: URI like sip:100@127.0.0.1:5060\n";
+      return 2;
+    }
+    bool tcp = options_.tcp || iequals(target->param("transport").value_or(""), "tcp");
+    auto remote = resolve(target->host, target->port ? target->port : 5060);
+    if (!remote) {
+      out_ << "error: " << remote.error().message << "\n";
+      return 2;
+    }
+    auto loop = io::EventLoop::create();
+    if (!loop) return fail(loop.error());
+    loop_ = std::move(*loop);
+    std::string local_ip = local_address_for(*remote);
+    auto transport = sip::Transport::create(
+        *loop_, sip::TransportConfig{local_ip, 0, !tcp, tcp},
+        [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
+        logger_);
+    if (!transport) return fail(transport.error());
+    transport_ = std::move(*transport);
+
+    sip::UaConfig uc;
+    uc.contact_user = "phone";
+    uc.user_agent = "Keyline-phone/0.1";
+    sip::UserAgent::Handlers h;
+    h.on_provisional = [this](sip::CallHandle, const sip::Message& r) {
+      say(std::to_string(r.status) + " " + r.reason);
+    };
+    h.on_answered = [this](sip::CallHandle, const sip::Message& r) { on_answered(r); };
+    h.on_ended = [this](sip::CallHandle, sip::EndReason reason, int status) {
+      on_ended(reason, status);
+    };
+    ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
+
+    auto media = media::MediaSession::create(*loop_, media::MediaConfig{local_ip, 40000, 49998},
+                                             ids_);
+    if (!media) return fail(media.error());
+    media_ = std::move(*media);
+    media_->keep_received_audio(true);  // also how the phone hears that a prompt ended
+
+    sdp::LocalMedia local;
+    local.address = local_ip;
+    local.rtp_port = media_->local_port();
+    local.session_id = ids_.u32();
+    offer_ = sdp::make_offer(local);
+    sip::Peer peer{tcp ? sip::TransportKind::kTcp : sip::TransportKind::kUdp, *remote, {}};
+    std::string from = options_.from;
+    auto handle = ua_->invite(options_.target, from, peer, sdp::serialize(offer_));
+    if (!handle) return fail(handle.error());
+    handle_ = *handle;
+    say("INVITE " + options_.target + " (" + std::string(peer.transport_name()) + ", RTP port " +
+        std::to_string(media_->local_port()) + ")");
+
+    loop_->add_periodic(Millis(20), [this] { tick(); });
+    loop_->add_timer(std::chrono::seconds(options_.timeout_seconds), [this] {
+      say("timeout: hanging up");
+      timed_out_ = true;
+      ua_->hangup(handle_);
+      loop_->add_timer(Millis(2000), [this] { loop_->stop(); });
+    });
+    loop_->run();
+    return finish();
+  }
+
+ private:
+  int fail(const Error& e) {
+    out_ << "error: " << e.message << "\n";
+    return 1;
+  }
+
+  double now_s() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+  void say(const std::string& line) {
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "%8.3f  ", now_s());
+    out_ << stamp << line << "\n" << std::flush;
+  }
+
+  void on_answered(const sip::Message& response) {
+    auto answer = sdp::parse(response.body);
+    if (!answer) {
+      say("200 OK with unusable SDP: " + answer.error().message + "; hanging up");
+      ua_->hangup(handle_);
+      return;
+    }
+    auto negotiated = sdp::accept_answer(offer_, *answer);
+    if (!negotiated) {
+      say("200 OK but no common codec; hanging up");
+      ua_->hangup(handle_);
+      return;
+    }
+    auto remote = io::Endpoint::parse(negotiated->remote_address, negotiated->remote_port);
+    if (!remote) {
+      ua_->hangup(handle_);
+      return;
+    }
+    media::StreamParams stream;
+    stream.remote = *remote;
+    stream.law = negotiated->codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
+    stream.payload_type = negotiated->payload_type;
+    stream.telephone_event_pt = negotiated->telephone_event_pt;
+    media_->start(stream, {});
+    answered_ = true;
+    answered_at_ = now_s();
+    last_group_at_ = now_s();
+    if (groups_.empty()) groups_sent_at_ = now_s();
+    say("answered: 200 OK (" + std::string(sdp::codec_name(negotiated->codec)) +
+        (stream.telephone_event_pt
+             ? ", telephone-event " + std::to_string(*stream.telephone_event_pt)
+             : ", no telephone-event") +
+        ", media to " + remote->to_string() + ")");
+  }
+
+  void tick() {
+    if (!answered_ || ended_) return;
+    media_->tick();
+    double level = media_->last_received_dbfs();
+    std::size_t received = media_->received_audio().size();
+    bool fresh = received != last_received_samples_;
+    last_received_samples_ = received;
+    bool speech = fresh && level > kSpeechDbfs;
+    if (speech) {
+      ++speech_frames_;
+      if (!speaking_) {
+        speaking_ = true;
+        if (!heard_any_) say("prompt audio received (first non-silent RTP)");
+        heard_any_ = true;
+      }
+      heard_since_group_ = true;
+      last_speech_at_ = now_s();
+    } else if (speaking_ && now_s() - last_speech_at_ > 0.3) {
+      speaking_ = false;
+    }
+    if (media_->sending_digits()) return;
+    double quiet_for = now_s() - last_speech_at_;
+    if (next_group_ < groups_.size()) {
+      bool your_turn = heard_since_group_ && !speaking_ && quiet_for * 1000 >= options_.gap_ms;
+      bool nothing_heard = now_s() - last_group_at_ > 10.0;  // the far end may be mute
+      if (your_turn || nothing_heard) send_group();
+    } else if (options_.hangup_after_ms >= 0 && !hung_up_ && groups_sent_at_ >= 0 &&
+               (now_s() - groups_sent_at_) * 1000 >= options_.hangup_after_ms) {
+      hung_up_ = true;
+      say("hanging up (BYE)");
+      ua_->hangup(handle_);
+    }
+  }
+
+  void send_group() {
+    const std::string& group = groups_[next_group_++];
+    for (char digit : group) media_->send_digit(digit);
+    say("sent DTMF \"" + group + "\" (RFC 4733)");
+    heard_since_group_ = false;
+    last_group_at_ = now_s();
+    if (next_group_ == groups_.size()) groups_sent_at_ = now_s();
+  }
+
+  void on_ended(sip::EndReason reason, int status) {
+    ended_ = true;
+    std::string what;
+    switch (reason) {
+      case sip::EndReason::kRemoteBye:
+        what = "BYE received: the far end hung up";
+        break;
+      case sip::EndReason::kLocalBye:
+        what = "BYE sent";
+        break;
+      case sip::EndReason::kFailed:
+        what = "call failed: " + std::to_string(status);
+        break;
+      default:
+        what = "call ended: " + std::string(sip::end_reason_name(reason)) +
+               (status ? " " + std::to_string(status) : "");
+    }
+    end_reason_ = reason;
+    say(what);
+    // Let the BYE transaction finish, then stop.
+    loop_->add_timer(Millis(300), [this] { loop_->stop(); });
+  }
+
+  int finish() {
+    const auto& audio = media_->received_audio();
+    if (!options_.record_path.empty()) {
+      auto written = media::write_wav(options_.record_path, audio, 8000);
+      if (written)
+        say("recorded " + std::to_string(audio.size() / 8) + " ms to " + options_.record_path);
+      else
+        say("recording failed: " + written.error().message);
+    }
+    bool all_sent = next_group_ == groups_.size();
+    out_ << "summary: answered=" << (answered_ ? "yes" : "no")
+         << " rtp_received=" << media_->stats().packets_received
+         << " rtp_sent=" << media_->stats().packets_sent
+         << " speech_ms=" << speech_frames_ * 20 << " dtmf_groups_sent=" << next_group_ << "/"
+         << groups_.size() << " ended="
+         << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : std::string("no"))
+         << "\n";
+    bool clean = ended_ && (end_reason_ == sip::EndReason::kRemoteBye ||
+                            end_reason_ == sip::EndReason::kLocalBye);
+    return answered_ && all_sent && clean && !timed_out_ ? 0 : 1;
+  }
+
+  const PhoneOptions& options_;
+  std::ostream& out_;
+  Logger& logger_;
+  std::chrono::steady_clock::time_point start_;
+  IdGenerator ids_;
+  std::unique_ptr<io::EventLoop> loop_;
+  std::unique_ptr<sip::Transport> transport_;
+  std::unique_ptr<sip::UserAgent> ua_;
+  std::unique_ptr<media::MediaSession> media_;
+  sdp::SessionDescription offer_;
+  sip::CallHandle handle_ = 0;
+  std::vector<std::string> groups_;
+  std::size_t next_group_ = 0;
+  bool answered_ = false;
+  bool ended_ = false;
+  bool timed_out_ = false;
+  bool hung_up_ = false;
+  sip::EndReason end_reason_ = sip::EndReason::kTimeout;
+  double answered_at_ = 0;
+  double last_group_at_ = 0;
+  double groups_sent_at_ = -1;
+  double last_speech_at_ = 0;
+  bool speaking_ = false;
+  bool heard_any_ = false;
+  bool heard_since_group_ = false;
+  std::size_t last_received_samples_ = 0;
+  std::uint64_t speech_frames_ = 0;
+};
+
+}  // namespace
+
+int run_phone(const PhoneOptions& options, std::ostream& out, Logger& logger) {
+  Phone phone(options, out, logger);
+  return phone.run();
+}
+
+}  // namespace keyline::server

@@ -1,0 +1,276 @@
+#include "server/server.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "privacy/redact.h"
+#include "sdp/sdp.h"
+#include "server/demo_app.h"
+#include "sip/uri.h"
+#include "speech/tts_engine.h"
+#include "store/call_log_store.h"
+
+namespace keyline::server {
+namespace {
+
+std::string uri_user(std::string_view uri_text) {
+  auto uri = sip::parse_uri(uri_text);
+  return uri ? uri->user : std::string();
+}
+
+std::string name_addr_uri(std::optional<std::string_view> header) {
+  if (!header) return {};
+  auto na = sip::parse_name_addr(*header);
+  return na ? na->uri.to_string() : std::string(*header);
+}
+
+}  // namespace
+
+Result<AppCatalog> load_apps(const Config& config) {
+  AppCatalog apps;
+  auto demo = flow::parse_app(demo_app_json(), "(built-in)/demo.json");
+  if (!demo) return demo.error();
+  apps["demo"] = std::make_shared<flow::AppDocument>(std::move(demo.value()));
+  std::string errors;
+  if (!config.apps_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(config.apps_dir, ec))
+      return make_error("config", "apps_dir " + config.apps_dir + ": not a directory");
+    for (const auto& entry : std::filesystem::directory_iterator(config.apps_dir, ec)) {
+      if (entry.path().extension() != ".json") continue;
+      auto app = flow::load_app(entry.path().string());
+      if (!app) {
+        errors += (errors.empty() ? "" : "\n") + app.error().message;
+        continue;
+      }
+      apps[entry.path().stem().string()] = std::make_shared<flow::AppDocument>(std::move(*app));
+    }
+  }
+  if (!errors.empty()) return make_error("app", errors);
+  for (const auto& d : config.deployments) {
+    if (!apps.count(d.app))
+      return make_error("config", config.source + ": deployment '" + d.name + "': no app named '" +
+                                      d.app + "' (looked in " +
+                                      (config.apps_dir.empty() ? "built-ins" : config.apps_dir) +
+                                      ")");
+  }
+  return apps;
+}
+
+Result<std::unique_ptr<Server>> Server::create(Config config, Logger& logger) {
+  std::unique_ptr<Server> server(new Server(std::move(config), logger));
+  auto opened = server->open();
+  if (!opened) return opened.error();
+  return server;
+}
+
+Server::Server(Config config, Logger& logger) : config_(std::move(config)), logger_(logger) {}
+
+Server::~Server() {
+  calls_.clear();
+  ua_.reset();
+  transport_.reset();
+  if (signal_fd_ >= 0) {
+    loop_->remove_fd(signal_fd_);
+    ::close(signal_fd_);
+  }
+}
+
+Status Server::open() {
+  // SIGINT/SIGTERM arrive as readable events on the loop, not as handlers.
+  // They are blocked before any thread starts, so every thread inherits it.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  logger_.info("server", "config: " + config_.source);
+  // Everything that can be wrong with config or apps fails here, before any
+  // socket opens.
+  auto apps = load_apps(config_);
+  if (!apps) return apps.error();
+  apps_ = std::move(*apps);
+  for (const auto& [name, app] : apps_) logger_.info("server", "app loaded: " + name);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) return make_error("io", "data_dir " + config_.data_dir + ": " + ec.message());
+  std::string db_path = (std::filesystem::path(config_.data_dir) / "keyline.db").string();
+  auto store = store::CallLogStore::open(db_path);
+  if (!store) return store.error();
+  call_logs_ = std::make_unique<store::CallLogWriter>(std::move(*store), [this](const Error& e) {
+    logger_.error("store", "call log write failed: " + e.message);
+  });
+  logger_.info("server", "call logs: " + db_path);
+
+  auto loop = io::EventLoop::create();
+  if (!loop) return loop.error();
+  loop_ = std::move(*loop);
+  renderer_ = std::make_unique<speech::PromptRenderer>(speech::make_flite_engine(), 512);
+
+  sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
+  auto transport = sip::Transport::create(
+      *loop_, tc, [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
+      logger_);
+  if (!transport) return transport.error();
+  transport_ = std::move(*transport);
+
+  sip::UaConfig uc;
+  uc.t1 = Millis(config_.sip.t1_ms);
+  uc.t2 = Millis(config_.sip.t2_ms);
+  sip::UserAgent::Handlers h;
+  h.on_incoming = [this](sip::CallHandle c, const sip::Message& invite, const sip::Peer& from) {
+    on_incoming(c, invite, from);
+  };
+  h.on_ended = [this](sip::CallHandle c, sip::EndReason r, int status) { on_ended(c, r, status); };
+  ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
+
+  std::string transports = std::string(transport_->has_udp() ? "UDP" : "") +
+                           (transport_->has_udp() && transport_->has_tcp() ? ", " : "") +
+                           (transport_->has_tcp() ? "TCP" : "");
+  logger_.info("server", "listening for SIP on " + transport_->host() + ":" +
+                             std::to_string(transport_->port()) + " (" + transports + ")");
+
+  media_tick_ = loop_->add_periodic(Millis(20), [this] {
+    for (auto& [handle, call] : calls_) call->tick();
+  });
+
+  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ >= 0) {
+    auto added = loop_->add_fd(signal_fd_, EPOLLIN, [this](std::uint32_t) {
+      signalfd_siginfo info;
+      while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
+      }
+      begin_shutdown();
+    });
+    if (!added) return added.error();
+  }
+  return Ok{};
+}
+
+const Deployment* Server::route(const std::string& called) const {
+  for (const auto& d : config_.deployments)
+    for (const auto& n : d.numbers)
+      if (n == called) return &d;
+  for (const auto& d : config_.deployments)
+    for (const auto& n : d.numbers)
+      if (n == "*") return &d;
+  return nullptr;
+}
+
+void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
+                         const sip::Peer& from) {
+  store::CallRecord record;
+  record.call_id = ids_.token(16);
+  record.sip_call_id = std::string(invite.header("Call-ID").value_or(""));
+  record.from = name_addr_uri(invite.header("From"));
+  record.to = invite.request_uri;
+  record.start_unix_ms = unix_ms(std::chrono::system_clock::now());
+  std::string called = uri_user(invite.request_uri);
+  logger_.info("call", "call " + record.call_id + " from " +
+                           privacy::mask_caller_id(uri_user(record.from)) + " to " + called +
+                           " via " + from.endpoint.to_string() + "/" +
+                           std::string(from.transport_name()));
+  auto reject = [&](int status, const std::string& why) {
+    logger_.info("call", "call " + record.call_id + " rejected " + std::to_string(status) + ": " +
+                             why);
+    unanswered_[handle] = record;
+    ua_->reject(handle, status);
+  };
+  if (shutting_down_) return reject(503, "shutting down");
+  const Deployment* deployment = route(called);
+  if (!deployment) return reject(404, "no deployment for the called number");
+  record.app = deployment->app;
+  auto app = apps_.at(deployment->app);
+
+  if (invite.body.empty()) return reject(488, "no SDP offer (late offer comes with the media issue)");
+  auto offer = sdp::parse(invite.body);
+  if (!offer) return reject(488, "unparsable SDP: " + offer.error().message);
+  media::MediaConfig mc{config_.sip.listen, config_.media.rtp_port_min, config_.media.rtp_port_max};
+  auto media = media::MediaSession::create(*loop_, mc, ids_);
+  if (!media) return reject(503, "no RTP port: " + media.error().message);
+  sdp::LocalMedia local;
+  local.address = config_.sip.listen;
+  local.rtp_port = (*media)->local_port();
+  local.session_id = ids_.u32();
+  auto answer = sdp::answer_offer(*offer, local);
+  if (!answer) return reject(488, answer.error().message);
+  auto remote = io::Endpoint::parse(answer->media.remote_address, answer->media.remote_port);
+  if (!remote) return reject(488, "offer has no usable address");
+
+  media::StreamParams stream;
+  stream.remote = *remote;
+  stream.law = answer->media.codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
+  stream.payload_type = answer->media.payload_type;
+  stream.telephone_event_pt = answer->media.telephone_event_pt;
+
+  CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_};
+  calls_[handle] = std::make_unique<CallSession>(ctx, handle, app, std::move(record),
+                                                 std::move(*media), stream);
+  answers_[handle] = sdp::serialize(answer->sdp);
+  if (deployment->answer_delay_ms > 0) {
+    ua_->ringing(handle);
+    loop_->add_timer(Millis(deployment->answer_delay_ms), [this, handle] { answer(handle); });
+  } else {
+    answer(handle);
+  }
+}
+
+void Server::answer(sip::CallHandle handle) {
+  auto it = calls_.find(handle);
+  auto sdp_it = answers_.find(handle);
+  if (it == calls_.end() || sdp_it == answers_.end()) return;  // cancelled while ringing
+  ua_->answer(handle, sdp_it->second);
+  answers_.erase(sdp_it);
+  it->second->on_answered();
+}
+
+void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status) {
+  answers_.erase(handle);
+  if (auto it = calls_.find(handle); it != calls_.end()) {
+    call_logs_->enqueue(it->second->on_ended(reason, status));
+    calls_.erase(it);
+  } else if (auto un = unanswered_.find(handle); un != unanswered_.end()) {
+    store::CallRecord record = std::move(un->second);
+    unanswered_.erase(un);
+    record.end_unix_ms = unix_ms(std::chrono::system_clock::now());
+    record.exit_reason = std::string(sip::end_reason_name(reason));
+    if (status) record.exit_reason += ":" + std::to_string(status);
+    call_logs_->enqueue(std::move(record));
+  }
+  if (shutting_down_ && calls_.empty() && ua_->active_calls() == 0) {
+    // Give the BYE responses a moment, then stop.
+    loop_->add_timer(Millis(200), [this] { loop_->stop(); });
+  }
+}
+
+void Server::begin_shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  logger_.info("server", "shutting down: " + std::to_string(calls_.size()) + " active call(s)");
+  if (calls_.empty()) {
+    loop_->stop();
+    return;
+  }
+  std::vector<sip::CallHandle> handles;
+  for (auto& [h, c] : calls_) handles.push_back(h);
+  for (auto h : handles) ua_->hangup(h);
+  loop_->add_timer(Millis(3000), [this] { loop_->stop(); });  // never wait forever
+}
+
+void Server::stop() {
+  loop_->post([this] { begin_shutdown(); });
+}
+
+Status Server::run() {
+  loop_->run();
+  call_logs_->flush();
+  logger_.info("server", "stopped");
+  return Ok{};
+}
+
+}  // namespace keyline::server

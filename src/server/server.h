@@ -1,0 +1,66 @@
+// The composition root for `keyline serve`: config → objects. One worker
+// (event loop thread) owns SIP, media and every call; TTS and call-log writes
+// run on threads of their own and post back.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "base/ids.h"
+#include "base/log.h"
+#include "flow/app_document.h"
+#include "io/event_loop.h"
+#include "server/call_session.h"
+#include "server/config.h"
+#include "sip/transport.h"
+#include "sip/user_agent.h"
+#include "speech/prompt_renderer.h"
+#include "store/call_log_writer.h"
+
+namespace keyline::server {
+
+using AppCatalog = std::map<std::string, std::shared_ptr<const flow::AppDocument>>;
+
+// The built-in demo app plus every <apps_dir>/*.json; errors carry file:line:col.
+Result<AppCatalog> load_apps(const Config& config);
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> create(Config config, Logger& logger);
+  ~Server();
+
+  // Runs until SIGINT/SIGTERM (or stop()); active calls get a BYE first.
+  Status run();
+  void stop();  // thread-safe
+  std::uint16_t sip_port() const { return transport_->port(); }
+
+ private:
+  Server(Config config, Logger& logger);
+  Status open();
+  void on_incoming(sip::CallHandle handle, const sip::Message& invite, const sip::Peer& from);
+  void answer(sip::CallHandle handle);
+  void on_ended(sip::CallHandle handle, sip::EndReason reason, int status);
+  const Deployment* route(const std::string& called) const;
+  void begin_shutdown();
+
+  Config config_;
+  Logger& logger_;
+  IdGenerator ids_;
+  AppCatalog apps_;
+  std::unique_ptr<io::EventLoop> loop_;
+  std::unique_ptr<speech::PromptRenderer> renderer_;
+  std::unique_ptr<store::CallLogWriter> call_logs_;
+  std::unique_ptr<sip::Transport> transport_;
+  std::unique_ptr<sip::UserAgent> ua_;
+
+  std::map<sip::CallHandle, std::unique_ptr<CallSession>> calls_;
+  std::map<sip::CallHandle, std::string> answers_;  // SDP to send when the ring time is over
+  // Calls that never got a session (rejected): their log entry waits for on_ended.
+  std::map<sip::CallHandle, store::CallRecord> unanswered_;
+  io::TimerId media_tick_ = 0;
+  int signal_fd_ = -1;
+  bool shutting_down_ = false;
+};
+
+}  // namespace keyline::server

@@ -1,0 +1,84 @@
+// SIP over UDP and TCP: receives datagrams / stream bytes from io sockets,
+// frames and parses them, answers what cannot be parsed (400 / 505 or drop),
+// and hands well-formed messages to the user agent. The only SIP code that
+// sees sockets.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/log.h"
+#include "base/result.h"
+#include "io/endpoint.h"
+#include "io/event_loop.h"
+#include "io/tcp.h"
+#include "io/udp_socket.h"
+#include "sip/message.h"
+
+namespace keyline::sip {
+
+enum class TransportKind { kUdp, kTcp };
+
+// Where a message came from / goes to. For TCP the connection it arrived on
+// is reused for responses and in-dialog requests (RFC 3261 18.2.2).
+struct Peer {
+  TransportKind kind = TransportKind::kUdp;
+  io::Endpoint endpoint;
+  std::weak_ptr<io::TcpConnection> connection;
+  std::string_view transport_name() const { return kind == TransportKind::kUdp ? "UDP" : "TCP"; }
+};
+
+struct TransportConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5060;  // 0 = any free port (UDP and TCP then share the number)
+  bool udp = true;
+  bool tcp = true;
+};
+
+class Transport {
+ public:
+  using MessageHandler = std::function<void(Message message, const Peer& from)>;
+
+  static Result<std::unique_ptr<Transport>> create(io::EventLoop& loop,
+                                                   const TransportConfig& config,
+                                                   MessageHandler handler, Logger& logger);
+  ~Transport();
+
+  bool send(const Message& message, const Peer& to);
+  // Sends bytes already serialized (retransmissions).
+  bool send_raw(const std::string& bytes, const Peer& to);
+  std::uint16_t port() const { return port_; }
+  const std::string& host() const { return host_; }
+  bool has_udp() const { return udp_ != nullptr; }
+  bool has_tcp() const { return tcp_ != nullptr; }
+
+ private:
+  Transport(io::EventLoop& loop, MessageHandler handler, Logger& logger);
+  Status open(const TransportConfig& config);
+  void on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from);
+  void on_stream(io::TcpConnection& connection, std::string& buffer);
+  void accept(std::shared_ptr<io::TcpConnection> connection);
+  void deliver(std::string_view bytes, const Peer& from);
+  void reject_unparsable(std::string_view bytes, const ParseError& error, const Peer& from);
+
+  io::EventLoop& loop_;
+  MessageHandler handler_;
+  Logger& logger_;
+  std::string host_;
+  std::uint16_t port_ = 0;
+  std::unique_ptr<io::UdpSocket> udp_;
+  std::unique_ptr<io::TcpListener> tcp_;
+  // Accepted and outgoing connections, kept alive until the peer closes.
+  std::map<io::TcpConnection*, std::shared_ptr<io::TcpConnection>> connections_;
+};
+
+// Builds a best-effort error response for bytes that failed to parse, from
+// whatever Via/From/To/Call-ID/CSeq lines can be found. Empty when the bytes
+// are not a request or lack the headers a response must echo.
+std::string error_response_for_unparsable(std::string_view bytes, int status);
+
+}  // namespace keyline::sip

@@ -1,0 +1,48 @@
+#include "store/call_log_writer.h"
+
+namespace keyline::store {
+
+CallLogWriter::CallLogWriter(std::unique_ptr<CallLogStore> store, ErrorHandler on_error)
+    : store_(std::move(store)), on_error_(std::move(on_error)), thread_([this] { run(); }) {}
+
+CallLogWriter::~CallLogWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void CallLogWriter::enqueue(CallRecord record) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(record));
+  }
+  wake_.notify_one();
+}
+
+void CallLogWriter::flush() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+void CallLogWriter::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) break;
+    CallRecord record = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    auto status = store_->write(record);
+    if (!status && on_error_) on_error_(status.error());
+    lock.lock();
+    busy_ = false;
+    if (queue_.empty()) idle_.notify_all();
+  }
+  idle_.notify_all();
+}
+
+}  // namespace keyline::store

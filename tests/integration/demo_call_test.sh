@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The walking skeleton end to end: the test phone calls the demo app, hears the
+# greeting, keys 1 then an account number, hears it read back, and the server
+# hangs up; the call log shows the branch taken.
+source "$(dirname "$0")/lib.sh" "$1" "$2"
+transport_flag="${3:-}"
+write_config
+start_server
+out="$WORK/phone.txt"
+"$KEYLINE" call "sip:100@127.0.0.1:$SIP_PORT" --dtmf "1 12345#" --record "$WORK/heard.wav" \
+  --timeout 60 $transport_flag >"$out" 2>&1 || { cat "$out"; fail "phone exited non-zero"; }
+cat "$out"
+grep -q "answered: 200 OK" "$out" || fail "not answered"
+grep -q "prompt audio received" "$out" || fail "no prompt audio heard"
+grep -q 'sent DTMF "12345#"' "$out" || fail "digits not sent"
+grep -q "BYE received" "$out" || fail "server did not hang up"
+speech_ms=$(sed -n 's/.*speech_ms=\([0-9]*\).*/\1/p' "$out")
+[ "${speech_ms:-0}" -gt 3000 ] || fail "too little speech heard: ${speech_ms}ms"
+[ -s "$WORK/heard.wav" ] || fail "no recording written"
+# The call log is written by a background writer: give it a moment.
+for _ in $(seq 1 50); do
+  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "exit" "$WORK/logs.txt" && break
+  sleep 0.1
+done
+cat "$WORK/logs.txt"
+grep -q "main/choice (menu): 1" "$WORK/logs.txt" || fail "menu branch 1 not in the call log"
+grep -q "(digits): success:12345" "$WORK/logs.txt" || fail "account digits not in the call log"
+grep -q "exit exit_module" "$WORK/logs.txt" || fail "call did not end through the Exit module"
+server_alive || fail "server died"
+stop_server
+echo PASS

@@ -1,0 +1,97 @@
+# Shared helpers for the integration tests: a real keyline server on a free
+# loopback port with its own data directory, stopped when the test exits.
+# Usage: source lib.sh KEYLINE_BINARY SOURCE_DIR
+set -euo pipefail
+
+KEYLINE="$1"
+SOURCE_DIR="$2"
+WORK="$(mktemp -d /tmp/keyline-it.XXXXXX)"
+SERVER_PID=""
+
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  if [ -f "$WORK/server.log" ]; then echo "--- server log ---" >&2; tail -n 60 "$WORK/server.log" >&2; fi
+  exit 1
+}
+
+free_port() {
+  python3 - <<'PY'
+import socket
+for _ in range(50):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+    port = u.getsockname()[1]
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        t.bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        t.close(); u.close()
+PY
+}
+
+# write_config [answer_delay_ms] — a config on a free port into $WORK/keyline.yaml
+write_config() {
+  local delay="${1:-0}"
+  SIP_PORT="$(free_port)"
+  local rtp_min=$(( (RANDOM % 200) * 100 + 20000 ))
+  cat >"$WORK/keyline.yaml" <<YAML
+sip:
+  listen: 127.0.0.1
+  port: $SIP_PORT
+media:
+  rtp_port_min: $rtp_min
+  rtp_port_max: $((rtp_min + 98))
+apps_dir: $SOURCE_DIR/examples/apps
+data_dir: $WORK/data
+log_level: info
+deployments:
+  - name: demo
+    numbers: ["*"]
+    app: demo
+    answer_delay_ms: $delay
+YAML
+}
+
+start_server() {
+  "$KEYLINE" serve --config "$WORK/keyline.yaml" "$@" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    if grep -q "listening for SIP" "$WORK/server.log" 2>/dev/null; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited at start"
+    sleep 0.1
+  done
+  fail "server did not start listening"
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  local rc=0
+  wait "$SERVER_PID" || rc=$?
+  SERVER_PID=""
+  [ "$rc" = 0 ] || fail "server exited with $rc on SIGTERM"
+}
+
+server_alive() { kill -0 "$SERVER_PID" 2>/dev/null; }
+
+# send_udp PAYLOAD_FILE — sends one datagram to the server, prints any reply
+send_udp() {
+  python3 - "$SIP_PORT" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2.0)
+s.sendto(open(sys.argv[2], "rb").read(), ("127.0.0.1", int(sys.argv[1])))
+try:
+    data, _ = s.recvfrom(65535); sys.stdout.write(data.decode("latin-1"))
+except socket.timeout:
+    pass
+PY
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Keyline against SIPp (Debian's sip-tester), an independent SIP peer:
+# a call that keys 2 with SIPp's RFC 4733 capture; CANCEL before answer → 487;
+# OPTIONS → 200; garbage and malformed datagrams don't stop the server.
+source "$(dirname "$0")/lib.sh" "$1" "$2"
+SCEN="$(dirname "$0")/sipp"
+command -v sipp >/dev/null || fail "sipp not installed (scripts/setup installs sip-tester)"
+write_config 1500   # ring 1.5 s before answering, so CANCEL can win
+start_server
+
+run_sipp() {  # scenario [extra args]
+  local scen="$1"; shift
+  local sport; sport="$(free_port)"
+  local mport; mport=$(( (RANDOM % 500) * 2 + 30000 ))
+  (cd "$WORK" && timeout 60 sipp -sf "$SCEN/$scen" -m 1 -s 100 -i 127.0.0.1 -p "$sport" \
+      -mi 127.0.0.1 -mp "$mport" -nostdin -timeout 50s -timeout_error -trace_err \
+      "$@" "127.0.0.1:$SIP_PORT" >"$WORK/sipp-$scen.out" 2>&1)
+}
+
+echo "== OPTIONS"
+run_sipp uac_options.xml || { cat "$WORK"/*errors.log 2>/dev/null; fail "OPTIONS scenario failed"; }
+
+echo "== garbage datagram, then a malformed request"
+head -c 700 /dev/urandom >"$WORK/garbage.bin"
+send_udp "$WORK/garbage.bin" >/dev/null
+printf 'INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKbad1\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: malformed-1\r\nCSeq: notanumber INVITE\r\nContent-Length: 0\r\n\r\n' >"$WORK/bad.sip"
+reply="$(send_udp "$WORK/bad.sip")"
+echo "$reply" | head -1
+echo "$reply" | head -1 | grep -q "^SIP/2.0 400" || fail "malformed request did not get 400"
+printf 'FOO sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKbad2\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: unknown-1\r\nCSeq: 1 FOO\r\nContent-Length: 0\r\n\r\n' >"$WORK/foo.sip"
+send_udp "$WORK/foo.sip" | head -1 | grep -q "^SIP/2.0 501" || fail "unknown method did not get 501"
+printf 'SIP/2.0 200 OK\r\n\r\n' >"$WORK/stray.sip"
+send_udp "$WORK/stray.sip" >/dev/null
+server_alive || fail "server died on bad input"
+run_sipp uac_options.xml || fail "server stopped answering after bad input"
+
+echo "== CANCEL before answer"
+run_sipp uac_cancel.xml || { cat "$WORK/sipp-uac_cancel.xml.out"; cat "$WORK"/*errors.log 2>/dev/null; fail "CANCEL scenario failed"; }
+
+echo "== call, key 2 with RFC 4733 from SIPp's capture"
+run_sipp uac_dtmf.xml || { tail -40 "$WORK/sipp-uac_dtmf.xml.out"; cat "$WORK"/*errors.log 2>/dev/null; fail "DTMF call scenario failed"; }
+
+for _ in $(seq 1 50); do
+  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "time_prompt" "$WORK/logs.txt" && break
+  sleep 0.1
+done
+cat "$WORK/logs.txt"
+grep -q "exit cancelled:487" "$WORK/logs.txt" || fail "cancelled call not logged"
+grep -q "main/main_menu (menu): 2" "$WORK/logs.txt" || fail "menu branch 2 not in the call log"
+grep -q "time_prompt" "$WORK/logs.txt" || fail "time branch not taken"
+server_alive || fail "server died"
+stop_server
+echo PASS
