@@ -146,6 +146,7 @@ void EventLoop::run() {
     run_due_timers();
   }
   drain_posted();
+  stopping_ = false;  // the loop may be run again (tests drive it in steps)
 }
 
 }  // namespace keyline::io

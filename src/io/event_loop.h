@@ -43,7 +43,7 @@ class EventLoop {
   // Thread-safe: runs callback on the loop thread.
   void post(std::function<void()> callback);
 
-  void run();   // until stop()
+  void run();   // until stop(); can be called again afterwards
   void stop();  // thread-safe
   SteadyTime now() const { return std::chrono::steady_clock::now(); }
 

@@ -82,7 +82,7 @@ void TcpConnection::flush() {
     ssize_t n = ::send(fd_, out_.data(), out_.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        loop_.modify_fd(fd_, EPOLLIN | EPOLLOUT | EPOLLRDHUP);
+        (void)loop_.modify_fd(fd_, EPOLLIN | EPOLLOUT | EPOLLRDHUP);
         return;
       }
       close();
@@ -90,7 +90,7 @@ void TcpConnection::flush() {
     }
     out_.erase(0, static_cast<std::size_t>(n));
   }
-  loop_.modify_fd(fd_, EPOLLIN | EPOLLRDHUP);
+  (void)loop_.modify_fd(fd_, EPOLLIN | EPOLLRDHUP);
 }
 
 void TcpConnection::close() {

@@ -1,0 +1,114 @@
+#include "io/event_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "io/tcp.h"
+#include "io/udp_socket.h"
+
+namespace keyline::io {
+namespace {
+
+TEST(EventLoop, TimersFireInOrderAndCancelWorks) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  std::vector<int> order;
+  (*loop)->add_timer(Millis(30), [&] { order.push_back(2); });
+  (*loop)->add_timer(Millis(10), [&] { order.push_back(1); });
+  auto cancelled = (*loop)->add_timer(Millis(20), [&] { order.push_back(99); });
+  (*loop)->cancel_timer(cancelled);
+  (*loop)->add_timer(Millis(50), [&] { (*loop)->stop(); });
+  (*loop)->run();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+TEST(EventLoop, PeriodicTimerRepeatsUntilCancelled) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  int ticks = 0;
+  TimerId id = 0;
+  id = (*loop)->add_periodic(Millis(5), [&] {
+    if (++ticks == 3) {
+      (*loop)->cancel_timer(id);
+      (*loop)->add_timer(Millis(20), [&] { (*loop)->stop(); });
+    }
+  });
+  (*loop)->run();
+  EXPECT_EQ(ticks, 3);
+}
+
+TEST(EventLoop, PostFromAnotherThreadRunsOnLoop) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  std::thread::id ran_on;
+  std::thread poster([&] { (*loop)->post([&] { ran_on = std::this_thread::get_id(); (*loop)->stop(); }); });
+  (*loop)->run();
+  poster.join();
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+}
+
+TEST(UdpSocket, LoopbackDatagram) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto any = Endpoint::parse("127.0.0.1", 0);
+  ASSERT_TRUE(any);
+  std::string got;
+  Endpoint from;
+  auto rx = UdpSocket::bind(**loop, *any, [&](std::span<const std::uint8_t> d, const Endpoint& f) {
+    got.assign(reinterpret_cast<const char*>(d.data()), d.size());
+    from = f;
+    (*loop)->stop();
+  });
+  ASSERT_TRUE(rx);
+  auto tx = UdpSocket::bind(**loop, *any, [](auto, auto&) {});
+  ASSERT_TRUE(tx);
+  std::string msg = "hello";
+  ASSERT_TRUE((*tx)->send_to(std::span<const std::uint8_t>(
+                                 reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()),
+                             (*rx)->local()));
+  (*loop)->add_timer(Millis(2000), [&] { (*loop)->stop(); });
+  (*loop)->run();
+  EXPECT_EQ(got, "hello");
+  EXPECT_EQ(from.port(), (*tx)->local().port());
+}
+
+TEST(Tcp, AcceptReadAndEcho) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto any = Endpoint::parse("127.0.0.1", 0);
+  std::vector<std::shared_ptr<TcpConnection>> accepted;
+  auto listener = TcpListener::listen(**loop, *any, [&](std::shared_ptr<TcpConnection> c) {
+    c->set_handlers([](TcpConnection& conn, std::string& buf) {
+      conn.send("echo:" + buf);
+      buf.clear();
+    }, nullptr);
+    accepted.push_back(std::move(c));
+  });
+  ASSERT_TRUE(listener);
+  auto client = TcpConnection::connect(**loop, (*listener)->local());
+  ASSERT_TRUE(client);
+  std::string reply;
+  (*client)->set_handlers([&](TcpConnection&, std::string& buf) {
+    reply += buf;
+    buf.clear();
+    if (reply.size() >= 7) (*loop)->stop();
+  }, nullptr);
+  (*client)->send("ab");
+  (*loop)->add_timer(Millis(2000), [&] { (*loop)->stop(); });
+  (*loop)->run();
+  EXPECT_EQ(reply, "echo:ab");
+}
+
+TEST(Endpoint, ParsesV4AndV6) {
+  auto v4 = Endpoint::parse("10.1.2.3", 5060);
+  ASSERT_TRUE(v4);
+  EXPECT_EQ(v4->to_string(), "10.1.2.3:5060");
+  auto v6 = Endpoint::parse("[::1]", 5062);
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->to_string(), "[::1]:5062");
+  EXPECT_FALSE(Endpoint::parse("example.com", 1));
+}
+
+}  // namespace
+}  // namespace keyline::io

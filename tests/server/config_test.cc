@@ -1,0 +1,53 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+namespace keyline::server {
+namespace {
+
+TEST(Config, EmbeddedDefaultsRouteEverythingToTheDemo) {
+  Config c = default_config();
+  EXPECT_EQ(c.sip.listen, "127.0.0.1");
+  EXPECT_EQ(c.sip.port, 5060);
+  EXPECT_TRUE(c.sip.udp);
+  EXPECT_TRUE(c.sip.tcp);
+  ASSERT_EQ(c.deployments.size(), 1u);
+  EXPECT_EQ(c.deployments[0].app, "demo");
+  EXPECT_EQ(c.deployments[0].numbers, std::vector<std::string>{"*"});
+}
+
+TEST(Config, UnknownKeyNamesItsPathAndPosition) {
+  auto c = parse_config("sip:\n  listen: 127.0.0.1\n  prot: 5060\n", "k.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("k.yaml:3:3: sip.prot: unknown key"), std::string::npos)
+      << c.error().message;
+}
+
+TEST(Config, BadValuesAreAllReported) {
+  auto c = parse_config(
+      "sip:\n  port: 70000\n  udp: maybe\nlog_level: loud\ndeployments:\n  - name: x\n    numbers: []\n",
+      "k.yaml", "");
+  ASSERT_FALSE(c);
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find("sip.port: must be between 0 and 65535"), std::string::npos) << m;
+  EXPECT_NE(m.find("sip.udp: must be true or false"), std::string::npos) << m;
+  EXPECT_NE(m.find("log_level: must be one of"), std::string::npos) << m;
+  EXPECT_NE(m.find("deployments[0].app: is required"), std::string::npos) << m;
+  EXPECT_NE(m.find("deployments[0].numbers: must be a non-empty list"), std::string::npos) << m;
+}
+
+TEST(Config, SyntaxErrorHasPosition) {
+  auto c = parse_config("sip: [unclosed\n", "k.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message.rfind("k.yaml:", 0), 0u) << c.error().message;
+}
+
+TEST(Config, RelativePathsResolveAgainstTheConfigDirectory) {
+  auto c = parse_config("apps_dir: apps\ndata_dir: /var/lib/keyline\n", "k.yaml", "/etc/keyline");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->apps_dir, "/etc/keyline/apps");
+  EXPECT_EQ(c->data_dir, "/var/lib/keyline");
+}
+
+}  // namespace
+}  // namespace keyline::server
