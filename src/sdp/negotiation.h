@@ -1,0 +1,60 @@
+// RFC 3264 offer/answer for one G.711 audio stream plus RFC 4733
+// telephone-events: what an IVR answers and what its test phone offers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "sdp/session.h"
+
+namespace keyline::sdp {
+
+enum class Codec { kPcmu, kPcma };
+
+std::string_view codec_name(Codec codec);  // "PCMU" / "PCMA"
+
+struct LocalMedia {
+  std::string address;  // IPv4 dotted
+  std::uint16_t rtp_port = 0;
+  std::uint64_t session_id = 0;
+  std::uint64_t session_version = 1;
+  std::vector<Codec> codecs = {Codec::kPcmu, Codec::kPcma};  // those we accept, our preference
+  int telephone_event_pt = 101;  // used in our offers; 0 = do not offer RFC 4733
+  int ptime = 20;                // what we want to receive
+};
+
+// The outcome of a negotiation, from the local side's point of view.
+struct NegotiatedMedia {
+  std::string remote_address;
+  std::uint16_t remote_port = 0;
+  Codec codec = Codec::kPcmu;
+  int payload_type = 0;  // 0 or 8 normally; the peer's PT if it mapped G.711 dynamically
+  std::optional<int> telephone_event_pt;  // the offerer's PT; nullopt = no RFC 4733
+  int ptime = 20;  // packetization to send with: the peer's a=ptime, else ours
+  Direction direction = Direction::kSendRecv;  // what we may do: send, receive, both
+};
+
+struct Answer {
+  SessionDescription sdp;
+  NegotiatedMedia media;
+};
+
+// Answers an offer: accepts the first audio RTP/AVP stream that offers a codec
+// we support (the offerer's first such codec wins, matched by static PT 0/8
+// or rtpmap name), echoes the offer's telephone-event PT, mirrors the
+// direction (sendonly -> recvonly ...), and declines every other m-line with
+// port 0. Error kind "sdp" with a message starting "488" when nothing usable.
+Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& local);
+
+// Our offer: one audio stream with local.codecs, telephone-event, ptime.
+SessionDescription make_offer(const LocalMedia& local);
+
+// Checks the peer's answer to `offer` and extracts what was agreed.
+Result<NegotiatedMedia> accept_answer(const SessionDescription& offer,
+                                      const SessionDescription& answer);
+
+}  // namespace keyline::sdp

@@ -1,0 +1,70 @@
+// SDP session descriptions (RFC 4566), reduced to what a G.711 + RFC 4733
+// audio endpoint needs. Unknown attributes are kept verbatim so they survive
+// a parse/serialize round trip; unknown line types are ignored.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace keyline::sdp {
+
+struct RtpMap {
+  int payload_type = 0;
+  std::string encoding;  // as received, e.g. "PCMU", "telephone-event"
+  int clock_rate = 0;
+  int channels = 1;
+};
+
+enum class Direction { kSendRecv, kSendOnly, kRecvOnly, kInactive };
+
+struct MediaDescription {
+  std::string media;         // "audio", "video", ...
+  std::uint16_t port = 0;    // 0 = stream rejected / disabled
+  std::string proto;         // "RTP/AVP", ...
+  std::vector<int> formats;  // RTP payload types, in preference order
+  // Formats of non-RTP streams ("t38", "*"), which are not numbers; kept so a
+  // declined m-line can be echoed back (RFC 3264 6).
+  std::vector<std::string> other_formats;
+  std::vector<RtpMap> rtpmaps;
+  std::vector<std::pair<int, std::string>> fmtps;  // payload type -> parameters
+  std::optional<std::string> connection_address;   // media-level c=
+  std::optional<int> ptime;
+  Direction direction = Direction::kSendRecv;  // a session-level attribute applies when absent
+  std::vector<std::string> other_attributes;   // "name:value" or "name", without "a="
+
+  const RtpMap* rtpmap(int payload_type) const;
+  std::optional<std::string> fmtp(int payload_type) const;
+  // Media-level c= if present, else the session-level one.
+  std::optional<std::string> address(const std::optional<std::string>& session_level) const;
+};
+
+struct SessionDescription {
+  std::string origin_username = "-";
+  std::uint64_t session_id = 0;
+  std::uint64_t session_version = 0;
+  std::string origin_address;
+  std::string session_name = "-";
+  std::optional<std::string> connection_address;  // session-level c=
+  std::vector<std::string> other_attributes;      // session-level, without "a="
+  std::vector<MediaDescription> media;
+};
+
+// Parses SDP text; tolerant of LF-only line ends and blank lines. Errors
+// (kind "sdp") for a missing or wrong v=, missing o= or m=, a line not of the
+// form "x=...", and malformed o=, c= or m= lines. Malformed rtpmap/fmtp/ptime
+// attributes are kept in other_attributes instead of failing the offer.
+// Connection addresses drop a multicast "/ttl".
+Result<SessionDescription> parse(std::string_view text);
+
+// Emits v=, o=, s=, c=, t=0 0, then the media sections; CRLF line ends.
+std::string serialize(const SessionDescription& sd);
+
+std::string_view direction_name(Direction d);  // "sendrecv", ...
+
+}  // namespace keyline::sdp
