@@ -1,0 +1,484 @@
+// parse_app: JSON text -> checked AppDocument. The format is described in docs/apps.md.
+//
+// Three passes, each reporting every problem it finds: a strict JSON syntax check (exact
+// positions for typos), a structural read through yaml-cpp (which keeps a line/column Mark on
+// every node), then the cross-reference check in app_links.cc.
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "base/strings.h"
+#include "flow/app_diagnostics.h"
+#include "flow/app_document.h"
+#include "flow/app_object_reader.h"
+#include "flow/json_syntax.h"
+#include "flow/variables.h"
+
+namespace keyline::flow {
+namespace {
+
+bool is_dtmf_key(char c) {
+  return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
+}
+
+// Module names become variable names, so they follow variable-name rules.
+bool is_identifier(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+struct ModuleTypeInfo {
+  std::string_view name;
+  ModuleType type;
+  std::vector<std::string_view> exits;  // exit names the "exits" object may wire
+};
+
+const std::vector<ModuleTypeInfo>& module_types() {
+  static const std::vector<ModuleTypeInfo> kTypes = {
+      {"prompt", ModuleType::kPrompt, {"next"}},
+      {"menu", ModuleType::kMenu, {"noinput", "nomatch"}},
+      {"digits", ModuleType::kDigits, {"success", "noinput", "nomatch"}},
+      {"compare_variable", ModuleType::kCompareVariable, {"next"}},
+      {"goto_page", ModuleType::kGoToPage, {}},
+      {"exit", ModuleType::kExit, {}},
+  };
+  return kTypes;
+}
+
+class AppReader {
+ public:
+  explicit AppReader(AppDiagnostics& diagnostics) : diag_(diagnostics) {}
+
+  AppDocument read(const YAML::Node& root) {
+    AppDocument app;
+    ObjectReader obj(root, "the app", diag_);
+    if (!obj.is_object()) return app;
+    if (auto n = obj.required("name")) read_string(*n, "name", app.name);
+    // Settings first: their input defaults are folded into every module read after.
+    if (auto n = obj.get("settings")) read_settings(*n, app.settings);
+    std::optional<YAML::Node> start = obj.get("start_page");
+    if (start) read_string(*start, "start_page", app.start_page);
+    if (auto n = obj.required("pages")) read_pages(*n, app);
+    if (auto n = obj.get("comment")) read_comment(*n);
+    obj.finish();
+    check_start_page(app, start);
+    return app;
+  }
+
+ private:
+  bool read_string(const YAML::Node& n, std::string_view key, std::string& out) {
+    if (!is_json_string(n)) {
+      diag_.add(pos_of(n), quoted(key) + " must be a \"quoted\" string");
+      return false;
+    }
+    out = n.Scalar();
+    return true;
+  }
+
+  // Prompt texts: a string whose {{placeholders}} are well formed.
+  bool read_text(const YAML::Node& n, std::string_view key, std::string& out) {
+    if (!read_string(n, key, out)) return false;
+    if (auto problem = check_template(out)) {
+      diag_.add(pos_of(n), quoted(key) + ": " + *problem);
+      return false;
+    }
+    return true;
+  }
+
+  bool read_name(const YAML::Node& n, std::string_view key, std::string& out) {
+    if (!read_string(n, key, out)) return false;
+    if (!is_identifier(out)) {
+      diag_.add(pos_of(n), quoted(key) + " " + quoted(out) +
+                               " must start with a letter or _ and use only letters, digits "
+                               "and _ (it is also a variable name)");
+      return false;
+    }
+    return true;
+  }
+
+  bool read_int(const YAML::Node& n, std::string_view key, int min, int max, int& out) {
+    std::optional<int> v;
+    if (is_plain_scalar(n)) v = parse_int<int>(n.Scalar());
+    if (!v || *v < min || *v > max) {
+      diag_.add(pos_of(n), quoted(key) + " must be a whole number from " + std::to_string(min) +
+                               " to " + std::to_string(max));
+      return false;
+    }
+    out = *v;
+    return true;
+  }
+
+  bool read_ms(const YAML::Node& n, std::string_view key, int min, int max,
+               std::chrono::milliseconds& out) {
+    int v = 0;
+    if (!read_int(n, key, min, max, v)) return false;
+    out = std::chrono::milliseconds(v);
+    return true;
+  }
+
+  bool read_bool(const YAML::Node& n, std::string_view key, bool& out) {
+    if (is_plain_scalar(n) && (n.Scalar() == "true" || n.Scalar() == "false")) {
+      out = n.Scalar() == "true";
+      return true;
+    }
+    diag_.add(pos_of(n), quoted(key) + " must be true or false");
+    return false;
+  }
+
+  void read_comment(const YAML::Node& n) {
+    std::string ignored;
+    read_string(n, "comment", ignored);
+  }
+
+  // Timeouts, retries and barge-in: the same keys in app settings ("input") and on input
+  // modules, where they override the app's defaults.
+  void read_input_keys(ObjectReader& obj, InputSettings& input, bool with_inter_digit) {
+    if (auto n = obj.get("initial_timeout_ms"))
+      read_ms(*n, "initial_timeout_ms", 100, 120000, input.initial_timeout);
+    if (with_inter_digit) {
+      if (auto n = obj.get("inter_digit_timeout_ms"))
+        read_ms(*n, "inter_digit_timeout_ms", 100, 60000, input.inter_digit_timeout);
+    }
+    if (auto n = obj.get("retries")) read_int(*n, "retries", 0, 10, input.retries);
+    if (auto n = obj.get("barge_in")) read_bool(*n, "barge_in", input.barge_in);
+  }
+
+  void read_settings(const YAML::Node& node, AppSettings& settings) {
+    ObjectReader obj(node, "settings", diag_);
+    if (!obj.is_object()) return;
+    if (auto n = obj.get("language")) read_string(*n, "language", settings.language);
+    if (auto n = obj.get("voice")) read_string(*n, "voice", settings.voice);
+    if (auto n = obj.get("input")) {
+      ObjectReader input(*n, "settings.input", diag_);
+      if (input.is_object()) {
+        read_input_keys(input, settings.input, true);
+        input.finish();
+      }
+    }
+    obj.finish();
+  }
+
+  void read_pages(const YAML::Node& node, AppDocument& app) {
+    if (!node.IsSequence() || node.size() == 0) {
+      diag_.add(pos_of(node), "'pages' must be a list [ ... ] with at least one page");
+      return;
+    }
+    for (const auto& page_node : node) {
+      ObjectReader obj(page_node, "a page", diag_);
+      if (!obj.is_object()) continue;
+      Page page;
+      page.pos = obj.pos();
+      if (auto n = obj.required("name")) read_string(*n, "name", page.name);
+      if (auto n = obj.required("modules")) read_modules(*n, app.settings, page);
+      if (auto n = obj.get("comment")) read_comment(*n);
+      obj.finish();
+      app.pages.push_back(std::move(page));
+    }
+  }
+
+  void read_modules(const YAML::Node& node, const AppSettings& settings, Page& page) {
+    if (!node.IsSequence()) {
+      diag_.add(pos_of(node), "'modules' must be a list [ ... ]");
+      return;
+    }
+    for (const auto& module_node : node) {
+      if (auto module = read_module(module_node, settings, page.name))
+        page.modules.push_back(std::move(*module));
+    }
+  }
+
+  std::optional<Module> read_module(const YAML::Node& node, const AppSettings& settings,
+                                    const std::string& page) {
+    if (!node.IsMap()) {
+      diag_.add(pos_of(node), "a module must be an object { ... }");
+      return std::nullopt;
+    }
+    Module module;
+    module.pos = pos_of(node);
+    std::optional<YAML::Node> type_node, name_node;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it->first.Scalar() == "type") type_node = it->second;
+      if (it->first.Scalar() == "name") name_node = it->second;
+    }
+    if (!type_node) {
+      diag_.add(module.pos, "a module is missing the required key 'type'");
+      return std::nullopt;
+    }
+    const ModuleTypeInfo* info = find_type(*type_node);
+    if (!info) {
+      // Its other keys cannot be checked without a type. Keep its name so that exits leading
+      // to it are not reported as broken too.
+      if (name_node && is_json_string(*name_node)) module.name = name_node->Scalar();
+      module.settings = ExitSettings{};
+      return module;
+    }
+    ObjectReader typed(node, std::string(info->name) + " module", diag_);
+    typed.get("type");
+    if (auto n = typed.required("name")) read_name(*n, "name", module.name);
+    if (auto n = typed.get("private")) read_bool(*n, "private", module.is_private);
+    if (auto n = typed.get("comment")) read_comment(*n);
+    switch (info->type) {
+      case ModuleType::kPrompt:
+        module.settings = read_prompt(typed, settings);
+        break;
+      case ModuleType::kMenu:
+        module.settings = read_menu(typed, settings, page);
+        break;
+      case ModuleType::kDigits:
+        module.settings = read_digits(typed, settings);
+        break;
+      case ModuleType::kCompareVariable:
+        module.settings = read_compare(typed, page);
+        break;
+      case ModuleType::kGoToPage:
+        module.settings = read_goto_page(typed);
+        break;
+      case ModuleType::kExit:
+        module.settings = ExitSettings{};
+        break;
+    }
+    if (!info->exits.empty()) {
+      if (auto n = typed.get("exits")) read_exits(*n, *info, page, module.exits);
+    }
+    typed.finish();
+    return module;
+  }
+
+  const ModuleTypeInfo* find_type(const YAML::Node& n) {
+    std::string name;
+    if (!read_string(n, "type", name)) return nullptr;
+    std::string list;
+    for (const auto& info : module_types()) {
+      if (info.name == name) return &info;
+      list += (list.empty() ? "" : ", ") + std::string(info.name);
+    }
+    diag_.add(pos_of(n), "unknown module type " + quoted(name) + " (known types: " + list + ")");
+    return nullptr;
+  }
+
+  PromptSettings read_prompt(ObjectReader& obj, const AppSettings& settings) {
+    PromptSettings prompt;
+    prompt.barge_in = settings.input.barge_in;
+    if (auto n = obj.required("text")) read_text(*n, "text", prompt.text);
+    if (auto n = obj.get("barge_in")) read_bool(*n, "barge_in", prompt.barge_in);
+    return prompt;
+  }
+
+  template <class InputModule>
+  void read_prompts(ObjectReader& obj, InputModule& m) {
+    if (auto n = obj.required("prompt")) read_text(*n, "prompt", m.prompt);
+    if (auto n = obj.get("noinput_prompt")) read_text(*n, "noinput_prompt", m.noinput_prompt);
+    if (auto n = obj.get("nomatch_prompt")) read_text(*n, "nomatch_prompt", m.nomatch_prompt);
+  }
+
+  MenuSettings read_menu(ObjectReader& obj, const AppSettings& settings, const std::string& page) {
+    MenuSettings menu;
+    menu.input = settings.input;
+    read_prompts(obj, menu);
+    read_input_keys(obj, menu.input, false);
+    auto options = obj.required("options");
+    if (!options) return menu;
+    if (!options->IsMap() || options->size() == 0) {
+      diag_.add(pos_of(*options),
+                "'options' must be an object {\"1\": target, ...} with at "
+                "least one option");
+      return menu;
+    }
+    std::set<char> seen;
+    for (auto it = options->begin(); it != options->end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (key.size() != 1 || !is_dtmf_key(key[0])) {
+        diag_.add(pos_of(it->first),
+                  "menu option " + quoted(key) + " is not a phone key: use one of 0-9, *, #, A-D");
+        continue;
+      }
+      if (!seen.insert(key[0]).second) {
+        diag_.add(pos_of(it->first), "menu option " + quoted(key) + " is given twice");
+        continue;
+      }
+      if (auto target = read_target(it->second, page))
+        menu.options.push_back(MenuOption{key[0], std::move(*target)});
+    }
+    return menu;
+  }
+
+  DigitsSettings read_digits(ObjectReader& obj, const AppSettings& settings) {
+    DigitsSettings digits;
+    digits.input = settings.input;
+    read_prompts(obj, digits);
+    read_input_keys(obj, digits.input, true);
+    auto min = obj.get("min_digits");
+    auto max = obj.get("max_digits");
+    const bool min_ok = !min || read_int(*min, "min_digits", 1, 128, digits.min_digits);
+    const bool max_ok = !max || read_int(*max, "max_digits", 1, 128, digits.max_digits);
+    if (min_ok && max_ok && digits.min_digits > digits.max_digits) {
+      diag_.add(pos_of(min ? *min : *max), "'min_digits' (" + std::to_string(digits.min_digits) +
+                                               ") is greater than 'max_digits' (" +
+                                               std::to_string(digits.max_digits) + ")");
+    }
+    if (auto n = obj.get("terminator")) {
+      std::string key;
+      if (read_string(*n, "terminator", key)) {
+        if (key.empty()) {
+          digits.terminator = '\0';
+        } else if (key.size() == 1 && is_dtmf_key(key[0]) && !(key[0] >= '0' && key[0] <= '9')) {
+          digits.terminator = key[0];
+        } else {
+          diag_.add(pos_of(*n), "'terminator' must be one of *, #, A-D, or \"\" for none");
+        }
+      }
+    }
+    return digits;
+  }
+
+  std::optional<CompareOp> read_operator(const YAML::Node& n) {
+    std::string op;
+    if (!read_string(n, "operator", op)) return std::nullopt;
+    if (op == "=" || op == "==") return CompareOp::kEqual;
+    if (op == "!=") return CompareOp::kNotEqual;
+    if (op == ">") return CompareOp::kGreater;
+    if (op == "<") return CompareOp::kLess;
+    if (op == ">=") return CompareOp::kGreaterEqual;
+    if (op == "<=") return CompareOp::kLessEqual;
+    diag_.add(pos_of(n), "unknown operator " + quoted(op) + " (use =, !=, >, <, >=, <=)");
+    return std::nullopt;
+  }
+
+  CompareSettings read_compare(ObjectReader& obj, const std::string& page) {
+    CompareSettings compare;
+    if (auto n = obj.get("compare_as")) {
+      std::string as;
+      if (read_string(*n, "compare_as", as)) {
+        if (as == "string") {
+          compare.compare_as = CompareType::kString;
+        } else if (as == "number") {
+          compare.compare_as = CompareType::kNumber;
+        } else {
+          diag_.add(pos_of(*n), "'compare_as' must be \"string\" or \"number\"");
+        }
+      }
+    }
+    auto conditions = obj.required("conditions");
+    if (!conditions) return compare;
+    if (!conditions->IsSequence() || conditions->size() == 0) {
+      diag_.add(pos_of(*conditions), "'conditions' must be a list [ ... ] with at least one row");
+      return compare;
+    }
+    for (const auto& row_node : *conditions) {
+      ObjectReader row_obj(row_node, "a condition", diag_);
+      if (!row_obj.is_object()) continue;
+      CompareRow row;
+      auto variable = row_obj.get("variable");
+      auto expression = row_obj.get("expression");
+      if (variable) read_string(*variable, "variable", row.variable);
+      if (expression) read_text(*expression, "expression", row.expression);
+      if (variable.has_value() == expression.has_value())
+        diag_.add(row_obj.pos(), "a condition needs exactly one of 'variable' or 'expression'");
+      if (auto n = row_obj.required("operator")) {
+        if (auto op = read_operator(*n)) row.op = *op;
+      }
+      if (auto n = row_obj.required("value")) {
+        // A number is as good as a string here: 1000 and "1000" compare alike.
+        if (n->IsScalar() && !(is_plain_scalar(*n) && n->Scalar() == "null")) {
+          row.value = n->Scalar();
+          if (auto problem = check_template(row.value))
+            diag_.add(pos_of(*n), "'value': " + *problem);
+        } else {
+          diag_.add(pos_of(*n), "'value' must be a string or a number");
+        }
+      }
+      if (auto n = row_obj.required("goto")) {
+        if (auto target = read_target(*n, page)) row.target = std::move(*target);
+      }
+      row_obj.finish();
+      compare.rows.push_back(std::move(row));
+    }
+    return compare;
+  }
+
+  GoToPageSettings read_goto_page(ObjectReader& obj) {
+    GoToPageSettings go;
+    if (auto n = obj.required("page")) {
+      go.target.pos = pos_of(*n);
+      read_string(*n, "page", go.target.page);
+    }
+    return go;
+  }
+
+  // "module_name" (same page) or {"page": "P"} or {"page": "P", "module": "M"}.
+  std::optional<Target> read_target(const YAML::Node& n, const std::string& page) {
+    Target target;
+    target.pos = pos_of(n);
+    if (is_json_string(n)) {
+      target.page = page;
+      target.module = n.Scalar();
+      return target;
+    }
+    if (!n.IsMap()) {
+      diag_.add(pos_of(n), "a target must be a module name \"name\" or {\"page\": \"name\"}");
+      return std::nullopt;
+    }
+    ObjectReader obj(n, "a target", diag_);
+    bool ok = false;
+    if (auto p = obj.required("page")) ok = read_string(*p, "page", target.page);
+    if (auto m = obj.get("module")) ok = read_string(*m, "module", target.module) && ok;
+    obj.finish();
+    if (!ok) return std::nullopt;
+    return target;
+  }
+
+  void read_exits(const YAML::Node& node, const ModuleTypeInfo& info, const std::string& page,
+                  std::map<std::string, Target>& exits) {
+    ObjectReader obj(node, "'exits' of a " + std::string(info.name) + " module", diag_);
+    if (!obj.is_object()) return;
+    for (auto exit_name : info.exits) {
+      if (auto n = obj.get(exit_name)) {
+        if (auto target = read_target(*n, page)) exits[std::string(exit_name)] = *target;
+      }
+    }
+    obj.finish();
+  }
+
+  void check_start_page(AppDocument& app, const std::optional<YAML::Node>& start) {
+    if (app.pages.empty()) return;
+    if (app.start_page.empty()) {
+      app.start_page = app.pages.front().name;
+    } else if (!app.find_page(app.start_page)) {
+      diag_.add(pos_of(*start), "'start_page' " + quoted(app.start_page) + " is not a page");
+    }
+  }
+
+  AppDiagnostics& diag_;
+};
+
+}  // namespace
+
+Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_name) {
+  AppDiagnostics diagnostics(file_name);
+  if (auto syntax = check_json_syntax(json_text)) {
+    diagnostics.add(SourcePos{syntax->line, syntax->column}, syntax->message);
+    return make_error("app", diagnostics.text());
+  }
+  try {
+    const YAML::Node root = YAML::Load(std::string(json_text));
+    AppDocument app = AppReader(diagnostics).read(root);
+    app.file_name = std::string(file_name);
+    check_app_links(app, diagnostics);
+    if (!diagnostics.empty()) return make_error("app", diagnostics.text());
+    return app;
+  } catch (const YAML::Exception& e) {
+    // Valid JSON that yaml-cpp still refuses (e.g. a key over 1024 characters).
+    diagnostics.add(SourcePos{e.mark.line + 1, e.mark.column + 1}, e.msg);
+    return make_error("app", diagnostics.text());
+  } catch (const std::exception& e) {
+    diagnostics.add(SourcePos{1, 1}, std::string("cannot read the document: ") + e.what());
+    return make_error("app", diagnostics.text());
+  }
+}
+
+}  // namespace keyline::flow

@@ -1,0 +1,34 @@
+// FlowHost: everything the interpreter needs from a call — or from the terminal simulator, or
+// a test. The interpreter is a pure state machine: it asks the host to act, and the host
+// reports back by calling Interpreter::on_play_done / on_digit / on_timer / on_hangup.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace keyline::flow {
+
+struct PlayRequest {
+  std::string text;               // what to say (placeholders already substituted)
+  bool barge_in = true;           // a key press may interrupt it
+  bool contains_private = false;  // a private value is in `text`: never cache or log it
+};
+
+class FlowHost {
+ public:
+  virtual ~FlowHost() = default;
+  // Asynchronous: the host later calls Interpreter::on_play_done().
+  virtual void play(const PlayRequest& request) = 0;
+  // The host must NOT call on_play_done for the stopped playback.
+  virtual void stop_playback() = 0;
+  // One timer at a time: starting a timer replaces any running one. The host later calls
+  // Interpreter::on_timer().
+  virtual void start_timer(std::chrono::milliseconds delay) = 0;
+  virtual void cancel_timer() = 0;
+  // The app ended the call (Exit module, end of flow, retries exhausted, error).
+  virtual void hangup() = 0;
+  // For time variables ({{session.time}}).
+  virtual std::chrono::system_clock::time_point wall_now() const = 0;
+};
+
+}  // namespace keyline::flow

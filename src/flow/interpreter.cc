@@ -1,0 +1,385 @@
+#include "flow/interpreter.h"
+
+#include <algorithm>
+
+#include "flow/compare.h"
+#include "flow/secure_wipe.h"
+#include "flow/spoken_time.h"
+
+namespace keyline::flow {
+namespace {
+
+// Modules executed back to back without waiting for the caller or the host. A real app waits
+// (a prompt, an input) long before this; only a loop like "Go To Page A" on page A gets here.
+constexpr int kMaxStepsWithoutWaiting = 1000;
+
+constexpr std::string_view kPrivate = "[private]";
+
+bool is_dtmf_key(char c) {
+  return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
+}
+
+InputCollector make_collector(const Module& module) {
+  if (const auto* menu = std::get_if<MenuSettings>(&module.settings)) {
+    std::string keys;
+    for (const auto& option : menu->options) keys += option.key;
+    return InputCollector::for_menu(std::move(keys));
+  }
+  const auto& digits = std::get<DigitsSettings>(module.settings);
+  return InputCollector::for_digits(digits.min_digits, digits.max_digits, digits.terminator);
+}
+
+// The prompt texts of an input module (Menu and Digits share their shape).
+struct InputPrompts {
+  std::string_view prompt;
+  std::string_view noinput;
+  std::string_view nomatch;
+};
+
+InputPrompts input_prompts(const Module& module) {
+  if (const auto* menu = std::get_if<MenuSettings>(&module.settings))
+    return {menu->prompt, menu->noinput_prompt, menu->nomatch_prompt};
+  const auto& digits = std::get<DigitsSettings>(module.settings);
+  return {digits.prompt, digits.noinput_prompt, digits.nomatch_prompt};
+}
+
+}  // namespace
+
+Interpreter::Interpreter(const AppDocument& app, FlowHost& host, Variables session_variables)
+    : app_(app), host_(host), variables_(std::move(session_variables)) {
+  if (!variables_.contains("session.name")) variables_.set("session.name", app_.name);
+}
+
+Interpreter::~Interpreter() { secure_wipe(typeahead_); }
+
+void Interpreter::start() { post(Event{Event::Kind::kStart}); }
+void Interpreter::on_play_done() { post(Event{Event::Kind::kPlayDone}); }
+void Interpreter::on_digit(char digit) { post(Event{Event::Kind::kDigit, digit}); }
+void Interpreter::on_timer() { post(Event{Event::Kind::kTimer}); }
+void Interpreter::on_hangup() { post(Event{Event::Kind::kHangup}); }
+
+// A host may call back from inside play() or start_timer() (a simulator, a test). Such events
+// wait in the queue until the current one is fully handled, so the state machine never sees
+// an event in the middle of a transition.
+void Interpreter::post(Event event) {
+  queue_.push_back(event);
+  if (dispatching_) return;
+  dispatching_ = true;
+  while (!queue_.empty()) {
+    const Event next = queue_.front();
+    queue_.pop_front();
+    if (!finished_) handle(next);
+  }
+  dispatching_ = false;
+}
+
+void Interpreter::handle(const Event& event) {
+  switch (event.kind) {
+    case Event::Kind::kStart:
+      if (page_) return;  // already started
+      page_ = app_.find_page(app_.start_page);
+      if (!page_ || page_->modules.empty()) {
+        finish("error:no start page", true);
+        return;
+      }
+      index_ = 0;
+      break;
+    case Event::Kind::kPlayDone:
+      if (state_ == State::kPrompt) {
+        record("next");
+        state_ = State::kIdle;
+        take_exit("next");
+      } else if (state_ == State::kInputPrompt) {
+        begin_collecting();
+      }
+      break;
+    case Event::Kind::kDigit:
+      handle_digit(event.digit);
+      break;
+    case Event::Kind::kTimer:
+      if (state_ != State::kInput || !timer_armed_) return;  // a stale timer
+      timer_armed_ = false;
+      on_outcome(collector_.timeout());
+      break;
+    case Event::Kind::kHangup:
+      if (state_ == State::kPrompt || state_ == State::kInputPrompt) host_.stop_playback();
+      if (state_ != State::kIdle) record("hangup");
+      finish("caller_hangup", false);
+      return;
+  }
+  run();
+}
+
+void Interpreter::handle_digit(char digit) {
+  if (!is_dtmf_key(digit)) return;
+  switch (state_) {
+    case State::kPrompt:
+      // A key during a prompt the caller may interrupt ends it and is kept for the next input
+      // module; during one they may not, the key is dropped (as VoiceXML does).
+      if (!std::get<PromptSettings>(current().settings).barge_in) return;
+      host_.stop_playback();
+      typeahead_ += digit;
+      record("next");
+      state_ = State::kIdle;
+      take_exit("next");
+      return;
+    case State::kInputPrompt:
+      if (!input_settings().barge_in) return;
+      host_.stop_playback();
+      typeahead_ += digit;
+      begin_collecting();
+      return;
+    case State::kInput: {
+      const InputOutcome outcome = collector_.add(digit);
+      if (outcome == InputOutcome::kPending) {
+        arm_timer(input_settings().inter_digit_timeout);
+      } else {
+        on_outcome(outcome);
+      }
+      return;
+    }
+    case State::kIdle:
+    case State::kDone:
+      return;
+  }
+}
+
+void Interpreter::run() {
+  while (!finished_ && state_ == State::kIdle) {
+    if (++steps_since_wait_ > kMaxStepsWithoutWaiting) {
+      finish("error:loop", true);
+      return;
+    }
+    execute(current());
+  }
+}
+
+void Interpreter::execute(const Module& module) {
+  switch (module.type()) {
+    case ModuleType::kPrompt: {
+      const auto& prompt = std::get<PromptSettings>(module.settings);
+      if (prompt.barge_in && !typeahead_.empty()) {
+        // The caller is already answering ahead: a prompt they could interrupt is skipped.
+        record("next");
+        take_exit("next");
+        return;
+      }
+      if (!prompt.barge_in) secure_wipe(typeahead_);
+      play(prompt.text, prompt.barge_in, module.is_private, State::kPrompt);
+      return;
+    }
+    case ModuleType::kMenu:
+    case ModuleType::kDigits:
+      begin_input();
+      return;
+    case ModuleType::kCompareVariable: {
+      const auto& compare = std::get<CompareSettings>(module.settings);
+      for (std::size_t i = 0; i < compare.rows.size(); ++i) {
+        const CompareRow& row = compare.rows[i];
+        std::string left = row.variable.empty() ? substitute(row.expression, variables_)
+                                                : variables_.get(row.variable).value_or("");
+        std::string right = substitute(row.value, variables_);
+        const bool match = compare_values(left, row.op, right, compare.compare_as);
+        secure_wipe(left);
+        secure_wipe(right);
+        if (match) {
+          record("match:" + std::to_string(i + 1));
+          go_to(row.target);
+          return;
+        }
+      }
+      record("next");
+      take_exit("next");
+      return;
+    }
+    case ModuleType::kGoToPage: {
+      const auto& go = std::get<GoToPageSettings>(module.settings);
+      record("goto:" + go.target.page);
+      go_to(go.target);
+      return;
+    }
+    case ModuleType::kExit:
+      record("exit");
+      finish("exit_module", true);
+      return;
+  }
+}
+
+void Interpreter::play(std::string_view text, bool barge_in, bool is_private_module,
+                       State next_state) {
+  // Time variables are computed when a prompt is about to be spoken, so they are current.
+  const auto now = host_.wall_now();
+  variables_.set("session.time", spoken_time(now));
+  variables_.set("session.date", spoken_date(now));
+  PlayRequest request;
+  bool used_private = false;
+  request.text = substitute(text, variables_, &used_private);
+  request.barge_in = barge_in;
+  request.contains_private = used_private || is_private_module;
+  state_ = next_state;
+  steps_since_wait_ = 0;
+  host_.play(request);
+  secure_wipe(request.text);
+}
+
+const InputSettings& Interpreter::input_settings() const {
+  if (const auto* menu = std::get_if<MenuSettings>(&current().settings)) return menu->input;
+  return std::get<DigitsSettings>(current().settings).input;
+}
+
+void Interpreter::begin_input() {
+  failures_ = 0;
+  present_input("");
+}
+
+// Plays the module's prompt (after `lead_in` on a re-prompt), or goes straight to collecting
+// when the caller has typed ahead and may interrupt.
+void Interpreter::present_input(std::string_view lead_in) {
+  const InputSettings& input = input_settings();
+  if (input.barge_in && !typeahead_.empty()) {
+    begin_collecting();
+    return;
+  }
+  if (!input.barge_in) secure_wipe(typeahead_);
+  const std::string_view prompt = input_prompts(current()).prompt;
+  std::string text =
+      lead_in.empty() ? std::string(prompt) : std::string(lead_in) + " " + std::string(prompt);
+  play(text, input.barge_in, current().is_private, State::kInputPrompt);
+}
+
+void Interpreter::begin_collecting() {
+  state_ = State::kInput;
+  collector_ = make_collector(current());
+  while (!typeahead_.empty()) {
+    const char key = typeahead_.front();
+    typeahead_.erase(0, 1);
+    const InputOutcome outcome = collector_.add(key);
+    if (outcome != InputOutcome::kPending) {
+      on_outcome(outcome);
+      return;
+    }
+  }
+  const InputSettings& input = input_settings();
+  arm_timer(collector_.empty() ? input.initial_timeout : input.inter_digit_timeout);
+}
+
+void Interpreter::on_outcome(InputOutcome outcome) {
+  disarm_timer();
+  if (outcome == InputOutcome::kSuccess) {
+    input_succeeded();
+  } else {
+    input_failed(outcome);
+  }
+}
+
+void Interpreter::input_succeeded() {
+  const Module& module = current();
+  const std::string& value = collector_.value();
+  variables_.set(module.name, value, module.is_private);
+  variables_.set(module.name + "$.inputmode", "dtmf", module.is_private);
+  state_ = State::kIdle;
+  if (const auto* menu = std::get_if<MenuSettings>(&module.settings)) {
+    const char key = value.front();
+    record_value("", value);
+    collector_.wipe();
+    auto option = std::find_if(menu->options.begin(), menu->options.end(),
+                               [key](const MenuOption& o) { return o.key == key; });
+    go_to(option->target);  // the collector only succeeds on an option key
+    return;
+  }
+  const char termchar = collector_.termchar();
+  variables_.set(module.name + "$.termchar", termchar ? std::string(1, termchar) : "",
+                 module.is_private);
+  record_value("success", value);
+  collector_.wipe();
+  take_exit("success");
+}
+
+void Interpreter::input_failed(InputOutcome outcome) {
+  collector_.wipe();
+  // Keys typed after a wrong one belong to the wrong entry, not to the re-prompt.
+  secure_wipe(typeahead_);
+  const bool no_input = outcome == InputOutcome::kNoInput;
+  const std::string exit_name = no_input ? "noinput" : "nomatch";
+  state_ = State::kIdle;
+  if (++failures_ <= input_settings().retries) {
+    const InputPrompts prompts = input_prompts(current());
+    present_input(no_input ? prompts.noinput : prompts.nomatch);
+    return;
+  }
+  record(exit_name);
+  const auto& exits = current().exits;
+  if (auto it = exits.find(exit_name); it != exits.end()) {
+    go_to(it->second);
+  } else {
+    finish("max_retries", true);
+  }
+}
+
+void Interpreter::record(std::string result) {
+  const Module& module = current();
+  visits_.push_back(ModuleVisit{page_->name, module.name,
+                                std::string(module_type_name(module.type())), std::move(result)});
+}
+
+void Interpreter::record_value(std::string_view exit, std::string_view value) {
+  const std::string_view shown = current().is_private ? kPrivate : value;
+  record(exit.empty() ? std::string(shown) : std::string(exit) + ":" + std::string(shown));
+}
+
+void Interpreter::take_exit(std::string_view exit_name) {
+  const auto& exits = current().exits;
+  if (auto it = exits.find(std::string(exit_name)); it != exits.end()) {
+    go_to(it->second);
+  } else {
+    next_module();
+  }
+}
+
+void Interpreter::go_to(const Target& target) {
+  const Page* page = app_.find_page(target.page);
+  if (page) {
+    for (std::size_t i = 0; i < page->modules.size(); ++i) {
+      if (page->modules[i].name == target.module) {
+        page_ = page;
+        index_ = i;
+        return;
+      }
+    }
+  }
+  // parse_app checks every target, so only a hand-built document can get here.
+  finish("error:no module " + target.module + " on page " + target.page, true);
+}
+
+void Interpreter::next_module() {
+  if (index_ + 1 < page_->modules.size()) {
+    ++index_;
+  } else {
+    finish("end_of_flow", true);
+  }
+}
+
+void Interpreter::arm_timer(std::chrono::milliseconds delay) {
+  timer_armed_ = true;
+  steps_since_wait_ = 0;
+  host_.start_timer(delay);
+}
+
+void Interpreter::disarm_timer() {
+  if (!timer_armed_) return;
+  timer_armed_ = false;
+  host_.cancel_timer();
+}
+
+void Interpreter::finish(std::string reason, bool hang_up) {
+  if (finished_) return;
+  finished_ = true;
+  state_ = State::kDone;
+  exit_reason_ = std::move(reason);
+  disarm_timer();
+  collector_.wipe();
+  secure_wipe(typeahead_);
+  if (hang_up) host_.hangup();
+}
+
+}  // namespace keyline::flow

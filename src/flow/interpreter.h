@@ -1,0 +1,111 @@
+// Interpreter: runs one call through an AppDocument. A pure, single-threaded state machine
+// driven by the host's events (play done, digit, timer, hangup); it never blocks and never
+// touches a socket, so a test can script a whole call.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "flow/app_document.h"
+#include "flow/flow_host.h"
+#include "flow/input_collector.h"
+#include "flow/variables.h"
+
+namespace keyline::flow {
+
+// One module the call passed through, for the call log. `result` is the exit taken, plus the
+// value after a ':' ("success:12345", "noinput", "nomatch", "next", "1", "match:2",
+// "goto:main", "exit", "hangup"); the value is "[private]" when the module is private.
+struct ModuleVisit {
+  std::string page;
+  std::string module;
+  std::string type;
+  std::string result;
+};
+
+class Interpreter {
+ public:
+  // `app` and `host` must outlive the interpreter. `session_variables` holds what the host
+  // knows about the call (session.id, session.connection.ani, session.connection.dnis, ...).
+  Interpreter(const AppDocument& app, FlowHost& host, Variables session_variables);
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  void start();
+  void on_play_done();
+  void on_digit(char digit);  // '0'-'9', '*', '#', 'A'-'D'; anything else is ignored
+  void on_timer();
+  void on_hangup();  // the caller hung up
+
+  bool finished() const { return finished_; }
+  // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
+  const std::string& exit_reason() const { return exit_reason_; }
+  const std::vector<ModuleVisit>& visits() const { return visits_; }
+  const Variables& variables() const { return variables_; }
+  Variables& variables() { return variables_; }
+
+ private:
+  // What the interpreter is waiting for.
+  enum class State {
+    kIdle,         // not started, or between modules
+    kPrompt,       // a Prompt module is playing
+    kInputPrompt,  // an input module's prompt is playing
+    kInput,        // an input module is collecting keys (a timer runs)
+    kDone,
+  };
+  struct Event {
+    enum class Kind { kStart, kPlayDone, kDigit, kTimer, kHangup } kind;
+    char digit = '\0';
+  };
+
+  void post(Event event);
+  void handle(const Event& event);
+  void handle_digit(char digit);
+
+  void run();  // executes modules until one waits for the host or the call ends
+  void execute(const Module& module);
+  void play(std::string_view text, bool barge_in, bool is_private_module, State next_state);
+
+  void begin_input();
+  void present_input(std::string_view lead_in);
+  void begin_collecting();
+  void on_outcome(InputOutcome outcome);
+  void input_succeeded();
+  void input_failed(InputOutcome outcome);
+
+  const Module& current() const { return page_->modules[index_]; }
+  const InputSettings& input_settings() const;
+  void record(std::string result);
+  void record_value(std::string_view exit, std::string_view value);
+  void take_exit(std::string_view exit_name);
+  void go_to(const Target& target);
+  void next_module();
+  void arm_timer(std::chrono::milliseconds delay);
+  void disarm_timer();
+  void finish(std::string reason, bool hang_up);
+
+  const AppDocument& app_;
+  FlowHost& host_;
+  Variables variables_;
+
+  const Page* page_ = nullptr;
+  std::size_t index_ = 0;
+  State state_ = State::kIdle;
+  bool timer_armed_ = false;
+  int failures_ = 0;          // no-input + no-match so far in the current input module
+  std::string typeahead_;     // keys pressed before the input module that will use them
+  InputCollector collector_;  // the current input module's keys
+  int steps_since_wait_ = 0;  // loop guard
+
+  std::deque<Event> queue_;  // events raised while an event is being handled
+  bool dispatching_ = false;
+
+  bool finished_ = false;
+  std::string exit_reason_;
+  std::vector<ModuleVisit> visits_;
+};
+
+}  // namespace keyline::flow

@@ -1,0 +1,20 @@
+// `keyline simulate APP.json`: run an app in a terminal — no SIP, no audio. Builders test a
+// flow by reading its prompts and typing keys.
+#pragma once
+
+#include <istream>
+#include <ostream>
+
+#include "flow/app_document.h"
+
+namespace keyline::flow {
+
+// Prompts are printed as "[prompt] <text>". When the app waits for keys it prints "[keys]> "
+// and reads one line: each character is a key press (blanks are skipped); after the line, a
+// still-waiting input module times out — so an empty line is "no input", and "1234" for a
+// Digits module without "#" ends by the inter-digit timeout. End of input (Ctrl-D) is the
+// caller hanging up. At the end it prints every module visited and the exit reason.
+// Returns 0 when the call ended normally, 1 on an app error ("error:..." exit reason).
+int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out);
+
+}  // namespace keyline::flow

@@ -1,0 +1,58 @@
+// Variables: the call's data, by name. Every module stores its result in a variable named after
+// the module ("account"), with shadow variables beside it ("account$.termchar"); the host gives
+// session variables ("session.id", "session.connection.ani"). A variable written by a private
+// module is flagged private so every sink (call log, TTS cache, events) can leave it out.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keyline::flow {
+
+class Variables {
+ public:
+  Variables() = default;
+  Variables(const Variables&) = default;
+  Variables& operator=(const Variables&) = default;
+  Variables(Variables&&) = default;
+  Variables& operator=(Variables&&) = default;
+  ~Variables() { wipe(); }  // call data is overwritten, not merely freed
+
+  std::optional<std::string> get(std::string_view name) const;
+  // Replaces the value (the old bytes are overwritten first) and the private flag.
+  void set(std::string_view name, std::string_view value, bool is_private = false);
+  bool is_private(std::string_view name) const;  // false for unknown names
+  bool contains(std::string_view name) const;
+  std::size_t size() const { return values_.size(); }
+
+  // Overwrites every stored value, then removes all variables. Called when the call ends.
+  void wipe();
+
+  // Read-only walk, e.g. for a post-call web service or a debug dump that skips private values.
+  template <class Fn>  // Fn(const std::string& name, const std::string& value, bool is_private)
+  void for_each(Fn&& fn) const {
+    for (const auto& [name, entry] : values_) fn(name, entry.value, entry.is_private);
+  }
+
+ private:
+  struct Entry {
+    std::string value;
+    bool is_private = false;
+  };
+  std::map<std::string, Entry, std::less<>> values_;
+};
+
+// Replaces each {{name}} in `text` with the variable's value (whitespace inside the braces is
+// allowed; an unknown variable gives ""). {{name|digits}} spells the value one character at a
+// time ("12345" -> "1 2 3 4 5") so TTS reads an account number digit by digit. Sets
+// *used_private when any substituted variable is private.
+std::string substitute(std::string_view text, const Variables& variables,
+                       bool* used_private = nullptr);
+
+// Checks the placeholders of a prompt text at load time: nullopt when well formed, else a
+// message ("unterminated {{", "unknown filter 'x'", ...).
+std::optional<std::string> check_template(std::string_view text);
+
+}  // namespace keyline::flow

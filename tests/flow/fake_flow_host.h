@@ -1,0 +1,72 @@
+// A scripted FlowHost for interpreter tests: records every request; the test decides when a
+// prompt finishes and when a timer fires.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flow/flow_host.h"
+#include "flow/interpreter.h"
+
+namespace keyline::flow::testing {
+
+class FakeFlowHost : public FlowHost {
+ public:
+  void play(const PlayRequest& request) override {
+    plays.push_back(request);
+    playing = true;
+  }
+  void stop_playback() override {
+    ++stops;
+    playing = false;
+  }
+  void start_timer(std::chrono::milliseconds delay) override {
+    timer = delay;
+    timer_starts.push_back(delay);
+  }
+  void cancel_timer() override {
+    timer.reset();
+    ++cancels;
+  }
+  void hangup() override { hung_up = true; }
+  std::chrono::system_clock::time_point wall_now() const override { return now; }
+
+  std::vector<std::string> texts() const {
+    std::vector<std::string> out;
+    for (const auto& p : plays) out.push_back(p.text);
+    return out;
+  }
+  const std::string& last_text() const { return plays.back().text; }
+
+  std::vector<PlayRequest> plays;
+  bool playing = false;
+  int stops = 0;
+  std::optional<std::chrono::milliseconds> timer;
+  std::vector<std::chrono::milliseconds> timer_starts;
+  int cancels = 0;
+  bool hung_up = false;
+  std::chrono::system_clock::time_point now{};
+};
+
+// Ends the current prompt, as the media layer would when the audio has been sent.
+inline void finish_prompt(Interpreter& interpreter, FakeFlowHost& host) {
+  ASSERT_TRUE(host.playing) << "no prompt is playing";
+  host.playing = false;
+  interpreter.on_play_done();
+}
+
+inline void fire_timer(Interpreter& interpreter, FakeFlowHost& host) {
+  ASSERT_TRUE(host.timer.has_value()) << "no timer is running";
+  host.timer.reset();
+  interpreter.on_timer();
+}
+
+inline void press(Interpreter& interpreter, std::string_view keys) {
+  for (char c : keys) interpreter.on_digit(c);
+}
+
+}  // namespace keyline::flow::testing
