@@ -92,7 +92,7 @@ class Checker {
   void string(const YAML::Node& map, const std::string& path, const char* key, std::string& out) {
     YAML::Node n = map[key];
     if (!n.IsDefined()) return;
-    if (!n.IsScalar() || n.Tag() == "?" && n.Scalar().empty()) {
+    if (!n.IsScalar()) {
       fail(n, join(path, key), "must be a string");
       return;
     }

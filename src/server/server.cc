@@ -8,10 +8,11 @@
 #include <filesystem>
 
 #include "privacy/redact.h"
-#include "sdp/sdp.h"
+#include "sdp/negotiation.h"
+#include "sdp/session.h"
 #include "server/demo_app.h"
 #include "sip/uri.h"
-#include "speech/tts_engine.h"
+#include "speech/flite_engine.h"
 #include "store/call_log_store.h"
 
 namespace keyline::server {
@@ -110,7 +111,9 @@ Status Server::open() {
   auto loop = io::EventLoop::create();
   if (!loop) return loop.error();
   loop_ = std::move(*loop);
-  renderer_ = std::make_unique<speech::PromptRenderer>(speech::make_flite_engine(), 512);
+  auto engine = speech::make_flite_engine();
+  if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");
+  renderer_ = std::make_unique<speech::PromptRenderer>(std::move(engine), 512);
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
   auto transport = sip::Transport::create(
@@ -197,21 +200,23 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   local.address = config_.sip.listen;
   local.rtp_port = (*media)->local_port();
   local.session_id = ids_.u32();
-  auto answer = sdp::answer_offer(*offer, local);
-  if (!answer) return reject(488, answer.error().message);
-  auto remote = io::Endpoint::parse(answer->media.remote_address, answer->media.remote_port);
+  auto negotiated = sdp::answer_offer(*offer, local);
+  if (!negotiated) return reject(488, negotiated.error().message);
+  auto remote =
+      io::Endpoint::parse(negotiated->media.remote_address, negotiated->media.remote_port);
   if (!remote) return reject(488, "offer has no usable address");
 
   media::StreamParams stream;
   stream.remote = *remote;
-  stream.law = answer->media.codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
-  stream.payload_type = answer->media.payload_type;
-  stream.telephone_event_pt = answer->media.telephone_event_pt;
+  stream.law =
+      negotiated->media.codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
+  stream.payload_type = negotiated->media.payload_type;
+  stream.telephone_event_pt = negotiated->media.telephone_event_pt;
 
   CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_};
   calls_[handle] = std::make_unique<CallSession>(ctx, handle, app, std::move(record),
                                                  std::move(*media), stream);
-  answers_[handle] = sdp::serialize(answer->sdp);
+  answers_[handle] = sdp::serialize(negotiated->sdp);
   if (deployment->answer_delay_ms > 0) {
     ua_->ringing(handle);
     loop_->add_timer(Millis(deployment->answer_delay_ms), [this, handle] { answer(handle); });

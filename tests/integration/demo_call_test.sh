@@ -23,7 +23,7 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 cat "$WORK/logs.txt"
-grep -q "main/choice (menu): 1" "$WORK/logs.txt" || fail "menu branch 1 not in the call log"
+grep -q "main/main_menu (menu): 1" "$WORK/logs.txt" || fail "menu branch 1 not in the call log"
 grep -q "(digits): success:12345" "$WORK/logs.txt" || fail "account digits not in the call log"
 grep -q "exit exit_module" "$WORK/logs.txt" || fail "call did not end through the Exit module"
 server_alive || fail "server died"

@@ -40,7 +40,11 @@ class WavTest : public ::testing::Test {
                                         std::uint32_t rate, std::uint16_t bits,
                                         const std::vector<std::uint8_t>& data) {
     std::vector<std::uint8_t> b;
-    auto tag = [&](const char* t) { b.insert(b.end(), t, t + 4); };
+    b.reserve(64 + data.size());
+    // Byte by byte: g++ 12 at -O1 misreads a 4-byte range insert as an overflow.
+    auto tag = [&](const char* t) {
+      for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(t[i]));
+    };
     auto u16 = [&](std::uint32_t v) {
       b.push_back(static_cast<std::uint8_t>(v));
       b.push_back(static_cast<std::uint8_t>(v >> 8));
