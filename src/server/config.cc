@@ -21,6 +21,7 @@ sip:
 media:
   rtp_port_min: 10000
   rtp_port_max: 20000
+apps_dir: apps      # *.json apps, beside the built-in demo (optional here)
 data_dir: data
 log_level: info
 deployments:
@@ -163,7 +164,9 @@ std::string_view default_config_yaml() { return kDefaultYaml; }
 
 Config default_config() {
   auto parsed = parse_config(kDefaultYaml, "(embedded defaults)", "");
-  return parsed ? parsed.value() : Config{};
+  Config config = parsed ? parsed.value() : Config{};
+  config.apps_dir_optional = true;
+  return config;
 }
 
 Result<Config> parse_config(std::string_view yaml_text, std::string_view source_name,

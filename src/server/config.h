@@ -38,6 +38,8 @@ struct Config {
   SipConfig sip;
   MediaSettings media;
   std::string apps_dir;  // empty: only the built-in demo app
+  // The embedded defaults look in ./apps but do not insist that it exists.
+  bool apps_dir_optional = false;
   std::string data_dir = "data";
   LogLevel log_level = LogLevel::kInfo;
   std::vector<Deployment> deployments;

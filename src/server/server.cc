@@ -37,8 +37,10 @@ Result<AppCatalog> load_apps(const Config& config) {
   if (!demo) return demo.error();
   apps["demo"] = std::make_shared<flow::AppDocument>(std::move(demo.value()));
   std::string errors;
-  if (!config.apps_dir.empty()) {
-    std::error_code ec;
+  std::error_code ec;
+  bool skip_dir = config.apps_dir.empty() ||
+                  (config.apps_dir_optional && !std::filesystem::exists(config.apps_dir, ec));
+  if (!skip_dir) {
     if (!std::filesystem::is_directory(config.apps_dir, ec))
       return make_error("config", "apps_dir " + config.apps_dir + ": not a directory");
     for (const auto& entry : std::filesystem::directory_iterator(config.apps_dir, ec)) {
@@ -95,6 +97,8 @@ Status Server::open() {
   auto apps = load_apps(config_);
   if (!apps) return apps.error();
   apps_ = std::move(*apps);
+  logger_.info("server", "apps directory: " +
+                             (config_.apps_dir.empty() ? std::string("(none)") : config_.apps_dir));
   for (const auto& [name, app] : apps_) logger_.info("server", "app loaded: " + name);
 
   std::error_code ec;

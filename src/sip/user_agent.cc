@@ -183,6 +183,12 @@ void UserAgent::on_request(Message& request, const Peer& from) {
   if (method == "ACK") return on_ack(request);
   if (method == "CANCEL") return on_cancel(request, from);
 
+  // RFC 3261 8.2.2.1: we serve sip:, sips: and tel: Request-URIs only.
+  if (auto ruri = parse_uri(request.request_uri);
+      !ruri || (ruri->scheme != "sip" && ruri->scheme != "sips" && ruri->scheme != "tel")) {
+    respond(request, 416, from);
+    return;
+  }
   // We support no extensions yet: a Require we do not know is a 420.
   if (auto require = request.header_values("Require"); !require.empty()) {
     Message r = make_response(request, 420, {}, {});

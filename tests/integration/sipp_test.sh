@@ -29,6 +29,12 @@ echo "$reply" | head -1
 echo "$reply" | head -1 | grep -q "^SIP/2.0 400" || fail "malformed request did not get 400"
 printf 'FOO sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKbad2\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: unknown-1\r\nCSeq: 1 FOO\r\nContent-Length: 0\r\n\r\n' >"$WORK/foo.sip"
 send_udp "$WORK/foo.sip" | head -1 | grep -q "^SIP/2.0 501" || fail "unknown method did not get 501"
+printf 'OPTIONS http://example.com/ SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKbad3\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: scheme-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' >"$WORK/scheme.sip"
+send_udp "$WORK/scheme.sip" | head -1 | grep -q "^SIP/2.0 416" || fail "unsupported URI scheme did not get 416"
+printf 'INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKbad4\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: require-1\r\nCSeq: 1 INVITE\r\nRequire: nonsense\r\nContent-Length: 0\r\n\r\n' >"$WORK/require.sip"
+reply="$(send_udp "$WORK/require.sip")"
+echo "$reply" | head -1 | grep -q "^SIP/2.0 420" || fail "unknown Require did not get 420"
+echo "$reply" | grep -qi "^Unsupported: nonsense" || fail "420 without Unsupported"
 printf 'SIP/2.0 200 OK\r\n\r\n' >"$WORK/stray.sip"
 send_udp "$WORK/stray.sip" >/dev/null
 server_alive || fail "server died on bad input"
