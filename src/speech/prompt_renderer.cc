@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "privacy/redact.h"
+
 namespace keyline::speech {
 namespace {
 
@@ -46,6 +48,9 @@ std::size_t PromptRenderer::cache_size() {
 }
 
 void PromptRenderer::render(std::string text, bool is_private, media::G711 law, Done done) {
+  // Defence in depth: text that looks sensitive (a card or account number
+  // nobody marked private) is treated as private, so it is never cached.
+  if (!is_private && privacy::redact_text(text) != text) is_private = true;
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back(Job{std::move(text), is_private, law, std::move(done)});

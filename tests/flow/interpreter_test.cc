@@ -75,7 +75,8 @@ TEST(Interpreter, DemoAccountPath) {
   press(call.interpreter, "#");
   EXPECT_FALSE(call.host.timer.has_value());
   EXPECT_EQ(call.host.last_text(), "You entered 1 2 3 4 5.");
-  EXPECT_FALSE(call.host.plays.back().contains_private);
+  // The demo's account module is private: its readback must never be cached.
+  EXPECT_TRUE(call.host.plays.back().contains_private);
   finish_prompt(call.interpreter, call.host);
   call.to_goodbye_and_exit();
 
@@ -83,7 +84,7 @@ TEST(Interpreter, DemoAccountPath) {
   EXPECT_TRUE(call.host.hung_up);
   EXPECT_EQ(call.interpreter.exit_reason(), "exit_module");
   EXPECT_EQ(result_of(call.interpreter, "main_menu"), "1");
-  EXPECT_EQ(result_of(call.interpreter, "account"), "success:12345");
+  EXPECT_EQ(result_of(call.interpreter, "account"), "success:[private]");
   EXPECT_EQ(result_of(call.interpreter, "readback"), "next");
   EXPECT_EQ(result_of(call.interpreter, "done"), "exit");
   const Variables& v = call.interpreter.variables();
@@ -215,7 +216,8 @@ TEST(Interpreter, InterDigitTimeoutEndsCollection) {
   finish_prompt(call.interpreter, call.host);
   press(call.interpreter, "98765");
   fire_timer(call.interpreter, call.host);
-  EXPECT_EQ(result_of(call.interpreter, "account"), "success:98765");
+  EXPECT_EQ(result_of(call.interpreter, "account"), "success:[private]");
+  EXPECT_EQ(call.interpreter.variables().get("account"), "98765");
   EXPECT_EQ(call.interpreter.variables().get("account$.termchar"), "");
   EXPECT_EQ(call.host.last_text(), "You entered 9 8 7 6 5.");
 }
@@ -235,7 +237,8 @@ TEST(Interpreter, FewerThanMinDigitsIsNoMatch) {
             std::string("An account number has 4 to 10 digits. ") + kAccountPrompt);
   finish_prompt(call.interpreter, call.host);
   press(call.interpreter, "1234#");
-  EXPECT_EQ(result_of(call.interpreter, "account"), "success:1234");
+  EXPECT_EQ(result_of(call.interpreter, "account"), "success:[private]");
+  EXPECT_EQ(call.interpreter.variables().get("account"), "1234");
 }
 
 TEST(Interpreter, MaxDigitsSubmitsWithoutTerminator) {
@@ -244,7 +247,8 @@ TEST(Interpreter, MaxDigitsSubmitsWithoutTerminator) {
   press(call.interpreter, "1");
   finish_prompt(call.interpreter, call.host);
   press(call.interpreter, "0123456789");
-  EXPECT_EQ(result_of(call.interpreter, "account"), "success:0123456789");
+  EXPECT_EQ(result_of(call.interpreter, "account"), "success:[private]");
+  EXPECT_EQ(call.interpreter.variables().get("account"), "0123456789");
 }
 
 TEST(Interpreter, PrivateModuleHidesItsValue) {

@@ -37,7 +37,7 @@ TEST(Simulator, AccountPath) {
             "[hangup]\n"
             "[visit] main/greeting (prompt) -> next\n"
             "[visit] main/main_menu (menu) -> 1\n"
-            "[visit] balance/account (digits) -> success:12345\n"
+            "[visit] balance/account (digits) -> success:[private]\n"
             "[visit] balance/readback (prompt) -> next\n"
             "[visit] goodbye/goodbye_prompt (prompt) -> next\n"
             "[visit] goodbye/done (exit) -> exit\n"

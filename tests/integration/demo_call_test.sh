@@ -24,7 +24,9 @@ for _ in $(seq 1 50); do
 done
 cat "$WORK/logs.txt"
 grep -q "main/main_menu (menu): 1" "$WORK/logs.txt" || fail "menu branch 1 not in the call log"
-grep -q "(digits): success:12345" "$WORK/logs.txt" || fail "account digits not in the call log"
+grep -q "balance/account (digits): success:\[private\]" "$WORK/logs.txt" || fail "account entry not logged as private"
+# The demo's account module is private: its value must be nowhere on disk.
+if grep -rqa "12345" "$WORK/data" "$WORK/server.log"; then fail "the private account number reached disk or the log"; fi
 grep -q "exit exit_module" "$WORK/logs.txt" || fail "call did not end through the Exit module"
 server_alive || fail "server died"
 stop_server

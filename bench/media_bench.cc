@@ -1,0 +1,86 @@
+// Per-packet media costs: G.711 encoding of a 20 ms frame, RTP packet
+// parsing and writing, RFC 4733 de-duplication, SDP offer/answer.
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "media/g711.h"
+#include "media/rfc4733.h"
+#include "media/rtp_packet.h"
+#include "sdp/negotiation.h"
+#include "sdp/session.h"
+
+namespace {
+
+using namespace keyline;
+
+void BM_EncodeUlawFrame(benchmark::State& state) {
+  std::array<std::int16_t, 160> pcm;
+  for (std::size_t i = 0; i < pcm.size(); ++i)
+    pcm[i] = static_cast<std::int16_t>(8000 * std::sin(static_cast<double>(i) * 0.3));
+  std::array<std::uint8_t, 160> out;
+  for (auto _ : state) {
+    media::encode_g711(media::G711::kUlaw, pcm, out);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EncodeUlawFrame);
+
+void BM_RtpWriteParse(benchmark::State& state) {
+  std::array<std::uint8_t, 160> payload{};
+  std::array<std::uint8_t, 172> packet;
+  media::RtpHeader h{0, false, 1, 160, 0x1234};
+  for (auto _ : state) {
+    ++h.sequence;
+    std::size_t n = media::write_rtp(h, payload, packet);
+    auto parsed = media::parse_rtp(std::span<const std::uint8_t>(packet.data(), n));
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RtpWriteParse);
+
+void BM_DtmfReceiver(benchmark::State& state) {
+  auto packets = media::build_dtmf_packets('5');
+  media::RtpHeader h{101, false, 0, 0, 0x42};
+  media::DtmfReceiver receiver;
+  for (auto _ : state) {
+    h.timestamp += 8000;  // a new press each round
+    int digits = 0;
+    for (auto& p : packets) {
+      h.marker = p.marker;
+      ++h.sequence;
+      if (receiver.on_packet(h, p.payload)) ++digits;
+    }
+    benchmark::DoNotOptimize(digits);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(packets.size()));
+}
+BENCHMARK(BM_DtmfReceiver);
+
+void BM_SdpAnswer(benchmark::State& state) {
+  const std::string offer_text =
+      "v=0\r\no=alice 2890844526 2890844526 IN IP4 198.51.100.7\r\ns=-\r\n"
+      "c=IN IP4 198.51.100.7\r\nt=0 0\r\nm=audio 49170 RTP/AVP 9 0 8 101\r\n"
+      "a=rtpmap:9 G722/8000\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+      "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\n";
+  sdp::LocalMedia local;
+  local.address = "192.0.2.10";
+  local.rtp_port = 10000;
+  local.session_id = 1;
+  for (auto _ : state) {
+    auto offer = sdp::parse(offer_text);
+    auto answer = sdp::answer_offer(*offer, local);
+    std::string text = sdp::serialize(answer->sdp);
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SdpAnswer);
+
+}  // namespace
+
+BENCHMARK_MAIN();
