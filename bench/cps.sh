@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Calls per second: SIPp (pinned to CPU 1) runs INVITE/100/200/ACK + BYE/200
+# against a release keyline (pinned to CPU 0) whose app answers and hangs up.
+# Usage: bench/cps.sh [rate=1000] [seconds=60]
+# Prints SIPp's successful/failed call counts and retransmissions, and the
+# server's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rate="${1:-1000}"
+seconds="${2:-60}"
+calls=$((rate * seconds))
+repo="$PWD"
+scripts/build release >/dev/null
+work="$(mktemp -d /tmp/keyline-cps.XXXXXX)"
+trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/apps"
+cp bench/cps/hangup.json "$work/apps/"
+cat >"$work/keyline.yaml" <<YAML
+sip:
+  listen: 127.0.0.1
+  port: 5070
+media:
+  rtp_port_min: 20000
+  rtp_port_max: 60000
+apps_dir: apps
+data_dir: data
+log_level: warn
+deployments:
+  - name: cps
+    numbers: ["*"]
+    app: hangup
+YAML
+taskset -c 0 build/release/keyline serve --config "$work/keyline.yaml" >"$work/server.log" 2>&1 &
+server=$!
+sleep 1
+(cd "$work" && taskset -c 1 sipp -sf "$repo/bench/cps/uac_cps.xml" -m "$calls" -r "$rate" -l $((rate * 4)) \
+    -s 100 -i 127.0.0.1 -p 5071 -mi 127.0.0.1 -mp 6000 -nostdin -trace_screen -timeout $((seconds + 30))s \
+    127.0.0.1:5070 >/dev/null 2>&1) || true
+screen="$(ls "$work"/*_screen.log | head -1)"
+grep -E "Successful call|Failed call|Retransmissions|Call Rate|Total Call created" "$screen" || cat "$screen"
+echo "server peak RSS: $(grep VmHWM /proc/$server/status)"
