@@ -1,5 +1,7 @@
 #include "media/media_session.h"
 
+#include <algorithm>
+
 #include "media/level.h"
 #include "media/rtp_packet.h"
 
@@ -7,6 +9,15 @@ namespace keyline::media {
 namespace {
 
 std::uint8_t silence_code(G711 law) { return law == G711::kUlaw ? 0xFF : 0xD5; }
+
+constexpr std::size_t kMaxPayload = 320;    // 40 ms of G.711
+constexpr std::size_t kMaxDatagram = 2048;  // what we accept from the network
+
+// RFC 5761 4: with RTCP multiplexed on the RTP port, the second byte of an
+// RTCP packet (its type, 192-223) falls where RTP keeps marker and PT.
+bool looks_like_rtcp(std::span<const std::uint8_t> bytes) {
+  return bytes.size() >= 2 && bytes[1] >= 192 && bytes[1] <= 223;
+}
 
 }  // namespace
 
@@ -53,10 +64,17 @@ void MediaSession::post(std::function<void()> fn) {
   });
 }
 
-void MediaSession::start(const StreamParams& params, Handlers handlers) {
+Status MediaSession::start(const StreamParams& params, Handlers handlers) {
+  if (params.srtp) {
+    auto srtp = SrtpSession::create(*params.srtp);
+    if (!srtp) return srtp.error();
+    srtp_ = std::move(*srtp);
+  }
   params_ = params;
+  params_.srtp.reset();  // wipes our copy of the keys: libsrtp holds them now
   handlers_ = std::move(handlers);
   started_ = true;
+  return Ok{};
 }
 
 void MediaSession::play(SharedPrompt prompt) {
@@ -78,10 +96,16 @@ void MediaSession::send_digit(char digit) {
 
 void MediaSession::send_packet(std::uint8_t pt, bool marker, std::uint32_t timestamp,
                                std::span<const std::uint8_t> payload) {
-  std::uint8_t buffer[12 + 320];
+  alignas(8) std::uint8_t buffer[kRtpHeaderSize + kMaxPayload + kSrtpMaxOverhead];
   RtpHeader h{pt, marker, sequence_++, timestamp, ssrc_};
-  std::size_t n = write_rtp(h, payload, buffer);
+  std::size_t n =
+      write_rtp(h, payload, std::span<std::uint8_t>(buffer, kRtpHeaderSize + kMaxPayload));
   if (n == 0) return;
+  if (srtp_) {
+    auto protected_length = srtp_->protect_rtp(buffer, n);
+    if (!protected_length) return;  // never fall back to sending in the clear
+    n = *protected_length;
+  }
   if (socket_->send_to(std::span<const std::uint8_t>(buffer, n), params_.remote))
     ++stats_.packets_sent;
 }
@@ -125,6 +149,20 @@ void MediaSession::tick() {
 
 void MediaSession::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
   if (!started_) return;
+  alignas(8) std::uint8_t plain[kMaxDatagram];
+  if (srtp_) {
+    if (bytes.size() > sizeof plain) return;
+    std::copy(bytes.begin(), bytes.end(), plain);
+    std::span<std::uint8_t> packet(plain, bytes.size());
+    bool rtcp = looks_like_rtcp(bytes);
+    auto length = rtcp ? srtp_->unprotect_rtcp(packet, packet.size())
+                       : srtp_->unprotect_rtp(packet, packet.size());
+    stats_.srtp = srtp_->stats();
+    // Failed authentication or a replay: dropped (and counted) before it can
+    // latch the media address or reach the DTMF receiver.
+    if (!length || rtcp) return;  // RTCP is authenticated but not used yet
+    bytes = std::span<const std::uint8_t>(plain, *length);
+  }
   auto rtp = parse_rtp(bytes);
   if (!rtp) return;  // not RTP (or RTCP on the wrong port): ignore
   ++stats_.packets_received;

@@ -2,6 +2,8 @@
 // being played, RFC 4733 digits received, and (for the test phone) the audio
 // heard. Pacing is not its business: the worker's 20 ms media tick calls
 // tick() on every session, so there is one timer per worker, not per call.
+// With SRTP negotiated, every packet is protected on the way out and must
+// authenticate on the way in; the rest of the session sees plain RTP.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include "media/frames.h"
 #include "media/g711.h"
 #include "media/rfc4733.h"
+#include "media/srtp_session.h"
 
 namespace keyline::media {
 
@@ -34,6 +37,7 @@ struct StreamParams {
   G711 law = G711::kUlaw;
   int payload_type = 0;
   std::optional<int> telephone_event_pt;
+  std::optional<SrtpConfig> srtp;  // nullopt = plain RTP
 };
 
 using SharedPrompt = std::shared_ptr<const EncodedPrompt>;
@@ -41,7 +45,8 @@ using SharedPrompt = std::shared_ptr<const EncodedPrompt>;
 struct MediaStats {
   std::uint64_t packets_sent = 0;
   std::uint64_t packets_received = 0;
-  std::uint64_t digits_received = 0;
+  std::uint64_t digits_received = 0;  // packets_received counts only what passed SRTP
+  SrtpStats srtp;                     // received packets dropped by SRTP, by reason
 };
 
 class MediaSession {
@@ -61,7 +66,12 @@ class MediaSession {
   const std::string& local_host() const { return host_; }
 
   // Starts sending (silence until something plays) and delivering digits.
-  void start(const StreamParams& params, Handlers handlers);
+  // Fails only when the SRTP context cannot be set up; the session then stays
+  // stopped. The keys move into libsrtp; params_ keeps no copy.
+  Status start(const StreamParams& params, Handlers handlers);
+  std::optional<SrtpSuite> srtp_suite() const {
+    return srtp_ ? std::optional<SrtpSuite>(srtp_->suite()) : std::nullopt;
+  }
   // Queues a prompt; on_playout_done fires (posted) when the queue drains.
   void play(SharedPrompt prompt);
   // Drops everything queued; on_playout_done will not fire for it.
@@ -91,6 +101,7 @@ class MediaSession {
   io::EventLoop& loop_;
   std::string host_;
   std::unique_ptr<io::UdpSocket> socket_;
+  std::unique_ptr<SrtpSession> srtp_;
   bool started_ = false;
   StreamParams params_;
   Handlers handlers_;

@@ -35,14 +35,28 @@ std::string mask_digit_run(std::string_view run) {
   return out;
 }
 
+// Where "inline:" starts at or after `from`, in any letter case: the SDES key
+// method is matched case-insensitively by parsers (ours included), so a peer
+// writing "INLINE:" must not get its key past the redactor.
+std::size_t find_inline(const std::string& text, std::size_t from) {
+  static constexpr std::string_view kInline = "inline:";
+  for (std::size_t i = from; i + kInline.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < kInline.size() &&
+           std::tolower(static_cast<unsigned char>(text[i + k])) == kInline[k])
+      ++k;
+    if (k == kInline.size()) return i;
+  }
+  return std::string::npos;
+}
+
 std::string redact_crypto_lines(std::string text) {
   // a=crypto:<tag> <suite> inline:<key>|... — the key must never be logged.
   std::size_t pos = 0;
-  while ((pos = text.find("inline:", pos)) != std::string::npos) {
+  while ((pos = find_inline(text, pos)) != std::string::npos) {
     std::size_t start = pos + 7;
     std::size_t end = start;
-    while (end < text.size() && text[end] != '\r' && text[end] != '\n' && text[end] != ' ')
-      ++end;
+    while (end < text.size() && text[end] != '\r' && text[end] != '\n' && text[end] != ' ') ++end;
     text.replace(start, end - start, std::string(kPrivatePlaceholder));
     pos = start;
   }
@@ -103,7 +117,7 @@ std::string redact_text(std::string_view text) {
     }
     i = last_digit_end;
   }
-  if (out.find("inline:") != std::string::npos) return redact_crypto_lines(std::move(out));
+  if (find_inline(out, 0) != std::string::npos) return redact_crypto_lines(std::move(out));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "sdp/sdes.h"
 
 namespace keyline::sdp {
 namespace {
@@ -57,8 +58,35 @@ Direction mirror(Direction d) {
   }
 }
 
+bool is_savp(const MediaDescription& md) { return iequals(md.proto, "RTP/SAVP"); }
+
 bool is_usable_audio(const MediaDescription& md) {
-  return md.media == "audio" && md.port != 0 && iequals(md.proto, "RTP/AVP");
+  return md.media == "audio" && md.port != 0 && (iequals(md.proto, "RTP/AVP") || is_savp(md));
+}
+
+// Why local.srtp refuses this stream's profile, or nullopt when it is
+// acceptable; for RTP/SAVP, `crypto` is set to the a=crypto line we take.
+std::optional<std::string> srtp_refusal(const MediaDescription& offered, const LocalMedia& local,
+                                        const CryptoAttribute*& crypto) {
+  if (!is_savp(offered)) {
+    if (local.srtp == SrtpPolicy::kMandatory)
+      return "SRTP is mandatory here and the offer is RTP/AVP";
+    return std::nullopt;
+  }
+  if (local.srtp == SrtpPolicy::kOff) return "SRTP is off here and the offer is RTP/SAVP";
+  crypto = choose_offered_crypto(offered, local.srtp_suites);
+  if (!crypto) return "the RTP/SAVP offer has no a=crypto line with a supported suite and key";
+  return std::nullopt;
+}
+
+std::optional<std::pair<Codec, int>> choose_codec(const MediaDescription& offered,
+                                                  const LocalMedia& local) {
+  for (int pt : offered.formats) {
+    auto codec = codec_of(offered, pt);
+    if (codec && std::find(local.codecs.begin(), local.codecs.end(), *codec) != local.codecs.end())
+      return std::make_pair(*codec, pt);
+  }
+  return std::nullopt;
 }
 
 // RFC 3264 6: a rejected stream is answered with port 0 and the offered
@@ -111,18 +139,16 @@ std::string_view codec_name(Codec codec) { return codec == Codec::kPcmu ? "PCMU"
 Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& local) {
   Answer answer{local_session(local), {}};
   bool accepted = false;
+  std::string why = "no audio stream with a supported codec";
   for (const auto& offered : offer.media) {
     std::optional<std::pair<Codec, int>> chosen;
+    const CryptoAttribute* crypto = nullptr;
     auto remote = offered.address(offer.connection_address);
     if (!accepted && is_usable_audio(offered) && remote) {
-      for (int pt : offered.formats) {
-        auto codec = codec_of(offered, pt);
-        if (codec &&
-            std::find(local.codecs.begin(), local.codecs.end(), *codec) != local.codecs.end()) {
-          chosen = std::make_pair(*codec, pt);
-          break;
-        }
-      }
+      if (auto refusal = srtp_refusal(offered, local, crypto))
+        why = std::move(*refusal);
+      else
+        chosen = choose_codec(offered, local);
     }
     if (!chosen) {
       answer.sdp.media.push_back(declined(offered));
@@ -130,16 +156,24 @@ Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& l
     }
     auto telephone_event = telephone_event_of(offered);
     Direction direction = mirror(offered.direction);
-    answer.sdp.media.push_back(
-        audio_description(local.rtp_port, {*chosen}, telephone_event, local.ptime, direction));
+    MediaDescription md =
+        audio_description(local.rtp_port, {*chosen}, telephone_event, local.ptime, direction);
     answer.media =
         NegotiatedMedia{*remote,        offered.port,    chosen->first,
                         chosen->second, telephone_event, offered.ptime.value_or(local.ptime),
                         direction};
+    if (crypto) {
+      // RFC 4568 7.1.1: echo the offered tag and suite, with our own key.
+      auto ours = make_local_crypto(crypto->tag, *crypto->known_suite(), local.random);
+      if (!ours) return ours.error();
+      md.proto = "RTP/SAVP";
+      answer.media.srtp = keys_for_answer(*crypto, *ours);
+      md.crypto.push_back(std::move(*ours));
+    }
+    answer.sdp.media.push_back(std::move(md));
     accepted = true;
   }
-  if (!accepted)
-    return make_error("sdp", "488 Not Acceptable Here: no audio stream with a supported codec");
+  if (!accepted) return make_error("sdp", "488 Not Acceptable Here: " + why);
   return answer;
 }
 
@@ -153,6 +187,21 @@ SessionDescription make_offer(const LocalMedia& local) {
     telephone_event = local.telephone_event_pt;
   sd.media.push_back(audio_description(local.rtp_port, codecs, telephone_event, local.ptime,
                                        Direction::kSendRecv));
+  return sd;
+}
+
+Result<SessionDescription> make_secure_offer(const LocalMedia& local) {
+  if (local.srtp_suites.empty()) return make_error("sdp", "no SRTP suites to offer");
+  SessionDescription sd = make_offer(local);
+  MediaDescription& md = sd.media.front();
+  md.proto = "RTP/SAVP";
+  std::uint32_t tag = 1;
+  for (SrtpSuite suite : local.srtp_suites) {
+    // A key per line: the answerer takes one, and the others are never used.
+    auto crypto = make_local_crypto(tag++, suite, local.random);
+    if (!crypto) return crypto.error();
+    md.crypto.push_back(std::move(*crypto));
+  }
   return sd;
 }
 
@@ -177,13 +226,19 @@ Result<NegotiatedMedia> accept_answer(const SessionDescription& offer,
         auto ours = telephone_event_of(offered);
         if (ours && contains(md.formats, *ours)) telephone_event = ours;
       }
-      return NegotiatedMedia{*remote,
+      NegotiatedMedia agreed{*remote,
                              md.port,
                              *codec,
                              pt,
                              telephone_event,
                              md.ptime.value_or(offered.ptime.value_or(20)),
                              mirror(md.direction)};
+      if (is_savp(offered)) {
+        auto keys = keys_from_answer(offered, md);
+        if (!keys) return keys.error();
+        agreed.srtp = std::move(*keys);
+      }
+      return agreed;
     }
   }
   return make_error("sdp", "answer accepted no audio stream with a G.711 codec");

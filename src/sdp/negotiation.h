@@ -1,5 +1,6 @@
 // RFC 3264 offer/answer for one G.711 audio stream plus RFC 4733
-// telephone-events: what an IVR answers and what its test phone offers.
+// telephone-events, optionally SRTP-protected with SDES keys (RFC 4568):
+// what an IVR answers and what its test phone offers.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/secure_random.h"
+#include "sdp/crypto.h"
 #include "sdp/session.h"
 
 namespace keyline::sdp {
@@ -25,6 +28,11 @@ struct LocalMedia {
   std::vector<Codec> codecs = {Codec::kPcmu, Codec::kPcma};  // those we accept, our preference
   int telephone_event_pt = 101;  // used in our offers; 0 = do not offer RFC 4733
   int ptime = 20;                // what we want to receive
+  // Answering: off declines RTP/SAVP, mandatory declines RTP/AVP, optional
+  // takes either. Offering: see make_secure_offer.
+  SrtpPolicy srtp = SrtpPolicy::kOff;
+  std::vector<SrtpSuite> srtp_suites = all_suites();  // those we accept, offer order
+  RandomFill random;  // key source; empty = the system CSPRNG (tests inject)
 };
 
 // The outcome of a negotiation, from the local side's point of view.
@@ -36,6 +44,7 @@ struct NegotiatedMedia {
   std::optional<int> telephone_event_pt;  // the offerer's PT; nullopt = no RFC 4733
   int ptime = 20;  // packetization to send with: the peer's a=ptime, else ours
   Direction direction = Direction::kSendRecv;  // what we may do: send, receive, both
+  std::optional<SrtpKeys> srtp;                // nullopt = plain RTP
 };
 
 struct Answer {
@@ -47,13 +56,25 @@ struct Answer {
 // we support (the offerer's first such codec wins, matched by static PT 0/8
 // or rtpmap name), echoes the offer's telephone-event PT, mirrors the
 // direction (sendonly -> recvonly ...), and declines every other m-line with
-// port 0. Error kind "sdp" with a message starting "488" when nothing usable.
+// port 0. With SRTP allowed by local.srtp, an RTP/SAVP stream is answered with
+// the first offered a=crypto line whose suite is in local.srtp_suites (its tag
+// echoed) and a fresh key of ours. Error kind "sdp" with a message starting
+// "488" when nothing usable (the reason names the SRTP policy when that was
+// it); kind "random" when no key could be generated.
 Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& local);
 
-// Our offer: one audio stream with local.codecs, telephone-event, ptime.
+// Our offer: one RTP/AVP audio stream with local.codecs, telephone-event,
+// ptime. local.srtp is not consulted: see make_secure_offer.
 SessionDescription make_offer(const LocalMedia& local);
 
-// Checks the peer's answer to `offer` and extracts what was agreed.
+// The same stream as RTP/SAVP with one a=crypto per local.srtp_suites (tags
+// 1, 2, ...), each with its own fresh key. SDES without RFC 5939 capability
+// negotiation cannot offer "SRTP if you can": an offer is either RTP/SAVP or
+// RTP/AVP, so the caller picks. Fails only when no key can be generated.
+Result<SessionDescription> make_secure_offer(const LocalMedia& local);
+
+// Checks the peer's answer to `offer` and extracts what was agreed; for an
+// RTP/SAVP offer, the answer must be RTP/SAVP echoing one of our a=crypto tags.
 Result<NegotiatedMedia> accept_answer(const SessionDescription& offer,
                                       const SessionDescription& answer);
 

@@ -120,6 +120,11 @@ void apply_media_attribute(std::string_view attr, MediaDescription& md, bool& ex
           *pt, sp == std::string_view::npos ? std::string() : std::string(trim(value.substr(sp))));
       return;
     }
+  } else if (name == "crypto") {
+    // A malformed line is dropped rather than kept as text: it may hold key
+    // bytes, and text attributes are not wiped.
+    if (auto crypto = parse_crypto(value)) md.crypto.push_back(std::move(*crypto));
+    return;
   } else if (name == "ptime") {
     value = trim(value);
     // Some peers write "20.0"; the integer part is what matters.
@@ -213,6 +218,9 @@ Result<SessionDescription> parse(std::string_view text) {
           explicit_direction.back() = explicit_dir;
         } else if (auto dir = parse_direction(value)) {
           session_direction = *dir;
+        } else if (value.substr(0, 7) == "crypto:") {
+          // a=crypto is media-level only (RFC 4568 9.1); kept as text, its key
+          // would escape the wiping, so it is dropped.
         } else {
           sd.other_attributes.emplace_back(value);
         }
@@ -264,6 +272,7 @@ std::string serialize(const SessionDescription& sd) {
     for (const auto& [pt, params] : md.fmtps)
       line('a', "fmtp:" + std::to_string(pt) + " " + params);
     if (md.ptime) line('a', "ptime:" + std::to_string(*md.ptime));
+    for (const auto& crypto : md.crypto) line('a', "crypto:" + format_crypto(crypto));
     // A declined stream's attributes are meaningless (RFC 3264 6); keep it bare.
     if (md.port != 0 || md.direction != Direction::kSendRecv)
       line('a', direction_name(md.direction));

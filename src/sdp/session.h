@@ -1,6 +1,7 @@
 // SDP session descriptions (RFC 4566), reduced to what a G.711 + RFC 4733
-// audio endpoint needs. Unknown attributes are kept verbatim so they survive
-// a parse/serialize round trip; unknown line types are ignored.
+// audio endpoint with SDES-SRTP (RFC 4568 a=crypto) needs. Unknown attributes
+// are kept verbatim so they survive a parse/serialize round trip; unknown line
+// types are ignored.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "sdp/crypto.h"
 
 namespace keyline::sdp {
 
@@ -36,7 +38,10 @@ struct MediaDescription {
   std::optional<std::string> connection_address;   // media-level c=
   std::optional<int> ptime;
   Direction direction = Direction::kSendRecv;  // a session-level attribute applies when absent
-  std::vector<std::string> other_attributes;   // "name:value" or "name", without "a="
+  // a=crypto lines, in offer order. Typed rather than kept as text so the keys
+  // they carry live in SecretBytes and are wiped with the description.
+  std::vector<CryptoAttribute> crypto;
+  std::vector<std::string> other_attributes;  // "name:value" or "name", without "a="
 
   const RtpMap* rtpmap(int payload_type) const;
   std::optional<std::string> fmtp(int payload_type) const;
@@ -58,7 +63,9 @@ struct SessionDescription {
 // Parses SDP text; tolerant of LF-only line ends and blank lines. Errors
 // (kind "sdp") for a missing or wrong v=, missing o= or m=, a line not of the
 // form "x=...", and malformed o=, c= or m= lines. Malformed rtpmap/fmtp/ptime
-// attributes are kept in other_attributes instead of failing the offer.
+// attributes are kept in other_attributes instead of failing the offer; a
+// malformed a=crypto is dropped (it may hold key bytes, so it is not kept as
+// text) and the stream is then answered as if that line was not there.
 // Connection addresses drop a multicast "/ttl".
 Result<SessionDescription> parse(std::string_view text);
 

@@ -35,7 +35,14 @@ void CallSession::on_answered() {
     playing_ = false;
     if (interpreter_) interpreter_->on_play_done();
   };
-  media_->start(stream_, std::move(handlers));
+  auto started = media_->start(stream_, std::move(handlers));
+  stream_.srtp.reset();  // wipes our copy: the keys live in the media session now
+  if (!started) {
+    ctx_.logger.error("call",
+                      record_.call_id + " media could not start: " + started.error().message);
+    hangup();
+    return;
+  }
 
   flow::Variables session;
   session.set("session.id", record_.call_id);
@@ -69,8 +76,8 @@ void CallSession::play(const flow::PlayRequest& request) {
 void CallSession::on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt) {
   if (play_id != play_id_ || !playing_ || ended_) return;  // stopped or superseded meanwhile
   if (!prompt) {
-    ctx_.logger.error("call", record_.call_id + " prompt synthesis failed: " +
-                                  prompt.error().message);
+    ctx_.logger.error("call",
+                      record_.call_id + " prompt synthesis failed: " + prompt.error().message);
     media_->play(nullptr);  // completes at once so the flow goes on
     return;
   }

@@ -12,6 +12,7 @@
 #include "flow/app_document.h"
 #include "flow/simulator.h"
 #include "privacy/redact.h"
+#include "sdp/crypto.h"
 #include "server/config.h"
 #include "server/phone.h"
 #include "server/server.h"
@@ -28,7 +29,9 @@ commands:
         UDP+TCP 127.0.0.1:5060, every number routed to the built-in demo app)
   call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--record out.wav] [--tcp]
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
-        the test phone: dial, key digits when the far end falls quiet, record
+        [--srtp [--srtp-suite NAME]]
+        the test phone: dial, key digits when the far end falls quiet, record;
+        --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only)
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
   validate APP.json...   check app documents (errors as file:line:col)
   validate --config FILE check a configuration and the apps it deploys
@@ -140,10 +143,10 @@ int cmd_serve(int argc, char** argv) {
 }
 
 int cmd_call(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2,
-                      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from",
-                       "log-level"},
-                      {"tcp"});
+  Args a = parse_args(
+      argc, argv, 2,
+      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from", "log-level", "srtp-suite"},
+      {"tcp", "srtp"});
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
               << "\n";
@@ -155,6 +158,13 @@ int cmd_call(int argc, char** argv) {
   o.record_path = a.get("record").value_or("");
   o.from = a.get("from").value_or(o.from);
   o.tcp = a.has("tcp");
+  o.srtp = a.has("srtp");
+  o.srtp_suite = a.get("srtp-suite").value_or("");
+  if (!o.srtp_suite.empty() && (!o.srtp || !sdp::parse_suite(o.srtp_suite))) {
+    std::cerr << "keyline call: --srtp-suite needs --srtp and one of AES_CM_128_HMAC_SHA1_80, "
+                 "AES_CM_128_HMAC_SHA1_32, AEAD_AES_128_GCM, AEAD_AES_256_GCM\n";
+    return 2;
+  }
   auto number = [&](const char* name, int& out, int min, int max) {
     if (auto v = a.get(name)) {
       auto n = parse_int<int>(*v);

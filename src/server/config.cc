@@ -11,7 +11,8 @@
 namespace keyline::server {
 namespace {
 
-constexpr std::string_view kDefaultYaml = R"yaml(# Keyline default configuration: SIP on UDP and TCP 127.0.0.1:5060, every
+constexpr std::string_view kDefaultYaml =
+    R"yaml(# Keyline default configuration: SIP on UDP and TCP 127.0.0.1:5060, every
 # called number routed to the built-in demo app.
 sip:
   listen: 127.0.0.1
@@ -21,6 +22,7 @@ sip:
 media:
   rtp_port_min: 10000
   rtp_port_max: 20000
+  srtp: optional    # off | optional | mandatory (SDES-SRTP, RFC 4568)
 apps_dir: apps      # *.json apps, beside the built-in demo (optional here)
 data_dir: data
 log_level: info
@@ -195,11 +197,17 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     if (!config.sip.udp && !config.sip.tcp) c.fail(sip, "sip", "enable at least one of udp, tcp");
   }
   if (YAML::Node media = root["media"]; media.IsDefined() && c.is_map(media, "media")) {
-    c.only_keys(media, "media", {"rtp_port_min", "rtp_port_max"});
+    c.only_keys(media, "media", {"rtp_port_min", "rtp_port_max", "srtp"});
     c.integer(media, "media", "rtp_port_min", config.media.rtp_port_min, 1024, 65534);
     c.integer(media, "media", "rtp_port_max", config.media.rtp_port_max, 1025, 65535);
     if (config.media.rtp_port_max <= config.media.rtp_port_min)
       c.fail(media, "media.rtp_port_max", "must be above rtp_port_min");
+    std::string srtp(sdp::srtp_policy_name(config.media.srtp));
+    c.string(media, "media", "srtp", srtp);
+    if (auto policy = sdp::parse_srtp_policy(srtp))
+      config.media.srtp = *policy;
+    else
+      c.fail(media["srtp"], "media.srtp", "must be one of off, optional, mandatory");
   }
   c.string(root, "", "apps_dir", config.apps_dir);
   c.string(root, "", "data_dir", config.data_dir);

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/result.h"
+#include "sdp/crypto.h"
 
 namespace keyline::server {
 
@@ -23,6 +24,9 @@ struct SipConfig {
 struct MediaSettings {
   std::uint16_t rtp_port_min = 10000;
   std::uint16_t rtp_port_max = 20000;
+  // Inbound offers: off answers RTP/AVP only, mandatory RTP/SAVP only (488
+  // for the other), optional either. Per trunk once trunks exist.
+  sdp::SrtpPolicy srtp = sdp::SrtpPolicy::kOptional;
 };
 
 // Binds called numbers (Request-URI user parts) to an app.

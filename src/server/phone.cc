@@ -15,6 +15,7 @@
 #include "media/wav.h"
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
+#include "server/media_crypto.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
@@ -95,8 +96,8 @@ class Phone {
     };
     ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
 
-    auto media = media::MediaSession::create(*loop_, media::MediaConfig{local_ip, 40000, 49998},
-                                             ids_);
+    auto media =
+        media::MediaSession::create(*loop_, media::MediaConfig{local_ip, 40000, 49998}, ids_);
     if (!media) return fail(media.error());
     media_ = std::move(*media);
     media_->keep_received_audio(true);  // also how the phone hears that a prompt ended
@@ -105,13 +106,28 @@ class Phone {
     local.address = local_ip;
     local.rtp_port = media_->local_port();
     local.session_id = ids_.u32();
-    offer_ = sdp::make_offer(local);
+    if (options_.srtp) {
+      if (!options_.srtp_suite.empty()) {
+        auto suite = sdp::parse_suite(options_.srtp_suite);
+        if (!suite) {
+          out_ << "error: unknown SRTP suite " << options_.srtp_suite << "\n";
+          return 2;
+        }
+        local.srtp_suites = {*suite};
+      }
+      auto offer = sdp::make_secure_offer(local);
+      if (!offer) return fail(offer.error());
+      offer_ = std::move(*offer);
+    } else {
+      offer_ = sdp::make_offer(local);
+    }
     sip::Peer peer{tcp ? sip::TransportKind::kTcp : sip::TransportKind::kUdp, *remote, {}};
     std::string from = options_.from;
     auto handle = ua_->invite(options_.target, from, peer, sdp::serialize(offer_));
     if (!handle) return fail(handle.error());
     handle_ = *handle;
-    say("INVITE " + options_.target + " (" + std::string(peer.transport_name()) + ", RTP port " +
+    say("INVITE " + options_.target + " (" + std::string(peer.transport_name()) +
+        (options_.srtp ? ", SRTP offered" : "") + ", RTP port " +
         std::to_string(media_->local_port()) + ")");
 
     loop_->add_periodic(Millis(20), [this] { tick(); });
@@ -150,7 +166,7 @@ class Phone {
     }
     auto negotiated = sdp::accept_answer(offer_, *answer);
     if (!negotiated) {
-      say("200 OK but no common codec; hanging up");
+      say("200 OK but the answer is unusable (" + negotiated.error().message + "); hanging up");
       ua_->hangup(handle_);
       return;
     }
@@ -164,7 +180,14 @@ class Phone {
     stream.law = negotiated->codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
     stream.payload_type = negotiated->payload_type;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
-    media_->start(stream, {});
+    if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
+    auto started = media_->start(stream, {});
+    stream.srtp.reset();
+    if (!started) {
+      say("media could not start: " + started.error().message + "; hanging up");
+      ua_->hangup(handle_);
+      return;
+    }
     answered_ = true;
     answered_at_ = now_s();
     last_group_at_ = now_s();
@@ -173,6 +196,8 @@ class Phone {
         (stream.telephone_event_pt
              ? ", telephone-event " + std::to_string(*stream.telephone_event_pt)
              : ", no telephone-event") +
+        (negotiated->srtp ? ", SRTP " + std::string(sdp::suite_name(negotiated->srtp->suite))
+                          : std::string(", RTP unencrypted")) +
         ", media to " + remote->to_string() + ")");
   }
 
@@ -254,14 +279,19 @@ class Phone {
     bool all_sent = next_group_ == groups_.size();
     out_ << "summary: answered=" << (answered_ ? "yes" : "no")
          << " rtp_received=" << media_->stats().packets_received
-         << " rtp_sent=" << media_->stats().packets_sent
+         << " rtp_sent=" << media_->stats().packets_sent << " srtp_dropped=" << srtp_dropped()
          << " speech_ms=" << speech_frames_ * 20 << " dtmf_groups_sent=" << next_group_ << "/"
          << groups_.size() << " ended="
-         << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : std::string("no"))
-         << "\n";
+         << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : std::string("no")) << "\n";
     bool clean = ended_ && (end_reason_ == sip::EndReason::kRemoteBye ||
                             end_reason_ == sip::EndReason::kLocalBye);
     return answered_ && all_sent && clean && !timed_out_ ? 0 : 1;
+  }
+
+  // Received packets SRTP refused (auth failure, replay, malformed).
+  std::uint64_t srtp_dropped() const {
+    const auto& s = media_->stats().srtp;
+    return s.auth_failures + s.replays + s.other_errors;
   }
 
   const PhoneOptions& options_;

@@ -1,6 +1,7 @@
 // `keyline call`: the built-in test phone. A SIP UAC with RTP that dials,
 // keys RFC 4733 digits when the far end falls quiet after speaking, records
-// what it hears, and prints a timeline of the call.
+// what it hears, and prints a timeline of the call. With --srtp it offers
+// SRTP; the timeline names the suite but never prints a key.
 #pragma once
 
 #include <ostream>
@@ -11,14 +12,16 @@
 namespace keyline::server {
 
 struct PhoneOptions {
-  std::string target;            // sip:USER@HOST:PORT[;transport=tcp]
-  std::string dtmf;              // groups separated by spaces: "1 12345#"
-  std::string record_path;       // WAV of what the phone heard (8 kHz mono)
+  std::string target;       // sip:USER@HOST:PORT[;transport=tcp]
+  std::string dtmf;         // groups separated by spaces: "1 12345#"
+  std::string record_path;  // WAV of what the phone heard (8 kHz mono)
   std::string from = "sip:phone@keyline.invalid";
   bool tcp = false;
-  int timeout_seconds = 60;      // hang up after this long, whatever happens
-  int gap_ms = 800;              // quiet after speech that means "your turn"
-  int hangup_after_ms = -1;      // hang up this long after the last digits (-1: wait for BYE)
+  int timeout_seconds = 60;  // hang up after this long, whatever happens
+  int gap_ms = 800;          // quiet after speech that means "your turn"
+  int hangup_after_ms = -1;  // hang up this long after the last digits (-1: wait for BYE)
+  bool srtp = false;         // offer RTP/SAVP with SDES keys (a=crypto) instead of RTP/AVP
+  std::string srtp_suite;    // offer only this suite (e.g. AEAD_AES_256_GCM); empty: all
 };
 
 // Returns 0 when the call was answered, every digit group was sent and the

@@ -11,6 +11,7 @@
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
 #include "server/demo_app.h"
+#include "server/media_crypto.h"
 #include "sip/uri.h"
 #include "speech/flite_engine.h"
 #include "store/call_log_store.h"
@@ -121,7 +122,8 @@ Status Server::open() {
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
   auto transport = sip::Transport::create(
-      *loop_, tc, [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
+      *loop_, tc,
+      [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
       logger_);
   if (!transport) return transport.error();
   transport_ = std::move(*transport);
@@ -183,8 +185,8 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
                            " via " + from.endpoint.to_string() + "/" +
                            std::string(from.transport_name()));
   auto reject = [&](int status, const std::string& why) {
-    logger_.info("call", "call " + record.call_id + " rejected " + std::to_string(status) + ": " +
-                             why);
+    logger_.info("call",
+                 "call " + record.call_id + " rejected " + std::to_string(status) + ": " + why);
     unanswered_[handle] = record;
     ua_->reject(handle, status);
   };
@@ -194,7 +196,8 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   record.app = deployment->app;
   auto app = apps_.at(deployment->app);
 
-  if (invite.body.empty()) return reject(488, "no SDP offer (late offer comes with the media issue)");
+  if (invite.body.empty())
+    return reject(488, "no SDP offer (late offer comes with the media issue)");
   auto offer = sdp::parse(invite.body);
   if (!offer) return reject(488, "unparsable SDP: " + offer.error().message);
   media::MediaConfig mc{config_.sip.listen, config_.media.rtp_port_min, config_.media.rtp_port_max};
@@ -204,8 +207,12 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   local.address = config_.sip.listen;
   local.rtp_port = (*media)->local_port();
   local.session_id = ids_.u32();
+  local.srtp = config_.media.srtp;
   auto negotiated = sdp::answer_offer(*offer, local);
-  if (!negotiated) return reject(488, negotiated.error().message);
+  // 488 for what the offer asked (codecs, SRTP policy); 500 when we could not
+  // make a key.
+  if (!negotiated)
+    return reject(negotiated.error().kind == "sdp" ? 488 : 500, negotiated.error().message);
   auto remote =
       io::Endpoint::parse(negotiated->media.remote_address, negotiated->media.remote_port);
   if (!remote) return reject(488, "offer has no usable address");
@@ -216,10 +223,17 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
       negotiated->media.codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
   stream.payload_type = negotiated->media.payload_type;
   stream.telephone_event_pt = negotiated->media.telephone_event_pt;
+  if (const auto& keys = negotiated->media.srtp) {
+    stream.srtp = to_media_srtp(*keys);
+    logger_.info("call", "call " + record.call_id + " media: SRTP " +
+                             std::string(sdp::suite_name(keys->suite)));
+  } else {
+    logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
+  }
 
   CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_};
-  calls_[handle] = std::make_unique<CallSession>(ctx, handle, app, std::move(record),
-                                                 std::move(*media), stream);
+  calls_[handle] =
+      std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);
   answers_[handle] = sdp::serialize(negotiated->sdp);
   if (deployment->answer_delay_ms > 0) {
     ua_->ringing(handle);

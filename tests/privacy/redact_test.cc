@@ -21,10 +21,21 @@ TEST(Redact, ShortNumbersAndAddressesAreKept) {
 }
 
 TEST(Redact, SrtpKeysAreRemoved) {
-  std::string sdp = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20\r\n";
+  std::string sdp =
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20\r\n";
   std::string out = redact_text(sdp);
   EXPECT_EQ(out.find("WVNfX19"), std::string::npos);
   EXPECT_NE(out.find("inline:[private]"), std::string::npos);
+}
+
+TEST(Redact, SrtpKeysAreRemovedWhateverTheCaseAndHowMany) {
+  std::string sdp =
+      "a=crypto:2 AES_CM_128_HMAC_SHA1_32 INLINE:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0|1:4;"
+      "Inline:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0 WSH=64\r\n";
+  std::string out = redact_text(sdp);
+  EXPECT_EQ(out.find("QUJDREVG"), std::string::npos) << out;
+  EXPECT_EQ(out.find("YWJjZGVm"), std::string::npos) << out;
+  EXPECT_NE(out.find("INLINE:[private] WSH=64"), std::string::npos) << out;
 }
 
 TEST(Redact, LuhnCheck) {

@@ -25,7 +25,8 @@ TEST(Config, UnknownKeyNamesItsPathAndPosition) {
 
 TEST(Config, BadValuesAreAllReported) {
   auto c = parse_config(
-      "sip:\n  port: 70000\n  udp: maybe\nlog_level: loud\ndeployments:\n  - name: x\n    numbers: []\n",
+      "sip:\n  port: 70000\n  udp: maybe\nlog_level: loud\ndeployments:\n  - name: x\n    numbers: "
+      "[]\n",
       "k.yaml", "");
   ASSERT_FALSE(c);
   const std::string& m = c.error().message;
@@ -34,6 +35,31 @@ TEST(Config, BadValuesAreAllReported) {
   EXPECT_NE(m.find("log_level: must be one of"), std::string::npos) << m;
   EXPECT_NE(m.find("deployments[0].app: is required"), std::string::npos) << m;
   EXPECT_NE(m.find("deployments[0].numbers: must be a non-empty list"), std::string::npos) << m;
+}
+
+TEST(Config, SrtpPolicyDefaultsToOptionalAndIsValidated) {
+  EXPECT_EQ(default_config().media.srtp, sdp::SrtpPolicy::kOptional);
+  auto none = parse_config("sip:\n  port: 5070\n", "k.yaml", "");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->media.srtp, sdp::SrtpPolicy::kOptional);
+  for (auto [text, policy] :
+       {std::pair{"off", sdp::SrtpPolicy::kOff}, std::pair{"optional", sdp::SrtpPolicy::kOptional},
+        std::pair{"mandatory", sdp::SrtpPolicy::kMandatory}}) {
+    auto c = parse_config(std::string("media:\n  srtp: ") + text + "\n", "k.yaml", "");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->media.srtp, policy) << text;
+  }
+  auto bad = parse_config("media:\n  rtp_port_min: 10000\n  srtp: required\n", "k.yaml", "");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("k.yaml:3:9: media.srtp: must be one of off, optional, "
+                                     "mandatory"),
+            std::string::npos)
+      << bad.error().message;
+  auto not_scalar = parse_config("media:\n  srtp: [off]\n", "k.yaml", "");
+  ASSERT_FALSE(not_scalar);
+  EXPECT_NE(not_scalar.error().message.find("k.yaml:2:9: media.srtp: must be a string"),
+            std::string::npos)
+      << not_scalar.error().message;
 }
 
 TEST(Config, SyntaxErrorHasPosition) {
