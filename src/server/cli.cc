@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "server/phone.h"
 #include "server/server.h"
+#include "server/voices_command.h"
 #include "store/call_log_store.h"
 
 namespace keyline::server {
@@ -37,6 +38,7 @@ commands:
   validate --config FILE check a configuration and the apps it deploys
   logs [--call ID] [--limit N] [--data-dir DIR | --config FILE]
         print call logs
+  voices                 list the installed TTS voices (engine, name, languages, rate)
   version
 )";
 
@@ -325,6 +327,7 @@ int run_cli(int argc, char** argv) {
   if (command == "simulate") return cmd_simulate(argc, argv);
   if (command == "validate") return cmd_validate(argc, argv);
   if (command == "logs") return cmd_logs(argc, argv);
+  if (command == "voices") return print_voices(std::cout);
   if (command == "version" || command == "--version") {
     std::cout << "keyline 0.1.0\n";
     return 0;

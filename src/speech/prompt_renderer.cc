@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "privacy/redact.h"
+#include "speech/prompt_speech.h"
 
 namespace keyline::speech {
 namespace {
@@ -85,7 +86,7 @@ void PromptRenderer::run() {
     SharedPrompt prompt;
     if (!job.is_private) prompt = cached(job.text, job.law);
     if (!prompt) {
-      auto audio = engine_->synthesize(job.text);
+      auto audio = speak_prompt(*engine_, job.text);
       if (!audio) {
         if (job.is_private) overwrite(job.text);
         job.done(audio.error());

@@ -1,0 +1,160 @@
+#include "speech/espeak_engine.h"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <algorithm>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "speech/resample.h"
+
+namespace keyline::speech {
+namespace {
+
+constexpr int kLineRate = 8000;
+
+// espeak-ng is one process-wide synthesizer, and these statics exist only to
+// honour its rules; they hold no Keyline data:
+// - espeak_Initialize() sets up global tables and the output mode, once per
+//   process (a second call leaks and resets them under any other user).
+// - The current voice, rate and synth callback are globals inside espeak-ng
+//   and synthesis is not re-entrant, so every call into it takes one mutex.
+// - `current_voice` remembers which voice is loaded, because loading one
+//   reads its dictionary from disk: only a change of voice pays for that.
+struct EspeakRuntime {
+  std::once_flag once;
+  std::mutex mutex;
+  int native_rate = 0;            // written once under `once`; 0 = unavailable
+  std::vector<VoiceInfo> voices;  // written once under `once`
+  std::string current_voice;      // guarded by mutex
+};
+
+// Called synchronously from inside espeak_Synth with each chunk of audio; the
+// buffer to fill rides in the event's user_data. Returning 1 aborts.
+int on_audio(short* wav, int count, espeak_EVENT* events) {
+  if (events == nullptr || events->user_data == nullptr) return 1;
+  auto* sink = static_cast<std::vector<std::int16_t>*>(events->user_data);
+  if (wav != nullptr && count > 0) sink->insert(sink->end(), wav, wav + count);
+  return 0;
+}
+
+// espeak's language list: (priority byte, tag, NUL) pairs ending with a NUL.
+std::vector<std::string> languages_of(const espeak_VOICE& v) {
+  std::vector<std::string> out;
+  for (const char* p = v.languages; p != nullptr && *p != '\0';) {
+    std::string tag(p + 1);  // skip the priority byte
+    p += 1 + tag.size() + 1;
+    if (!tag.empty()) out.push_back(std::move(tag));
+  }
+  return out;
+}
+
+void load_voices(EspeakRuntime& rt) {
+  const espeak_VOICE** list = espeak_ListVoices(nullptr);
+  for (; list != nullptr && *list != nullptr; ++list) {
+    auto langs = languages_of(**list);
+    // Variants ("!v/...") change pitch and timbre, not language.
+    if (langs.empty() || langs.front() == "variant") continue;
+    const std::string name = langs.front();
+    if (std::any_of(rt.voices.begin(), rt.voices.end(),
+                    [&](const VoiceInfo& v) { return v.name == name; }))
+      continue;
+    rt.voices.push_back({"espeak", name, std::move(langs), rt.native_rate});
+  }
+}
+
+EspeakRuntime& espeak_runtime() {
+  static EspeakRuntime runtime;
+  std::call_once(runtime.once, [] {
+    std::lock_guard lock(runtime.mutex);
+    // DONT_EXIT: without it espeak-ng calls exit() when its data is missing.
+    const int rate =
+        espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
+    if (rate <= 0) return;
+    espeak_SetSynthCallback(on_audio);
+    runtime.native_rate = rate;
+    load_voices(runtime);
+  });
+  return runtime;
+}
+
+void wipe(std::string& s) {
+  // Text may carry a private value; volatile stores survive optimisation.
+  volatile char* p = s.data();
+  for (std::size_t i = 0; i < s.size(); ++i) p[i] = 0;
+}
+
+class EspeakEngine final : public TtsEngine {
+ public:
+  EspeakEngine(EspeakRuntime& rt, const VoiceInfo& voice)
+      : rt_(rt), voice_(voice.name), tag_(voice.languages.front()), name_("espeak:" + voice.name) {}
+
+  Result<Audio> synthesize(std::string_view text) override { return synthesize_at_rate(text, 1); }
+  Result<Audio> synthesize_at_rate(std::string_view text, double rate) override;
+  std::string_view name() const override { return name_; }
+  std::string_view language() const override { return tag_; }
+
+ private:
+  Status select_voice();  // with rt_.mutex held
+  EspeakRuntime& rt_;
+  std::string voice_, tag_, name_;
+};
+
+Status EspeakEngine::select_voice() {
+  if (rt_.current_voice == voice_) return Ok{};
+  espeak_VOICE spec{};
+  spec.languages = voice_.c_str();
+  if (espeak_SetVoiceByProperties(&spec) != EE_OK) {
+    rt_.current_voice.clear();
+    return make_error("tts", "espeak: cannot load voice " + voice_);
+  }
+  rt_.current_voice = voice_;
+  return Ok{};
+}
+
+Result<Audio> EspeakEngine::synthesize_at_rate(std::string_view text, double rate) {
+  Audio audio;  // 8 kHz, no samples
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return audio;
+  if (text.size() > kMaxTtsTextBytes) return make_error("tts", "espeak: text too long");
+  if (text.find('\0') != std::string_view::npos)
+    return make_error("tts", "espeak: text contains a NUL byte");
+  if (!(rate >= 0.25 && rate <= 4.0)) return make_error("tts", "espeak: rate out of range");
+  std::string c_text(text);
+
+  std::vector<std::int16_t> pcm;
+  espeak_ERROR err = EE_OK;
+  {
+    std::lock_guard lock(rt_.mutex);
+    if (auto selected = select_voice(); !selected) {
+      wipe(c_text);
+      return selected.error();
+    }
+    const int wpm = std::clamp(static_cast<int>(espeakRATE_NORMAL * rate), espeakRATE_MINIMUM,
+                               espeakRATE_MAXIMUM);
+    espeak_SetParameter(espeakRATE, wpm, 0);
+    // Plain text, not espeakSSML: markup is ours to parse, and a '<' in a
+    // caller's value must be read out, not obeyed.
+    err = espeak_Synth(c_text.c_str(), c_text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
+                       nullptr, &pcm);
+    wipe(c_text);
+  }
+  if (err != EE_OK) return make_error("tts", "espeak: synthesis failed");
+  // Resampling needs no espeak state, so it runs outside the lock.
+  audio.samples = resample(pcm, rt_.native_rate, kLineRate);
+  return audio;
+}
+
+}  // namespace
+
+std::vector<VoiceInfo> espeak_voices() { return espeak_runtime().voices; }
+
+std::unique_ptr<TtsEngine> make_espeak_engine(std::string_view language) {
+  EspeakRuntime& rt = espeak_runtime();
+  if (rt.native_rate <= 0) return nullptr;
+  for (const auto& v : rt.voices)
+    if (v.name == language) return std::make_unique<EspeakEngine>(rt, v);
+  return nullptr;
+}
+
+}  // namespace keyline::speech
