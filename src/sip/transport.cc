@@ -129,14 +129,13 @@ void Transport::reject_unparsable(std::string_view bytes, const ParseError& erro
 }
 
 bool Transport::send(const Message& message, const Peer& to) {
-  std::string bytes = message.serialize();
-  if (logger_.enabled(LogLevel::kDebug)) {
-    logger_.debug("sip", "send to " + to.endpoint.to_string() + "\n" + bytes);
-  }
-  return send_raw(bytes, to);
+  return send_raw(message.serialize(), to);
 }
 
 bool Transport::send_raw(const std::string& bytes, const Peer& to) {
+  if (logger_.enabled(LogLevel::kDebug)) {
+    logger_.debug("sip", "send to " + to.endpoint.to_string() + "\n" + bytes);
+  }
   if (to.kind == TransportKind::kUdp) {
     if (!udp_) return false;
     return udp_->send_to(std::span<const std::uint8_t>(

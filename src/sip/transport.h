@@ -18,19 +18,9 @@
 #include "io/tcp.h"
 #include "io/udp_socket.h"
 #include "sip/message.h"
+#include "sip/peer.h"
 
 namespace keyline::sip {
-
-enum class TransportKind { kUdp, kTcp };
-
-// Where a message came from / goes to. For TCP the connection it arrived on
-// is reused for responses and in-dialog requests (RFC 3261 18.2.2).
-struct Peer {
-  TransportKind kind = TransportKind::kUdp;
-  io::Endpoint endpoint;
-  std::weak_ptr<io::TcpConnection> connection;
-  std::string_view transport_name() const { return kind == TransportKind::kUdp ? "UDP" : "TCP"; }
-};
 
 struct TransportConfig {
   std::string host = "127.0.0.1";
@@ -39,18 +29,18 @@ struct TransportConfig {
   bool tcp = true;
 };
 
-class Transport {
+class Transport final : public TransportSink {
  public:
   using MessageHandler = std::function<void(Message message, const Peer& from)>;
 
   static Result<std::unique_ptr<Transport>> create(io::EventLoop& loop,
                                                    const TransportConfig& config,
                                                    MessageHandler handler, Logger& logger);
-  ~Transport();
+  ~Transport() override;
 
   bool send(const Message& message, const Peer& to);
-  // Sends bytes already serialized (retransmissions).
-  bool send_raw(const std::string& bytes, const Peer& to);
+  // Sends bytes already serialized (the transaction layer, retransmissions).
+  bool send_raw(const std::string& bytes, const Peer& to) override;
   std::uint16_t port() const { return port_; }
   const std::string& host() const { return host_; }
   bool has_udp() const { return udp_ != nullptr; }

@@ -1,7 +1,11 @@
 #include "sip/user_agent.h"
 
+#include <algorithm>
+
 #include "base/strings.h"
 #include "sip/headers.h"
+#include "sip/loop_timer_service.h"
+#include "sip/transaction_key.h"
 #include "sip/uri.h"
 
 namespace keyline::sip {
@@ -22,14 +26,6 @@ std::string tag_of(std::optional<std::string_view> header_value) {
   auto na = parse_name_addr(*header_value);
   if (!na) return {};
   return na->tag().value_or("");
-}
-
-std::string top_branch(const Message& m) {
-  auto via = m.header("Via");
-  if (!via) return {};
-  auto vias = parse_vias(*via);
-  if (!vias || vias->empty()) return {};
-  return vias->front().branch().value_or("");
 }
 
 std::uint32_t cseq_number(const Message& m) {
@@ -62,6 +58,15 @@ std::string dialog_key(std::string_view call_id, std::string_view local_tag) {
   return key;
 }
 
+TransactionConfig transaction_config(const UaConfig& c) {
+  TransactionConfig t;
+  t.t1 = c.t1;
+  t.t2 = c.t2;
+  t.t4 = c.t4;
+  t.trying_delay = c.trying_delay;
+  return t;
+}
+
 }  // namespace
 
 std::string_view end_reason_name(EndReason reason) {
@@ -90,9 +95,9 @@ struct UserAgent::Call {
     kAnswered,     // UAS: 2xx sent, waiting for ACK
     kCalling,      // UAC: INVITE sent
     kProceeding,   // UAC: provisional received
-    kCancelling,   // UAC: CANCEL sent, waiting for 487
+    kCancelling,   // UAC: CANCEL asked for, waiting for the final response
     kConfirmed,    // dialog established
-    kTerminating,  // BYE sent, or a non-2xx final sent and waiting for its ACK
+    kTerminating,  // BYE sent, or a final error sent / received
   };
   CallHandle handle = 0;
   bool uas = true;
@@ -105,31 +110,49 @@ struct UserAgent::Call {
   std::string local_header;   // our From (UAC) or To (UAS) header value, with tag
   std::string remote_header;  // theirs
   std::string remote_target;
-  std::string local_uri;
   std::vector<std::string> route_set;
   std::uint32_t local_cseq = 0;
   Message invite;  // UAS: the INVITE received; UAC: the INVITE sent
-  std::string invite_branch;
-  std::string last_response;  // UAS: for INVITE retransmissions
+  TransactionId invite_tx = 0;
+  TransactionId bye_tx = 0;
   std::string local_sdp;
-  std::string ack_bytes;  // UAC: to answer 2xx retransmissions
-  io::TimerId retransmit_timer = 0;
-  io::TimerId give_up_timer = 0;
+  std::string answer_bytes;  // UAS: our 2xx, retransmitted until the ACK
+  std::string ack_bytes;     // UAC: our ACK, repeated for each retransmitted 2xx
+  TimerHandle retransmit_timer = 0;
+  TimerHandle give_up_timer = 0;
+  TimerHandle no_answer_timer = 0;
   Millis interval{0};
 };
 
 UserAgent::UserAgent(io::EventLoop& loop, Transport& transport, UaConfig config, Handlers handlers,
                      Logger& logger, IdGenerator& ids)
-    : loop_(loop),
-      transport_(transport),
+    : own_timers_(std::make_unique<LoopTimerService>(loop)),
+      timers_(*own_timers_),
+      sink_(transport),
+      local_{transport.host(), transport.port()},
       config_(std::move(config)),
       handlers_(std::move(handlers)),
       logger_(logger),
-      ids_(ids) {}
+      ids_(ids),
+      layer_(timers_, sink_, *this, transaction_config(config_)) {}
+
+UserAgent::UserAgent(TimerService& timers, TransportSink& sink, LocalAddress local, UaConfig config,
+                     Handlers handlers, Logger& logger, IdGenerator& ids)
+    : timers_(timers),
+      sink_(sink),
+      local_(std::move(local)),
+      config_(std::move(config)),
+      handlers_(std::move(handlers)),
+      logger_(logger),
+      ids_(ids),
+      layer_(timers_, sink_, *this, transaction_config(config_)) {}
 
 UserAgent::~UserAgent() {
   *alive_ = false;
-  for (auto& [handle, call] : calls_) stop_retransmit(*call);
+  for (auto& [handle, call] : calls_) {
+    stop_2xx_retransmit(*call);
+    timers_.cancel(call->no_answer_timer);
+  }
 }
 
 std::size_t UserAgent::active_calls() const {
@@ -144,28 +167,35 @@ UserAgent::Call* UserAgent::find(CallHandle handle) {
   return it == calls_.end() ? nullptr : it->second.get();
 }
 
-UserAgent::Call* UserAgent::find_dialog(const std::string& call_id, const std::string& local_tag) {
+UserAgent::Call* UserAgent::find_dialog(std::string_view call_id, std::string_view local_tag) {
   auto it = by_dialog_.find(dialog_key(call_id, local_tag));
   return it == by_dialog_.end() ? nullptr : find(it->second);
 }
 
+UserAgent::Call* UserAgent::find_by_transaction(TransactionId tx) {
+  auto it = by_transaction_.find(tx);
+  return it == by_transaction_.end() ? nullptr : find(it->second);
+}
+
 std::string UserAgent::contact_for(const Peer& peer) const {
-  std::string host = transport_.host();
+  std::string host = local_.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::string c =
-      "<sip:" + config_.contact_user + "@" + host + ":" + std::to_string(transport_.port());
+  std::string c = "<sip:" + config_.contact_user + "@" + host + ":" + std::to_string(local_.port);
   if (peer.kind == TransportKind::kTcp) c += ";transport=tcp";
   return c + ">";
 }
 
-void UserAgent::on_message(Message message, const Peer& from) {
-  if (message.is_request())
-    on_request(message, from);
-  else
-    on_response(message, from);
+std::string UserAgent::via(const Peer& peer) {
+  std::string host = local_.host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "SIP/2.0/" + std::string(peer.transport_name()) + " " + host + ":" +
+         std::to_string(local_.port) + ";branch=" + std::string(kMagicCookie) + ids_.token(16) +
+         ";rport";
 }
 
-void UserAgent::respond(const Message& request, int status, const Peer& to,
+void UserAgent::on_message(Message message, const Peer& from) { layer_.on_message(message, from); }
+
+void UserAgent::respond(TransactionId tx, const Message& request, int status,
                         std::string_view to_tag) {
   Message r = make_response(request, status, {}, to_tag);
   r.add_header("Server", config_.user_agent);
@@ -175,18 +205,17 @@ void UserAgent::respond(const Message& request, int status, const Peer& to,
   if (status == 200 && request.method == "OPTIONS") {
     r.add_header("Accept", "application/sdp");
   }
-  transport_.send(r, to);
+  layer_.respond(tx, r);
 }
 
-void UserAgent::on_request(Message& request, const Peer& from) {
-  const std::string& method = request.method;
-  if (method == "ACK") return on_ack(request);
-  if (method == "CANCEL") return on_cancel(request, from);
+// ---- UAS -----------------------------------------------------------------
 
+void UserAgent::on_request(TransactionId tx, const Message& request, const Peer& from) {
+  const std::string& method = request.method;
   // RFC 3261 8.2.2.1: we serve sip:, sips: and tel: Request-URIs only.
   if (auto ruri = parse_uri(request.request_uri);
       !ruri || (ruri->scheme != "sip" && ruri->scheme != "sips" && ruri->scheme != "tel")) {
-    respond(request, 416, from);
+    respond(tx, request, 416);
     return;
   }
   // We support no extensions yet: a Require we do not know is a 420.
@@ -195,58 +224,48 @@ void UserAgent::on_request(Message& request, const Peer& from) {
     std::string unsupported;
     for (auto v : require) unsupported += (unsupported.empty() ? "" : ", ") + std::string(v);
     r.add_header("Unsupported", unsupported);
-    transport_.send(r, from);
+    layer_.respond(tx, r);
     return;
   }
 
   std::string to_tag = tag_of(request.header("To"));
   if (!to_tag.empty()) {
-    Call* call = find_dialog(std::string(*request.header("Call-ID")), to_tag);
+    Call* call = find_dialog(request.header("Call-ID").value_or(""), to_tag);
     if (!call) {
-      respond(request, 481, from);
+      respond(tx, request, 481);
       return;
     }
-    on_in_dialog(*call, request, from);
+    on_in_dialog(*call, tx, request, from);
     return;
   }
-  if (method == "INVITE") return on_new_invite(request, from);
-  if (method == "OPTIONS") return respond(request, 200, from, ids_.token(10));
-  if (method == "BYE") return respond(request, 481, from);
-  respond(request, is_known_method(method) ? 405 : 501, from);
+  if (method == "INVITE") return on_new_invite(tx, request, from);
+  if (method == "OPTIONS") return respond(tx, request, 200, ids_.token(10));
+  if (method == "BYE") return respond(tx, request, 481);
+  respond(tx, request, is_known_method(method) ? 405 : 501);
 }
 
-void UserAgent::on_new_invite(Message& invite, const Peer& from) {
-  std::string call_id(*invite.header("Call-ID"));
-  std::string branch = top_branch(invite);
-  std::string key = dialog_key(call_id, branch);
-  if (auto it = by_invite_branch_.find(key); it != by_invite_branch_.end()) {
-    // A retransmission: repeat our latest response (RFC 3261 17.2.1).
-    if (Call* call = find(it->second); call && !call->last_response.empty()) {
-      transport_.send_raw(call->last_response, from);
-    }
-    return;
-  }
+void UserAgent::on_new_invite(TransactionId tx, const Message& invite, const Peer& from) {
+  // Retransmissions never get here: the INVITE server transaction absorbs
+  // them and repeats our latest provisional (RFC 3261 17.2.1).
   auto call = std::make_unique<Call>();
   call->handle = next_handle_++;
   call->uas = true;
   call->peer = from;
-  call->call_id = call_id;
+  call->call_id = std::string(invite.header("Call-ID").value_or(""));
   call->local_tag = ids_.token(10);
   call->remote_tag = tag_of(invite.header("From"));
-  call->remote_header = std::string(*invite.header("From"));
-  call->local_header = std::string(*invite.header("To")) + ";tag=" + call->local_tag;
+  call->remote_header = std::string(invite.header("From").value_or(""));
+  call->local_header = std::string(invite.header("To").value_or("")) + ";tag=" + call->local_tag;
   call->remote_target = contact_uri(invite);
   for (auto rr : invite.header_values("Record-Route")) call->route_set.emplace_back(rr);
   call->invite = invite;
-  call->invite_branch = branch;
-  Message trying = make_response(invite, 100);
-  call->last_response = trying.serialize();
-  transport_.send(trying, from);
+  call->invite_tx = tx;
 
   CallHandle handle = call->handle;
-  by_invite_branch_[key] = handle;
-  by_dialog_[dialog_key(call_id, call->local_tag)] = handle;
+  by_transaction_[tx] = handle;
+  by_dialog_[dialog_key(call->call_id, call->local_tag)] = handle;
   calls_[handle] = std::move(call);
+  // Last: the owner may answer or reject from inside the handler.
   if (handlers_.on_incoming) handlers_.on_incoming(handle, invite, from);
 }
 
@@ -255,8 +274,7 @@ void UserAgent::ringing(CallHandle handle) {
   if (!call || !call->uas || call->state != Call::State::kIncoming) return;
   Message r = make_response(call->invite, 180, {}, call->local_tag);
   r.add_header("Contact", contact_for(call->peer));
-  call->last_response = r.serialize();
-  transport_.send(r, call->peer);
+  layer_.respond(call->invite_tx, r);
 }
 
 void UserAgent::answer(CallHandle handle, const std::string& sdp) {
@@ -272,104 +290,98 @@ void UserAgent::answer(CallHandle handle, const std::string& sdp) {
   r.body = sdp;
   call->local_sdp = sdp;
   call->state = Call::State::kAnswered;
-  call->last_response = r.serialize();
-  transport_.send(r, call->peer);
-  // The 2xx is retransmitted by the UA core until ACK, on any transport
-  // (RFC 3261 13.3.1.4); after 64*T1 the session is torn down with BYE.
-  start_retransmit(*call, call->last_response, true, [this](Call& c) {
-    logger_.warn("sip", "no ACK for 2xx on call " + c.call_id + ": sending BYE");
-    end(c, EndReason::kAckTimeout, 0);
-    send_bye(c);
-  });
+  call->answer_bytes = r.serialize();
+  layer_.respond(call->invite_tx, r);
+  start_2xx_retransmit(*call);
 }
 
 void UserAgent::reject(CallHandle handle, int status) {
   Call* call = find(handle);
   if (!call || !call->uas || call->state != Call::State::kIncoming) return;
-  send_final_uas(*call, make_response(call->invite, status, {}, call->local_tag));
+  final_uas(*call, status);
   end(*call, EndReason::kRejected, status);
 }
 
-void UserAgent::send_final_uas(Call& call, Message response) {
-  response.add_header("Server", config_.user_agent);
+void UserAgent::final_uas(Call& call, int status) {
+  // The INVITE server transaction repeats this response until the ACK
+  // (Timer G) and absorbs the ACK; the call itself is no longer needed.
+  Message r = make_response(call.invite, status, {}, call.local_tag);
+  r.add_header("Server", config_.user_agent);
+  layer_.respond(call.invite_tx, r);
   call.state = Call::State::kTerminating;
-  call.last_response = response.serialize();
-  transport_.send(response, call.peer);
-  // Timer G/H: repeat the final response until the ACK, over UDP only.
-  if (call.peer.kind == TransportKind::kUdp) {
-    start_retransmit(call, call.last_response, true, [this](Call& c) { forget(c.handle); });
-  } else {
-    forget_later(call.handle, config_.t1 * 64);
-  }
+  forget_later(call.handle);
 }
 
-void UserAgent::on_ack(Message& ack) {
-  std::string to_tag = tag_of(ack.header("To"));
-  Call* call = find_dialog(std::string(*ack.header("Call-ID")), to_tag);
-  if (!call || !call->uas) return;  // stray ACKs are absorbed, never answered
-  if (call->state == Call::State::kAnswered) {
-    stop_retransmit(*call);
-    call->state = Call::State::kConfirmed;
-    if (handlers_.on_confirmed) handlers_.on_confirmed(call->handle);
-  } else if (call->state == Call::State::kTerminating && !call->last_response.empty() &&
-             cseq_method(ack) == "ACK" && cseq_number(ack) == cseq_number(call->invite)) {
-    // ACK for our non-2xx final response: the INVITE transaction is over.
-    stop_retransmit(*call);
-    forget_later(call->handle, config_.t1 * 10);
-  }
+void UserAgent::on_ack(const Message& ack, const Peer& /*from*/) {
+  // Only ACKs for 2xx get here; those for our error responses end in the
+  // INVITE server transaction.
+  Call* call = find_dialog(ack.header("Call-ID").value_or(""), tag_of(ack.header("To")));
+  if (!call || !call->uas || call->state != Call::State::kAnswered) return;  // stray: absorbed
+  if (cseq_number(ack) != cseq_number(call->invite)) return;
+  stop_2xx_retransmit(*call);
+  call->state = Call::State::kConfirmed;
+  if (handlers_.on_confirmed) handlers_.on_confirmed(call->handle);
 }
 
-void UserAgent::on_cancel(Message& cancel, const Peer& from) {
-  std::string key = dialog_key(std::string(*cancel.header("Call-ID")), top_branch(cancel));
-  auto it = by_invite_branch_.find(key);
-  Call* call = it == by_invite_branch_.end() ? nullptr : find(it->second);
-  if (!call) {
-    respond(cancel, 481, from);
+void UserAgent::on_cancel(TransactionId cancel, TransactionId invite, const Message& request,
+                          const Peer& /*from*/) {
+  if (invite == 0) {
+    respond(cancel, request, 481);  // RFC 3261 9.2: no transaction to cancel
     return;
   }
-  respond(cancel, 200, from, call->local_tag);
-  if (call->state != Call::State::kIncoming) return;  // already answered: CANCEL has no effect
-  send_final_uas(*call, make_response(call->invite, 487, {}, call->local_tag));
+  Call* call = find_by_transaction(invite);
+  // The CANCEL's response carries the To tag of our INVITE responses.
+  respond(cancel, request, 200, call ? std::string_view(call->local_tag) : std::string_view());
+  if (!call || call->state != Call::State::kIncoming) return;  // answered: no effect
+  final_uas(*call, 487);
   end(*call, EndReason::kCancelled, 487);
 }
 
-void UserAgent::on_in_dialog(Call& call, Message& request, const Peer& from) {
+void UserAgent::on_ack_timeout(TransactionId /*tx*/) {
+  // Timer H: the caller never acknowledged our error response. The call has
+  // ended already; nothing is left to clean up.
+  logger_.debug("sip", "no ACK for a final error response (Timer H)");
+}
+
+void UserAgent::on_in_dialog(Call& call, TransactionId tx, const Message& request,
+                             const Peer& from) {
   const std::string& method = request.method;
   if (method == "BYE") {
-    respond(request, 200, from);
-    stop_retransmit(call);
+    // Retransmitted BYEs are answered by the BYE's server transaction from
+    // here on, so the dialog can go at once.
+    respond(tx, request, 200);
+    stop_2xx_retransmit(call);
     end(call, EndReason::kRemoteBye, 0);
-    forget_later(call.handle, config_.t1 * 64);  // absorb BYE retransmissions meanwhile
+    call.state = Call::State::kTerminating;
+    forget_later(call.handle);
     return;
   }
   if (call.ended) {
-    respond(request, 481, from);
+    respond(tx, request, 481);
     return;
   }
   if (method == "INVITE") {
     // Re-INVITE (refresh, hold): keep the session as it is and answer with
     // our current SDP. Renegotiation comes with the media engine issue.
     Message r = make_response(request, 200);
-    r.add_header("Contact", contact_for(call.peer));
+    r.add_header("Contact", contact_for(from));
     r.add_header("Content-Type", "application/sdp");
     r.body = call.local_sdp;
-    transport_.send(r, from);
+    layer_.respond(tx, r);
     return;
   }
-  if (method == "OPTIONS") return respond(request, 200, from);
-  respond(request, is_known_method(method) ? 405 : 501, from);
+  if (method == "OPTIONS") return respond(tx, request, 200);
+  respond(tx, request, is_known_method(method) ? 405 : 501);
 }
+
+// ---- UAC and requests within a dialog -------------------------------------
 
 Message UserAgent::new_request(Call& call, std::string_view method) {
   Message m;
   m.request = true;
   m.method = std::string(method);
   m.request_uri = call.remote_target.empty() ? call.invite.request_uri : call.remote_target;
-  std::string host = transport_.host();
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  m.add_header("Via", "SIP/2.0/" + std::string(call.peer.transport_name()) + " " + host + ":" +
-                          std::to_string(transport_.port()) + ";branch=z9hG4bK" + ids_.token(16) +
-                          ";rport");
+  m.add_header("Via", via(call.peer));
   m.add_header("Max-Forwards", "70");
   m.add_header("From", call.local_header);
   m.add_header("To", call.remote_header);
@@ -384,16 +396,16 @@ Message UserAgent::new_request(Call& call, std::string_view method) {
 
 void UserAgent::send_bye(Call& call) {
   if (call.uas && call.local_cseq == 0) call.local_cseq = 1;  // our own CSeq space starts here
-  Message bye = new_request(call, "BYE");
   call.state = Call::State::kTerminating;
-  std::string bytes = bye.serialize();
-  transport_.send(bye, call.peer);
-  if (call.peer.kind == TransportKind::kUdp) {
-    start_retransmit(call, bytes, true, [this](Call& c) { forget(c.handle); });
-  } else {
-    stop_retransmit(call);
-    forget_later(call.handle, config_.t1 * 64);
+  // Timers E/F retransmit it and give up; either way the response (or the
+  // made-up 408) lets us forget the call.
+  auto tx = layer_.send_request(new_request(call, "BYE"), call.peer);
+  if (!tx) {
+    forget_later(call.handle);
+    return;
   }
+  call.bye_tx = *tx;
+  by_transaction_[*tx] = call.handle;
 }
 
 void UserAgent::hangup(CallHandle handle) {
@@ -401,16 +413,23 @@ void UserAgent::hangup(CallHandle handle) {
   if (!call || call->ended) return;
   switch (call->state) {
     case Call::State::kIncoming:
-      send_final_uas(*call, make_response(call->invite, 480, {}, call->local_tag));
+      final_uas(*call, 480);
       end(*call, EndReason::kRejected, 480);
       return;
     case Call::State::kCalling:
     case Call::State::kProceeding:
-      send_cancel(*call);
+      // The layer holds the CANCEL back until a provisional response came
+      // (RFC 3261 9.1) and gives up 64*T1 after sending it.
+      if (layer_.cancel(call->invite_tx)) {
+        call->state = Call::State::kCancelling;
+      } else {
+        end(*call, EndReason::kCancelled, 0);
+        forget_later(call->handle);
+      }
       return;
     case Call::State::kAnswered:
     case Call::State::kConfirmed:
-      stop_retransmit(*call);
+      stop_2xx_retransmit(*call);
       end(*call, EndReason::kLocalBye, 0);
       send_bye(*call);
       return;
@@ -442,116 +461,87 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
   m.add_header("Content-Type", "application/sdp");
   m.body = sdp;
   call->invite = m;
-  call->invite_branch = top_branch(m);
-  std::string bytes = m.serialize();
-  transport_.send(m, peer);
+  // Timer A retransmits it, Timer B gives up (a 408 from the layer).
+  auto tx = layer_.send_request(std::move(m), peer);
+  if (!tx) return tx.error();
+  call->invite_tx = *tx;
 
   CallHandle handle = call->handle;
+  by_transaction_[*tx] = handle;
   by_dialog_[dialog_key(call->call_id, call->local_tag)] = handle;
-  Call& ref = *call;
   calls_[handle] = std::move(call);
-  // Timer A doubles without a cap for INVITE; Timer B gives up at 64*T1.
-  if (peer.kind == TransportKind::kUdp) {
-    start_retransmit(ref, bytes, false, [this](Call& c) { end(c, EndReason::kTimeout, 408); });
-  }
   return handle;
 }
 
-void UserAgent::send_cancel(Call& call) {
-  Message c;
-  c.request = true;
-  c.method = "CANCEL";
-  c.request_uri = call.invite.request_uri;
-  for (auto v : call.invite.header_values("Via")) {
-    c.add_header("Via", std::string(v));
-    break;
-  }
-  c.add_header("Max-Forwards", "70");
-  c.add_header("From", std::string(*call.invite.header("From")));
-  c.add_header("To", std::string(*call.invite.header("To")));
-  c.add_header("Call-ID", call.call_id);
-  c.add_header("CSeq", std::to_string(cseq_number(call.invite)) + " CANCEL");
-  call.state = Call::State::kCancelling;
-  transport_.send(c, call.peer);
-}
-
-void UserAgent::send_ack(Call& call, const Message& response, bool for_2xx) {
+void UserAgent::send_ack(Call& call, const Message& response) {
+  // A new transaction of its own to the remote target (RFC 3261 13.2.2.4),
+  // sent by us, not by the INVITE transaction.
   Message ack;
   ack.request = true;
   ack.method = "ACK";
-  if (for_2xx) {
-    // A new transaction to the remote target (RFC 3261 13.2.2.4).
-    std::string host = transport_.host();
-    if (host.find(':') != std::string::npos) host = "[" + host + "]";
-    ack.request_uri = call.remote_target;
-    ack.add_header("Via", "SIP/2.0/" + std::string(call.peer.transport_name()) + " " + host + ":" +
-                              std::to_string(transport_.port()) + ";branch=z9hG4bK" +
-                              ids_.token(16) + ";rport");
-  } else {
-    // Part of the INVITE transaction: same branch (RFC 3261 17.1.1.3).
-    ack.request_uri = call.invite.request_uri;
-    for (auto v : call.invite.header_values("Via")) {
-      ack.add_header("Via", std::string(v));
-      break;
-    }
-  }
+  ack.request_uri = call.remote_target;
+  ack.add_header("Via", via(call.peer));
   ack.add_header("Max-Forwards", "70");
   ack.add_header("From", call.local_header);
-  ack.add_header("To", std::string(*response.header("To")));
+  ack.add_header("To", std::string(response.header("To").value_or("")));
   ack.add_header("Call-ID", call.call_id);
   ack.add_header("CSeq", std::to_string(cseq_number(call.invite)) + " ACK");
-  if (for_2xx)
-    for (auto& r : call.route_set) ack.add_header("Route", r);
+  for (auto& r : call.route_set) ack.add_header("Route", r);
   call.ack_bytes = ack.serialize();
-  transport_.send(ack, call.peer);
+  sink_.send_raw(call.ack_bytes, call.peer);
 }
 
-void UserAgent::on_response(Message& response, const Peer& /*from*/) {
-  std::string from_tag = tag_of(response.header("From"));
-  auto call_id = response.header("Call-ID");
-  if (!call_id) return;
-  Call* call = find_dialog(std::string(*call_id), from_tag);
-  if (!call) return;  // responses to nothing we sent are dropped
-  std::string method = cseq_method(response);
-  if (method == "INVITE" && !call->uas) return on_invite_response(*call, response);
-  if (method == "BYE") return on_bye_response(*call, response);
-  // CANCEL responses need no action: the 487 for the INVITE follows.
+void UserAgent::on_response(TransactionId tx, const Message& response, ResponseOrigin origin) {
+  Call* call = find_by_transaction(tx);
+  if (!call) return;  // e.g. the CANCEL's own 200, or a call already forgotten
+  if (tx == call->invite_tx && !call->uas) return on_invite_response(*call, response, origin);
+  if (tx == call->bye_tx && response.status >= 200) forget_later(call->handle);
 }
 
-void UserAgent::on_invite_response(Call& call, Message& response) {
+void UserAgent::on_stray_response(const Message& response, const Peer& /*from*/) {
+  // A 2xx retransmitted after our INVITE transaction ended: our ACK was lost.
+  if (response.status < 200 || response.status >= 300 || cseq_method(response) != "INVITE") return;
+  Call* call =
+      find_dialog(response.header("Call-ID").value_or(""), tag_of(response.header("From")));
+  if (call && !call->uas && !call->ack_bytes.empty()) sink_.send_raw(call->ack_bytes, call->peer);
+}
+
+void UserAgent::on_invite_response(Call& call, const Message& response, ResponseOrigin origin) {
   int status = response.status;
   if (status < 200) {
     if (call.state == Call::State::kCalling) {
-      stop_retransmit(call);
       call.state = Call::State::kProceeding;
-      // Timer B still bounds how long we wait for a final response.
+      // Timer B no longer runs once the peer is ringing; bound the wait for
+      // an answer ourselves.
       std::weak_ptr<bool> alive = alive_;
       CallHandle h = call.handle;
-      call.give_up_timer = loop_.add_timer(config_.t1 * 64 * 4, [this, alive, h] {
+      call.no_answer_timer = timers_.schedule(config_.t1 * 64 * 4, [this, alive, h] {
         if (alive.expired()) return;
-        if (Call* c = find(h); c && (c->state == Call::State::kProceeding)) {
-          send_cancel(*c);
+        if (Call* c = find(h)) {
+          c->no_answer_timer = 0;
+          if (c->state == Call::State::kProceeding) hangup(h);
         }
       });
     }
     if (handlers_.on_provisional) handlers_.on_provisional(call.handle, response);
     return;
   }
+  timers_.cancel(call.no_answer_timer);
+  call.no_answer_timer = 0;
   if (status < 300) {
     if (call.state == Call::State::kConfirmed || call.state == Call::State::kTerminating) {
       // A retransmitted 2xx: our ACK was lost; send it again.
-      if (!call.ack_bytes.empty()) transport_.send_raw(call.ack_bytes, call.peer);
+      if (!call.ack_bytes.empty()) sink_.send_raw(call.ack_bytes, call.peer);
       return;
     }
-    stop_retransmit(call);
     call.remote_tag = tag_of(response.header("To"));
-    call.remote_header = std::string(*response.header("To"));
+    call.remote_header = std::string(response.header("To").value_or(""));
     if (auto target = contact_uri(response); !target.empty()) call.remote_target = target;
     auto rr = response.header_values("Record-Route");
     call.route_set.assign(rr.rbegin(), rr.rend());
     bool cancelling = call.state == Call::State::kCancelling;
     call.state = Call::State::kConfirmed;
-    send_ack(call, response, true);
+    send_ack(call, response);
     if (cancelling) {
       // The answer crossed our CANCEL: end the session properly.
       end(call, EndReason::kLocalBye, 0);
@@ -561,55 +551,52 @@ void UserAgent::on_invite_response(Call& call, Message& response) {
     if (handlers_.on_answered) handlers_.on_answered(call.handle, response);
     return;
   }
-  // Final error: ACK it within the transaction and end the call.
-  stop_retransmit(call);
-  send_ack(call, response, false);
-  if (!call.ended) {
-    end(call, status == 487 ? EndReason::kCancelled : EndReason::kFailed, status);
-  }
+  // A final error; the INVITE transaction has ACKed it already.
+  EndReason reason = EndReason::kFailed;
+  if (status == 487 || call.state == Call::State::kCancelling)
+    reason = EndReason::kCancelled;
+  else if (origin != ResponseOrigin::kPeer)
+    reason = EndReason::kTimeout;
   call.state = Call::State::kTerminating;
-  forget_later(call.handle, config_.t1 * 64);
+  end(call, reason, status);
+  forget_later(call.handle);
 }
 
-void UserAgent::on_bye_response(Call& call, const Message& /*response*/) {
-  stop_retransmit(call);
-  forget_later(call.handle, Millis{0});
-}
+// ---- timers and bookkeeping ------------------------------------------------
 
-void UserAgent::start_retransmit(Call& call, std::string bytes, bool capped,
-                                 std::function<void(Call&)> on_give_up) {
-  stop_retransmit(call);
+void UserAgent::start_2xx_retransmit(Call& call) {
+  stop_2xx_retransmit(call);
   call.interval = config_.t1;
   CallHandle h = call.handle;
   std::weak_ptr<bool> alive = alive_;
-  auto payload = std::make_shared<std::string>(std::move(bytes));
+  // Over every transport: the 2xx must reach the peer end to end, and a TCP
+  // hop does not promise that (RFC 3261 13.3.1.4).
   auto tick = std::make_shared<std::function<void()>>();
-  *tick = [this, alive, h, payload, capped, weak_tick = std::weak_ptr(tick)] {
+  *tick = [this, alive, h, weak_tick = std::weak_ptr(tick)] {
     if (alive.expired()) return;
     Call* c = find(h);
     if (!c) return;
-    transport_.send_raw(*payload, c->peer);
-    c->interval = capped ? std::min(c->interval * 2, config_.t2) : c->interval * 2;
-    if (auto next = weak_tick.lock()) {
-      c->retransmit_timer = loop_.add_timer(c->interval, [next] { (*next)(); });
-    }
+    sink_.send_raw(c->answer_bytes, c->peer);
+    c->interval = std::min(c->interval * 2, config_.t2);
+    if (auto next = weak_tick.lock())
+      c->retransmit_timer = timers_.schedule(c->interval, [next] { (*next)(); });
   };
-  if (call.peer.kind == TransportKind::kUdp || call.state == Call::State::kAnswered) {
-    call.retransmit_timer = loop_.add_timer(call.interval, [tick] { (*tick)(); });
-  }
-  call.give_up_timer =
-      loop_.add_timer(config_.t1 * 64, [this, alive, h, tick, give_up = std::move(on_give_up)] {
-        if (alive.expired()) return;
-        Call* c = find(h);
-        if (!c) return;
-        stop_retransmit(*c);
-        give_up(*c);
-      });
+  call.retransmit_timer = timers_.schedule(call.interval, [tick] { (*tick)(); });
+  call.give_up_timer = timers_.schedule(config_.t1 * 64, [this, alive, h, tick] {
+    if (alive.expired()) return;
+    Call* c = find(h);
+    if (!c) return;
+    c->give_up_timer = 0;
+    stop_2xx_retransmit(*c);
+    logger_.warn("sip", "no ACK for 2xx on call " + c->call_id + ": sending BYE");
+    end(*c, EndReason::kAckTimeout, 0);
+    send_bye(*c);
+  });
 }
 
-void UserAgent::stop_retransmit(Call& call) {
-  if (call.retransmit_timer) loop_.cancel_timer(call.retransmit_timer);
-  if (call.give_up_timer) loop_.cancel_timer(call.give_up_timer);
+void UserAgent::stop_2xx_retransmit(Call& call) {
+  timers_.cancel(call.retransmit_timer);
+  timers_.cancel(call.give_up_timer);
   call.retransmit_timer = 0;
   call.give_up_timer = 0;
 }
@@ -619,15 +606,16 @@ void UserAgent::end(Call& call, EndReason reason, int status) {
   call.ended = true;
   CallHandle h = call.handle;
   std::weak_ptr<bool> alive = alive_;
-  loop_.post([this, alive, h, reason, status] {
+  timers_.schedule(Millis(0), [this, alive, h, reason, status] {
     if (alive.expired()) return;
     if (handlers_.on_ended) handlers_.on_ended(h, reason, status);
   });
 }
 
-void UserAgent::forget_later(CallHandle handle, Millis delay) {
+void UserAgent::forget_later(CallHandle handle) {
+  // Deferred: we may be inside a callback that still holds the Call.
   std::weak_ptr<bool> alive = alive_;
-  loop_.add_timer(delay, [this, alive, handle] {
+  timers_.schedule(Millis(0), [this, alive, handle] {
     if (!alive.expired()) forget(handle);
   });
 }
@@ -635,10 +623,12 @@ void UserAgent::forget_later(CallHandle handle, Millis delay) {
 void UserAgent::forget(CallHandle handle) {
   Call* call = find(handle);
   if (!call) return;
-  stop_retransmit(*call);
+  stop_2xx_retransmit(*call);
+  timers_.cancel(call->no_answer_timer);
   if (!call->ended) end(*call, EndReason::kTimeout, 0);
   by_dialog_.erase(dialog_key(call->call_id, call->local_tag));
-  if (call->uas) by_invite_branch_.erase(dialog_key(call->call_id, call->invite_branch));
+  by_transaction_.erase(call->invite_tx);
+  by_transaction_.erase(call->bye_tx);
   calls_.erase(handle);
 }
 

@@ -1,9 +1,10 @@
 // The SIP user agent: INVITE sessions as UAS (inbound calls) and UAC (the
-// test phone, later outbound calls), with the RFC 3261 retransmission rules a
-// walking skeleton needs: 100 Trying, 2xx retransmission until ACK, non-2xx
-// retransmission until ACK, CANCEL → 487, BYE either side, OPTIONS, 405/501
-// for what we do not do. Transactions live inside the dialog code for now;
-// the SIP core issue splits them into their own layer.
+// test phone, later outbound calls) on top of the transaction layer. What
+// stays here is what RFC 3261 gives the TU: dialogs, 2xx retransmission until
+// ACK and the ACK for a 2xx (13.3.1.4, 13.2.2.4), BYE after 64*T1 without
+// ACK, CANCEL → 487, BYE either side, OPTIONS, 405/501/416/420/481. The
+// transactions (retransmissions, absorbing retransmitted requests, ACK for
+// non-2xx, CANCEL matching, Timers A–M) live in transaction_layer.h.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +12,17 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/ids.h"
 #include "base/log.h"
 #include "io/event_loop.h"
 #include "sip/message.h"
+#include "sip/peer.h"
+#include "sip/timer_service.h"
+#include "sip/transaction.h"
+#include "sip/transaction_layer.h"
 #include "sip/transport.h"
 
 namespace keyline::sip {
@@ -39,9 +45,18 @@ struct UaConfig {
   std::string user_agent = "Keyline/0.1";
   Millis t1{500};
   Millis t2{4000};
+  Millis t4{5000};
+  // See TransactionConfig::trying_delay.
+  Millis trying_delay{0};
 };
 
-class UserAgent {
+// The address our Via and Contact headers name.
+struct LocalAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+class UserAgent final : private TransactionUser {
  public:
   struct Handlers {
     // UAS: a new INVITE. The owner answers with ringing()/answer()/reject().
@@ -56,9 +71,13 @@ class UserAgent {
     std::function<void(CallHandle, EndReason, int status)> on_ended;
   };
 
+  // On a worker: timers from the loop, bytes to the transport.
   UserAgent(io::EventLoop& loop, Transport& transport, UaConfig config, Handlers handlers,
             Logger& logger, IdGenerator& ids);
-  ~UserAgent();
+  // With injected time and output (tests, or another runtime).
+  UserAgent(TimerService& timers, TransportSink& sink, LocalAddress local, UaConfig config,
+            Handlers handlers, Logger& logger, IdGenerator& ids);
+  ~UserAgent() override;
 
   // Hook for Transport's MessageHandler.
   void on_message(Message message, const Peer& from);
@@ -77,49 +96,60 @@ class UserAgent {
   void hangup(CallHandle call);
 
   std::size_t active_calls() const;
+  // Live transactions, for tests and load reports.
+  std::size_t transactions() const { return layer_.size(); }
 
  private:
   struct Call;
   using CallPtr = std::unique_ptr<Call>;
 
-  void on_request(Message& request, const Peer& from);
-  void on_response(Message& response, const Peer& from);
-  void on_new_invite(Message& invite, const Peer& from);
-  void on_ack(Message& ack);
-  void on_cancel(Message& cancel, const Peer& from);
-  void on_in_dialog(Call& call, Message& request, const Peer& from);
-  void on_invite_response(Call& call, Message& response);
-  void on_bye_response(Call& call, const Message& response);
+  // TransactionUser
+  void on_request(TransactionId tx, const Message& request, const Peer& from) override;
+  void on_cancel(TransactionId cancel, TransactionId invite, const Message& request,
+                 const Peer& from) override;
+  void on_ack(const Message& ack, const Peer& from) override;
+  void on_response(TransactionId tx, const Message& response, ResponseOrigin origin) override;
+  void on_stray_response(const Message& response, const Peer& from) override;
+  void on_ack_timeout(TransactionId tx) override;
 
-  void respond(const Message& request, int status, const Peer& to, std::string_view to_tag = {});
-  void send_final_uas(Call& call, Message response);
+  void on_new_invite(TransactionId tx, const Message& invite, const Peer& from);
+  void on_in_dialog(Call& call, TransactionId tx, const Message& request, const Peer& from);
+  void on_invite_response(Call& call, const Message& response, ResponseOrigin origin);
+
+  void respond(TransactionId tx, const Message& request, int status, std::string_view to_tag = {});
+  void final_uas(Call& call, int status);
   void send_bye(Call& call);
-  void send_cancel(Call& call);
-  void send_ack(Call& call, const Message& response, bool for_2xx);
+  void send_ack(Call& call, const Message& response);
   Message new_request(Call& call, std::string_view method);
+  std::string via(const Peer& peer);
   std::string contact_for(const Peer& peer) const;
 
-  // Retransmits `bytes` at T1, 2T1, ... (capped at T2 when capped) until
-  // cancelled; calls on_give_up after 64*T1.
-  void start_retransmit(Call& call, std::string bytes, bool capped,
-                        std::function<void(Call&)> on_give_up);
-  void stop_retransmit(Call& call);
+  // The 2xx retransmission of RFC 3261 13.3.1.4: T1, 2T1, ... capped at T2,
+  // until the ACK; after 64*T1 the session is torn down with BYE.
+  void start_2xx_retransmit(Call& call);
+  void stop_2xx_retransmit(Call& call);
   void end(Call& call, EndReason reason, int status);
-  void forget_later(CallHandle handle, Millis delay);
+  void forget_later(CallHandle handle);
   void forget(CallHandle handle);
   Call* find(CallHandle handle);
-  Call* find_dialog(const std::string& call_id, const std::string& local_tag);
+  Call* find_dialog(std::string_view call_id, std::string_view local_tag);
+  Call* find_by_transaction(TransactionId tx);
 
-  io::EventLoop& loop_;
-  Transport& transport_;
+  // Set only by the loop constructor; declared first so timers_ can refer to it.
+  std::unique_ptr<TimerService> own_timers_;
+  TimerService& timers_;
+  TransportSink& sink_;
+  LocalAddress local_;
   UaConfig config_;
   Handlers handlers_;
   Logger& logger_;
   IdGenerator& ids_;
+  TransactionLayer layer_;
   CallHandle next_handle_ = 1;
   std::map<CallHandle, CallPtr> calls_;
-  std::map<std::string, CallHandle> by_dialog_;         // call-id|local-tag
-  std::map<std::string, CallHandle> by_invite_branch_;  // UAS: call-id|branch of the INVITE
+  std::map<std::string, CallHandle> by_dialog_;                   // call-id|local-tag
+  std::unordered_map<TransactionId, CallHandle> by_transaction_;  // INVITE (either role), BYE
+  // Callbacks posted to the loop check this, as the UA may be gone by then.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -39,15 +39,19 @@ for _ in range(50):
 PY
 }
 
-# write_config [answer_delay_ms] — a config on a free port into $WORK/keyline.yaml
+# write_config [answer_delay_ms] [t1_ms] — a config on a free port into
+# $WORK/keyline.yaml. A small T1 makes the SIP timers (64*T1) short enough
+# for a test to wait them out.
 write_config() {
   local delay="${1:-0}"
+  local t1="${2:-500}"
   SIP_PORT="$(free_port)"
   local rtp_min=$(( (RANDOM % 200) * 100 + 20000 ))
   cat >"$WORK/keyline.yaml" <<YAML
 sip:
   listen: 127.0.0.1
   port: $SIP_PORT
+  t1_ms: $t1
 media:
   rtp_port_min: $rtp_min
   rtp_port_max: $((rtp_min + 98))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keyline against SIPp (Debian's sip-tester), an independent SIP peer:
 # a call that keys 2 with SIPp's RFC 4733 capture; CANCEL before answer → 487;
-# OPTIONS → 200; garbage and malformed datagrams don't stop the server.
+# OPTIONS → 200; garbage and malformed datagrams don't stop the server; a
+# lost ACK: the 200 is retransmitted, then Keyline hangs up with BYE.
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 SCEN="$(dirname "$0")/sipp"
 command -v sipp >/dev/null || fail "sipp not installed (scripts/setup installs sip-tester)"
@@ -54,6 +55,31 @@ cat "$WORK/logs.txt"
 grep -q "exit cancelled:487" "$WORK/logs.txt" || fail "cancelled call not logged"
 grep -q "main/main_menu (menu): 2" "$WORK/logs.txt" || fail "menu branch 2 not in the call log"
 grep -q "time_prompt" "$WORK/logs.txt" || fail "time branch not taken"
+server_alive || fail "server died"
+stop_server
+
+echo "== lost ACK: 200 retransmitted, then BYE after 64*T1 (T1 = 100 ms)"
+write_config 0 100
+start_server
+started=$(date +%s%N)
+run_sipp uac_no_ack.xml -trace_msg ||
+  { tail -40 "$WORK/sipp-uac_no_ack.xml.out"; cat "$WORK"/*errors.log 2>/dev/null; fail "lost-ACK scenario failed"; }
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+echo "scenario took ${elapsed_ms} ms"
+# Each 200 for the INVITE that SIPp received: the first and its retransmissions
+# (at 100, 300, 700, 1500, 3100 ms ... before the BYE at 6.4 s).
+received_200s=$(python3 - "$WORK"/uac_no_ack_*_messages.log <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="latin-1").read()
+blocks = re.split(r"message received \[\d+\] bytes :", text)[1:]
+print(sum(1 for b in blocks if b.lstrip().startswith("SIP/2.0 200") and "CSeq: 1 INVITE" in b))
+PY
+)
+echo "200 OK received ${received_200s} times"
+[ "$received_200s" -ge 4 ] || fail "the unacknowledged 200 was not retransmitted (${received_200s})"
+[ "$elapsed_ms" -ge 6000 ] || fail "BYE came before 64*T1 (${elapsed_ms} ms)"
+grep -q "no ACK for 2xx" "$WORK/server.log" || fail "server did not report the missing ACK"
+grep -q "ended (ack_timeout" "$WORK/server.log" || fail "the call did not end as ack_timeout"
 server_alive || fail "server died"
 stop_server
 echo PASS
