@@ -186,6 +186,26 @@ TEST_F(UserAgentScriptTest, UacAcksEvery2xxRetransmissionEvenAfterItsTransaction
   EXPECT_EQ(answered, 1);
 }
 
+TEST_F(UserAgentScriptTest, OverTcpOnlyThe2xxIsRetransmitted) {
+  // The 2xx is the UA's to repeat end to end, whatever the hop's transport
+  // (RFC 3261 13.3.1.4); an error response is the transaction's, which
+  // relies on TCP (no Timer G).
+  ua->on_message(make_request("INVITE", "z9hG4bKtcp1"), tcp_peer());
+  ASSERT_TRUE(incoming);
+  ua->answer(*incoming, "v=0\r\n");
+  sink.sent.clear();
+  clock.advance(ms(35));
+  EXPECT_EQ(start_lines(sink.take()), (std::vector<std::string>{"200 1 INVITE", "200 1 INVITE"}));
+
+  incoming.reset();
+  ua->on_message(make_request("INVITE", "z9hG4bKtcp2", 1, "", "call-2@test"), tcp_peer());
+  ASSERT_TRUE(incoming);
+  ua->reject(*incoming, 486);
+  sink.sent.clear();
+  clock.advance(ms(100));
+  for (auto& m : sink.take()) EXPECT_NE(m.status, 486);
+}
+
 TEST_F(UserAgentScriptTest, UacTimeoutWithoutAnyResponse) {
   auto handle =
       ua->invite("sip:100@192.0.2.1:5060", "sip:keyline@192.0.2.9", udp_peer(), "v=0\r\n");
