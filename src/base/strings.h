@@ -11,8 +11,8 @@ namespace keyline {
 
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -48,6 +48,20 @@ inline std::vector<std::string_view> split(std::string_view s, char sep) {
       out.push_back(s.substr(start, i - start));
       start = i + 1;
     }
+  }
+  return out;
+}
+
+// Splits on runs of spaces and tabs, dropping empty fields (SDP and similar
+// formats say "one space"; peers vary).
+inline std::vector<std::string_view> split_whitespace(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    std::size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
   }
   return out;
 }

@@ -34,18 +34,6 @@ Error crypto_error(std::string_view what) {
   return make_error("sdp", "malformed a=crypto: " + std::string(what));
 }
 
-std::vector<std::string_view> split_ws(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    std::size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
-
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
@@ -133,7 +121,7 @@ std::optional<SrtpPolicy> parse_srtp_policy(std::string_view name) {
 }
 
 Result<CryptoAttribute> parse_crypto(std::string_view value) {
-  auto parts = split_ws(trim(value));
+  auto parts = split_whitespace(trim(value));
   if (parts.size() < 3) return crypto_error("needs a tag, a suite and key parameters");
   CryptoAttribute attr;
   auto tag = all_digits(parts[0]) && parts[0].size() <= 9 ? parse_int<std::uint32_t>(parts[0])

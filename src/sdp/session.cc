@@ -7,26 +7,13 @@ namespace {
 
 Error sdp_error(std::string message) { return make_error("sdp", std::move(message)); }
 
-// Splits on runs of spaces/tabs (SDP says single spaces; peers vary).
-std::vector<std::string_view> split_ws(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    std::size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
-
 std::string_view address_type(std::string_view address) {
   return address.find(':') != std::string_view::npos ? "IP6" : "IP4";
 }
 
 // "IN IP4 192.0.2.1[/ttl]" -> the address.
 Result<std::string> parse_connection(std::string_view value) {
-  auto parts = split_ws(value);
+  auto parts = split_whitespace(value);
   if (parts.size() != 3 || parts[0] != "IN" || (parts[1] != "IP4" && parts[1] != "IP6"))
     return sdp_error("malformed c= line");
   std::string_view address = parts[2].substr(0, parts[2].find('/'));
@@ -35,7 +22,7 @@ Result<std::string> parse_connection(std::string_view value) {
 }
 
 Status parse_origin(std::string_view value, SessionDescription& sd) {
-  auto parts = split_ws(value);
+  auto parts = split_whitespace(value);
   if (parts.size() != 6) return sdp_error("malformed o= line");
   auto id = parse_int<std::uint64_t>(parts[1]);
   auto version = parse_int<std::uint64_t>(parts[2]);
@@ -48,7 +35,7 @@ Status parse_origin(std::string_view value, SessionDescription& sd) {
 }
 
 Result<MediaDescription> parse_media_line(std::string_view value) {
-  auto parts = split_ws(value);
+  auto parts = split_whitespace(value);
   if (parts.size() < 3) return sdp_error("malformed m= line");
   MediaDescription md;
   md.media = std::string(parts[0]);
