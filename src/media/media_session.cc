@@ -2,16 +2,23 @@
 
 #include <algorithm>
 
+#include "media/dtmf_tone.h"
 #include "media/level.h"
 #include "media/rtp_packet.h"
 
 namespace keyline::media {
 namespace {
 
-std::uint8_t silence_code(G711 law) { return law == G711::kUlaw ? 0xFF : 0xD5; }
-
-constexpr std::size_t kMaxPayload = 320;    // 40 ms of G.711
+constexpr std::size_t kMaxPayload = 320;    // 40 ms of G.711 or G.722
 constexpr std::size_t kMaxDatagram = 2048;  // what we accept from the network
+
+// What the test phone keys in-band: Q.24 asks receivers to take 40 ms tones
+// and pauses down to -26 dBm0 or so; 100 ms at -10 dBm0 per tone is a
+// comfortable keypad.
+constexpr DtmfToneSpec kSentTone{100, 100, -10, 0, 8000};
+// Audio timestamps further ahead than this are a new talkspurt or a new
+// source, not lost packets to stand in for.
+constexpr std::uint32_t kMaxGapUnits = 8000;
 
 // RFC 5761 4: with RTCP multiplexed on the RTP port, the second byte of an
 // RTCP packet (its type, 192-223) falls where RTP keeps marker and PT.
@@ -65,6 +72,23 @@ void MediaSession::post(std::function<void()> fn) {
 }
 
 Status MediaSession::start(const StreamParams& params, Handlers handlers) {
+  auto encoder = AudioEncoder::create(params.codec);
+  if (!encoder) return encoder.error();
+  auto decoder = AudioDecoder::create(params.codec);
+  if (!decoder) return decoder.error();
+  auto digits = DigitInput::create(params.dtmf_mode, params.telephone_event_pt.has_value());
+  if (!digits) return digits.error();
+  if (auto law = g711_law(params.codec)) {
+    silence_.fill(g711_silence(*law));
+  } else {
+    // An ADPCM encoder fed zeros settles on a steady code within a frame;
+    // the second frame is what silence sounds like from here on.
+    auto quiet = AudioEncoder::create(params.codec);
+    if (!quiet) return quiet.error();
+    std::array<std::int16_t, kFrameSamples> zeros{};
+    quiet->encode(zeros, silence_);
+    quiet->encode(zeros, silence_);
+  }
   if (params.srtp) {
     auto srtp = SrtpSession::create(*params.srtp);
     if (!srtp) return srtp.error();
@@ -73,6 +97,9 @@ Status MediaSession::start(const StreamParams& params, Handlers handlers) {
   params_ = params;
   params_.srtp.reset();  // wipes our copy of the keys: libsrtp holds them now
   handlers_ = std::move(handlers);
+  encoder_ = std::move(*encoder);
+  decoder_ = std::move(*decoder);
+  digits_in_ = std::move(*digits);
   started_ = true;
   return Ok{};
 }
@@ -90,8 +117,54 @@ void MediaSession::play(SharedPrompt prompt) {
 
 void MediaSession::stop_playout() { queue_.clear(); }
 
-void MediaSession::send_digit(char digit) {
-  for (auto& p : build_dtmf_packets(digit)) dtmf_out_.push_back(p);
+std::optional<DigitSource> MediaSession::send_digit(char digit, DtmfMode how) {
+  if (digit_to_event(digit) < 0) return std::nullopt;
+  bool rfc4733 = how == DtmfMode::kRfc4733 ||
+                 (how == DtmfMode::kAuto && params_.telephone_event_pt.has_value());
+  if (rfc4733) {
+    if (!params_.telephone_event_pt) return std::nullopt;
+    for (auto& p : build_dtmf_packets(digit)) dtmf_out_.push_back(p);
+    return DigitSource::kRfc4733;
+  }
+  if (tone_pos_ >= tone_out_.size()) {
+    tone_out_.clear();
+    tone_pos_ = 0;
+  }
+  append_dtmf_tone(digit, kSentTone, tone_out_);
+  return DigitSource::kInband;
+}
+
+bool MediaSession::next_tone_frame(std::span<std::uint8_t> frame) {
+  if (tone_pos_ >= tone_out_.size() || !encoder_) return false;
+  std::array<std::int16_t, kFrameSamples> pcm{};
+  std::size_t n = std::min(kFrameSamples, tone_out_.size() - tone_pos_);
+  std::copy_n(tone_out_.begin() + static_cast<std::ptrdiff_t>(tone_pos_), n, pcm.begin());
+  tone_pos_ += n;
+  encoder_->encode(pcm, frame);
+  return true;
+}
+
+void MediaSession::inject_digit(char digit, DigitSource source) {
+  if (!started_ || !digits_in_) return;
+  if (auto d = digits_in_->inject(digit, source, loop_.now())) deliver(*d, source);
+  stats_.digit_duplicates = digits_in_->duplicates();
+}
+
+void MediaSession::deliver(char digit, DigitSource source) {
+  ++stats_.digits_received;
+  switch (source) {
+    case DigitSource::kRfc4733:
+      ++stats_.digits_rfc4733;
+      break;
+    case DigitSource::kInband:
+      ++stats_.digits_inband;
+      break;
+    default:
+      ++stats_.digits_injected;
+  }
+  post([this, digit] {
+    if (handlers_.on_digit) handlers_.on_digit(digit);
+  });
 }
 
 void MediaSession::send_packet(std::uint8_t pt, bool marker, std::uint32_t timestamp,
@@ -126,11 +199,17 @@ void MediaSession::tick() {
     timestamp_ += kFrameSamples;
     return;
   }
-  std::array<std::uint8_t, kFrameSamples> silence;
+  std::array<std::uint8_t, kFrameSamples> tone;
   const std::uint8_t* frame = nullptr;
-  if (!queue_.empty()) {
+  if (next_tone_frame(tone)) {
+    // An in-band key press replaces the prompt, which resumes after it.
+    frame = tone.data();
+  } else if (!queue_.empty()) {
     Playing& current = queue_.front();
     frame = current.prompt->frames[current.next_frame].data();
+    // Every codec here spends 160 bytes on 20 ms (codec.h), so a prompt
+    // encoded for another codec still has frames of the right size; it is
+    // the caller's job not to play one (it would sound like noise).
     if (++current.next_frame >= current.prompt->frames.size()) {
       queue_.pop_front();
       if (queue_.empty())
@@ -139,8 +218,7 @@ void MediaSession::tick() {
         });
     }
   } else {
-    silence.fill(silence_code(params_.law));
-    frame = silence.data();
+    frame = silence_.data();
   }
   send_packet(static_cast<std::uint8_t>(params_.payload_type), false, timestamp_,
               std::span<const std::uint8_t>(frame, kFrameSamples));
@@ -171,22 +249,33 @@ void MediaSession::on_datagram(std::span<const std::uint8_t> bytes, const io::En
   latched_ = true;
   const RtpHeader& h = rtp->header;
   if (params_.telephone_event_pt && h.payload_type == *params_.telephone_event_pt) {
-    if (auto digit = dtmf_in_.on_packet(h, rtp->payload)) {
-      ++stats_.digits_received;
-      char d = *digit;
-      post([this, d] {
-        if (handlers_.on_digit) handlers_.on_digit(d);
-      });
-    }
+    if (auto digit = digits_in_->on_telephone_event(h, rtp->payload, loop_.now()))
+      deliver(*digit, DigitSource::kRfc4733);
+    stats_.digit_duplicates = digits_in_->duplicates();
     return;
   }
-  if (h.payload_type == params_.payload_type && rtp->payload.size() <= 1600) {
-    std::int16_t pcm[1600];
-    decode_g711(params_.law, rtp->payload, std::span<std::int16_t>(pcm, rtp->payload.size()));
-    std::span<const std::int16_t> samples(pcm, rtp->payload.size());
-    last_dbfs_ = rms_dbfs(samples);
-    if (keep_audio_) received_audio_.insert(received_audio_.end(), samples.begin(), samples.end());
+  if (h.payload_type == params_.payload_type) on_audio(h, rtp->payload);
+}
+
+void MediaSession::on_audio(const RtpHeader& h, std::span<const std::uint8_t> payload) {
+  constexpr std::size_t kMaxSamples = 1600;  // 200 ms: more is not a real packet
+  if (payload.size() > kMaxSamples) return;
+  std::int16_t pcm[kMaxSamples];
+  std::span<const std::int16_t> samples(pcm, decoder_->decode(payload, pcm));
+  last_dbfs_ = rms_dbfs(samples);
+  if (keep_audio_) received_audio_.insert(received_audio_.end(), samples.begin(), samples.end());
+  if (!digits_in_->listens_inband()) return;
+  // Lost packets: let the detector's clock run over the gap, so the audio
+  // either side is not spliced into one shorter (or falsely longer) tone.
+  if (next_audio_timestamp_) {
+    std::uint32_t gap = h.timestamp - *next_audio_timestamp_;
+    if (gap > 0 && gap < kMaxGapUnits) digits_in_->on_audio_gap(gap);
   }
+  next_audio_timestamp_ = h.timestamp + static_cast<std::uint32_t>(samples.size());
+  char keys[4];
+  std::size_t n = digits_in_->on_audio(samples, loop_.now(), keys);
+  for (std::size_t i = 0; i < n; ++i) deliver(keys[i], DigitSource::kInband);
+  stats_.digit_duplicates = digits_in_->duplicates();
 }
 
 }  // namespace keyline::media

@@ -1,11 +1,13 @@
 // One call's media: an RTP socket from the configured port range, the frames
-// being played, RFC 4733 digits received, and (for the test phone) the audio
-// heard. Pacing is not its business: the worker's 20 ms media tick calls
+// being played, the digits received (RFC 4733, in-band tones, or injected
+// from SIP INFO: one de-duplicated stream), and (for the test phone) the
+// audio heard. Pacing is not its business: the worker's 20 ms media tick calls
 // tick() on every session, so there is one timer per worker, not per call.
 // With SRTP negotiated, every packet is protected on the way out and must
 // authenticate on the way in; the rest of the session sees plain RTP.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -19,8 +21,10 @@
 #include "io/endpoint.h"
 #include "io/event_loop.h"
 #include "io/udp_socket.h"
+#include "media/audio_codec.h"
+#include "media/codec.h"
+#include "media/digit_input.h"
 #include "media/frames.h"
-#include "media/g711.h"
 #include "media/rfc4733.h"
 #include "media/srtp_session.h"
 
@@ -34,10 +38,11 @@ struct MediaConfig {
 
 struct StreamParams {
   io::Endpoint remote;
-  G711 law = G711::kUlaw;
+  Codec codec = Codec::kPcmu;
   int payload_type = 0;
   std::optional<int> telephone_event_pt;
-  std::optional<SrtpConfig> srtp;  // nullopt = plain RTP
+  DtmfMode dtmf_mode = DtmfMode::kAuto;  // which received digits count
+  std::optional<SrtpConfig> srtp;        // nullopt = plain RTP
 };
 
 using SharedPrompt = std::shared_ptr<const EncodedPrompt>;
@@ -46,7 +51,11 @@ struct MediaStats {
   std::uint64_t packets_sent = 0;
   std::uint64_t packets_received = 0;
   std::uint64_t digits_received = 0;  // packets_received counts only what passed SRTP
-  SrtpStats srtp;                     // received packets dropped by SRTP, by reason
+  std::uint64_t digits_rfc4733 = 0;   // digits_received, by the method that carried them
+  std::uint64_t digits_inband = 0;
+  std::uint64_t digits_injected = 0;
+  std::uint64_t digit_duplicates = 0;  // a press reported again by another method
+  SrtpStats srtp;                      // received packets dropped by SRTP, by reason
 };
 
 class MediaSession {
@@ -66,8 +75,9 @@ class MediaSession {
   const std::string& local_host() const { return host_; }
 
   // Starts sending (silence until something plays) and delivering digits.
-  // Fails only when the SRTP context cannot be set up; the session then stays
-  // stopped. The keys move into libsrtp; params_ keeps no copy.
+  // Fails only when the SRTP context, the codec or the tone detector cannot
+  // be set up; the session then stays stopped. The keys move into libsrtp;
+  // params_ keeps no copy.
   Status start(const StreamParams& params, Handlers handlers);
   std::optional<SrtpSuite> srtp_suite() const {
     return srtp_ ? std::optional<SrtpSuite>(srtp_->suite()) : std::nullopt;
@@ -78,9 +88,17 @@ class MediaSession {
   void stop_playout();
   bool playing() const { return !queue_.empty(); }
 
-  // Sends an RFC 4733 key press over the next ticks (the test phone's keypad).
-  void send_digit(char digit);
-  bool sending_digits() const { return !dtmf_out_.empty(); }
+  // Sends a key press over the next ticks (the test phone's keypad): as RFC
+  // 4733 packets or as tones in the audio (which pause the prompt). kAuto
+  // sends RFC 4733 when telephone-event was negotiated and tones otherwise.
+  // Returns the method used; nullopt for a key that is not a DTMF digit, or
+  // for kRfc4733 without telephone-event.
+  std::optional<DigitSource> send_digit(char digit, DtmfMode how = DtmfMode::kAuto);
+  bool sending_digits() const { return !dtmf_out_.empty() || tone_pos_ < tone_out_.size(); }
+
+  // A digit that came another way (SIP INFO): joins the same stream, counted
+  // once if RFC 4733 or a tone already reported the press.
+  void inject_digit(char digit, DigitSource source);
 
   // Keeps decoded received audio (8 kHz linear), for the test phone's --record.
   void keep_received_audio(bool keep) { keep_audio_ = keep; }
@@ -97,6 +115,10 @@ class MediaSession {
   void send_packet(std::uint8_t pt, bool marker, std::uint32_t timestamp,
                    std::span<const std::uint8_t> payload);
   void post(std::function<void()> fn);
+  void deliver(char digit, DigitSource source);
+  void on_audio(const RtpHeader& h, std::span<const std::uint8_t> payload);
+  // The next 160 samples of in-band tone being sent, encoded; false if none.
+  bool next_tone_frame(std::span<std::uint8_t> frame);
 
   io::EventLoop& loop_;
   std::string host_;
@@ -116,11 +138,20 @@ class MediaSession {
   std::deque<DtmfPacket> dtmf_out_;
   std::uint32_t dtmf_timestamp_ = 0;
   std::uint32_t dtmf_packets_total_ = 0;
+  std::vector<std::int16_t> tone_out_;  // in-band key presses being sent
+  std::size_t tone_pos_ = 0;
+
+  // Set by start(): the codec both ways (G.722 keeps state per direction)
+  // and the encoding of a silent frame.
+  std::optional<AudioEncoder> encoder_;
+  std::optional<AudioDecoder> decoder_;
+  std::array<std::uint8_t, kFrameSamples> silence_{};
 
   std::uint16_t sequence_;
   std::uint32_t timestamp_;
   std::uint32_t ssrc_;
-  DtmfReceiver dtmf_in_;
+  std::optional<DigitInput> digits_in_;
+  std::optional<std::uint32_t> next_audio_timestamp_;  // to notice lost audio
   bool keep_audio_ = false;
   std::vector<std::int16_t> received_audio_;
   double last_dbfs_ = -100;

@@ -10,25 +10,37 @@ namespace {
 
 constexpr int kPcmuPayloadType = 0;
 constexpr int kPcmaPayloadType = 8;
+constexpr int kG722PayloadType = 9;
+// The RTP clock of every codec here (G.722 included, RFC 3551 4.5.2) and of
+// telephone-event.
 constexpr int kG711ClockRate = 8000;
 // RFC 4733 events 0-16: DTMF digits, *, #, A-D and flash.
 constexpr std::string_view kTelephoneEventRange = "0-16";
 
 int static_payload_type(Codec codec) {
-  return codec == Codec::kPcmu ? kPcmuPayloadType : kPcmaPayloadType;
+  switch (codec) {
+    case Codec::kPcma:
+      return kPcmaPayloadType;
+    case Codec::kG722:
+      return kG722PayloadType;
+    default:
+      return kPcmuPayloadType;
+  }
 }
 
-// Which G.711 codec `pt` denotes in this media description: by rtpmap name
+// Which codec of ours `pt` denotes in this media description: by rtpmap name
 // when mapped, else by the RFC 3551 static assignment.
 std::optional<Codec> codec_of(const MediaDescription& md, int pt) {
   if (const RtpMap* map = md.rtpmap(pt)) {
     if (map->clock_rate != kG711ClockRate || map->channels != 1) return std::nullopt;
     if (iequals(map->encoding, "PCMU")) return Codec::kPcmu;
     if (iequals(map->encoding, "PCMA")) return Codec::kPcma;
+    if (iequals(map->encoding, "G722")) return Codec::kG722;
     return std::nullopt;
   }
   if (pt == kPcmuPayloadType) return Codec::kPcmu;
   if (pt == kPcmaPayloadType) return Codec::kPcma;
+  if (pt == kG722PayloadType) return Codec::kG722;
   return std::nullopt;
 }
 
@@ -134,7 +146,16 @@ SessionDescription local_session(const LocalMedia& local) {
 
 }  // namespace
 
-std::string_view codec_name(Codec codec) { return codec == Codec::kPcmu ? "PCMU" : "PCMA"; }
+std::string_view codec_name(Codec codec) {
+  switch (codec) {
+    case Codec::kPcma:
+      return "PCMA";
+    case Codec::kG722:
+      return "G722";
+    default:
+      return "PCMU";
+  }
+}
 
 Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& local) {
   Answer answer{local_session(local), {}};
@@ -154,7 +175,8 @@ Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& l
       answer.sdp.media.push_back(declined(offered));
       continue;
     }
-    auto telephone_event = telephone_event_of(offered);
+    std::optional<int> telephone_event;
+    if (local.telephone_event_pt != 0) telephone_event = telephone_event_of(offered);
     Direction direction = mirror(offered.direction);
     MediaDescription md =
         audio_description(local.rtp_port, {*chosen}, telephone_event, local.ptime, direction);
@@ -241,7 +263,7 @@ Result<NegotiatedMedia> accept_answer(const SessionDescription& offer,
       return agreed;
     }
   }
-  return make_error("sdp", "answer accepted no audio stream with a G.711 codec");
+  return make_error("sdp", "answer accepted no audio stream with a codec we offered");
 }
 
 }  // namespace keyline::sdp

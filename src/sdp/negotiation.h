@@ -1,4 +1,4 @@
-// RFC 3264 offer/answer for one G.711 audio stream plus RFC 4733
+// RFC 3264 offer/answer for one audio stream (G.711 or G.722) plus RFC 4733
 // telephone-events, optionally SRTP-protected with SDES keys (RFC 4568):
 // what an IVR answers and what its test phone offers.
 #pragma once
@@ -16,18 +16,25 @@
 
 namespace keyline::sdp {
 
-enum class Codec { kPcmu, kPcma };
+// G.722 is PT 9 with "G722/8000": its RTP clock is 8000 although it samples
+// at 16 kHz (RFC 3551 4.5.2), and an rtpmap saying 16000 is not G.722 as
+// RTP carries it.
+enum class Codec { kPcmu, kPcma, kG722 };
 
-std::string_view codec_name(Codec codec);  // "PCMU" / "PCMA"
+std::string_view codec_name(Codec codec);  // "PCMU" / "PCMA" / "G722"
 
 struct LocalMedia {
   std::string address;  // IPv4 dotted
   std::uint16_t rtp_port = 0;
   std::uint64_t session_id = 0;
   std::uint64_t session_version = 1;
-  std::vector<Codec> codecs = {Codec::kPcmu, Codec::kPcma};  // those we accept, our preference
-  int telephone_event_pt = 101;  // used in our offers; 0 = do not offer RFC 4733
-  int ptime = 20;                // what we want to receive
+  // Those we accept, in our offer's order (answers follow the offerer's).
+  // G.722 is opt-in: the server and `keyline call --codec G722` add it.
+  std::vector<Codec> codecs = {Codec::kPcmu, Codec::kPcma};
+  // Used in our offers; 0 = no RFC 4733: not offered, and not accepted in
+  // answers (the peer then has to send tones).
+  int telephone_event_pt = 101;
+  int ptime = 20;  // what we want to receive
   // Answering: off declines RTP/SAVP, mandatory declines RTP/AVP, optional
   // takes either. Offering: see make_secure_offer.
   SrtpPolicy srtp = SrtpPolicy::kOff;
@@ -40,7 +47,7 @@ struct NegotiatedMedia {
   std::string remote_address;
   std::uint16_t remote_port = 0;
   Codec codec = Codec::kPcmu;
-  int payload_type = 0;  // 0 or 8 normally; the peer's PT if it mapped G.711 dynamically
+  int payload_type = 0;  // 0, 8 or 9 normally; the peer's PT if it mapped one dynamically
   std::optional<int> telephone_event_pt;  // the offerer's PT; nullopt = no RFC 4733
   int ptime = 20;  // packetization to send with: the peer's a=ptime, else ours
   Direction direction = Direction::kSendRecv;  // what we may do: send, receive, both
@@ -53,8 +60,9 @@ struct Answer {
 };
 
 // Answers an offer: accepts the first audio RTP/AVP stream that offers a codec
-// we support (the offerer's first such codec wins, matched by static PT 0/8
-// or rtpmap name), echoes the offer's telephone-event PT, mirrors the
+// we support (the offerer's first such codec wins, matched by static PT 0/8/9
+// or rtpmap name), echoes the offer's telephone-event PT (unless
+// local.telephone_event_pt is 0), mirrors the
 // direction (sendonly -> recvonly ...), and declines every other m-line with
 // port 0. With SRTP allowed by local.srtp, an RTP/SAVP stream is answered with
 // the first offered a=crypto line whose suite is in local.srtp_suites (its tag

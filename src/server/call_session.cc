@@ -57,14 +57,14 @@ void CallSession::play(const flow::PlayRequest& request) {
   std::uint64_t id = ++play_id_;
   playing_ = true;
   if (!request.contains_private) {
-    if (auto prompt = ctx_.renderer.cached(request.text, stream_.law)) {
+    if (auto prompt = ctx_.renderer.cached(request.text, stream_.codec)) {
       media_->play(std::move(prompt));
       return;
     }
   }
   std::weak_ptr<bool> alive = alive_;
   io::EventLoop& loop = ctx_.loop;
-  ctx_.renderer.render(request.text, request.contains_private, stream_.law,
+  ctx_.renderer.render(request.text, request.contains_private, stream_.codec,
                        [this, alive, id, &loop](Result<speech::SharedPrompt> prompt) {
                          // Render thread: hop back to the worker that owns the call.
                          loop.post([this, alive, id, prompt = std::move(prompt)]() mutable {

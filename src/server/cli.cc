@@ -14,6 +14,7 @@
 #include "privacy/redact.h"
 #include "sdp/crypto.h"
 #include "server/config.h"
+#include "server/media_codec.h"
 #include "server/phone.h"
 #include "server/server.h"
 #include "server/voices_command.h"
@@ -30,9 +31,12 @@ commands:
         UDP+TCP 127.0.0.1:5060, every number routed to the built-in demo app)
   call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--record out.wav] [--tcp]
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
-        [--srtp [--srtp-suite NAME]]
+        [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband]
+        [--codec PCMU|PCMA|G722]
         the test phone: dial, key digits when the far end falls quiet, record;
-        --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only)
+        --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only);
+        --dtmf-method inband keys tones in the audio and offers no
+        telephone-event; --codec offers only that codec (default PCMU, PCMA)
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
   validate APP.json...   check app documents (errors as file:line:col)
   validate --config FILE check a configuration and the apps it deploys
@@ -145,10 +149,10 @@ int cmd_serve(int argc, char** argv) {
 }
 
 int cmd_call(int argc, char** argv) {
-  Args a = parse_args(
-      argc, argv, 2,
-      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from", "log-level", "srtp-suite"},
-      {"tcp", "srtp"});
+  Args a = parse_args(argc, argv, 2,
+                      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from",
+                       "log-level", "srtp-suite", "dtmf-method", "codec"},
+                      {"tcp", "srtp"});
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
               << "\n";
@@ -165,6 +169,17 @@ int cmd_call(int argc, char** argv) {
   if (!o.srtp_suite.empty() && (!o.srtp || !sdp::parse_suite(o.srtp_suite))) {
     std::cerr << "keyline call: --srtp-suite needs --srtp and one of AES_CM_128_HMAC_SHA1_80, "
                  "AES_CM_128_HMAC_SHA1_32, AEAD_AES_128_GCM, AEAD_AES_256_GCM\n";
+    return 2;
+  }
+  std::string method = a.get("dtmf-method").value_or("rfc4733");
+  if (method != "rfc4733" && method != "inband") {
+    std::cerr << "keyline call: --dtmf-method must be rfc4733 or inband\n";
+    return 2;
+  }
+  o.inband_dtmf = method == "inband";
+  o.codec = a.get("codec").value_or("");
+  if (!o.codec.empty() && !parse_codec(o.codec)) {
+    std::cerr << "keyline call: --codec must be PCMU, PCMA or G722\n";
     return 2;
   }
   auto number = [&](const char* name, int& out, int min, int max) {

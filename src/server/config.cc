@@ -23,6 +23,7 @@ media:
   rtp_port_min: 10000
   rtp_port_max: 20000
   srtp: optional    # off | optional | mandatory (SDES-SRTP, RFC 4568)
+  dtmf_mode: auto   # auto | rfc4733 | inband (docs/media.md)
 apps_dir: apps      # *.json apps, beside the built-in demo (optional here)
 data_dir: data
 log_level: info
@@ -197,7 +198,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     if (!config.sip.udp && !config.sip.tcp) c.fail(sip, "sip", "enable at least one of udp, tcp");
   }
   if (YAML::Node media = root["media"]; media.IsDefined() && c.is_map(media, "media")) {
-    c.only_keys(media, "media", {"rtp_port_min", "rtp_port_max", "srtp"});
+    c.only_keys(media, "media", {"rtp_port_min", "rtp_port_max", "srtp", "dtmf_mode"});
     c.integer(media, "media", "rtp_port_min", config.media.rtp_port_min, 1024, 65534);
     c.integer(media, "media", "rtp_port_max", config.media.rtp_port_max, 1025, 65535);
     if (config.media.rtp_port_max <= config.media.rtp_port_min)
@@ -208,6 +209,12 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
       config.media.srtp = *policy;
     else
       c.fail(media["srtp"], "media.srtp", "must be one of off, optional, mandatory");
+    std::string dtmf(media::dtmf_mode_name(config.media.dtmf_mode));
+    c.string(media, "media", "dtmf_mode", dtmf);
+    if (auto mode = media::parse_dtmf_mode(dtmf))
+      config.media.dtmf_mode = *mode;
+    else
+      c.fail(media["dtmf_mode"], "media.dtmf_mode", "must be one of auto, rfc4733, inband");
   }
   c.string(root, "", "apps_dir", config.apps_dir);
   c.string(root, "", "data_dir", config.data_dir);

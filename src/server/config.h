@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/result.h"
+#include "media/digit_input.h"
 #include "sdp/crypto.h"
 
 namespace keyline::server {
@@ -27,6 +28,10 @@ struct MediaSettings {
   // Inbound offers: off answers RTP/AVP only, mandatory RTP/SAVP only (488
   // for the other), optional either. Per trunk once trunks exist.
   sdp::SrtpPolicy srtp = sdp::SrtpPolicy::kOptional;
+  // Which received digits count: auto (RFC 4733 when negotiated, tones
+  // otherwise, a press sent both ways counted once), rfc4733, inband. Per
+  // trunk once trunks exist.
+  media::DtmfMode dtmf_mode = media::DtmfMode::kAuto;
 };
 
 // Binds called numbers (Request-URI user parts) to an app.

@@ -15,6 +15,7 @@
 #include "media/wav.h"
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
+#include "server/media_codec.h"
 #include "server/media_crypto.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
@@ -106,6 +107,15 @@ class Phone {
     local.address = local_ip;
     local.rtp_port = media_->local_port();
     local.session_id = ids_.u32();
+    if (!options_.codec.empty()) {
+      auto codec = parse_codec(options_.codec);
+      if (!codec) {
+        out_ << "error: unknown codec " << options_.codec << " (PCMU, PCMA, G722)\n";
+        return 2;
+      }
+      local.codecs = {*codec};
+    }
+    if (options_.inband_dtmf) local.telephone_event_pt = 0;
     if (options_.srtp) {
       if (!options_.srtp_suite.empty()) {
         auto suite = sdp::parse_suite(options_.srtp_suite);
@@ -177,7 +187,7 @@ class Phone {
     }
     media::StreamParams stream;
     stream.remote = *remote;
-    stream.law = negotiated->codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
+    stream.codec = to_media_codec(negotiated->codec);
     stream.payload_type = negotiated->payload_type;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
     if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
@@ -237,8 +247,12 @@ class Phone {
 
   void send_group() {
     const std::string& group = groups_[next_group_++];
-    for (char digit : group) media_->send_digit(digit);
-    say("sent DTMF \"" + group + "\" (RFC 4733)");
+    // Without telephone-event in the answer, kAuto falls back to tones.
+    auto how = options_.inband_dtmf ? media::DtmfMode::kInband : media::DtmfMode::kAuto;
+    std::optional<media::DigitSource> used;
+    for (char digit : group) used = media_->send_digit(digit, how);
+    say("sent DTMF \"" + group + "\" (" +
+        (used == media::DigitSource::kInband ? "in-band tones" : "RFC 4733") + ")");
     heard_since_group_ = false;
     last_group_at_ = now_s();
     if (next_group_ == groups_.size()) groups_sent_at_ = now_s();

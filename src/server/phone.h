@@ -1,5 +1,6 @@
 // `keyline call`: the built-in test phone. A SIP UAC with RTP that dials,
-// keys RFC 4733 digits when the far end falls quiet after speaking, records
+// keys digits (RFC 4733, or tones in the audio) when the far end falls quiet
+// after speaking, records
 // what it hears, and prints a timeline of the call. With --srtp it offers
 // SRTP; the timeline names the suite but never prints a key.
 #pragma once
@@ -22,6 +23,10 @@ struct PhoneOptions {
   int hangup_after_ms = -1;  // hang up this long after the last digits (-1: wait for BYE)
   bool srtp = false;         // offer RTP/SAVP with SDES keys (a=crypto) instead of RTP/AVP
   std::string srtp_suite;    // offer only this suite (e.g. AEAD_AES_256_GCM); empty: all
+  // Key in-band tones instead of RFC 4733, and offer no telephone-event: a
+  // phone behind a trunk that only passes tones.
+  bool inband_dtmf = false;
+  std::string codec;  // offer only this codec (PCMU, PCMA, G722); empty: PCMU and PCMA
 };
 
 // Returns 0 when the call was answered, every digit group was sent and the

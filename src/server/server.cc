@@ -11,6 +11,7 @@
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
 #include "server/demo_app.h"
+#include "server/media_codec.h"
 #include "server/media_crypto.h"
 #include "sip/uri.h"
 #include "speech/flite_engine.h"
@@ -208,6 +209,11 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   local.rtp_port = (*media)->local_port();
   local.session_id = ids_.u32();
   local.srtp = config_.media.srtp;
+  // Any codec we can play, in the offerer's order: a G.722-first softphone
+  // gets G.722. In inband mode telephone-event is declined, so the peer
+  // knows to send tones.
+  local.codecs = {sdp::Codec::kPcmu, sdp::Codec::kPcma, sdp::Codec::kG722};
+  if (config_.media.dtmf_mode == media::DtmfMode::kInband) local.telephone_event_pt = 0;
   auto negotiated = sdp::answer_offer(*offer, local);
   // 488 for what the offer asked (codecs, SRTP policy); 500 when we could not
   // make a key.
@@ -219,10 +225,10 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
 
   media::StreamParams stream;
   stream.remote = *remote;
-  stream.law =
-      negotiated->media.codec == sdp::Codec::kPcma ? media::G711::kAlaw : media::G711::kUlaw;
+  stream.codec = to_media_codec(negotiated->media.codec);
   stream.payload_type = negotiated->media.payload_type;
   stream.telephone_event_pt = negotiated->media.telephone_event_pt;
+  stream.dtmf_mode = config_.media.dtmf_mode;
   if (const auto& keys = negotiated->media.srtp) {
     stream.srtp = to_media_srtp(*keys);
     logger_.info("call", "call " + record.call_id + " media: SRTP " +

@@ -31,13 +31,13 @@ PromptRenderer::~PromptRenderer() {
   thread_.join();
 }
 
-std::string PromptRenderer::key(const std::string& text, media::G711 law) {
-  return (law == media::G711::kUlaw ? "u:" : "a:") + text;
+std::string PromptRenderer::key(const std::string& text, media::Codec codec) {
+  return std::string(media::codec_name(codec)) + ":" + text;
 }
 
-SharedPrompt PromptRenderer::cached(const std::string& text, media::G711 law) {
+SharedPrompt PromptRenderer::cached(const std::string& text, media::Codec codec) {
   std::lock_guard lock(mutex_);
-  auto it = index_.find(key(text, law));
+  auto it = index_.find(key(text, codec));
   if (it == index_.end()) return nullptr;
   lru_.splice(lru_.begin(), lru_, it->second);
   return it->second->second;
@@ -48,13 +48,13 @@ std::size_t PromptRenderer::cache_size() {
   return lru_.size();
 }
 
-void PromptRenderer::render(std::string text, bool is_private, media::G711 law, Done done) {
+void PromptRenderer::render(std::string text, bool is_private, media::Codec codec, Done done) {
   // Defence in depth: text that looks sensitive (a card or account number
   // nobody marked private) is treated as private, so it is never cached.
   if (!is_private && privacy::redact_text(text) != text) is_private = true;
   {
     std::lock_guard lock(mutex_);
-    jobs_.push_back(Job{std::move(text), is_private, law, std::move(done)});
+    jobs_.push_back(Job{std::move(text), is_private, codec, std::move(done)});
   }
   wake_.notify_one();
 }
@@ -84,7 +84,7 @@ void PromptRenderer::run() {
       jobs_.pop_front();
     }
     SharedPrompt prompt;
-    if (!job.is_private) prompt = cached(job.text, job.law);
+    if (!job.is_private) prompt = cached(job.text, job.codec);
     if (!prompt) {
       auto audio = speak_prompt(*engine_, job.text);
       if (!audio) {
@@ -92,13 +92,13 @@ void PromptRenderer::run() {
         job.done(audio.error());
         continue;
       }
-      auto encoded = std::make_shared<media::EncodedPrompt>(
-          media::encode_prompt(job.law, audio->samples));
+      auto encoded =
+          std::make_shared<media::EncodedPrompt>(media::encode_prompt(job.codec, audio->samples));
       if (job.is_private) {
         std::fill(audio->samples.begin(), audio->samples.end(), 0);
       } else {
         std::lock_guard lock(mutex_);
-        remember(key(job.text, job.law), encoded);
+        remember(key(job.text, job.codec), encoded);
       }
       prompt = std::move(encoded);
     }

@@ -16,8 +16,8 @@
 #include <unordered_map>
 
 #include "base/result.h"
+#include "media/codec.h"
 #include "media/frames.h"
-#include "media/g711.h"
 #include "speech/tts_engine.h"
 
 namespace keyline::speech {
@@ -35,8 +35,8 @@ class PromptRenderer {
   PromptRenderer& operator=(const PromptRenderer&) = delete;
 
   // A cached rendering, or null. Never returns anything for private text.
-  SharedPrompt cached(const std::string& text, media::G711 law);
-  void render(std::string text, bool is_private, media::G711 law, Done done);
+  SharedPrompt cached(const std::string& text, media::Codec codec);
+  void render(std::string text, bool is_private, media::Codec codec, Done done);
 
   std::size_t cache_size();
 
@@ -44,11 +44,11 @@ class PromptRenderer {
   struct Job {
     std::string text;
     bool is_private;
-    media::G711 law;
+    media::Codec codec;
     Done done;
   };
   void run();
-  static std::string key(const std::string& text, media::G711 law);
+  static std::string key(const std::string& text, media::Codec codec);
   void remember(const std::string& key, SharedPrompt prompt);
 
   std::unique_ptr<TtsEngine> engine_;

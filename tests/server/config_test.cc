@@ -37,6 +37,31 @@ TEST(Config, BadValuesAreAllReported) {
   EXPECT_NE(m.find("deployments[0].numbers: must be a non-empty list"), std::string::npos) << m;
 }
 
+TEST(Config, DtmfModeDefaultsToAutoAndIsValidated) {
+  EXPECT_EQ(default_config().media.dtmf_mode, media::DtmfMode::kAuto);
+  auto none = parse_config("media:\n  srtp: off\n", "k.yaml", "");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->media.dtmf_mode, media::DtmfMode::kAuto);
+  for (auto [text, mode] :
+       {std::pair{"auto", media::DtmfMode::kAuto}, std::pair{"rfc4733", media::DtmfMode::kRfc4733},
+        std::pair{"inband", media::DtmfMode::kInband}}) {
+    auto c = parse_config(std::string("media:\n  dtmf_mode: ") + text + "\n", "k.yaml", "");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->media.dtmf_mode, mode) << text;
+  }
+  auto bad = parse_config("media:\n  srtp: off\n  dtmf_mode: info\n", "k.yaml", "");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find(
+                "k.yaml:3:14: media.dtmf_mode: must be one of auto, rfc4733, inband"),
+            std::string::npos)
+      << bad.error().message;
+  auto not_scalar = parse_config("media:\n  dtmf_mode: {a: 1}\n", "k.yaml", "");
+  ASSERT_FALSE(not_scalar);
+  EXPECT_NE(not_scalar.error().message.find("k.yaml:2:14: media.dtmf_mode: must be a string"),
+            std::string::npos)
+      << not_scalar.error().message;
+}
+
 TEST(Config, SrtpPolicyDefaultsToOptionalAndIsValidated) {
   EXPECT_EQ(default_config().media.srtp, sdp::SrtpPolicy::kOptional);
   auto none = parse_config("sip:\n  port: 5070\n", "k.yaml", "");

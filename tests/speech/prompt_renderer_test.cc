@@ -31,7 +31,7 @@ class PromptRendererTest : public ::testing::Test {
     std::condition_variable cv;
     bool done = false;
     SharedPrompt result;
-    renderer.render(text, is_private, media::G711::kUlaw, [&](Result<SharedPrompt> r) {
+    renderer.render(text, is_private, media::Codec::kPcmu, [&](Result<SharedPrompt> r) {
       std::lock_guard lock(m);
       if (r) result = *r;
       done = true;
@@ -49,17 +49,17 @@ TEST_F(PromptRendererTest, PublicPromptsAreRenderedOnceAndShared) {
   auto first = render_and_wait(renderer, "Welcome", false);
   ASSERT_TRUE(first);
   EXPECT_EQ(first->frames.size(), 7u);
-  EXPECT_EQ(renderer.cached("Welcome", media::G711::kUlaw), first);
+  EXPECT_EQ(renderer.cached("Welcome", media::Codec::kPcmu), first);
   auto second = render_and_wait(renderer, "Welcome", false);
   EXPECT_EQ(second, first);
   EXPECT_EQ(calls_, 1);
-  EXPECT_EQ(renderer.cached("Welcome", media::G711::kAlaw), nullptr);  // per codec
+  EXPECT_EQ(renderer.cached("Welcome", media::Codec::kPcma), nullptr);  // per codec
 }
 
 TEST_F(PromptRendererTest, PrivatePromptsAreNeverCached) {
   PromptRenderer renderer(std::make_unique<CountingEngine>(&calls_), 8);
   ASSERT_TRUE(render_and_wait(renderer, "You entered 1 2 3 4", true));
-  EXPECT_EQ(renderer.cached("You entered 1 2 3 4", media::G711::kUlaw), nullptr);
+  EXPECT_EQ(renderer.cached("You entered 1 2 3 4", media::Codec::kPcmu), nullptr);
   EXPECT_EQ(renderer.cache_size(), 0u);
 }
 
@@ -73,11 +73,11 @@ TEST_F(PromptRendererTest, CacheEvictsLeastRecentlyUsed) {
   PromptRenderer renderer(std::make_unique<CountingEngine>(&calls_), 2);
   render_and_wait(renderer, "a", false);
   render_and_wait(renderer, "b", false);
-  ASSERT_TRUE(renderer.cached("a", media::G711::kUlaw));  // touch a
-  render_and_wait(renderer, "c", false);                  // evicts b
-  EXPECT_TRUE(renderer.cached("a", media::G711::kUlaw));
-  EXPECT_FALSE(renderer.cached("b", media::G711::kUlaw));
-  EXPECT_TRUE(renderer.cached("c", media::G711::kUlaw));
+  ASSERT_TRUE(renderer.cached("a", media::Codec::kPcmu));  // touch a
+  render_and_wait(renderer, "c", false);                   // evicts b
+  EXPECT_TRUE(renderer.cached("a", media::Codec::kPcmu));
+  EXPECT_FALSE(renderer.cached("b", media::Codec::kPcmu));
+  EXPECT_TRUE(renderer.cached("c", media::Codec::kPcmu));
 }
 
 }  // namespace
