@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "media/codec.h"
 #include "speech/flite_engine.h"
 #include "speech/prompt_renderer.h"
 #include "speech/ssml.h"
@@ -59,13 +60,6 @@ void BM_ParseSsml(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseSsml);
 
-// The codec argument cached() and render() take, whatever its type: the
-// G.711 law today, a codec enum once more codecs land. Value-initialised it
-// is the first one, PCMU.
-template <class R, class C, class A, class B>
-B second_argument(R (C::*)(A, B));
-using CodecArg = decltype(second_argument(&speech::PromptRenderer::cached));
-
 void BM_CacheHit(benchmark::State& state) {
   auto engine = speech::make_flite_engine("kal");
   if (!engine) return state.SkipWithError("flite kal unavailable");
@@ -74,7 +68,7 @@ void BM_CacheHit(benchmark::State& state) {
   std::mutex m;
   std::condition_variable cv;
   bool done = false;
-  renderer.render(text, false, CodecArg{}, [&](auto) {
+  renderer.render(text, false, media::Codec::kPcmu, [&](auto) {
     std::lock_guard lock(m);
     done = true;
     cv.notify_all();
@@ -84,7 +78,7 @@ void BM_CacheHit(benchmark::State& state) {
     cv.wait(lock, [&] { return done; });
   }
   for (auto _ : state) {
-    auto prompt = renderer.cached(text, CodecArg{});
+    auto prompt = renderer.cached(text, media::Codec::kPcmu);
     if (!prompt || prompt->frames.empty()) return state.SkipWithError("cache miss");
     benchmark::DoNotOptimize(prompt->frames.front().data());  // the first frame, ready to send
   }

@@ -330,28 +330,18 @@ Status Parser::open(Frame frame, const std::vector<Attr>& attrs, bool self_closi
 }
 
 Status Parser::close(Frame& frame) {
-  switch (frame.kind) {
-    case Kind::kSayAs: {
-      auto groups = render_say_as(frame.say_as, frame.content, frame.format, english_);
-      wipe(frame.content);
-      if (!groups) return error_at(frame.pos, "<say-as> " + groups.error().message);
-      word_break_ = true;
-      for (std::size_t i = 0; i < groups->size(); ++i) {
-        if (i > 0) add_pause(kGroupPauseMs);
-        add_words((*groups)[i], frame.rate);
-        wipe((*groups)[i]);
-      }
-      word_break_ = true;
-      break;
-    }
-    case Kind::kP:
-    case Kind::kS:
-    case Kind::kSpeak:
-      flush();
-      break;
-    default:
-      break;
+  if (frame.kind == Kind::kP || frame.kind == Kind::kS || frame.kind == Kind::kSpeak) flush();
+  if (frame.kind != Kind::kSayAs) return Ok{};
+  auto groups = render_say_as(frame.say_as, frame.content, frame.format, english_);
+  wipe(frame.content);
+  if (!groups) return error_at(frame.pos, "<say-as> " + groups.error().message);
+  word_break_ = true;
+  for (std::size_t i = 0; i < groups->size(); ++i) {
+    if (i > 0) add_pause(kGroupPauseMs);
+    add_words((*groups)[i], frame.rate);
+    wipe((*groups)[i]);
   }
+  word_break_ = true;
   return Ok{};
 }
 
