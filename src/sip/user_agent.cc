@@ -102,7 +102,8 @@ struct UserAgent::Call {
   CallHandle handle = 0;
   bool uas = true;
   State state = State::kIncoming;
-  bool ended = false;  // on_ended has been fired
+  bool ended = false;          // on_ended has been fired
+  bool bye_after_ack = false;  // hung up before the ACK: BYE waits for it (RFC 3261 15)
   Peer peer;
   std::string call_id;
   std::string local_tag;
@@ -320,6 +321,10 @@ void UserAgent::on_ack(const Message& ack, const Peer& /*from*/) {
   if (cseq_number(ack) != cseq_number(call->invite)) return;
   stop_2xx_retransmit(*call);
   call->state = Call::State::kConfirmed;
+  if (call->bye_after_ack) {
+    send_bye(*call);
+    return;
+  }
   if (handlers_.on_confirmed) handlers_.on_confirmed(call->handle);
 }
 
@@ -428,6 +433,11 @@ void UserAgent::hangup(CallHandle handle) {
       }
       return;
     case Call::State::kAnswered:
+      // RFC 3261 15: no BYE before the ACK for our 2xx; the 2xx keeps being
+      // retransmitted, and the ACK (or the 64*T1 give-up) sends the BYE.
+      call->bye_after_ack = true;
+      end(*call, EndReason::kLocalBye, 0);
+      return;
     case Call::State::kConfirmed:
       stop_2xx_retransmit(*call);
       end(*call, EndReason::kLocalBye, 0);

@@ -120,6 +120,22 @@ TEST_F(UserAgentScriptTest, AckStops2xxRetransmissions) {
   EXPECT_EQ(ua->active_calls(), 1u);
 }
 
+TEST_F(UserAgentScriptTest, HangupBeforeAckSendsByeOnlyAfterTheAck) {
+  // RFC 3261 15: the callee must not send BYE before the ACK for its 2xx.
+  Message ok = answered_call(make_request("INVITE", "z9hG4bKua7"));
+  ua->hangup(*incoming);
+  clock.advance(ms(15));  // one 2xx retransmission, no BYE yet
+  auto sent = start_lines(sink.take());
+  EXPECT_EQ(sent, (std::vector<std::string>{"200 1 INVITE"}));
+  EXPECT_EQ(ended, (std::vector<EndReason>{EndReason::kLocalBye}));
+  ua->on_message(make_request("ACK", "z9hG4bKua7-ack", 1, to_tag(ok)), udp_peer());
+  auto after_ack = sink.take();
+  ASSERT_EQ(after_ack.size(), 1u);
+  EXPECT_TRUE(after_ack[0].is_request());
+  EXPECT_EQ(after_ack[0].method, "BYE");
+  EXPECT_EQ(confirmed, 0);  // the app already hung up: no confirmation
+}
+
 TEST_F(UserAgentScriptTest, ByeRetransmissionsAreAbsorbed) {
   Message ok = answered_call(make_request("INVITE", "z9hG4bKua4"));
   ua->on_message(make_request("ACK", "z9hG4bKua4-ack", 1, to_tag(ok)), udp_peer());
