@@ -201,6 +201,9 @@ void MediaSession::tick() {
   }
   std::array<std::uint8_t, kFrameSamples> tone;
   const std::uint8_t* frame = nullptr;
+  // Holds the prompt whose last frame goes out now: popping it from the
+  // queue may drop the only reference (private prompts are not cached).
+  SharedPrompt finishing;
   if (next_tone_frame(tone)) {
     // An in-band key press replaces the prompt, which resumes after it.
     frame = tone.data();
@@ -211,6 +214,7 @@ void MediaSession::tick() {
     // encoded for another codec still has frames of the right size; it is
     // the caller's job not to play one (it would sound like noise).
     if (++current.next_frame >= current.prompt->frames.size()) {
+      finishing = std::move(current.prompt);
       queue_.pop_front();
       if (queue_.empty())
         post([this] {
