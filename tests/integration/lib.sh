@@ -69,7 +69,8 @@ YAML
 start_server() {
   "$KEYLINE" serve --config "$WORK/keyline.yaml" "$@" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
+  # Up to 60 s: a cold start on a loaded 2-core CI machine can be slow.
+  for _ in $(seq 1 600); do
     if grep -q "listening for SIP" "$WORK/server.log" 2>/dev/null; then return 0; fi
     kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited at start"
     sleep 0.1
@@ -91,7 +92,7 @@ server_alive() { kill -0 "$SERVER_PID" 2>/dev/null; }
 send_udp() {
   python3 - "$SIP_PORT" "$1" <<'PY'
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2.0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(10.0)
 s.sendto(open(sys.argv[2], "rb").read(), ("127.0.0.1", int(sys.argv[1])))
 try:
     data, _ = s.recvfrom(65535); sys.stdout.write(data.decode("latin-1"))

@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
 # Every header under src/ compiles on its own (includes what it uses).
+# Headers are checked in parallel, one compiler per core.
 set -euo pipefail
 src="$1/src"
 cxx="${2:-c++}"
-failed=0
-count=0
-for header in "$src"/*/*.h; do
-  count=$((count + 1))
+jobs="$(nproc 2>/dev/null || echo 2)"
+results="$(mktemp -d /tmp/hdr-check.XXXXXX)"
+trap 'rm -rf "$results"' EXIT
+
+check_one() {
+  local src="$1" cxx="$2" results="$3" header="$4"
+  local name="${header#$src/}"
+  local out="$results/$(echo "$name" | tr '/' '_').err"
   # Included from a one-line file, as a user would (a header as the main
   # file trips "#pragma once in main file").
-  if ! echo "#include \"${header#$src/}\"" |
-      "$cxx" -std=c++20 -fsyntax-only -Wall -Wextra -Werror -I"$src" -x c++ - 2>"/tmp/hdr-check.$$"; then
-    echo "NOT SELF-CONTAINED: ${header#$src/}"
-    head -5 "/tmp/hdr-check.$$"
-    failed=$((failed + 1))
+  if ! echo "#include \"$name\"" |
+      "$cxx" -std=c++20 -fsyntax-only -Wall -Wextra -Werror -I"$src" -x c++ - 2>"$out"; then
+    { echo "NOT SELF-CONTAINED: $name"; head -5 "$out"; } >"$out.failed"
   fi
+}
+export -f check_one
+
+count=$(find "$src" -mindepth 2 -maxdepth 2 -name '*.h' | wc -l)
+find "$src" -mindepth 2 -maxdepth 2 -name '*.h' -print0 |
+  xargs -0 -n 1 -P "$jobs" bash -c 'check_one "$@"' _ "$src" "$cxx" "$results"
+failed=0
+for f in "$results"/*.failed; do
+  [ -e "$f" ] || continue
+  cat "$f"
+  failed=$((failed + 1))
 done
-rm -f "/tmp/hdr-check.$$"
 echo "$count headers checked, $failed failed"
 [ "$failed" -eq 0 ]
