@@ -76,7 +76,8 @@ Status MediaSession::start(const StreamParams& params, Handlers handlers) {
   if (!encoder) return encoder.error();
   auto decoder = AudioDecoder::create(params.codec);
   if (!decoder) return decoder.error();
-  auto digits = DigitInput::create(params.dtmf_mode, params.telephone_event_pt.has_value());
+  auto digits = DigitInput::create(params.dtmf_mode, params.telephone_event_pt.has_value(),
+                                   params.digit_duplicate_window);
   if (!digits) return digits.error();
   if (auto law = g711_law(params.codec)) {
     silence_.fill(g711_silence(*law));

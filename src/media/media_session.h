@@ -42,6 +42,9 @@ struct StreamParams {
   int payload_type = 0;
   std::optional<int> telephone_event_pt;
   DtmfMode dtmf_mode = DtmfMode::kAuto;  // which received digits count
+  // How close two reports of one key by different methods must be to count
+  // as one press (see DigitDeduplicator).
+  Millis digit_duplicate_window = kDuplicateWindow;
   std::optional<SrtpConfig> srtp;        // nullopt = plain RTP
 };
 
