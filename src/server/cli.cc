@@ -106,6 +106,14 @@ Args parse_args(int argc, char** argv, int first, std::initializer_list<std::str
 
 Logger make_logger(LogLevel level) { return Logger(level, privacy::redact_text); }
 
+// The server's logger masks with the configured policy (a copy: the logger
+// may outlive the config object).
+Logger make_logger(LogLevel level, privacy::RedactionPolicy policy) {
+  return Logger(level, [policy = std::move(policy)](std::string_view text) {
+    return privacy::redact(text, policy);
+  });
+}
+
 int cmd_serve(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"config", "sip-port", "data-dir", "log-level"}, {});
   if (!a.error.empty() || !a.positional.empty()) {
@@ -138,7 +146,7 @@ int cmd_serve(int argc, char** argv) {
     }
     config.log_level = *parsed;
   }
-  Logger logger = make_logger(config.log_level);
+  Logger logger = make_logger(config.log_level, config.privacy);
   auto server = Server::create(std::move(config), logger);
   if (!server) {
     logger.error("server", server.error().message);
