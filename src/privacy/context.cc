@@ -1,6 +1,7 @@
 #include "privacy/context.h"
 
 #include <array>
+#include <cstdint>
 
 namespace keyline::privacy {
 namespace {
@@ -78,15 +79,25 @@ std::size_t window_start(std::string_view text, std::size_t pos) {
   return floor;
 }
 
+// Bit (c - 'a') is set when some keyword starts with letter c: most word
+// starts are rejected with one test instead of a pass over every keyword.
+constexpr std::uint32_t first_letters() {
+  std::uint32_t mask = 0;
+  for (const auto& k : kKeywords) mask |= 1u << (k.word[0] - 'a');
+  return mask;
+}
+
 }  // namespace
 
 ContextKind context_before(std::string_view text, std::size_t pos) {
+  static constexpr std::uint32_t kFirstLetters = first_letters();
   if (pos > text.size()) pos = text.size();
   std::size_t start = window_start(text, pos);
   // The nearest word wins: scan backwards from the number.
   for (std::size_t i = pos; i-- > start;) {
     if (i > 0 && is_letter(text[i - 1])) continue;  // words start at a boundary
     if (!is_letter(text[i])) continue;
+    if (!(kFirstLetters & (1u << (lower(text[i]) - 'a')))) continue;
     for (const auto& k : kKeywords)
       if (matches_at(text, i, pos, k)) return k.kind;
   }

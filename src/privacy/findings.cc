@@ -14,6 +14,8 @@ namespace keyline::privacy {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 // Separators people put inside a number: "4111 1111-1111".
 bool is_separator(char c) { return c == ' ' || c == '-'; }
 
@@ -135,6 +137,7 @@ class Scanner {
     std::size_t n = d.size();
     bool single = first == last;
     const Recognisers& on = policy_.recognisers;
+    if (n < 3) return;  // nothing context-dependent is that short; skip the look-back
     ContextKind ctx = context_before(text_, begin);
     auto shape = [&](std::initializer_list<std::size_t> widths) {
       if (last - first + 1 != widths.size()) return false;
@@ -183,12 +186,26 @@ class Scanner {
   }
 
   void scan_health() {
-    auto scan = [&](const HealthPattern& p) {
-      for (std::size_t i = 0; i < text_.size(); ++i)
+    // Matches start only after a non-alphanumeric boundary and must fit the
+    // pattern's first element: test both here, so the per-pattern matcher
+    // runs at a handful of positions instead of every one.
+    auto could_start = [](const HealthPattern& p, char c) {
+      char first = p.pattern[0];
+      if (first == '#') return is_digit(c);
+      if (first == '@') return is_letter(c);
+      if (first == '?') return is_digit(c) || is_letter(c);
+      if (first == '\\') return p.pattern.size() > 1 && lower(p.pattern[1]) == lower(c);
+      return lower(first) == lower(c);
+    };
+    auto scan = [&](const HealthPattern& p, std::size_t i) {
+      if (!p.pattern.empty() && could_start(p, text_[i]))
         if (auto end = match_health_pattern(p, text_, i)) add(i, *end, FindingKind::kHealth);
     };
-    for (const auto& p : builtin_health_patterns()) scan(p);
-    for (const auto& p : policy_.health_patterns) scan(p);
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+      if (i > 0 && (is_digit(text_[i - 1]) || is_letter(text_[i - 1]))) continue;
+      for (const auto& p : builtin_health_patterns()) scan(p, i);
+      for (const auto& p : policy_.health_patterns) scan(p, i);
+    }
   }
 
   // "Signal=5" / "Signal= #": the body of an application/dtmf-relay INFO.
@@ -196,9 +213,7 @@ class Scanner {
     static constexpr std::string_view kKey = "signal=";
     for (std::size_t i = 0; i + kKey.size() < text_.size(); ++i) {
       std::size_t k = 0;
-      while (k < kKey.size() &&
-             static_cast<char>(std::tolower(static_cast<unsigned char>(text_[i + k]))) == kKey[k])
-        ++k;
+      while (k < kKey.size() && lower(text_[i + k]) == kKey[k]) ++k;
       if (k < kKey.size()) continue;
       std::size_t at = i + k;
       while (at < text_.size() && text_[at] == ' ') ++at;

@@ -74,7 +74,12 @@ bool nhs_number_valid(std::string_view digits) {
 
 std::optional<std::size_t> match_health_pattern(const HealthPattern& p, std::string_view text,
                                                 std::size_t pos) {
+  if (pos >= text.size() || p.pattern.empty()) return std::nullopt;
   if (pos > 0 && is_alnum(text[pos - 1])) return std::nullopt;
+  // Most positions fail on the first element: test it before anything else.
+  char first = p.pattern[0];
+  if (first == '#' && !is_digit(text[pos])) return std::nullopt;
+  if (first == '@' && !is_letter(text[pos])) return std::nullopt;
   std::size_t at = pos;
   std::string digits;
   for (std::size_t i = 0; i < p.pattern.size(); ++i, ++at) {

@@ -9,6 +9,7 @@ namespace keyline::privacy {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Copies `span`, replacing digits (and letters, when `letters`) with '*'
@@ -83,9 +84,7 @@ std::size_t find_inline(const std::string& text, std::size_t from) {
   static constexpr std::string_view kInline = "inline:";
   for (std::size_t i = from; i + kInline.size() <= text.size(); ++i) {
     std::size_t k = 0;
-    while (k < kInline.size() &&
-           std::tolower(static_cast<unsigned char>(text[i + k])) == kInline[k])
-      ++k;
+    while (k < kInline.size() && lower(text[i + k]) == kInline[k]) ++k;
     if (k == kInline.size()) return i;
   }
   return std::string::npos;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/core_dumps.h"
 #include "base/strings.h"
 #include "flow/app_document.h"
 #include "flow/simulator.h"
@@ -147,6 +148,13 @@ int cmd_serve(int argc, char** argv) {
     config.log_level = *parsed;
   }
   Logger logger = make_logger(config.log_level, config.privacy);
+  if (config.core_dumps) {
+    logger.warn("server", "core dumps allowed (privacy.core_dumps: true): debugging only");
+  } else {
+    CoreDumpState dumps = disable_core_dumps();
+    if (!dumps.limit_zero || !dumps.not_dumpable)
+      logger.warn("server", "core dumps could not be fully disabled");
+  }
   auto server = Server::create(std::move(config), logger);
   if (!server) {
     logger.error("server", server.error().message);

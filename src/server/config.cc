@@ -231,7 +231,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   else
     c.fail(root["log_level"], "log_level", "must be one of debug, info, warn, error");
   read_deployments(c, root["deployments"], config);
-  read_privacy_config(root["privacy"], config.privacy,
+  read_privacy_config(root["privacy"], config.privacy, config.core_dumps,
                       [&c](const YAML::Node& node, const std::string& path,
                            const std::string& message) { c.fail(node, path, message); });
   if (!c.ok()) return make_error("config", c.message());

@@ -55,6 +55,9 @@ struct Config {
   std::vector<Deployment> deployments;
   // How logs and call logs mask what looks sensitive (`privacy:` section).
   privacy::RedactionPolicy privacy;
+  // privacy.core_dumps: off unless debugging a deployment that holds no real
+  // callers' data — a core file would hold the call's memory.
+  bool core_dumps = false;
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

@@ -82,7 +82,7 @@ void read_health_patterns(const YAML::Node& list, privacy::RedactionPolicy& poli
 
 }  // namespace
 
-void read_privacy_config(const YAML::Node& node, privacy::RedactionPolicy& policy,
+void read_privacy_config(const YAML::Node& node, privacy::RedactionPolicy& policy, bool& core_dumps,
                          const ConfigFail& fail) {
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap()) {
@@ -92,7 +92,7 @@ void read_privacy_config(const YAML::Node& node, privacy::RedactionPolicy& polic
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
     if (key != "pan_mask" && key != "other_mask" && key != "recognisers" &&
-        key != "health_patterns")
+        key != "health_patterns" && key != "core_dumps")
       fail(kv.first, "privacy." + key, "unknown key");
   }
   std::string pan;
@@ -108,6 +108,13 @@ void read_privacy_config(const YAML::Node& node, privacy::RedactionPolicy& polic
       policy.other_mask = *mask;
     else
       fail(node["other_mask"], "privacy.other_mask", "must be one of last2, placeholder");
+  }
+  if (YAML::Node n = node["core_dumps"]; n.IsDefined()) {
+    bool on = false;
+    if (n.IsScalar() && YAML::convert<bool>::decode(n, on))
+      core_dumps = on;
+    else
+      fail(n, "privacy.core_dumps", "must be true or false");
   }
   read_recognisers(node["recognisers"], policy.recognisers, fail);
   read_health_patterns(node["health_patterns"], policy, fail);

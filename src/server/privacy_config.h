@@ -15,8 +15,9 @@ namespace keyline::server {
 using ConfigFail =
     std::function<void(const YAML::Node& node, const std::string& path, const std::string& msg)>;
 
-// Reads `node` (a mapping, or undefined for the defaults) into `policy`.
-void read_privacy_config(const YAML::Node& node, privacy::RedactionPolicy& policy,
+// Reads `node` (a mapping, or undefined for the defaults) into `policy` and
+// `core_dumps`.
+void read_privacy_config(const YAML::Node& node, privacy::RedactionPolicy& policy, bool& core_dumps,
                          const ConfigFail& fail);
 
 }  // namespace keyline::server

@@ -11,6 +11,17 @@ TEST(PrivacyConfig, DefaultsAreBinLast4AndLast2WithEverythingOn) {
   EXPECT_EQ(c.privacy.other_mask, privacy::OtherMask::kLast2);
   EXPECT_TRUE(c.privacy.recognisers.cards && c.privacy.recognisers.long_numbers);
   EXPECT_TRUE(c.privacy.health_patterns.empty());
+  EXPECT_FALSE(c.core_dumps);
+}
+
+TEST(PrivacyConfig, CoreDumpsAreOptIn) {
+  auto on = parse_config("privacy:\n  core_dumps: true\n", "k.yaml", "");
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_TRUE(on->core_dumps);
+  auto bad = parse_config("privacy:\n  core_dumps: sometimes\n", "k.yaml", "");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("privacy.core_dumps: must be true or false"),
+            std::string::npos);
 }
 
 TEST(PrivacyConfig, AllSettingsAreRead) {
