@@ -2,37 +2,79 @@
 
 #include <cctype>
 
+#include "privacy/card.h"
+#include "privacy/findings.h"
+
 namespace keyline::privacy {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// Separators that may sit inside a number as people write it: "4111 1111-1111".
-bool is_number_separator(char c) { return c == ' ' || c == '-'; }
-
-std::string mask_digit_run(std::string_view run) {
-  // run contains digits and separators; count digits.
-  std::string digits;
-  for (char c : run)
-    if (is_digit(c)) digits.push_back(c);
-  std::size_t keep_front = 0, keep_back = 2;
-  if (looks_like_pan(digits)) {
-    keep_front = 6;
-    keep_back = 4;
-  }
-  std::string out;
-  out.reserve(run.size());
+// Copies `span`, replacing digits (and letters, when `letters`) with '*'
+// except the first `keep_front` and the last `keep_back` of them. Separators
+// stay so the shape of the number can still be read.
+void append_masked(std::string& out, std::string_view span, std::size_t keep_front,
+                   std::size_t keep_back, bool letters) {
+  auto counts = [&](char c) { return letters ? is_alnum(c) : is_digit(c); };
+  std::size_t total = 0;
+  for (char c : span)
+    if (counts(c)) ++total;
+  if (keep_front + keep_back >= total) keep_front = keep_back = 0;  // nothing would be hidden
   std::size_t index = 0;
-  for (char c : run) {
-    if (!is_digit(c)) {
+  for (char c : span) {
+    if (!counts(c)) {
       out.push_back(c);
       continue;
     }
-    bool keep = index < keep_front || index >= digits.size() - keep_back;
+    bool keep = index < keep_front || index + keep_back >= total;
     out.push_back(keep ? c : '*');
     ++index;
   }
-  return out;
+}
+
+std::size_t digit_count(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if (is_digit(c)) ++n;
+  return n;
+}
+
+void append_pan(std::string& out, std::string_view span, PanMask mask) {
+  // PCI DSS allows BIN and last four at most; below 15 digits that would hide
+  // too little, so short PANs keep only their last four.
+  std::size_t front = mask == PanMask::kBinLast4 && digit_count(span) >= 15 ? 6 : 0;
+  append_masked(out, span, front, 4, false);
+}
+
+void append_finding(std::string& out, std::string_view span, FindingKind kind,
+                    const RedactionPolicy& policy) {
+  switch (kind) {
+    case FindingKind::kKeep:
+      out.append(span);
+      return;
+    case FindingKind::kPan:
+      append_pan(out, span, policy.pan_mask);
+      return;
+    case FindingKind::kCvv:
+    case FindingKind::kPin:
+    case FindingKind::kDtmf:
+      // Never shown in any form: even the length of a CVV tells the scheme.
+      out += "[";
+      out += finding_kind_name(kind);
+      out += "]";
+      return;
+    default:
+      break;
+  }
+  if (policy.other_mask == OtherMask::kPlaceholder) {
+    out += "[";
+    out += finding_kind_name(kind);
+    out += "]";
+    return;
+  }
+  append_masked(out, span, 0, 2, kind == FindingKind::kHealth);
 }
 
 // Where "inline:" starts at or after `from`, in any letter case: the SDES key
@@ -42,9 +84,7 @@ std::size_t find_inline(const std::string& text, std::size_t from) {
   static constexpr std::string_view kInline = "inline:";
   for (std::size_t i = from; i + kInline.size() <= text.size(); ++i) {
     std::size_t k = 0;
-    while (k < kInline.size() &&
-           std::tolower(static_cast<unsigned char>(text[i + k])) == kInline[k])
-      ++k;
+    while (k < kInline.size() && lower(text[i + k]) == kInline[k]) ++k;
     if (k == kInline.size()) return i;
   }
   return std::string::npos;
@@ -63,62 +103,72 @@ std::string redact_crypto_lines(std::string text) {
   return text;
 }
 
-}  // namespace
-
-bool looks_like_pan(std::string_view digits) {
-  if (digits.size() < 13 || digits.size() > 19) return false;
-  int sum = 0;
-  bool twice = false;
-  for (std::size_t i = digits.size(); i-- > 0;) {
-    if (!is_digit(digits[i])) return false;
-    int d = digits[i] - '0';
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
-  }
-  return sum % 10 == 0;
+const RedactionPolicy& default_policy() {
+  static const RedactionPolicy kDefault;
+  return kDefault;
 }
 
-std::string redact_text(std::string_view text) {
+}  // namespace
+
+std::string redact(std::string_view text, const RedactionPolicy& policy) {
   std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (!is_digit(text[i])) {
-      out.push_back(text[i]);
-      ++i;
-      continue;
+  out.reserve(text.size() + 16);
+  bool has_digit = false;
+  for (char c : text)
+    if (is_digit(c)) {
+      has_digit = true;
+      break;
     }
-    // Extend over digits and single separators between digits.
-    std::size_t j = i;
-    std::size_t digit_count = 0;
-    std::size_t last_digit_end = i;
-    while (j < text.size()) {
-      if (is_digit(text[j])) {
-        ++digit_count;
-        ++j;
-        last_digit_end = j;
-      } else if (is_number_separator(text[j]) && j + 1 < text.size() && is_digit(text[j + 1])) {
-        ++j;
-      } else {
-        break;
-      }
-    }
-    std::string_view run = text.substr(i, last_digit_end - i);
-    // Runs with separators only count as one number when they are long enough
-    // to be a card or account number; short runs are times, counts, ports.
-    if (digit_count >= 7) {
-      out += mask_digit_run(run);
-    } else {
-      out.append(run);
-    }
-    i = last_digit_end;
+  // Every recogniser needs a digit, except dtmf-relay's "Signal=*": most log
+  // lines take this fast path.
+  bool needs_scan =
+      has_digit || (policy.recognisers.dtmf_signals && text.find('=') != std::string_view::npos);
+  if (!needs_scan) {
+    out.assign(text);
+    if (find_inline(out, 0) != std::string::npos) return redact_crypto_lines(std::move(out));
+    return out;
   }
+  std::size_t at = 0;
+  for (const auto& f : find_sensitive(text, policy)) {
+    out.append(text.substr(at, f.begin - at));
+    append_finding(out, text.substr(f.begin, f.end - f.begin), f.kind, policy);
+    at = f.end;
+  }
+  out.append(text.substr(at));
   if (find_inline(out, 0) != std::string::npos) return redact_crypto_lines(std::move(out));
   return out;
+}
+
+std::string redact_digits(std::string_view digits, const RedactionPolicy& policy) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < digits.size()) {
+    if (!is_digit(digits[i])) {
+      out.push_back(digits[i++]);
+      continue;
+    }
+    std::size_t j = i;
+    while (j < digits.size() && is_digit(digits[j])) ++j;
+    std::string_view run = digits.substr(i, j - i);
+    if (is_pan(run)) {
+      append_pan(out, run, policy.pan_mask);
+    } else if (run.size() >= 7) {
+      if (policy.other_mask == OtherMask::kPlaceholder)
+        out += "[number]";
+      else
+        append_masked(out, run, 0, 2, false);
+    } else {
+      out += kPrivatePlaceholder;
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::string redact_text(std::string_view text) { return redact(text, default_policy()); }
+
+bool looks_like_pan(std::string_view digits) {
+  return digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits);
 }
 
 std::string mask_caller_id(std::string_view caller_id) {

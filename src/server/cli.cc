@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/core_dumps.h"
 #include "base/strings.h"
 #include "flow/app_document.h"
 #include "flow/simulator.h"
@@ -106,6 +107,14 @@ Args parse_args(int argc, char** argv, int first, std::initializer_list<std::str
 
 Logger make_logger(LogLevel level) { return Logger(level, privacy::redact_text); }
 
+// The server's logger masks with the configured policy (a copy: the logger
+// may outlive the config object).
+Logger make_logger(LogLevel level, privacy::RedactionPolicy policy) {
+  return Logger(level, [policy = std::move(policy)](std::string_view text) {
+    return privacy::redact(text, policy);
+  });
+}
+
 int cmd_serve(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"config", "sip-port", "data-dir", "log-level"}, {});
   if (!a.error.empty() || !a.positional.empty()) {
@@ -138,7 +147,14 @@ int cmd_serve(int argc, char** argv) {
     }
     config.log_level = *parsed;
   }
-  Logger logger = make_logger(config.log_level);
+  Logger logger = make_logger(config.log_level, config.privacy);
+  if (config.core_dumps) {
+    logger.warn("server", "core dumps allowed (privacy.core_dumps: true): debugging only");
+  } else {
+    CoreDumpState dumps = disable_core_dumps();
+    if (!dumps.limit_zero || !dumps.not_dumpable)
+      logger.warn("server", "core dumps could not be fully disabled");
+  }
   auto server = Server::create(std::move(config), logger);
   if (!server) {
     logger.error("server", server.error().message);

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "server/privacy_config.h"
+
 namespace keyline::server {
 namespace {
 
@@ -27,6 +29,9 @@ media:
 apps_dir: apps      # *.json apps, beside the built-in demo (optional here)
 data_dir: data
 log_level: info
+privacy:
+  pan_mask: bin_last4   # bin_last4 | last4: how much of a card number logs and call logs show
+  other_mask: last2     # last2 | placeholder: SSNs, account numbers, dates of birth ...
 deployments:
   - name: demo
     numbers: ["*"]
@@ -186,7 +191,8 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   config.source = std::string(source_name);
   if (!root.IsDefined() || root.IsNull()) return config;
   if (!c.is_map(root, "(top level)")) return make_error("config", c.message());
-  c.only_keys(root, "", {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments"});
+  c.only_keys(root, "",
+              {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments", "privacy"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
     c.only_keys(sip, "sip", {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms"});
     c.string(sip, "sip", "listen", config.sip.listen);
@@ -225,6 +231,9 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   else
     c.fail(root["log_level"], "log_level", "must be one of debug, info, warn, error");
   read_deployments(c, root["deployments"], config);
+  read_privacy_config(root["privacy"], config.privacy, config.core_dumps,
+                      [&c](const YAML::Node& node, const std::string& path,
+                           const std::string& message) { c.fail(node, path, message); });
   if (!c.ok()) return make_error("config", c.message());
   config.apps_dir = resolve(base_dir, config.apps_dir);
   config.data_dir = resolve(base_dir, config.data_dir);

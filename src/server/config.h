@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/result.h"
 #include "media/digit_input.h"
+#include "privacy/policy.h"
 #include "sdp/crypto.h"
 
 namespace keyline::server {
@@ -52,6 +53,11 @@ struct Config {
   std::string data_dir = "data";
   LogLevel log_level = LogLevel::kInfo;
   std::vector<Deployment> deployments;
+  // How logs and call logs mask what looks sensitive (`privacy:` section).
+  privacy::RedactionPolicy privacy;
+  // privacy.core_dumps: off unless debugging a deployment that holds no real
+  // callers' data — a core file would hold the call's memory.
+  bool core_dumps = false;
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

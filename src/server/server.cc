@@ -107,7 +107,7 @@ Status Server::open() {
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) return make_error("io", "data_dir " + config_.data_dir + ": " + ec.message());
   std::string db_path = (std::filesystem::path(config_.data_dir) / "keyline.db").string();
-  auto store = store::CallLogStore::open(db_path);
+  auto store = store::CallLogStore::open(db_path, config_.privacy);
   if (!store) return store.error();
   call_logs_ = std::make_unique<store::CallLogWriter>(std::move(*store), [this](const Error& e) {
     logger_.error("store", "call log write failed: " + e.message);

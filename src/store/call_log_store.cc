@@ -75,17 +75,18 @@ constexpr const char* kSelectCalls =
 
 }  // namespace
 
-Result<std::unique_ptr<CallLogStore>> CallLogStore::open(const std::string& path) {
+Result<std::unique_ptr<CallLogStore>> CallLogStore::open(const std::string& path,
+                                                         privacy::RedactionPolicy policy) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Error e = db_error(db, "open " + path);
     sqlite3_close(db);
     return e;
   }
-  std::unique_ptr<CallLogStore> store(new CallLogStore(db));
+  std::unique_ptr<CallLogStore> store(new CallLogStore(db, std::move(policy)));
   sqlite3_busy_timeout(db, 5000);
   char* err = nullptr;
   std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;") + kSchema;
@@ -97,11 +98,12 @@ Result<std::unique_ptr<CallLogStore>> CallLogStore::open(const std::string& path
   return store;
 }
 
-CallLogStore::CallLogStore(sqlite3* db) : db_(db) {}
+CallLogStore::CallLogStore(sqlite3* db, privacy::RedactionPolicy policy)
+    : db_(db), policy_(std::move(policy)) {}
 CallLogStore::~CallLogStore() { sqlite3_close(db_); }
 
 Status CallLogStore::write(const CallRecord& record) {
-  using privacy::redact_text;
+  auto redact_text = [this](std::string_view text) { return privacy::redact(text, policy_); };
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
     return db_error(db_, "begin");
   auto rollback = [&](Error e) {
@@ -115,10 +117,10 @@ Status CallLogStore::write(const CallRecord& record) {
                 "VALUES (?,?,?,?,?,?,?,?,?)");
     if (!s) return rollback(db_error(db_, "prepare insert"));
     s.text(1, record.call_id);
-    s.text(2, record.sip_call_id);
+    s.text(2, redact_text(record.sip_call_id));
     s.text(3, redact_text(record.from));
     s.text(4, redact_text(record.to));
-    s.text(5, record.app);
+    s.text(5, redact_text(record.app));
     s.integer(6, record.start_unix_ms);
     s.integer(7, record.answer_unix_ms);
     s.integer(8, record.end_unix_ms);
@@ -133,9 +135,9 @@ Status CallLogStore::write(const CallRecord& record) {
     if (!s) return rollback(db_error(db_, "prepare visit"));
     s.text(1, record.call_id);
     s.integer(2, static_cast<std::int64_t>(i));
-    s.text(3, v.page);
-    s.text(4, v.module);
-    s.text(5, v.type);
+    s.text(3, redact_text(v.page));
+    s.text(4, redact_text(v.module));
+    s.text(5, redact_text(v.type));
     s.text(6, redact_text(v.result));
     if (sqlite3_step(s.get()) != SQLITE_DONE) return rollback(db_error(db_, "insert visit"));
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "privacy/policy.h"
 #include "store/call_record.h"
 
 struct sqlite3;
@@ -16,7 +17,10 @@ namespace keyline::store {
 
 class CallLogStore {
  public:
-  static Result<std::unique_ptr<CallLogStore>> open(const std::string& path);
+  // Every text field written is redacted with `policy` at write time (the
+  // call id excepted: the server generates it and it is the key).
+  static Result<std::unique_ptr<CallLogStore>> open(const std::string& path,
+                                                    privacy::RedactionPolicy policy = {});
   ~CallLogStore();
   CallLogStore(const CallLogStore&) = delete;
   CallLogStore& operator=(const CallLogStore&) = delete;
@@ -26,10 +30,11 @@ class CallLogStore {
   Result<std::optional<CallRecord>> get(const std::string& call_id) const;
 
  private:
-  explicit CallLogStore(sqlite3* db);
+  CallLogStore(sqlite3* db, privacy::RedactionPolicy policy);
   Status load_visits(CallRecord& record) const;
 
   sqlite3* db_;
+  privacy::RedactionPolicy policy_;
 };
 
 }  // namespace keyline::store

@@ -1,6 +1,21 @@
 #include "store/call_log_writer.h"
 
+#include "base/secure_wipe.h"
+
 namespace keyline::store {
+namespace {
+
+// The queued record held the call's values before redaction: overwrite them
+// once they are on disk rather than leave them in freed heap memory.
+void wipe(CallRecord& record) {
+  for (std::string* s : {&record.call_id, &record.sip_call_id, &record.from, &record.to,
+                         &record.app, &record.exit_reason})
+    secure_wipe(*s);
+  for (auto& v : record.visits)
+    for (std::string* s : {&v.page, &v.module, &v.type, &v.result}) secure_wipe(*s);
+}
+
+}  // namespace
 
 CallLogWriter::CallLogWriter(std::unique_ptr<CallLogStore> store, ErrorHandler on_error)
     : store_(std::move(store)), on_error_(std::move(on_error)), thread_([this] { run(); }) {}
@@ -38,6 +53,7 @@ void CallLogWriter::run() {
     lock.unlock();
     auto status = store_->write(record);
     if (!status && on_error_) on_error_(status.error());
+    wipe(record);
     lock.lock();
     busy_ = false;
     if (queue_.empty()) idle_.notify_all();
