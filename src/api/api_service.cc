@@ -101,15 +101,25 @@ void ApiService::add_route(std::string method, std::string pattern,
       std::move(method), std::move(pattern),
       [this, needed, handler = std::move(handler)](Request& request) -> Response {
         if (!needed) return handler(request, Principal{});
+        auto now = deps_.steady_now();
+        if (!request.peer.empty()) {
+          if (auto wait = auth_failures_.peek(request.peer, now)) {
+            auto r = problem(429, "rate-limited", "Too many requests",
+                             "too many failed authentications from this address");
+            r.headers.emplace_back("Retry-After", std::to_string(*wait));
+            return r;
+          }
+        }
         auto who = authenticator_.authenticate(request.authorization);
         if (!who) {
           if (who.error().kind != "unauthenticated") return store_failure(who.error());
+          if (!request.peer.empty()) (void)auth_failures_.take(request.peer, now);
           auto r =
               problem(401, "unauthenticated", "Unauthenticated", "missing or invalid credentials");
           r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"keyline\"");
           return r;
         }
-        if (auto wait = limiter_.take(who->key_id, deps_.steady_now())) {
+        if (auto wait = limiter_.take(who->key_id, now)) {
           auto r = problem(429, "rate-limited", "Too many requests",
                            "this key's request rate is over its limit");
           r.headers.emplace_back("Retry-After", std::to_string(*wait));

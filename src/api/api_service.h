@@ -66,6 +66,9 @@ class ApiService {
   Router router_;
   Authenticator authenticator_;
   RateLimiter limiter_;
+  // Failed authentications per client address: 10 at once, then one per 5 s,
+  // so keys cannot be guessed at speed (429 before any lookup when empty).
+  RateLimiter auth_failures_{0.2, 10};
   mutable std::mutex counters_mutex_;
   std::map<int, std::uint64_t> responses_by_status_;
 };

@@ -17,6 +17,7 @@ struct Request {
   std::string authorization;  // the Authorization header, empty when absent
   std::string content_type;
   std::string body;
+  std::string peer;                           // the client's IP address; empty when unknown
   std::map<std::string, std::string> params;  // path parameters filled by the router
 
   std::optional<std::string> query_value(const std::string& name) const {

@@ -18,12 +18,17 @@ class RateLimiter {
   // nullopt: allowed (one token taken). Otherwise the whole seconds until a
   // token will be there (at least 1).
   std::optional<int> take(const std::string& key, std::chrono::steady_clock::time_point now);
+  // Like take(), but only looks: nullopt when a token is there.
+  std::optional<int> peek(const std::string& key, std::chrono::steady_clock::time_point now);
 
  private:
+  std::optional<int> take_or_peek(const std::string& key, std::chrono::steady_clock::time_point now,
+                                  bool take);
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point last;
   };
+  static constexpr std::size_t kMaxBuckets = 10000;
   double rate_;
   double burst_;
   std::mutex mutex_;

@@ -73,5 +73,24 @@ TEST_F(AppsApiTest, RateLimitAnswers429WithRetryAfterPerKey) {
   EXPECT_EQ(call("GET", "/v1/apps", viewer_).status, 200);
 }
 
+TEST_F(AppsApiTest, RepeatedAuthFailuresFromOneAddressAreSlowedDown) {
+  auto attempt = [&](const std::string& peer, const std::string& key) {
+    Request r;
+    r.method = "GET";
+    r.path = "/v1/apps";
+    r.authorization = "Bearer " + key;
+    r.peer = peer;
+    return service_->handle(r).status;
+  };
+  std::string wrong = "kl_0123456789abcdef_" + std::string(64, 'b');
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(attempt("192.0.2.1", wrong), 401) << i;
+  EXPECT_EQ(attempt("192.0.2.1", wrong), 429);
+  EXPECT_EQ(attempt("192.0.2.1", viewer_), 429) << "blocked before any key is checked";
+  EXPECT_EQ(attempt("192.0.2.2", viewer_), 200) << "other addresses are unaffected";
+  now_ += std::chrono::seconds(5);
+  EXPECT_EQ(attempt("192.0.2.1", viewer_), 200);
+  EXPECT_EQ(attempt("192.0.2.1", viewer_), 200) << "successes cost no failure tokens";
+}
+
 }  // namespace
 }  // namespace keyline::api
