@@ -25,6 +25,8 @@ media:
 apps_dir: apps
 data_dir: data
 log_level: warn
+api:
+  enabled: false
 deployments:
   - name: cps
     numbers: ["*"]

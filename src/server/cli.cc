@@ -14,6 +14,7 @@
 #include "flow/simulator.h"
 #include "privacy/redact.h"
 #include "sdp/crypto.h"
+#include "server/apikey_command.h"
 #include "server/config.h"
 #include "server/media_codec.h"
 #include "server/phone.h"
@@ -43,6 +44,10 @@ commands:
   validate --config FILE check a configuration and the apps it deploys
   logs [--call ID] [--limit N] [--data-dir DIR | --config FILE]
         print call logs
+  apikey create --email EMAIL --role admin|developer|viewer
+        [--data-dir DIR | --config FILE]
+        create an API key for a user (created if new); the key is printed
+        once and only its hash is stored
   voices                 list the installed TTS voices (engine, name, languages, rate)
   version
 )";
@@ -295,6 +300,43 @@ void print_record(const store::CallRecord& r, bool details) {
     std::cout << "    " << v.page << "/" << v.module << " (" << v.type << "): " << v.result << "\n";
 }
 
+int cmd_apikey(int argc, char** argv) {
+  if (argc < 3 || std::string(argv[2]) != "create") {
+    std::cerr << "keyline apikey: usage: keyline apikey create --email EMAIL --role ROLE\n";
+    return 2;
+  }
+  Args a = parse_args(argc, argv, 3, {"email", "role", "data-dir", "config"}, {});
+  if (!a.error.empty() || !a.positional.empty() || !a.get("email") || !a.get("role")) {
+    std::cerr << "keyline apikey create: "
+              << (a.error.empty() ? "needs --email and --role" : a.error) << "\n";
+    return 2;
+  }
+  auto role = store::parse_role(*a.get("role"));
+  if (!role) {
+    std::cerr << "keyline apikey create: --role must be admin, developer or viewer\n";
+    return 2;
+  }
+  std::string data_dir = default_config().data_dir;
+  if (auto path = a.get("config")) {
+    auto config = load_config(*path);
+    if (!config) {
+      std::cerr << config.error().message << "\n";
+      return 2;
+    }
+    data_dir = config->data_dir;
+  }
+  if (auto dir = a.get("data-dir")) data_dir = *dir;
+  auto created = create_api_key(data_dir, *a.get("email"), *role);
+  if (!created) {
+    std::cerr << "keyline apikey create: " << created.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "API key " << created->key_id << " for " << *a.get("email") << " (" << *a.get("role")
+            << "); it is shown only now:\n";
+  std::cout << created->key << "\n";
+  return 0;
+}
+
 int cmd_logs(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"call", "limit", "data-dir", "config"}, {});
   if (!a.error.empty() || !a.positional.empty()) {
@@ -358,6 +400,7 @@ int run_cli(int argc, char** argv) {
   if (command == "simulate") return cmd_simulate(argc, argv);
   if (command == "validate") return cmd_validate(argc, argv);
   if (command == "logs") return cmd_logs(argc, argv);
+  if (command == "apikey") return cmd_apikey(argc, argv);
   if (command == "voices") return print_voices(std::cout);
   if (command == "version" || command == "--version") {
     std::cout << "keyline 0.1.0\n";

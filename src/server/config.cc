@@ -32,6 +32,13 @@ log_level: info
 privacy:
   pan_mask: bin_last4   # bin_last4 | last4: how much of a card number logs and call logs show
   other_mask: last2     # last2 | placeholder: SSNs, account numbers, dates of birth ...
+api:                # HTTPS JSON API (docs/api.md)
+  enabled: true
+  listen: 127.0.0.1
+  port: 8443
+retention:
+  call_log_detail_days: 30
+  call_log_days: 0  # 0 keeps call summaries
 deployments:
   - name: demo
     numbers: ["*"]
@@ -192,7 +199,8 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   if (!root.IsDefined() || root.IsNull()) return config;
   if (!c.is_map(root, "(top level)")) return make_error("config", c.message());
   c.only_keys(root, "",
-              {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments", "privacy"});
+              {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments", "privacy", "api",
+               "retention"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
     c.only_keys(sip, "sip", {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms"});
     c.string(sip, "sip", "listen", config.sip.listen);
@@ -222,6 +230,29 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     else
       c.fail(media["dtmf_mode"], "media.dtmf_mode", "must be one of auto, rfc4733, inband");
   }
+  if (YAML::Node api = root["api"]; api.IsDefined() && c.is_map(api, "api")) {
+    c.only_keys(api, "api",
+                {"enabled", "listen", "port", "tls_cert", "tls_key", "threads", "rate_per_second",
+                 "burst"});
+    c.boolean(api, "api", "enabled", config.api.enabled);
+    c.string(api, "api", "listen", config.api.listen);
+    c.integer(api, "api", "port", config.api.port, 0, 65535);
+    c.string(api, "api", "tls_cert", config.api.tls_cert);
+    c.string(api, "api", "tls_key", config.api.tls_key);
+    c.integer(api, "api", "threads", config.api.threads, 1, 64);
+    int rate = static_cast<int>(config.api.rate_per_second);
+    c.integer(api, "api", "rate_per_second", rate, 1, 1000000);
+    config.api.rate_per_second = rate;
+    c.integer(api, "api", "burst", config.api.burst, 1, 1000000);
+    if (config.api.tls_cert.empty() != config.api.tls_key.empty())
+      c.fail(api, "api", "set both tls_cert and tls_key, or neither");
+  }
+  if (YAML::Node r = root["retention"]; r.IsDefined() && c.is_map(r, "retention")) {
+    c.only_keys(r, "retention", {"call_log_detail_days", "call_log_days"});
+    c.integer(r, "retention", "call_log_detail_days", config.retention.call_log_detail_days, 0,
+              36500);
+    c.integer(r, "retention", "call_log_days", config.retention.call_log_days, 0, 36500);
+  }
   c.string(root, "", "apps_dir", config.apps_dir);
   c.string(root, "", "data_dir", config.data_dir);
   std::string level = "info";
@@ -237,6 +268,10 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   if (!c.ok()) return make_error("config", c.message());
   config.apps_dir = resolve(base_dir, config.apps_dir);
   config.data_dir = resolve(base_dir, config.data_dir);
+  if (!config.api.tls_cert.empty()) {
+    config.api.tls_cert = resolve(base_dir, config.api.tls_cert);
+    config.api.tls_key = resolve(base_dir, config.api.tls_key);
+  }
   return config;
 }
 

@@ -43,6 +43,25 @@ struct Deployment {
   int answer_delay_ms = 0;           // ring before answering (180 Ringing meanwhile)
 };
 
+// The HTTPS JSON API (docs/api.md). On by default, on loopback only; with no
+// certificate configured the first start generates a self-signed one.
+struct ApiSettings {
+  bool enabled = true;
+  std::string listen = "127.0.0.1";
+  std::uint16_t port = 8443;  // 0: any free port (logged)
+  std::string tls_cert;       // PEM files; both empty: <data_dir>/api-cert.pem, generated
+  std::string tls_key;
+  int threads = 2;
+  double rate_per_second = 50;  // per API key, token bucket
+  int burst = 100;
+};
+
+// How long call logs are kept; a background job enforces it hourly.
+struct RetentionSettings {
+  int call_log_detail_days = 30;  // detail entries (module visits)
+  int call_log_days = 0;          // whole call logs; 0 keeps them
+};
+
 struct Config {
   std::string source = "(embedded defaults)";
   SipConfig sip;
@@ -58,6 +77,8 @@ struct Config {
   // privacy.core_dumps: off unless debugging a deployment that holds no real
   // callers' data — a core file would hold the call's memory.
   bool core_dumps = false;
+  ApiSettings api;
+  RetentionSettings retention;
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

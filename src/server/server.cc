@@ -16,6 +16,7 @@
 #include "sip/uri.h"
 #include "speech/flite_engine.h"
 #include "store/call_log_store.h"
+#include "store/migrations.h"
 
 namespace keyline::server {
 namespace {
@@ -76,6 +77,7 @@ Result<std::unique_ptr<Server>> Server::create(Config config, Logger& logger) {
 Server::Server(Config config, Logger& logger) : config_(std::move(config)), logger_(logger) {}
 
 Server::~Server() {
+  api_.reset();
   calls_.clear();
   ua_.reset();
   transport_.reset();
@@ -107,12 +109,19 @@ Status Server::open() {
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) return make_error("io", "data_dir " + config_.data_dir + ": " + ec.message());
   std::string db_path = (std::filesystem::path(config_.data_dir) / "keyline.db").string();
-  auto store = store::CallLogStore::open(db_path, config_.privacy);
-  if (!store) return store.error();
-  call_logs_ = std::make_unique<store::CallLogWriter>(std::move(*store), [this](const Error& e) {
-    logger_.error("store", "call log write failed: " + e.message);
-  });
+  auto opened_db = store::open_and_migrate(db_path);
+  if (!opened_db) return opened_db.error();
+  std::shared_ptr<store::Database> db(std::move(*opened_db));
+  call_logs_ = std::make_unique<store::CallLogWriter>(
+      std::make_unique<store::CallLogStore>(db, config_.privacy), [this](const Error& e) {
+        ++metrics_.call_log_write_errors;
+        logger_.error("store", "call log write failed: " + e.message);
+      });
   logger_.info("server", "call logs: " + db_path);
+  auto api = ApiHost::start(
+      config_, db, [this] { return metrics_.prometheus_text(); }, logger_);
+  if (!api) return api.error();
+  api_ = std::move(*api);
 
   auto loop = io::EventLoop::create();
   if (!loop) return loop.error();
@@ -185,7 +194,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
                            privacy::mask_caller_id(uri_user(record.from)) + " to " + called +
                            " via " + from.endpoint.to_string() + "/" +
                            std::string(from.transport_name()));
+  ++metrics_.calls_total;
   auto reject = [&](int status, const std::string& why) {
+    ++metrics_.calls_rejected;
     logger_.info("call",
                  "call " + record.call_id + " rejected " + std::to_string(status) + ": " + why);
     unanswered_[handle] = record;
@@ -238,6 +249,7 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   }
 
   CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_};
+  ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);
   answers_[handle] = sdp::serialize(negotiated->sdp);
@@ -263,6 +275,7 @@ void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status)
   if (auto it = calls_.find(handle); it != calls_.end()) {
     call_logs_->enqueue(it->second->on_ended(reason, status));
     calls_.erase(it);
+    --metrics_.calls_active;
   } else if (auto un = unanswered_.find(handle); un != unanswered_.end()) {
     store::CallRecord record = std::move(un->second);
     unanswered_.erase(un);

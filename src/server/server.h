@@ -11,8 +11,10 @@
 #include "base/log.h"
 #include "flow/app_document.h"
 #include "io/event_loop.h"
+#include "server/api_host.h"
 #include "server/call_session.h"
 #include "server/config.h"
+#include "server/server_metrics.h"
 #include "sip/transport.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
@@ -34,6 +36,7 @@ class Server {
   Status run();
   void stop();  // thread-safe
   std::uint16_t sip_port() const { return transport_->port(); }
+  std::uint16_t api_port() const { return api_ ? api_->port() : 0; }
 
  private:
   Server(Config config, Logger& logger);
@@ -51,6 +54,8 @@ class Server {
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<speech::PromptRenderer> renderer_;
   std::unique_ptr<store::CallLogWriter> call_logs_;
+  ServerMetrics metrics_;
+  std::unique_ptr<ApiHost> api_;
   std::unique_ptr<sip::Transport> transport_;
   std::unique_ptr<sip::UserAgent> ua_;
 

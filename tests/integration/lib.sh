@@ -58,6 +58,8 @@ media:
 apps_dir: $SOURCE_DIR/examples/apps
 data_dir: $WORK/data
 log_level: info
+api:
+  port: 0
 deployments:
   - name: demo
     numbers: ["*"]

@@ -100,5 +100,26 @@ TEST(Config, RelativePathsResolveAgainstTheConfigDirectory) {
   EXPECT_EQ(c->data_dir, "/var/lib/keyline");
 }
 
+TEST(Config, ApiIsOnByDefaultOnLoopbackAndItsSettingsAreValidated) {
+  Config d = default_config();
+  EXPECT_TRUE(d.api.enabled);
+  EXPECT_EQ(d.api.listen, "127.0.0.1");
+  EXPECT_EQ(d.api.port, 8443);
+  EXPECT_EQ(d.retention.call_log_detail_days, 30);
+  auto c = parse_config(
+      "api:\n  port: 0\n  threads: 4\n  tls_cert: c.pem\n  tls_key: k.pem\nretention:\n"
+      "  call_log_detail_days: 7\n  call_log_days: 90\n",
+      "k.yaml", "/etc/keyline");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->api.port, 0);
+  EXPECT_EQ(c->api.threads, 4);
+  EXPECT_EQ(c->api.tls_cert, "/etc/keyline/c.pem");
+  EXPECT_EQ(c->retention.call_log_days, 90);
+  auto half = parse_config("api:\n  tls_cert: c.pem\n  threads: 0\n", "k.yaml", "");
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("tls_cert and tls_key"), std::string::npos);
+  EXPECT_NE(half.error().message.find("api.threads"), std::string::npos) << half.error().message;
+}
+
 }  // namespace
 }  // namespace keyline::server

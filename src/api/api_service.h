@@ -1,0 +1,92 @@
+// The API without its transport: Request in, Response out. It authenticates,
+// rate-limits per key, checks the route's role, and runs the handler. The
+// HTTPS server (http_server.h) and the unit tests both drive handle().
+// Thread-safe: handlers touch only the repositories (which serialise on the
+// database) and the rate limiter (which has its own lock).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/authenticator.h"
+#include "api/http_types.h"
+#include "api/json.h"
+#include "api/key_hasher.h"
+#include "api/rate_limiter.h"
+#include "api/router.h"
+#include "store/call_log_store.h"
+#include "store/repositories.h"
+
+namespace keyline::api {
+
+struct ApiDependencies {
+  store::AppRepository* apps = nullptr;
+  store::DeploymentRepository* deployments = nullptr;
+  store::UserRepository* users = nullptr;
+  store::AuditLog* audit = nullptr;
+  store::CallLogStore* calls = nullptr;
+  const KeyHasher* hasher = nullptr;
+  // Prometheus text for the server's own figures (calls, SIP); may be empty.
+  std::function<std::string()> server_metrics;
+  double rate_per_second = 50;
+  double burst = 100;
+  std::function<std::int64_t()> wall_ms;  // defaults to the system clock
+  std::function<std::chrono::steady_clock::time_point()> steady_now;
+};
+
+class ApiService {
+ public:
+  explicit ApiService(ApiDependencies deps);
+
+  Response handle(Request& request);
+  std::vector<Router::RouteInfo> routes() const { return router_.routes(); }
+
+  using Handler = std::function<Response(Request&, const Principal&)>;
+  // `needed` empty: no credentials asked (health only).
+  void add_route(std::string method, std::string pattern, std::optional<store::Role> needed,
+                 Handler handler);
+
+  // For handlers.
+  const ApiDependencies& deps() const { return deps_; }
+  std::int64_t now_ms() const { return deps_.wall_ms(); }
+  // Records a write; a failing audit write is reported in the response header
+  // X-Audit-Error by the caller, never silently dropped.
+  Status audit(const Principal& who, std::string action, std::string target,
+               std::string detail = {});
+  std::string request_metrics() const;
+
+ private:
+  ApiDependencies deps_;
+  Router router_;
+  Authenticator authenticator_;
+  RateLimiter limiter_;
+  // Failed authentications per client address: 10 at once, then one per 5 s,
+  // so keys cannot be guessed at speed (429 before any lookup when empty).
+  RateLimiter auth_failures_{0.2, 10};
+  mutable std::mutex counters_mutex_;
+  std::map<int, std::uint64_t> responses_by_status_;
+};
+
+// Route groups, one file each.
+void add_app_routes(ApiService& api);
+void add_deployment_routes(ApiService& api);
+void add_call_routes(ApiService& api);
+void add_system_routes(ApiService& api);
+
+// Helpers shared by the handlers.
+Response json_response(int status, const Json& body);
+Response store_failure(const Error& error);
+// The body as a JSON object, or the 400/415 problem to answer with.
+Result<Json> parse_body_object(const Request& request, Response& problem_out);
+// An ISO 8601 UTC time ("2026-12-05T06:29:40.123Z") for a unix time in ms.
+std::string iso_time(std::int64_t unix_ms);
+// Parses the same format (fraction optional, 'Z' required) or plain unix ms.
+std::optional<std::int64_t> parse_time(std::string_view text);
+
+}  // namespace keyline::api

@@ -1,0 +1,79 @@
+#include "server/api_host.h"
+
+#include <filesystem>
+
+#include "api/tls_identity.h"
+#include "store/sqlite_repositories.h"
+
+namespace keyline::server {
+
+std::string api_key_secret_path(const Config& config) {
+  return (std::filesystem::path(config.data_dir) / "api-key-hash.secret").string();
+}
+
+Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
+                                                std::shared_ptr<store::Database> db,
+                                                std::function<std::string()> server_metrics,
+                                                Logger& logger) {
+  std::unique_ptr<ApiHost> host(new ApiHost());
+  host->db_ = db;
+  host->calls_ = std::make_unique<store::CallLogStore>(db);
+  store::RetentionPolicy policy{config.retention.call_log_detail_days,
+                                config.retention.call_log_days};
+  host->retention_ = std::make_unique<store::RetentionJob>(
+      *host->calls_, policy, std::chrono::hours(1),
+      [&logger](const Result<store::RetentionOutcome>& r) {
+        if (!r)
+          logger.error("store", "retention job failed: " + r.error().message);
+        else if (r->details_removed || r->calls_removed)
+          logger.info("store", "retention: removed " + std::to_string(r->details_removed) +
+                                   " call-log detail entries, " + std::to_string(r->calls_removed) +
+                                   " call logs");
+      });
+  if (!config.api.enabled) {
+    logger.info("api", "API disabled (api.enabled: false)");
+    return host;
+  }
+  host->apps_ = store::make_sqlite_apps(db);
+  host->deployments_ = store::make_sqlite_deployments(db);
+  host->users_ = store::make_sqlite_users(db);
+  host->audit_ = store::make_sqlite_audit_log(db);
+  auto hasher = api::KeyHasher::load_or_create(api_key_secret_path(config));
+  if (!hasher) return hasher.error();
+  host->hasher_ = std::make_unique<api::KeyHasher>(*hasher);
+
+  api::ApiDependencies deps;
+  deps.apps = host->apps_.get();
+  deps.deployments = host->deployments_.get();
+  deps.users = host->users_.get();
+  deps.audit = host->audit_.get();
+  deps.calls = host->calls_.get();
+  deps.hasher = host->hasher_.get();
+  deps.server_metrics = std::move(server_metrics);
+  deps.rate_per_second = config.api.rate_per_second;
+  deps.burst = config.api.burst;
+  host->service_ = std::make_unique<api::ApiService>(std::move(deps));
+
+  auto identity =
+      api::load_or_create_tls_identity(config.api.tls_cert, config.api.tls_key, config.data_dir);
+  if (!identity) return identity.error();
+  if (identity->generated)
+    logger.info("api", "generated a self-signed API certificate: " + identity->cert_path);
+  api::HttpsConfig hc{config.api.listen, config.api.port, config.api.threads, 1 << 20};
+  auto https = api::HttpsServer::start(hc, *identity, *host->service_);
+  if (!https) return https.error();
+  host->https_ = std::move(*https);
+  logger.info("api", "certificate " + identity->cert_path + " SHA-256 fingerprint " +
+                         identity->sha256_fingerprint);
+  logger.info("api", "listening for HTTPS on " + config.api.listen + ":" +
+                         std::to_string(host->https_->port()));
+  return host;
+}
+
+ApiHost::~ApiHost() {
+  // Stop taking requests before the objects the handlers use go away.
+  https_.reset();
+  retention_.reset();
+}
+
+}  // namespace keyline::server

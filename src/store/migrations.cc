@@ -1,0 +1,134 @@
+#include "store/migrations.h"
+
+#include <array>
+#include <string>
+
+namespace keyline::store {
+namespace {
+
+// Each entry moves the schema from version i to i+1. Never edit a shipped
+// entry: add a new one. Version 1 uses IF NOT EXISTS because databases from
+// before migrations existed already hold those call-log tables.
+constexpr std::array<const char*, 2> kMigrations = {
+    R"sql(
+CREATE TABLE IF NOT EXISTS call_logs (
+  call_id TEXT PRIMARY KEY,
+  sip_call_id TEXT NOT NULL,
+  from_uri TEXT NOT NULL,
+  to_uri TEXT NOT NULL,
+  app TEXT NOT NULL,
+  start_unix_ms INTEGER NOT NULL,
+  answer_unix_ms INTEGER NOT NULL,
+  end_unix_ms INTEGER NOT NULL,
+  exit_reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS call_log_visits (
+  call_id TEXT NOT NULL REFERENCES call_logs(call_id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  page TEXT NOT NULL,
+  module TEXT NOT NULL,
+  type TEXT NOT NULL,
+  result TEXT NOT NULL,
+  PRIMARY KEY (call_id, seq)
+);
+CREATE INDEX IF NOT EXISTS call_logs_start ON call_logs(start_unix_ms);
+)sql",
+    R"sql(
+CREATE TABLE apps (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  folder TEXT NOT NULL DEFAULT '',
+  created_unix_ms INTEGER NOT NULL,
+  updated_unix_ms INTEGER NOT NULL,
+  latest_revision INTEGER NOT NULL
+);
+CREATE TABLE app_revisions (
+  app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  author TEXT NOT NULL,
+  created_unix_ms INTEGER NOT NULL,
+  PRIMARY KEY (app, revision)
+);
+CREATE TABLE deployments (
+  label TEXT PRIMARY KEY,
+  app TEXT NOT NULL REFERENCES apps(name),
+  revision INTEGER NOT NULL,
+  numbers TEXT NOT NULL,
+  secure INTEGER NOT NULL,
+  created_unix_ms INTEGER NOT NULL,
+  updated_unix_ms INTEGER NOT NULL
+);
+CREATE TABLE deployment_variables (
+  label TEXT NOT NULL REFERENCES deployments(label) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (label, name)
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  created_unix_ms INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  key_id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  hash BLOB NOT NULL,
+  created_unix_ms INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at_unix_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX call_logs_end ON call_logs(end_unix_ms);
+CREATE INDEX call_logs_app_start ON call_logs(app, start_unix_ms);
+)sql",
+};
+
+Result<int> user_version(Database& db) {
+  auto s = db.prepare("PRAGMA user_version");
+  if (!s) return s.error();
+  auto row = s->step();
+  if (!row) return row.error();
+  return *row ? static_cast<int>(s->integer(0)) : 0;
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Database& db) {
+  auto guard = db.lock();
+  auto version = user_version(db);
+  if (!version) return version.error();
+  if (*version > latest_schema_version())
+    return make_error("store", db.path() + ": database schema version " + std::to_string(*version) +
+                                   " is newer than this keyline (" +
+                                   std::to_string(latest_schema_version()) +
+                                   "); upgrade keyline or restore a backup");
+  for (int v = *version; v < latest_schema_version(); ++v) {
+    auto st = db.transaction([&]() -> Status {
+      if (auto e = db.exec(kMigrations[static_cast<std::size_t>(v)]); !e) return e;
+      return db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    });
+    if (!st)
+      return make_error("store", db.path() + ": migration to schema version " +
+                                     std::to_string(v + 1) + " failed: " + st.error().message);
+  }
+  return Ok{};
+}
+
+Result<std::unique_ptr<Database>> open_and_migrate(const std::string& path) {
+  auto db = Database::open(path);
+  if (!db) return db.error();
+  if (auto st = migrate(**db); !st) return st.error();
+  return db;
+}
+
+}  // namespace keyline::store

@@ -1,0 +1,116 @@
+// What Keyline keeps besides call logs, as plain records and the repository
+// interfaces the API sees. SQLite implementations live beside them
+// (sqlite_repositories.h); a PostgreSQL set is planned behind the same
+// interfaces (docs/operations.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace keyline::store {
+
+struct AppRecord {
+  std::string name;
+  std::string owner;
+  std::string folder;
+  std::int64_t created_unix_ms = 0;
+  std::int64_t updated_unix_ms = 0;
+  int latest_revision = 0;
+};
+
+struct AppRevision {
+  std::string app;
+  int revision = 0;
+  std::string document;  // the app JSON exactly as submitted (already validated)
+  std::string author;
+  std::int64_t created_unix_ms = 0;
+};
+
+struct DeploymentRecord {
+  std::string label;
+  std::string app;
+  int revision = 0;                              // 0: follow the latest revision
+  std::vector<std::string> numbers;              // exact numbers or patterns ("*", "44*")
+  std::map<std::string, std::string> variables;  // override the app's values
+  bool secure = false;
+  std::int64_t created_unix_ms = 0;
+  std::int64_t updated_unix_ms = 0;
+};
+
+enum class Role { kAdmin, kDeveloper, kViewer };
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);
+
+struct UserRecord {
+  std::int64_t id = 0;
+  std::string email;
+  Role role = Role::kViewer;
+  std::int64_t created_unix_ms = 0;
+};
+
+// An API key as stored: its public id and a keyed hash of its secret, never the secret.
+struct ApiKeyRecord {
+  std::string key_id;
+  std::int64_t user_id = 0;
+  std::string hash;  // hex of the keyed hash
+  bool revoked = false;
+};
+
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::int64_t at_unix_ms = 0;
+  std::string actor;   // the user's email
+  std::string action;  // "app.create", "deployment.delete", ...
+  std::string target;
+  std::string detail;  // never a secret or a private value
+};
+
+class AppRepository {
+ public:
+  virtual ~AppRepository() = default;
+  virtual Result<std::vector<AppRecord>> list() = 0;
+  virtual Result<std::optional<AppRecord>> get(const std::string& name) = 0;
+  // Creates the app when new; adds revision latest+1. Returns the new revision.
+  virtual Result<int> save_revision(const std::string& name, const std::string& document,
+                                    const std::string& author, std::int64_t now_unix_ms) = 0;
+  virtual Result<std::vector<AppRevision>> revisions(const std::string& name) = 0;
+  virtual Result<std::optional<AppRevision>> revision(const std::string& name, int revision) = 0;
+  // False when no such app. Fails while a deployment uses it.
+  virtual Result<bool> remove(const std::string& name) = 0;
+};
+
+class DeploymentRepository {
+ public:
+  virtual ~DeploymentRepository() = default;
+  virtual Result<std::vector<DeploymentRecord>> list() = 0;
+  virtual Result<std::optional<DeploymentRecord>> get(const std::string& label) = 0;
+  virtual Status create(const DeploymentRecord& d) = 0;        // fails when the label exists
+  virtual Result<bool> update(const DeploymentRecord& d) = 0;  // false when absent
+  virtual Result<bool> remove(const std::string& label) = 0;
+};
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual Result<std::optional<UserRecord>> find_by_email(const std::string& email) = 0;
+  virtual Result<std::optional<UserRecord>> find_by_id(std::int64_t id) = 0;
+  // Returns the user's id; an existing user keeps its id and takes the new role.
+  virtual Result<std::int64_t> upsert(const std::string& email, Role role,
+                                      std::int64_t now_unix_ms) = 0;
+  virtual Status add_key(const ApiKeyRecord& key, std::int64_t now_unix_ms) = 0;
+  virtual Result<std::optional<ApiKeyRecord>> find_key(const std::string& key_id) = 0;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual Status append(const AuditEntry& entry) = 0;
+  virtual Result<std::vector<AuditEntry>> recent(int limit) = 0;
+};
+
+}  // namespace keyline::store

@@ -1,0 +1,140 @@
+#include "store/sqlite_repositories.h"
+
+namespace keyline::store {
+namespace {
+
+class SqliteApps final : public AppRepository {
+ public:
+  explicit SqliteApps(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+  Result<std::vector<AppRecord>> list() override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(std::string(kSelect) + " ORDER BY name");
+    if (!s) return s.error();
+    std::vector<AppRecord> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return out;
+      out.push_back(read(*s));
+    }
+  }
+
+  Result<std::optional<AppRecord>> get(const std::string& name) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(std::string(kSelect) + " WHERE name = ?");
+    if (!s) return s.error();
+    s->bind(1, name);
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<AppRecord>{};
+    return std::optional<AppRecord>{read(*s)};
+  }
+
+  Result<int> save_revision(const std::string& name, const std::string& document,
+                            const std::string& author, std::int64_t now) override {
+    int revision = 0;
+    auto st = db_->transaction([&]() -> Status {
+      auto up = db_->prepare(
+          "INSERT INTO apps (name, owner, created_unix_ms, updated_unix_ms, latest_revision) "
+          "VALUES (?1, ?2, ?3, ?3, 1) ON CONFLICT(name) DO UPDATE SET "
+          "updated_unix_ms = ?3, latest_revision = latest_revision + 1 "
+          "RETURNING latest_revision");
+      if (!up) return up.error();
+      up->bind(1, name);
+      up->bind(2, author);
+      up->bind(3, now);
+      auto row = up->step();
+      if (!row) return row.error();
+      revision = static_cast<int>(up->integer(0));
+      (void)up->step();  // finish the RETURNING statement
+      auto ins = db_->prepare(
+          "INSERT INTO app_revisions (app, revision, document, author, created_unix_ms) "
+          "VALUES (?,?,?,?,?)");
+      if (!ins) return ins.error();
+      ins->bind(1, name);
+      ins->bind(2, static_cast<std::int64_t>(revision));
+      ins->bind(3, document);
+      ins->bind(4, author);
+      ins->bind(5, now);
+      return ins->run();
+    });
+    if (!st) return st.error();
+    return revision;
+  }
+
+  Result<std::vector<AppRevision>> revisions(const std::string& name) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(
+        "SELECT app, revision, '', author, created_unix_ms FROM app_revisions WHERE app = ? "
+        "ORDER BY revision DESC");
+    if (!s) return s.error();
+    s->bind(1, name);
+    std::vector<AppRevision> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return out;
+      out.push_back(read_revision(*s));
+    }
+  }
+
+  Result<std::optional<AppRevision>> revision(const std::string& name, int revision) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(
+        "SELECT app, revision, document, author, created_unix_ms FROM app_revisions "
+        "WHERE app = ? AND revision = ?");
+    if (!s) return s.error();
+    s->bind(1, name);
+    s->bind(2, static_cast<std::int64_t>(revision));
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<AppRevision>{};
+    return std::optional<AppRevision>{read_revision(*s)};
+  }
+
+  Result<bool> remove(const std::string& name) override {
+    bool removed = false;
+    auto st = db_->transaction([&]() -> Status {
+      auto used = db_->prepare("SELECT label FROM deployments WHERE app = ? LIMIT 1");
+      if (!used) return used.error();
+      used->bind(1, name);
+      auto row = used->step();
+      if (!row) return row.error();
+      if (*row)
+        return make_error("conflict",
+                          "app '" + name + "' is used by deployment '" + used->text(0) + "'");
+      auto del = db_->prepare("DELETE FROM apps WHERE name = ?");
+      if (!del) return del.error();
+      del->bind(1, name);
+      if (auto r = del->run(); !r) return r;
+      removed = db_->changes() > 0;
+      return Ok{};
+    });
+    if (!st) return st.error();
+    return removed;
+  }
+
+ private:
+  static constexpr const char* kSelect =
+      "SELECT name, owner, folder, created_unix_ms, updated_unix_ms, latest_revision FROM apps";
+
+  static AppRecord read(const Statement& s) {
+    return AppRecord{s.text(0),    s.text(1),    s.text(2),
+                     s.integer(3), s.integer(4), static_cast<int>(s.integer(5))};
+  }
+  static AppRevision read_revision(const Statement& s) {
+    return AppRevision{s.text(0), static_cast<int>(s.integer(1)), s.text(2), s.text(3),
+                       s.integer(4)};
+  }
+
+  std::shared_ptr<Database> db_;
+};
+
+}  // namespace
+
+std::unique_ptr<AppRepository> make_sqlite_apps(std::shared_ptr<Database> db) {
+  return std::make_unique<SqliteApps>(std::move(db));
+}
+
+}  // namespace keyline::store

@@ -1,0 +1,163 @@
+#include "store/sqlite_repositories.h"
+
+namespace keyline::store {
+namespace {
+
+// Numbers are stored one per line (the API refuses numbers holding
+// whitespace), variables in a table of their own.
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : "\n") + item;
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+class SqliteDeployments final : public DeploymentRepository {
+ public:
+  explicit SqliteDeployments(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+  Result<std::vector<DeploymentRecord>> list() override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(std::string(kSelect) + " ORDER BY label");
+    if (!s) return s.error();
+    std::vector<DeploymentRecord> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      out.push_back(read(*s));
+    }
+    for (auto& d : out)
+      if (auto st = load_variables(d); !st) return st.error();
+    return out;
+  }
+
+  Result<std::optional<DeploymentRecord>> get(const std::string& label) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(std::string(kSelect) + " WHERE label = ?");
+    if (!s) return s.error();
+    s->bind(1, label);
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<DeploymentRecord>{};
+    DeploymentRecord d = read(*s);
+    if (auto st = load_variables(d); !st) return st.error();
+    return std::optional<DeploymentRecord>{std::move(d)};
+  }
+
+  Status create(const DeploymentRecord& d) override {
+    return db_->transaction([&]() -> Status {
+      auto s = db_->prepare(
+          "INSERT INTO deployments (label, app, revision, numbers, secure, created_unix_ms, "
+          "updated_unix_ms) VALUES (?,?,?,?,?,?,?)");
+      if (!s) return s.error();
+      s->bind(1, d.label);
+      s->bind(2, d.app);
+      s->bind(3, static_cast<std::int64_t>(d.revision));
+      s->bind(4, join_lines(d.numbers));
+      s->bind(5, static_cast<std::int64_t>(d.secure));
+      s->bind(6, d.created_unix_ms);
+      s->bind(7, d.updated_unix_ms);
+      if (auto st = s->run(); !st) return st;
+      return save_variables(d);
+    });
+  }
+
+  Result<bool> update(const DeploymentRecord& d) override {
+    bool found = false;
+    auto st = db_->transaction([&]() -> Status {
+      auto s = db_->prepare(
+          "UPDATE deployments SET app = ?, revision = ?, numbers = ?, secure = ?, "
+          "updated_unix_ms = ? WHERE label = ?");
+      if (!s) return s.error();
+      s->bind(1, d.app);
+      s->bind(2, static_cast<std::int64_t>(d.revision));
+      s->bind(3, join_lines(d.numbers));
+      s->bind(4, static_cast<std::int64_t>(d.secure));
+      s->bind(5, d.updated_unix_ms);
+      s->bind(6, d.label);
+      if (auto r = s->run(); !r) return r;
+      found = db_->changes() > 0;
+      if (!found) return Ok{};
+      auto del = db_->prepare("DELETE FROM deployment_variables WHERE label = ?");
+      if (!del) return del.error();
+      del->bind(1, d.label);
+      if (auto r = del->run(); !r) return r;
+      return save_variables(d);
+    });
+    if (!st) return st.error();
+    return found;
+  }
+
+  Result<bool> remove(const std::string& label) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare("DELETE FROM deployments WHERE label = ?");
+    if (!s) return s.error();
+    s->bind(1, label);
+    if (auto st = s->run(); !st) return st.error();
+    return db_->changes() > 0;
+  }
+
+ private:
+  static constexpr const char* kSelect =
+      "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms "
+      "FROM deployments";
+
+  static DeploymentRecord read(const Statement& s) {
+    DeploymentRecord d;
+    d.label = s.text(0);
+    d.app = s.text(1);
+    d.revision = static_cast<int>(s.integer(2));
+    d.numbers = split_lines(s.text(3));
+    d.secure = s.integer(4) != 0;
+    d.created_unix_ms = s.integer(5);
+    d.updated_unix_ms = s.integer(6);
+    return d;
+  }
+
+  Status load_variables(DeploymentRecord& d) {
+    auto s = db_->prepare("SELECT name, value FROM deployment_variables WHERE label = ?");
+    if (!s) return s.error();
+    s->bind(1, d.label);
+    for (;;) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return Ok{};
+      d.variables[s->text(0)] = s->text(1);
+    }
+  }
+
+  Status save_variables(const DeploymentRecord& d) {
+    auto s = db_->prepare("INSERT INTO deployment_variables (label, name, value) VALUES (?,?,?)");
+    if (!s) return s.error();
+    for (const auto& [name, value] : d.variables) {
+      s->reset();
+      s->bind(1, d.label);
+      s->bind(2, name);
+      s->bind(3, value);
+      if (auto st = s->run(); !st) return st;
+    }
+    return Ok{};
+  }
+
+  std::shared_ptr<Database> db_;
+};
+
+}  // namespace
+
+std::unique_ptr<DeploymentRepository> make_sqlite_deployments(std::shared_ptr<Database> db) {
+  return std::make_unique<SqliteDeployments>(std::move(db));
+}
+
+}  // namespace keyline::store

@@ -1,0 +1,17 @@
+// SQLite implementations of the repositories in repositories.h, all over one
+// shared Database connection.
+#pragma once
+
+#include <memory>
+
+#include "store/database.h"
+#include "store/repositories.h"
+
+namespace keyline::store {
+
+std::unique_ptr<AppRepository> make_sqlite_apps(std::shared_ptr<Database> db);
+std::unique_ptr<DeploymentRepository> make_sqlite_deployments(std::shared_ptr<Database> db);
+std::unique_ptr<UserRepository> make_sqlite_users(std::shared_ptr<Database> db);
+std::unique_ptr<AuditLog> make_sqlite_audit_log(std::shared_ptr<Database> db);
+
+}  // namespace keyline::store
