@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flow/value.h"
 
@@ -54,6 +55,12 @@ class Variables {
 // *used_private when any substituted variable is private.
 std::string substitute(std::string_view text, const Variables& variables,
                        bool* used_private = nullptr);
+
+// As substitute(), but every private variable is written as "[private]": for call logs.
+std::string substitute_for_log(std::string_view text, const Variables& variables);
+
+// The variable names of a text's {{placeholders}}, in order (for the validator's flow analysis).
+std::vector<std::string> template_variables(std::string_view text);
 
 // Checks the placeholders of a prompt text at load time: nullopt when well formed, else a
 // message ("unterminated {{", "unknown filter 'x'", ...).
