@@ -34,7 +34,10 @@ Interpreter::Interpreter(const AppDocument& app, FlowHost& host, Variables sessi
   variables_.set("session.language", language_);
 }
 
-Interpreter::~Interpreter() { secure_wipe(typeahead_); }
+Interpreter::~Interpreter() {
+  secure_wipe(typeahead_);
+  wipe_dynamic_options();
+}
 
 void Interpreter::start() { post(Event{Event::Kind::kStart}); }
 void Interpreter::on_play_done() { post(Event{Event::Kind::kPlayDone}); }
@@ -406,6 +409,7 @@ void Interpreter::finish(std::string reason, bool hang_up) {
   disarm_timer();
   collector_.wipe();
   secure_wipe(typeahead_);
+  wipe_dynamic_options();
   if (hang_up) host_.hangup();
 }
 

@@ -79,6 +79,7 @@ class Interpreter {
   void run_counter(const Module& module);
   void run_call_log(const Module& module);
   bool prepare_dynamic_menu(const Module& module);  // false: the call went elsewhere
+  void wipe_dynamic_options();
   void set_input_shadows(const Module& module, std::size_t length, char termchar);
 
   void begin_input();

@@ -55,7 +55,7 @@ void Interpreter::run_call_log(const Module& module) {
 
 bool Interpreter::prepare_dynamic_menu(const Module& module) {
   const auto& settings = std::get<DynamicMenuSettings>(module.settings);
-  dynamic_options_.clear();
+  wipe_dynamic_options();
   const Value* options = variables_.find(settings.options_variable);
   auto read = options ? read_dynamic_options(*options, language_, app_.settings.language)
                       : Result<std::vector<DynamicOption>>(
@@ -73,6 +73,12 @@ bool Interpreter::prepare_dynamic_menu(const Module& module) {
     finish("error:dynamic_menu " + module.name + ": " + read.error().message, true);
   }
   return false;
+}
+
+// Option prompts may come from a private variable; values wipe themselves, texts are wiped here.
+void Interpreter::wipe_dynamic_options() {
+  for (auto& option : dynamic_options_) secure_wipe(option.prompt);
+  dynamic_options_.clear();
 }
 
 // Shadow variables: how the entry was made. A private module keeps only what says nothing

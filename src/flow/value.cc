@@ -150,20 +150,23 @@ Value Value::map(Map members, bool is_private) {
   return v;
 }
 
+// Both assignments take the new data out of `other` before wiping this value, so that
+// `v = v.as_list()[0]` (other inside this) does not wipe what it is about to keep.
 Value& Value::operator=(const Value& other) {
   if (this != &other) {
-    wipe();
-    data_ = other.data_;
-    private_ = other.private_;
+    Value copy(other);
+    *this = std::move(copy);
   }
   return *this;
 }
 
 Value& Value::operator=(Value&& other) noexcept {
   if (this != &other) {
+    auto data = std::move(other.data_);
+    const bool is_private = other.private_;
     wipe();
-    data_ = std::move(other.data_);
-    private_ = other.private_;
+    data_ = std::move(data);
+    private_ = is_private;
   }
   return *this;
 }

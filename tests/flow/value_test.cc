@@ -75,6 +75,13 @@ TEST(Value, JsonEscapes) {
   EXPECT_EQ(Value::string("a\"b\\c\n\x01").to_json(), "\"a\\\"b\\\\c\\n\\u0001\"");
 }
 
+TEST(Value, AssigningAPartOfItselfKeepsThePart) {
+  Value v = Value::list({Value::string("inner", true), Value::number(2)});
+  v = v.as_list()[0];
+  EXPECT_EQ(v, Value::string("inner"));
+  EXPECT_TRUE(v.is_private());
+}
+
 TEST(Value, WipeLeavesNull) {
   Value v = Value::map({{"k", Value::string("secret")}});
   v.wipe();
