@@ -7,21 +7,30 @@
 namespace keyline::flow {
 
 std::string_view module_type_name(ModuleType type) {
-  switch (type) {
-    case ModuleType::kPrompt:
-      return "prompt";
+  // In ModuleType's order.
+  static constexpr std::string_view kNames[] = {
+      "prompt",    "menu",         "digits",       "compare_variable",
+      "goto_page", "exit",         "set_variable", "counter",
+      "call_log",  "label",        "number",       "yes_no",
+      "date_time", "custom_field", "dynamic_menu", "language"};
+  const auto i = static_cast<std::size_t>(type);
+  return i < std::size(kNames) ? kNames[i] : "?";
+}
+
+bool Module::is_input() const {
+  switch (type()) {
     case ModuleType::kMenu:
-      return "menu";
     case ModuleType::kDigits:
-      return "digits";
-    case ModuleType::kCompareVariable:
-      return "compare_variable";
-    case ModuleType::kGoToPage:
-      return "goto_page";
-    case ModuleType::kExit:
-      return "exit";
+    case ModuleType::kNumber:
+    case ModuleType::kYesNo:
+    case ModuleType::kDateTime:
+    case ModuleType::kCustomField:
+    case ModuleType::kDynamicMenu:
+    case ModuleType::kLanguage:
+      return true;
+    default:
+      return false;
   }
-  return "?";
 }
 
 const Page* AppDocument::find_page(std::string_view page_name) const {

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "base/result.h"
+#include "flow/expression.h"
+#include "flow/input_pattern.h"
 
 namespace keyline::flow {
 
@@ -73,7 +75,7 @@ struct DigitsSettings {
 };
 
 enum class CompareOp { kEqual, kNotEqual, kGreater, kLess, kGreaterEqual, kLessEqual };
-enum class CompareType { kString, kNumber };
+enum class CompareType { kString, kNumber, kBoolean };
 
 struct CompareRow {
   // The left side is either a variable name or a text with {{var}} placeholders.
@@ -95,10 +97,100 @@ struct GoToPageSettings {
 
 struct ExitSettings {};
 
-enum class ModuleType { kPrompt, kMenu, kDigits, kCompareVariable, kGoToPage, kExit };
+// Set Variable: rows run top to bottom, so a row may use the rows above it.
+struct SetVariableRow {
+  std::string name;
+  Expression expression;
+  SourcePos pos;
+};
+struct SetVariableSettings {
+  std::vector<SetVariableRow> rows;
+};
+
+// Counter: the module variable counts passes: `start` + `step` on the first pass, + `step` on
+// each later one; under `limit` leaves by under_limit, at or over it by limit_reached.
+struct CounterSettings {
+  int start = 0;
+  int step = 1;
+  int limit = 3;
+};
+
+struct CallLogSettings {
+  std::string text;  // {{placeholders}}; private values are written as [private]
+};
+
+struct LabelSettings {};
+
+// What every input module added after Menu and Digits shares.
+struct InputCommon {
+  std::string prompt;
+  std::string noinput_prompt;
+  std::string nomatch_prompt;
+  char terminator = '#';  // '\0' = none (menus never use one)
+  InputSettings input;
+};
+
+// Number: digits with `*` as the decimal point ("12*50" is 12.50).
+struct NumberSettings {
+  InputCommon common;
+  int min_decimals = 0;
+  int max_decimals = 2;
+  std::optional<double> min_value;
+  std::optional<double> max_value;
+};
+
+struct YesNoSettings {  // 1 = yes, 2 = no
+  InputCommon common;
+};
+
+enum class DateTimeFormat { kMMDDYYYY, kDDMMYYYY, kYYYYMMDD, kMMYY, kHHMM };
+struct DateTimeSettings {
+  InputCommon common;
+  DateTimeFormat format = DateTimeFormat::kMMDDYYYY;
+};
+
+struct CustomFieldSettings {
+  InputCommon common;
+  InputPattern pattern;
+};
+
+// Dynamic Menu: options from a variable holding [{dtmf, value, prompt: {lang: text}}, ...].
+struct DynamicMenuSettings {
+  InputCommon common;  // `prompt` is said before the options' own prompts (may be empty)
+  std::string options_variable;
+};
+
+struct LanguageOption {
+  char key = '1';
+  std::string language;  // "es-ES"
+};
+struct LanguageSettings {
+  InputCommon common;
+  std::vector<LanguageOption> options;
+};
+
+enum class ModuleType {
+  kPrompt,
+  kMenu,
+  kDigits,
+  kCompareVariable,
+  kGoToPage,
+  kExit,
+  kSetVariable,
+  kCounter,
+  kCallLog,
+  kLabel,
+  kNumber,
+  kYesNo,
+  kDateTime,
+  kCustomField,
+  kDynamicMenu,
+  kLanguage,
+};
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
-// "goto_page", "exit").
+// "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
+// "date_time", "custom_field", "dynamic_menu", "language").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -107,13 +199,16 @@ struct Module {
   SourcePos pos;
   // Order matches ModuleType.
   std::variant<PromptSettings, MenuSettings, DigitsSettings, CompareSettings, GoToPageSettings,
-               ExitSettings>
+               ExitSettings, SetVariableSettings, CounterSettings, CallLogSettings, LabelSettings,
+               NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
+               DynamicMenuSettings, LanguageSettings>
       settings;
-  // Named exits ("next", "success", "noinput", "nomatch") wired to a target. An exit that is
+  // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.
   std::map<std::string, Target> exits;
 
   ModuleType type() const { return static_cast<ModuleType>(settings.index()); }
+  bool is_input() const;  // waits for the caller's keys
 };
 
 struct Page {
@@ -127,6 +222,9 @@ struct AppDocument {
   std::string file_name;
   AppSettings settings;
   std::string start_page;  // defaults to the first page
+  // App variables with their starting values ("variables" in the document). Values the host
+  // gives for a call (deployment variables, outbound call parameters) override them.
+  std::vector<std::pair<std::string, Value>> variables;
   std::vector<Page> pages;
 
   const Page* find_page(std::string_view page_name) const;

@@ -10,27 +10,14 @@
 #include "base/strings.h"
 #include "flow/app_diagnostics.h"
 #include "flow/app_document.h"
+#include "flow/app_module_readers.h"
 #include "flow/app_object_reader.h"
+#include "flow/app_value_reader.h"
 #include "flow/json_syntax.h"
 #include "flow/variables.h"
 
 namespace keyline::flow {
 namespace {
-
-bool is_dtmf_key(char c) {
-  return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
-}
-
-// Module names become variable names, so they follow variable-name rules.
-bool is_identifier(std::string_view s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  for (char c : s) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 struct ModuleTypeInfo {
   std::string_view name;
@@ -46,13 +33,23 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"compare_variable", ModuleType::kCompareVariable, {"next"}},
       {"goto_page", ModuleType::kGoToPage, {}},
       {"exit", ModuleType::kExit, {}},
+      {"set_variable", ModuleType::kSetVariable, {"next", "error"}},
+      {"counter", ModuleType::kCounter, {"under_limit", "limit_reached"}},
+      {"call_log", ModuleType::kCallLog, {"next"}},
+      {"label", ModuleType::kLabel, {"next"}},
+      {"number", ModuleType::kNumber, {"success", "noinput", "nomatch"}},
+      {"yes_no", ModuleType::kYesNo, {"success", "yes", "no", "noinput", "nomatch"}},
+      {"date_time", ModuleType::kDateTime, {"success", "noinput", "nomatch"}},
+      {"custom_field", ModuleType::kCustomField, {"success", "noinput", "nomatch"}},
+      {"dynamic_menu", ModuleType::kDynamicMenu, {"success", "noinput", "nomatch", "error"}},
+      {"language", ModuleType::kLanguage, {"success", "noinput", "nomatch"}},
   };
   return kTypes;
 }
 
-class AppReader {
+class AppReader : public ValueReader {
  public:
-  explicit AppReader(AppDiagnostics& diagnostics) : diag_(diagnostics) {}
+  explicit AppReader(AppDiagnostics& diagnostics) : ValueReader(diagnostics) {}
 
   AppDocument read(const YAML::Node& root) {
     AppDocument app;
@@ -63,6 +60,7 @@ class AppReader {
     if (auto n = obj.get("settings")) read_settings(*n, app.settings);
     std::optional<YAML::Node> start = obj.get("start_page");
     if (start) read_string(*start, "start_page", app.start_page);
+    if (auto n = obj.get("variables")) read_app_variables(*n, app);
     if (auto n = obj.required("pages")) read_pages(*n, app);
     if (auto n = obj.get("comment")) read_comment(*n);
     obj.finish();
@@ -71,81 +69,35 @@ class AppReader {
   }
 
  private:
-  bool read_string(const YAML::Node& n, std::string_view key, std::string& out) {
-    if (!is_json_string(n)) {
-      diag_.add(pos_of(n), quoted(key) + " must be a \"quoted\" string");
-      return false;
+  // JSON (through yaml-cpp) to Value. Depth is bounded by json_syntax's nesting limit.
+  Value to_value(const YAML::Node& n) {
+    if (n.IsMap()) {
+      Value::Map members;
+      for (auto it = n.begin(); it != n.end(); ++it)
+        members.emplace_back(it->first.Scalar(), to_value(it->second));
+      return Value::map(std::move(members));
     }
-    out = n.Scalar();
-    return true;
-  }
-
-  // Prompt texts: a string whose {{placeholders}} are well formed.
-  bool read_text(const YAML::Node& n, std::string_view key, std::string& out) {
-    if (!read_string(n, key, out)) return false;
-    if (auto problem = check_template(out)) {
-      diag_.add(pos_of(n), quoted(key) + ": " + *problem);
-      return false;
+    if (n.IsSequence()) {
+      Value::List items;
+      for (const auto& item : n) items.push_back(to_value(item));
+      return Value::list(std::move(items));
     }
-    return true;
+    if (is_json_string(n)) return Value::string(n.Scalar());
+    if (n.Scalar() == "true" || n.Scalar() == "false") return Value::boolean(n.Scalar() == "true");
+    if (auto d = parse_number(n.Scalar()); d && !n.Scalar().empty()) return Value::number(*d);
+    return Value();  // null
   }
 
-  bool read_name(const YAML::Node& n, std::string_view key, std::string& out) {
-    if (!read_string(n, key, out)) return false;
-    if (!is_identifier(out)) {
-      diag_.add(pos_of(n), quoted(key) + " " + quoted(out) +
-                               " must start with a letter or _ and use only letters, digits "
-                               "and _ (it is also a variable name)");
-      return false;
+  void read_app_variables(const YAML::Node& node, AppDocument& app) {
+    if (!node.IsMap()) {
+      diag_.add(pos_of(node), "'variables' must be an object {\"name\": value, ...}");
+      return;
     }
-    return true;
-  }
-
-  bool read_int(const YAML::Node& n, std::string_view key, int min, int max, int& out) {
-    std::optional<int> v;
-    if (is_plain_scalar(n)) v = parse_int<int>(n.Scalar());
-    if (!v || *v < min || *v > max) {
-      diag_.add(pos_of(n), quoted(key) + " must be a whole number from " + std::to_string(min) +
-                               " to " + std::to_string(max));
-      return false;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string name;
+      if (read_variable_name(it->first, "variables", name))
+        app.variables.emplace_back(name, to_value(it->second));
     }
-    out = *v;
-    return true;
-  }
-
-  bool read_ms(const YAML::Node& n, std::string_view key, int min, int max,
-               std::chrono::milliseconds& out) {
-    int v = 0;
-    if (!read_int(n, key, min, max, v)) return false;
-    out = std::chrono::milliseconds(v);
-    return true;
-  }
-
-  bool read_bool(const YAML::Node& n, std::string_view key, bool& out) {
-    if (is_plain_scalar(n) && (n.Scalar() == "true" || n.Scalar() == "false")) {
-      out = n.Scalar() == "true";
-      return true;
-    }
-    diag_.add(pos_of(n), quoted(key) + " must be true or false");
-    return false;
-  }
-
-  void read_comment(const YAML::Node& n) {
-    std::string ignored;
-    read_string(n, "comment", ignored);
-  }
-
-  // Timeouts, retries and barge-in: the same keys in app settings ("input") and on input
-  // modules, where they override the app's defaults.
-  void read_input_keys(ObjectReader& obj, InputSettings& input, bool with_inter_digit) {
-    if (auto n = obj.get("initial_timeout_ms"))
-      read_ms(*n, "initial_timeout_ms", 100, 120000, input.initial_timeout);
-    if (with_inter_digit) {
-      if (auto n = obj.get("inter_digit_timeout_ms"))
-        read_ms(*n, "inter_digit_timeout_ms", 100, 60000, input.inter_digit_timeout);
-    }
-    if (auto n = obj.get("retries")) read_int(*n, "retries", 0, 10, input.retries);
-    if (auto n = obj.get("barge_in")) read_bool(*n, "barge_in", input.barge_in);
   }
 
   void read_settings(const YAML::Node& node, AppSettings& settings) {
@@ -241,6 +193,37 @@ class AppReader {
       case ModuleType::kExit:
         module.settings = ExitSettings{};
         break;
+      case ModuleType::kSetVariable:
+        module.settings = read_set_variable(*this, typed);
+        break;
+      case ModuleType::kCounter:
+        module.settings = read_counter(*this, typed);
+        break;
+      case ModuleType::kCallLog:
+        module.settings = read_call_log(*this, typed);
+        break;
+      case ModuleType::kLabel:
+        if (auto n = typed.get("text")) read_comment(*n);  // a sticky note: any string
+        module.settings = LabelSettings{};
+        break;
+      case ModuleType::kNumber:
+        module.settings = read_number(*this, typed, settings);
+        break;
+      case ModuleType::kYesNo:
+        module.settings = read_yes_no(*this, typed, settings);
+        break;
+      case ModuleType::kDateTime:
+        module.settings = read_date_time(*this, typed, settings);
+        break;
+      case ModuleType::kCustomField:
+        module.settings = read_custom_field(*this, typed, settings);
+        break;
+      case ModuleType::kDynamicMenu:
+        module.settings = read_dynamic_menu(*this, typed, settings);
+        break;
+      case ModuleType::kLanguage:
+        module.settings = read_language(*this, typed, settings);
+        break;
     }
     if (!info->exits.empty()) {
       if (auto n = typed.get("exits")) read_exits(*n, *info, page, module.exits);
@@ -267,13 +250,6 @@ class AppReader {
     if (auto n = obj.required("text")) read_text(*n, "text", prompt.text);
     if (auto n = obj.get("barge_in")) read_bool(*n, "barge_in", prompt.barge_in);
     return prompt;
-  }
-
-  template <class InputModule>
-  void read_prompts(ObjectReader& obj, InputModule& m) {
-    if (auto n = obj.required("prompt")) read_text(*n, "prompt", m.prompt);
-    if (auto n = obj.get("noinput_prompt")) read_text(*n, "noinput_prompt", m.noinput_prompt);
-    if (auto n = obj.get("nomatch_prompt")) read_text(*n, "nomatch_prompt", m.nomatch_prompt);
   }
 
   MenuSettings read_menu(ObjectReader& obj, const AppSettings& settings, const std::string& page) {
@@ -358,8 +334,10 @@ class AppReader {
           compare.compare_as = CompareType::kString;
         } else if (as == "number") {
           compare.compare_as = CompareType::kNumber;
+        } else if (as == "boolean") {
+          compare.compare_as = CompareType::kBoolean;
         } else {
-          diag_.add(pos_of(*n), "'compare_as' must be \"string\" or \"number\"");
+          diag_.add(pos_of(*n), "'compare_as' must be \"string\", \"number\" or \"boolean\"");
         }
       }
     }
@@ -452,8 +430,6 @@ class AppReader {
       diag_.add(pos_of(*start), "'start_page' " + quoted(app.start_page) + " is not a page");
     }
   }
-
-  AppDiagnostics& diag_;
 };
 
 }  // namespace

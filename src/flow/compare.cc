@@ -20,6 +20,15 @@ double to_number(std::string_view s) {
   return v;
 }
 
+// Boolean comparison: true/yes/1 and false/no/0/"" (any case); anything else is NaN, so only
+// != holds for it.
+double to_boolean(std::string_view s) {
+  const std::string t = to_lower(trim(s));
+  if (t == "true" || t == "yes" || t == "1") return 1;
+  if (t == "false" || t == "no" || t == "0" || t.empty()) return 0;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
 template <class T>
 bool apply(const T& a, CompareOp op, const T& b) {
   switch (op) {
@@ -43,6 +52,7 @@ bool apply(const T& a, CompareOp op, const T& b) {
 
 bool compare_values(std::string_view left, CompareOp op, std::string_view right, CompareType type) {
   if (type == CompareType::kNumber) return apply(to_number(left), op, to_number(right));
+  if (type == CompareType::kBoolean) return apply(to_boolean(left), op, to_boolean(right));
   return apply(left, op, right);
 }
 

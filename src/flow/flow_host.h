@@ -12,6 +12,7 @@ struct PlayRequest {
   std::string text;               // what to say (placeholders already substituted)
   bool barge_in = true;           // a key press may interrupt it
   bool contains_private = false;  // a private value is in `text`: never cache or log it
+  std::string language;           // the session language ("en-US"); a Language module changes it
 };
 
 class FlowHost {

@@ -11,8 +11,10 @@ InputCollector InputCollector::for_menu(std::string option_keys) {
   return c;
 }
 
-InputCollector InputCollector::for_digits(int min_digits, int max_digits, char terminator) {
+InputCollector InputCollector::for_digits(int min_digits, int max_digits, char terminator,
+                                          std::string extra_keys) {
   InputCollector c;
+  c.option_keys_ = std::move(extra_keys);
   c.min_digits_ = min_digits;
   c.max_digits_ = max_digits;
   c.terminator_ = terminator;
@@ -46,7 +48,8 @@ InputOutcome InputCollector::add(char key) {
     return static_cast<int>(value_.size()) >= min_digits_ ? InputOutcome::kSuccess
                                                           : InputOutcome::kNoMatch;
   }
-  if (key < '0' || key > '9') return InputOutcome::kNoMatch;
+  const bool is_digit = key >= '0' && key <= '9';
+  if (!is_digit && option_keys_.find(key) == std::string::npos) return InputOutcome::kNoMatch;
   value_ += key;
   // Submit on max: nothing the caller presses next could make the input valid again.
   if (static_cast<int>(value_.size()) >= max_digits_) return InputOutcome::kSuccess;

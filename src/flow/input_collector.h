@@ -12,9 +12,10 @@ class InputCollector {
  public:
   // A menu decides on the first key: one of `option_keys` is a success, any other a no-match.
   static InputCollector for_menu(std::string option_keys);
-  // Digits 0-9 until `terminator` ('\0' = none) or `max_digits`; fewer than `min_digits` at
-  // the end is a no-match, as is any other key.
-  static InputCollector for_digits(int min_digits, int max_digits, char terminator);
+  // Digits 0-9 (and `extra_keys`, e.g. "*" for a decimal point) until `terminator` ('\0' =
+  // none) or `max_digits`; fewer than `min_digits` at the end is a no-match, as is any other key.
+  static InputCollector for_digits(int min_digits, int max_digits, char terminator,
+                                   std::string extra_keys = "");
 
   InputCollector() = default;
   InputCollector(const InputCollector&) = delete;
@@ -34,7 +35,7 @@ class InputCollector {
 
  private:
   bool is_menu_ = false;
-  std::string option_keys_;
+  std::string option_keys_;  // menu keys, or the extra keys of a digit entry
   int min_digits_ = 1;
   int max_digits_ = 1;
   char terminator_ = '\0';

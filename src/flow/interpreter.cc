@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "flow/compare.h"
+#include "flow/input_modules.h"
 #include "flow/secure_wipe.h"
 #include "flow/spoken_time.h"
 
@@ -19,38 +20,24 @@ bool is_dtmf_key(char c) {
   return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
 }
 
-InputCollector make_collector(const Module& module) {
-  if (const auto* menu = std::get_if<MenuSettings>(&module.settings)) {
-    std::string keys;
-    for (const auto& option : menu->options) keys += option.key;
-    return InputCollector::for_menu(std::move(keys));
-  }
-  const auto& digits = std::get<DigitsSettings>(module.settings);
-  return InputCollector::for_digits(digits.min_digits, digits.max_digits, digits.terminator);
-}
-
-// The prompt texts of an input module (Menu and Digits share their shape).
-struct InputPrompts {
-  std::string_view prompt;
-  std::string_view noinput;
-  std::string_view nomatch;
-};
-
-InputPrompts input_prompts(const Module& module) {
-  if (const auto* menu = std::get_if<MenuSettings>(&module.settings))
-    return {menu->prompt, menu->noinput_prompt, menu->nomatch_prompt};
-  const auto& digits = std::get<DigitsSettings>(module.settings);
-  return {digits.prompt, digits.noinput_prompt, digits.nomatch_prompt};
-}
-
 }  // namespace
 
 Interpreter::Interpreter(const AppDocument& app, FlowHost& host, Variables session_variables)
-    : app_(app), host_(host), variables_(std::move(session_variables)) {
+    : app_(app),
+      host_(host),
+      variables_(std::move(session_variables)),
+      language_(app.settings.language) {
   if (!variables_.contains("session.name")) variables_.set("session.name", app_.name);
+  for (const auto& [name, value] : app_.variables) {
+    if (!variables_.contains(name)) variables_.set_value(name, value);
+  }
+  variables_.set("session.language", language_);
 }
 
-Interpreter::~Interpreter() { secure_wipe(typeahead_); }
+Interpreter::~Interpreter() {
+  secure_wipe(typeahead_);
+  wipe_dynamic_options();
+}
 
 void Interpreter::start() { post(Event{Event::Kind::kStart}); }
 void Interpreter::on_play_done() { post(Event{Event::Kind::kPlayDone}); }
@@ -170,7 +157,26 @@ void Interpreter::execute(const Module& module) {
     }
     case ModuleType::kMenu:
     case ModuleType::kDigits:
+    case ModuleType::kNumber:
+    case ModuleType::kYesNo:
+    case ModuleType::kDateTime:
+    case ModuleType::kCustomField:
+    case ModuleType::kDynamicMenu:
+    case ModuleType::kLanguage:
       begin_input();
+      return;
+    case ModuleType::kSetVariable:
+      run_set_variable(module);
+      return;
+    case ModuleType::kCounter:
+      run_counter(module);
+      return;
+    case ModuleType::kCallLog:
+      run_call_log(module);
+      return;
+    case ModuleType::kLabel:
+      record("next");
+      take_exit("next");
       return;
     case ModuleType::kCompareVariable: {
       const auto& compare = std::get<CompareSettings>(module.settings);
@@ -216,19 +222,18 @@ void Interpreter::play(std::string_view text, bool barge_in, bool is_private_mod
   request.text = substitute(text, variables_, &used_private);
   request.barge_in = barge_in;
   request.contains_private = used_private || is_private_module;
+  request.language = language_;
   state_ = next_state;
   steps_since_wait_ = 0;
   host_.play(request);
   secure_wipe(request.text);
 }
 
-const InputSettings& Interpreter::input_settings() const {
-  if (const auto* menu = std::get_if<MenuSettings>(&current().settings)) return menu->input;
-  return std::get<DigitsSettings>(current().settings).input;
-}
+const InputSettings& Interpreter::input_settings() const { return *input_view(current()).input; }
 
 void Interpreter::begin_input() {
   failures_ = 0;
+  if (current().type() == ModuleType::kDynamicMenu && !prepare_dynamic_menu(current())) return;
   present_input("");
 }
 
@@ -241,15 +246,25 @@ void Interpreter::present_input(std::string_view lead_in) {
     return;
   }
   if (!input.barge_in) secure_wipe(typeahead_);
-  const std::string_view prompt = input_prompts(current()).prompt;
-  std::string text =
-      lead_in.empty() ? std::string(prompt) : std::string(lead_in) + " " + std::string(prompt);
-  play(text, input.barge_in, current().is_private, State::kInputPrompt);
+  std::string text(lead_in);
+  auto say = [&text](std::string_view part) {
+    if (part.empty()) return;
+    if (!text.empty()) text += ' ';
+    text += part;
+  };
+  say(input_view(current()).prompt);
+  bool is_private = current().is_private;
+  if (current().type() == ModuleType::kDynamicMenu) {
+    for (const auto& option : dynamic_options_) say(option.prompt);
+    is_private = is_private || dynamic_private_;
+  }
+  play(text, input.barge_in, is_private, State::kInputPrompt);
+  secure_wipe(text);
 }
 
 void Interpreter::begin_collecting() {
   state_ = State::kInput;
-  collector_ = make_collector(current());
+  collector_ = make_input_collector(current(), dynamic_options_);
   while (!typeahead_.empty()) {
     const char key = typeahead_.front();
     typeahead_.erase(0, 1);
@@ -274,24 +289,38 @@ void Interpreter::on_outcome(InputOutcome outcome) {
 
 void Interpreter::input_succeeded() {
   const Module& module = current();
-  const std::string& value = collector_.value();
-  variables_.set(module.name, value, module.is_private);
-  variables_.set(module.name + "$.inputmode", "dtmf", module.is_private);
+  std::optional<Value> value = convert_input(module, collector_.value(), dynamic_options_);
+  if (!value) {  // complete, but not a valid entry (no such date, too many decimals, ...)
+    input_failed(InputOutcome::kNoMatch);
+    return;
+  }
+  const std::string& keys = collector_.value();
+  variables_.set_value(module.name, *value, module.is_private);
+  set_input_shadows(module, keys.size(), collector_.termchar());
   state_ = State::kIdle;
   if (const auto* menu = std::get_if<MenuSettings>(&module.settings)) {
-    const char key = value.front();
-    record_value("", value);
+    const char key = keys.front();
+    record_value("", keys);
     collector_.wipe();
     auto option = std::find_if(menu->options.begin(), menu->options.end(),
                                [key](const MenuOption& o) { return o.key == key; });
     go_to(option->target);  // the collector only succeeds on an option key
     return;
   }
-  const char termchar = collector_.termchar();
-  variables_.set(module.name + "$.termchar", termchar ? std::string(1, termchar) : "",
-                 module.is_private);
-  record_value("success", value);
   collector_.wipe();
+  std::string text = value->to_text();
+  record_value("success", text);
+  if (module.type() == ModuleType::kLanguage) {
+    language_ = text;
+    variables_.set("session.language", language_);
+  }
+  // Yes/No may wire "yes" and "no" exits; either falls back to "success".
+  if (module.type() == ModuleType::kYesNo && module.exits.count(text)) {
+    secure_wipe(text);
+    take_exit(value->as_string());
+    return;
+  }
+  secure_wipe(text);
   take_exit("success");
 }
 
@@ -303,11 +332,12 @@ void Interpreter::input_failed(InputOutcome outcome) {
   const std::string exit_name = no_input ? "noinput" : "nomatch";
   state_ = State::kIdle;
   if (++failures_ <= input_settings().retries) {
-    const InputPrompts prompts = input_prompts(current());
-    present_input(no_input ? prompts.noinput : prompts.nomatch);
+    const InputView view = input_view(current());
+    present_input(no_input ? view.noinput_prompt : view.nomatch_prompt);
     return;
   }
   record(exit_name);
+  variables_.set_value(current().name + "$.attempts", Value::number(failures_));
   const auto& exits = current().exits;
   if (auto it = exits.find(exit_name); it != exits.end()) {
     go_to(it->second);
@@ -379,6 +409,7 @@ void Interpreter::finish(std::string reason, bool hang_up) {
   disarm_timer();
   collector_.wipe();
   secure_wipe(typeahead_);
+  wipe_dynamic_options();
   if (hang_up) host_.hangup();
 }
 

@@ -11,6 +11,7 @@
 #include "flow/app_document.h"
 #include "flow/flow_host.h"
 #include "flow/input_collector.h"
+#include "flow/input_modules.h"
 #include "flow/variables.h"
 
 namespace keyline::flow {
@@ -44,6 +45,10 @@ class Interpreter {
   // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
   const std::string& exit_reason() const { return exit_reason_; }
   const std::vector<ModuleVisit>& visits() const { return visits_; }
+  // Lines written by Call Log modules, private values already replaced by "[private]".
+  const std::vector<std::string>& log_lines() const { return log_lines_; }
+  // The session language: the app's, until a Language module switches it.
+  const std::string& language() const { return language_; }
   const Variables& variables() const { return variables_; }
   Variables& variables() { return variables_; }
 
@@ -68,6 +73,14 @@ class Interpreter {
   void run();  // executes modules until one waits for the host or the call ends
   void execute(const Module& module);
   void play(std::string_view text, bool barge_in, bool is_private_module, State next_state);
+
+  // Data and call-flow modules without waiting (interpreter_modules.cc).
+  void run_set_variable(const Module& module);
+  void run_counter(const Module& module);
+  void run_call_log(const Module& module);
+  bool prepare_dynamic_menu(const Module& module);  // false: the call went elsewhere
+  void wipe_dynamic_options();
+  void set_input_shadows(const Module& module, std::size_t length, char termchar);
 
   void begin_input();
   void present_input(std::string_view lead_in);
@@ -95,8 +108,12 @@ class Interpreter {
   std::size_t index_ = 0;
   State state_ = State::kIdle;
   bool timer_armed_ = false;
-  int failures_ = 0;          // no-input + no-match so far in the current input module
-  std::string typeahead_;     // keys pressed before the input module that will use them
+  int failures_ = 0;       // no-input + no-match so far in the current input module
+  std::string typeahead_;  // keys pressed before the input module that will use them
+  std::vector<DynamicOption> dynamic_options_;  // the current Dynamic Menu's options
+  bool dynamic_private_ = false;                // ... read from a private variable
+  std::string language_;
+  std::vector<std::string> log_lines_;
   InputCollector collector_;  // the current input module's keys
   int steps_since_wait_ = 0;  // loop guard
 

@@ -90,6 +90,7 @@ int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) 
   for (const auto& visit : interpreter.visits())
     out << "[visit] " << visit.page << '/' << visit.module << " (" << visit.type << ") -> "
         << visit.result << '\n';
+  for (const auto& line : interpreter.log_lines()) out << "[log] " << line << '\n';
   out << "[end] " << interpreter.exit_reason() << '\n';
   const bool error = !interpreter.finished() || interpreter.exit_reason().rfind("error:", 0) == 0;
   return error ? 1 : 0;

@@ -46,7 +46,11 @@ bool valid_name(std::string_view name) {
 
 }  // namespace
 
-std::string substitute(std::string_view text, const Variables& variables, bool* used_private) {
+namespace {
+
+// for_log: private values become "[private]" (call logs, debug output).
+std::string substitute_impl(std::string_view text, const Variables& variables, bool* used_private,
+                            bool for_log) {
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
@@ -59,7 +63,9 @@ std::string substitute(std::string_view text, const Variables& variables, bool* 
     }
     out.append(text.substr(pos, open - pos));
     const Placeholder p = split_placeholder(text.substr(open + 2, close - open - 2));
-    if (auto value = variables.get(p.name)) {
+    if (for_log && variables.is_private(p.name)) {
+      out += "[private]";
+    } else if (auto value = variables.get(p.name)) {
       if (used_private && variables.is_private(p.name)) *used_private = true;
       out += p.filter == "digits" ? spell_digits(*value) : *value;
       secure_wipe(*value);  // the copy may be a private value
@@ -67,6 +73,29 @@ std::string substitute(std::string_view text, const Variables& variables, bool* 
     pos = close + 2;
   }
   return out;
+}
+
+}  // namespace
+
+std::string substitute(std::string_view text, const Variables& variables, bool* used_private) {
+  return substitute_impl(text, variables, used_private, false);
+}
+
+std::string substitute_for_log(std::string_view text, const Variables& variables) {
+  return substitute_impl(text, variables, nullptr, true);
+}
+
+std::vector<std::string> template_variables(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (true) {
+    const auto open = text.find(kOpen, pos);
+    if (open == std::string_view::npos) return out;
+    const auto close = text.find(kClose, open + 2);
+    if (close == std::string_view::npos) return out;
+    out.emplace_back(split_placeholder(text.substr(open + 2, close - open - 2)).name);
+    pos = close + 2;
+  }
 }
 
 std::optional<std::string> check_template(std::string_view text) {

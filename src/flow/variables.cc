@@ -1,29 +1,35 @@
 #include "flow/variables.h"
 
-#include "flow/secure_wipe.h"
-
 namespace keyline::flow {
 
 std::optional<std::string> Variables::get(std::string_view name) const {
   auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
-  return it->second.value;
+  return it->second.to_text();
+}
+
+const Value* Variables::find(std::string_view name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? nullptr : &it->second;
 }
 
 void Variables::set(std::string_view name, std::string_view value, bool is_private) {
+  set_value(name, Value::string(std::string(value)), is_private);
+}
+
+void Variables::set_value(std::string_view name, Value value, bool is_private) {
+  value.taint(is_private);
   auto it = values_.find(name);
   if (it == values_.end()) {
-    values_.emplace(std::string(name), Entry{std::string(value), is_private});
+    values_.emplace(std::string(name), std::move(value));
     return;
   }
-  secure_wipe(it->second.value);
-  it->second.value.assign(value);
-  it->second.is_private = is_private;
+  it->second = std::move(value);  // Value's assignment overwrites the old bytes first
 }
 
 bool Variables::is_private(std::string_view name) const {
   auto it = values_.find(name);
-  return it != values_.end() && it->second.is_private;
+  return it != values_.end() && it->second.is_private();
 }
 
 bool Variables::contains(std::string_view name) const {
@@ -31,7 +37,7 @@ bool Variables::contains(std::string_view name) const {
 }
 
 void Variables::wipe() {
-  for (auto& [name, entry] : values_) secure_wipe(entry.value);
+  for (auto& [name, value] : values_) value.wipe();
   values_.clear();
 }
 

@@ -10,7 +10,10 @@
 
 #include "base/core_dumps.h"
 #include "base/strings.h"
+#include "flow/app_analysis.h"
 #include "flow/app_document.h"
+#include "flow/app_graph.h"
+#include "flow/scenario.h"
 #include "flow/simulator.h"
 #include "privacy/redact.h"
 #include "sdp/crypto.h"
@@ -40,7 +43,11 @@ commands:
         --dtmf-method inband keys tones in the audio and offers no
         telephone-event; --codec offers only that codec (default PCMU, PCMA)
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
-  validate APP.json...   check app documents (errors as file:line:col)
+  validate APP.json...   check app documents (errors as file:line:col), including
+                         unreachable modules and variables read before they are set
+  graph APP.json         print the app's flow as Graphviz DOT (pages as clusters)
+  test APP.json SCENARIO.yaml...
+                         run scripted calls against an app (docs/app-testing.md)
   validate --config FILE check a configuration and the apps it deploys
   logs [--call ID] [--limit N] [--data-dir DIR | --config FILE]
         print call logs
@@ -243,6 +250,59 @@ int cmd_simulate(int argc, char** argv) {
   return flow::run_simulation(*app, std::cin, std::cout);
 }
 
+// keyline test APP SCENARIO...: one line per scenario, details under a failing one; exit 1 if
+// any failed, 2 if a file could not be read.
+int cmd_test(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {}, {});
+  if (!a.error.empty() || a.positional.size() < 2) {
+    std::cerr
+        << "keyline test: give an app document and scenario files (APP.json SCENARIO.yaml...)\n";
+    return 2;
+  }
+  auto app = flow::load_app(a.positional[0]);
+  if (!app) {
+    std::cerr << app.error().message << "\n";
+    return 2;
+  }
+  int passed = 0, failed = 0;
+  for (std::size_t i = 1; i < a.positional.size(); ++i) {
+    auto scenarios = flow::load_scenarios(a.positional[i]);
+    if (!scenarios) {
+      std::cerr << scenarios.error().message << "\n";
+      return 2;
+    }
+    for (const auto& scenario : *scenarios) {
+      const auto result = flow::run_scenario(*app, scenario);
+      std::cout << (result.passed ? "PASS " : "FAIL ") << a.positional[i] << ": " << result.name
+                << "\n";
+      for (const auto& f : result.failures) std::cout << "  " << f << "\n";
+      if (!result.passed) {
+        // What was heard helps to see where the call went; prompts saying a private value
+        // were marked so by the interpreter and are not printed.
+        for (const auto& heard : result.heard) std::cout << "  heard: " << heard << "\n";
+      }
+      (result.passed ? passed : failed)++;
+    }
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
+int cmd_graph(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {}, {});
+  if (!a.error.empty() || a.positional.size() != 1) {
+    std::cerr << "keyline graph: give one app document (APP.json)\n";
+    return 2;
+  }
+  auto app = flow::load_app(a.positional[0]);
+  if (!app) {
+    std::cerr << app.error().message << "\n";
+    return 2;
+  }
+  std::cout << flow::app_to_dot(*app);
+  return 0;
+}
+
 int cmd_validate(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"config"}, {});
   if (!a.error.empty() || (a.positional.empty() && !a.get("config"))) {
@@ -255,8 +315,17 @@ int cmd_validate(int argc, char** argv) {
     if (!app) {
       std::cerr << app.error().message << "\n";
       status = 1;
-    } else {
+      continue;
+    }
+    // Whole-app checks need a document that loaded: unreachable modules, variables read
+    // before they are set.
+    const auto problems = flow::analyze_app(*app);
+    for (const auto& p : problems)
+      std::cerr << path << ":" << p.pos.line << ":" << p.pos.column << ": " << p.message << "\n";
+    if (problems.empty()) {
       std::cout << path << ": ok\n";
+    } else {
+      status = 1;
     }
   }
   if (auto path = a.get("config")) {
@@ -399,6 +468,8 @@ int run_cli(int argc, char** argv) {
   if (command == "call") return cmd_call(argc, argv);
   if (command == "simulate") return cmd_simulate(argc, argv);
   if (command == "validate") return cmd_validate(argc, argv);
+  if (command == "graph") return cmd_graph(argc, argv);
+  if (command == "test") return cmd_test(argc, argv);
   if (command == "logs") return cmd_logs(argc, argv);
   if (command == "apikey") return cmd_apikey(argc, argv);
   if (command == "voices") return print_voices(std::cout);

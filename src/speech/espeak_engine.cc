@@ -3,8 +3,13 @@
 #include <espeak-ng/speak_lib.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "speech/resample.h"
@@ -14,20 +19,69 @@ namespace {
 
 constexpr int kLineRate = 8000;
 
-// espeak-ng is one process-wide synthesizer, and these statics exist only to
-// honour its rules; they hold no Keyline data:
+// espeak-ng is one process-wide synthesizer, and this static runtime exists
+// only to honour its rules; it holds no Keyline data:
 // - espeak_Initialize() sets up global tables and the output mode, once per
 //   process (a second call leaks and resets them under any other user).
-// - The current voice, rate and synth callback are globals inside espeak-ng
-//   and synthesis is not re-entrant, so every call into it takes one mutex.
+// - The current voice, rate and synth callback are globals inside espeak-ng,
+//   and synthesis is not re-entrant. A mutex is not enough: with calls made
+//   from several threads, even one at a time, espeak-ng 1.51 reads state it
+//   set up on another thread and crashes now and then (seen in
+//   EspeakEngine.EnginesOnSeparateThreads). So every call into espeak-ng -
+//   initialisation included - runs on one thread the runtime owns, and the
+//   callers wait for their turn.
 // - `current_voice` remembers which voice is loaded, because loading one
 //   reads its dictionary from disk: only a change of voice pays for that.
-struct EspeakRuntime {
-  std::once_flag once;
-  std::mutex mutex;
-  int native_rate = 0;            // written once under `once`; 0 = unavailable
-  std::vector<VoiceInfo> voices;  // written once under `once`
-  std::string current_voice;      // guarded by mutex
+class EspeakRuntime {
+ public:
+  EspeakRuntime() : thread_([this] { serve(); }) {}
+  ~EspeakRuntime() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  EspeakRuntime(const EspeakRuntime&) = delete;
+  EspeakRuntime& operator=(const EspeakRuntime&) = delete;
+
+  // Runs `job` on the espeak thread and waits for it.
+  void run(std::function<void()> job) {
+    std::packaged_task<void()> task(std::move(job));
+    auto done = task.get_future();
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+    done.get();
+  }
+
+  int native_rate = 0;            // set once by the first job; 0 = unavailable
+  std::vector<VoiceInfo> voices;  // set once by the first job
+  std::string current_voice;      // only touched on the espeak thread
+
+ private:
+  void serve() {
+    for (;;) {
+      std::packaged_task<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::packaged_task<void()>> jobs_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the members it uses exist
 };
 
 // Called synchronously from inside espeak_Synth with each chunk of audio; the
@@ -65,16 +119,20 @@ void load_voices(EspeakRuntime& rt) {
 }
 
 EspeakRuntime& espeak_runtime() {
+  // Static initialisation is thread-safe, and the first job runs before any
+  // other caller can queue one, so every later job sees it done.
   static EspeakRuntime runtime;
-  std::call_once(runtime.once, [] {
-    std::lock_guard lock(runtime.mutex);
-    // DONT_EXIT: without it espeak-ng calls exit() when its data is missing.
-    const int rate =
-        espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
-    if (rate <= 0) return;
-    espeak_SetSynthCallback(on_audio);
-    runtime.native_rate = rate;
-    load_voices(runtime);
+  static std::once_flag initialised;
+  std::call_once(initialised, [] {
+    runtime.run([] {
+      // DONT_EXIT: without it espeak-ng calls exit() when its data is missing.
+      const int rate =
+          espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
+      if (rate <= 0) return;
+      espeak_SetSynthCallback(on_audio);
+      runtime.native_rate = rate;
+      load_voices(runtime);
+    });
   });
   return runtime;
 }
@@ -96,7 +154,7 @@ class EspeakEngine final : public TtsEngine {
   std::string_view language() const override { return tag_; }
 
  private:
-  Status select_voice();  // with rt_.mutex held
+  Status select_voice();  // on the espeak thread
   EspeakRuntime& rt_;
   std::string voice_, tag_, name_;
 };
@@ -124,12 +182,10 @@ Result<Audio> EspeakEngine::synthesize_at_rate(std::string_view text, double rat
 
   std::vector<std::int16_t> pcm;
   espeak_ERROR err = EE_OK;
-  {
-    std::lock_guard lock(rt_.mutex);
-    if (auto selected = select_voice(); !selected) {
-      wipe(c_text);
-      return selected.error();
-    }
+  Status selected = Ok{};
+  rt_.run([&] {
+    selected = select_voice();
+    if (!selected) return;
     const int wpm = std::clamp(static_cast<int>(espeakRATE_NORMAL * rate), espeakRATE_MINIMUM,
                                espeakRATE_MAXIMUM);
     espeak_SetParameter(espeakRATE, wpm, 0);
@@ -137,10 +193,11 @@ Result<Audio> EspeakEngine::synthesize_at_rate(std::string_view text, double rat
     // caller's value must be read out, not obeyed.
     err = espeak_Synth(c_text.c_str(), c_text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
                        nullptr, &pcm);
-    wipe(c_text);
-  }
+  });
+  wipe(c_text);
+  if (!selected) return selected.error();
   if (err != EE_OK) return make_error("tts", "espeak: synthesis failed");
-  // Resampling needs no espeak state, so it runs outside the lock.
+  // Resampling needs no espeak state, so it runs on the caller's thread.
   audio.samples = resample(pcm, rt_.native_rate, kLineRate);
   return audio;
 }

@@ -89,7 +89,8 @@ TEST(Interpreter, DemoAccountPath) {
   EXPECT_EQ(result_of(call.interpreter, "done"), "exit");
   const Variables& v = call.interpreter.variables();
   EXPECT_EQ(v.get("account"), "12345");
-  EXPECT_EQ(v.get("account$.termchar"), "#");
+  EXPECT_FALSE(v.contains("account$.termchar"));  // the module is private
+  EXPECT_EQ(v.get("account$.length"), "5");
   EXPECT_EQ(v.get("account$.inputmode"), "dtmf");
   EXPECT_EQ(v.get("main_menu"), "1");
   EXPECT_EQ(v.get("session.id"), "call-1");
@@ -218,7 +219,7 @@ TEST(Interpreter, InterDigitTimeoutEndsCollection) {
   fire_timer(call.interpreter, call.host);
   EXPECT_EQ(result_of(call.interpreter, "account"), "success:[private]");
   EXPECT_EQ(call.interpreter.variables().get("account"), "98765");
-  EXPECT_EQ(call.interpreter.variables().get("account$.termchar"), "");
+  EXPECT_EQ(call.interpreter.variables().get("account$.length"), "5");
   EXPECT_EQ(call.host.last_text(), "You entered 9 8 7 6 5.");
 }
 
@@ -264,7 +265,11 @@ TEST(Interpreter, PrivateModuleHidesItsValue) {
   press(interpreter, "4321");
   EXPECT_EQ(result_of(interpreter, "pin"), "success:[private]");
   EXPECT_TRUE(interpreter.variables().is_private("pin"));
-  EXPECT_TRUE(interpreter.variables().is_private("pin$.termchar"));
+  // Its shadow variables keep only what says nothing about the value.
+  EXPECT_FALSE(interpreter.variables().contains("pin$.termchar"));
+  EXPECT_EQ(interpreter.variables().get("pin$.length"), "4");
+  EXPECT_EQ(interpreter.variables().get("pin$.attempts"), "1");
+  EXPECT_FALSE(interpreter.variables().is_private("pin$.length"));
   EXPECT_EQ(host.last_text(), "Your PIN is 4 3 2 1.");
   EXPECT_TRUE(host.plays.back().contains_private);
   finish_prompt(interpreter, host);

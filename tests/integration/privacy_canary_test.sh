@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Privacy canary: a caller keys a test card number, expiry and security code
-# into the payment app's private modules (and a second card-like number into a
+# into a card-payment app's private modules (tests/integration/apps/canary) (and a second card-like number into a
 # module nobody marked private) with the server logging at debug level. After
 # hang-up and shutdown, every file the server wrote — its log, the SQLite call
 # log with -wal/-shm, anything else in its data directory — is searched for
@@ -26,11 +26,13 @@ sip:
 media:
   rtp_port_min: $rtp_min
   rtp_port_max: $((rtp_min + 98))
-apps_dir: $SOURCE_DIR/examples/apps
+apps_dir: $SOURCE_DIR/tests/integration/apps/canary
 data_dir: $SRV/data
 log_level: debug
 privacy:
   pan_mask: bin_last4
+api:
+  port: 0
 deployments:
   - name: payment
     numbers: ["*"]

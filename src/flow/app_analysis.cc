@@ -1,0 +1,179 @@
+#include "flow/app_analysis.h"
+
+#include <deque>
+#include <map>
+#include <set>
+
+#include "flow/variables.h"
+
+namespace keyline::flow {
+namespace {
+
+using NameSet = std::set<std::string>;
+
+struct Node {
+  const Page* page;
+  std::size_t index;
+  const Module* module;
+};
+
+// `use` is covered by a set name: the name itself, a name it is inside ("order" covers
+// "order.total", "pin$" covers "pin$.length"), or a part of it ("order.total" partly fills
+// "order").
+bool covers(const std::string& set, const std::string& use) {
+  if (set == use) return true;
+  auto inside = [](const std::string& outer, const std::string& inner) {
+    return inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+           (inner[outer.size()] == '.' || inner[outer.size()] == '$' ||
+            inner[outer.size()] == '[' || outer.back() == '$');
+  };
+  return inside(set, use) || inside(use, set);
+}
+
+bool is_covered(const NameSet& names, const std::string& use) {
+  if (use == "session" || use.rfind("session.", 0) == 0) return true;  // the host's variables
+  for (const auto& n : names) {
+    if (covers(n, use)) return true;
+  }
+  return false;
+}
+
+// Every variable a module reads.
+std::vector<std::string> uses_of(const Module& m) {
+  std::vector<std::string> out;
+  auto from_text = [&out](const std::string& text) {
+    for (auto& name : template_variables(text)) out.push_back(std::move(name));
+  };
+  std::visit(
+      [&](const auto& s) {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, PromptSettings>) {
+          from_text(s.text);
+        } else if constexpr (std::is_same_v<S, MenuSettings> || std::is_same_v<S, DigitsSettings>) {
+          from_text(s.prompt);
+          from_text(s.noinput_prompt);
+          from_text(s.nomatch_prompt);
+        } else if constexpr (std::is_same_v<S, CompareSettings>) {
+          for (const auto& row : s.rows) {
+            if (!row.variable.empty()) out.push_back(row.variable);
+            from_text(row.expression);
+            from_text(row.value);
+          }
+        } else if constexpr (std::is_same_v<S, SetVariableSettings>) {
+          for (const auto& row : s.rows) {
+            for (auto& name : row.expression.variables_read()) out.push_back(std::move(name));
+          }
+        } else if constexpr (std::is_same_v<S, CallLogSettings>) {
+          from_text(s.text);
+        } else if constexpr (std::is_same_v<S, NumberSettings> ||
+                             std::is_same_v<S, YesNoSettings> ||
+                             std::is_same_v<S, DateTimeSettings> ||
+                             std::is_same_v<S, CustomFieldSettings> ||
+                             std::is_same_v<S, LanguageSettings>) {
+          from_text(s.common.prompt);
+          from_text(s.common.noinput_prompt);
+          from_text(s.common.nomatch_prompt);
+        } else if constexpr (std::is_same_v<S, DynamicMenuSettings>) {
+          from_text(s.common.prompt);
+          from_text(s.common.noinput_prompt);
+          from_text(s.common.nomatch_prompt);
+          out.push_back(s.options_variable);
+        }
+      },
+      m.settings);
+  return out;
+}
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+class Analysis {
+ public:
+  explicit Analysis(const AppDocument& app) : app_(app) {
+    for (const auto& page : app.pages) {
+      for (std::size_t i = 0; i < page.modules.size(); ++i) {
+        index_[&page.modules[i]] = nodes_.size();
+        nodes_.push_back(Node{&page, i, &page.modules[i]});
+      }
+    }
+    for (const auto& [name, value] : app.variables) app_variables_.insert(name);
+  }
+
+  std::vector<AppProblem> run() {
+    const Page* start = app_.find_page(app_.start_page);
+    if (!start || start->modules.empty()) return {};
+    // "Definitely set" data flow: IN(start) = the app's own variables; IN(n) = the
+    // intersection over n's incoming edges of OUT(pred) + what the edge sets. Unvisited nodes
+    // stay "everything" (nullopt) until a path reaches them.
+    std::vector<std::optional<NameSet>> in(nodes_.size());
+    const std::size_t first = index_.at(&start->modules.front());
+    in[first] = app_variables_;
+    std::deque<std::size_t> work{first};
+    NameSet all_set = app_variables_;
+    while (!work.empty()) {
+      const std::size_t n = work.front();
+      work.pop_front();
+      for (const auto& edge : flow_edges(app_, *nodes_[n].page, nodes_[n].index)) {
+        NameSet out = *in[n];
+        for (const auto& name : edge.sets) {
+          out.insert(name);
+          all_set.insert(name);
+        }
+        const std::size_t to = index_.at(edge.module);
+        if (!in[to]) {
+          in[to] = std::move(out);
+          work.push_back(to);
+          continue;
+        }
+        NameSet meet;
+        for (const auto& name : *in[to]) {
+          if (out.count(name)) meet.insert(name);
+        }
+        if (meet.size() != in[to]->size()) {
+          in[to] = std::move(meet);
+          work.push_back(to);
+        }
+      }
+    }
+    // Names set anywhere, reachable or not, tell "never set" from "not yet set".
+    for (const auto& node : nodes_) {
+      for (const auto& edge : flow_edges(app_, *node.page, node.index))
+        all_set.insert(edge.sets.begin(), edge.sets.end());
+    }
+    std::vector<AppProblem> problems;
+    for (std::size_t n = 0; n < nodes_.size(); ++n) {
+      const Module& m = *nodes_[n].module;
+      if (!in[n]) {
+        problems.push_back({m.pos, "module " + quoted(m.name) + " on page " +
+                                       quoted(nodes_[n].page->name) +
+                                       " can never be reached: no exit, option or page leads "
+                                       "to it"});
+        continue;
+      }
+      std::set<std::string> reported;
+      for (const auto& use : uses_of(m)) {
+        if (is_covered(*in[n], use) || !reported.insert(use).second) continue;
+        if (!is_covered(all_set, use)) {
+          problems.push_back({m.pos, "module " + quoted(m.name) + " reads variable " + quoted(use) +
+                                         ", which no module sets (declare app variables in the "
+                                         "top-level \"variables\" object)"});
+        } else {
+          problems.push_back({m.pos, "module " + quoted(m.name) + " reads variable " + quoted(use) +
+                                         " before it is set on every path that leads here"});
+        }
+      }
+    }
+    return problems;
+  }
+
+ private:
+  const AppDocument& app_;
+  std::vector<Node> nodes_;
+  std::map<const Module*, std::size_t> index_;
+  NameSet app_variables_;
+};
+
+}  // namespace
+
+std::vector<AppProblem> analyze_app(const AppDocument& app) { return Analysis(app).run(); }
+
+}  // namespace keyline::flow

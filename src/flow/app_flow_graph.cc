@@ -1,0 +1,83 @@
+// The successors of each module: which exits lead where, and what each exit has set. The
+// rules mirror Interpreter (an unwired success/next exit falls through to the next module; an
+// unwired noinput/nomatch/error exit ends the call).
+#include "flow/app_analysis.h"
+
+namespace keyline::flow {
+namespace {
+
+// Exits that fall through to the next module when they are not wired.
+std::vector<std::string> falling_exits(const Module& m) {
+  switch (m.type()) {
+    case ModuleType::kPrompt:
+    case ModuleType::kCompareVariable:
+    case ModuleType::kSetVariable:
+    case ModuleType::kCallLog:
+    case ModuleType::kLabel:
+      return {"next"};
+    case ModuleType::kCounter:
+      return {"under_limit", "limit_reached"};
+    case ModuleType::kDigits:
+    case ModuleType::kNumber:
+    case ModuleType::kDateTime:
+    case ModuleType::kCustomField:
+    case ModuleType::kDynamicMenu:
+    case ModuleType::kLanguage:
+    case ModuleType::kYesNo:
+      return {"success"};
+    default:
+      return {};
+  }
+}
+
+// What taking `exit` from `m` has set.
+std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
+  const std::string shadow = m.name + "$";
+  if (m.type() == ModuleType::kCounter) return {m.name};
+  if (m.type() == ModuleType::kSetVariable) {
+    if (exit == "error") return {shadow};
+    std::vector<std::string> out;
+    for (const auto& row : std::get<SetVariableSettings>(m.settings).rows) out.push_back(row.name);
+    return out;
+  }
+  if (!m.is_input()) return {};
+  if (exit == "noinput" || exit == "nomatch" || exit == "error") return {shadow};
+  return {m.name, shadow};
+}
+
+}  // namespace
+
+std::vector<FlowEdge> flow_edges(const AppDocument& app, const Page& page, std::size_t index) {
+  const Module& m = page.modules[index];
+  std::vector<FlowEdge> out;
+  auto add = [&](std::string label, const Target& target, std::vector<std::string> sets) {
+    const Page* p = app.find_page(target.page);
+    if (!p) return;
+    for (const auto& candidate : p->modules) {
+      if (candidate.name == target.module) {
+        out.push_back(FlowEdge{std::move(label), p, &candidate, std::move(sets)});
+        return;
+      }
+    }
+  };
+  for (const auto& [exit, target] : m.exits) add(exit, target, sets_on(m, exit));
+  if (const auto* menu = std::get_if<MenuSettings>(&m.settings)) {
+    for (const auto& option : menu->options)
+      add(std::string(1, option.key), option.target, sets_on(m, "success"));
+  } else if (const auto* compare = std::get_if<CompareSettings>(&m.settings)) {
+    for (std::size_t i = 0; i < compare->rows.size(); ++i)
+      add("row " + std::to_string(i + 1), compare->rows[i].target, {});
+  } else if (const auto* go = std::get_if<GoToPageSettings>(&m.settings)) {
+    add("goto", go->target, {});
+  }
+  if (index + 1 < page.modules.size()) {
+    for (const auto& exit : falling_exits(m)) {
+      if (m.exits.count(exit)) continue;
+      out.push_back(FlowEdge{"fall through", &page, &page.modules[index + 1], sets_on(m, exit)});
+      break;  // one edge is enough, whichever unwired exit takes it
+    }
+  }
+  return out;
+}
+
+}  // namespace keyline::flow

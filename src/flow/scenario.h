@@ -1,0 +1,47 @@
+// App tests without a phone: a scenario is a scripted call — keys the caller presses, silences,
+// a hang-up — with what the caller should hear and how the call should end. `keyline test`
+// runs scenarios through the real interpreter (docs/app-testing.md has the format).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "flow/app_document.h"
+
+namespace keyline::flow {
+
+struct ScenarioStep {
+  enum class Kind { kExpectPrompt, kPress, kSilence, kHangup } kind;
+  std::string text;  // the prompt text expected (a substring), or the keys pressed
+  int line = 0;      // in the scenario file, for failure messages
+};
+
+struct Scenario {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> session;  // session variables
+  std::vector<ScenarioStep> steps;
+  std::string expect_end;  // exit reason; "" = not checked
+  std::vector<std::pair<std::string, std::string>> expect_variables;
+  std::vector<std::string> expect_log;     // Call Log lines, in order (all of them)
+  std::vector<std::string> expect_visits;  // "page/module" in order (a subsequence)
+};
+
+// A scenario file holds one scenario (a YAML mapping) or several (a YAML list of them).
+// Errors: "file:line:col: message".
+Result<std::vector<Scenario>> parse_scenarios(std::string_view yaml_text,
+                                              std::string_view file_name);
+Result<std::vector<Scenario>> load_scenarios(const std::string& path);
+
+struct ScenarioResult {
+  std::string name;
+  bool passed = false;
+  std::vector<std::string> failures;  // private values appear as [private]
+  std::vector<std::string> heard;     // every prompt, for the report ([private] if it said one)
+};
+
+ScenarioResult run_scenario(const AppDocument& app, const Scenario& scenario);
+
+}  // namespace keyline::flow

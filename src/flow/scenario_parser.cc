@@ -1,0 +1,169 @@
+// Reading scenario files (YAML through yaml-cpp, which keeps each node's position).
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "flow/scenario.h"
+
+namespace keyline::flow {
+namespace {
+
+class ScenarioReader {
+ public:
+  explicit ScenarioReader(std::string_view file) : file_(file) {}
+
+  void problem(const YAML::Node& n, const std::string& message) {
+    const auto mark = n.Mark();
+    problems_ += file_ + ":" + std::to_string(mark.line + 1) + ":" +
+                 std::to_string(mark.column + 1) + ": " + message + "\n";
+  }
+  bool ok() const { return problems_.empty(); }
+  std::string problems() const { return problems_.substr(0, problems_.size() - 1); }
+
+  std::string scalar(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      problem(n, what + " must be a text or a number");
+      return "";
+    }
+    return n.Scalar();
+  }
+
+  std::vector<std::pair<std::string, std::string>> pairs(const YAML::Node& n,
+                                                         const std::string& what) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!n.IsMap()) {
+      problem(n, what + " must be a mapping of name: value");
+      return out;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it)
+      out.emplace_back(it->first.Scalar(), scalar(it->second, what + "." + it->first.Scalar()));
+    return out;
+  }
+
+  std::vector<std::string> list(const YAML::Node& n, const std::string& what) {
+    std::vector<std::string> out;
+    if (!n.IsSequence()) {
+      problem(n, what + " must be a list");
+      return out;
+    }
+    for (const auto& item : n) out.push_back(scalar(item, what + " entry"));
+    return out;
+  }
+
+  void step(const YAML::Node& n, Scenario& s) {
+    if (!n.IsMap() || n.size() != 1) {
+      problem(n, "a step is one of: expect_prompt: TEXT, press: KEYS, silence: true, hangup: true");
+      return;
+    }
+    const auto it = n.begin();
+    const std::string key = it->first.Scalar();
+    ScenarioStep st{ScenarioStep::Kind::kPress, "", it->first.Mark().line + 1};
+    if (key == "expect_prompt") {
+      st.kind = ScenarioStep::Kind::kExpectPrompt;
+      st.text = scalar(it->second, key);
+    } else if (key == "press") {
+      st.text = scalar(it->second, key);
+      for (char c : st.text) {
+        const bool is_key =
+            (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D') || c == ' ';
+        if (!is_key) {
+          problem(it->second, "press: only phone keys 0-9 * # A-D (and spaces)");
+          break;
+        }
+      }
+    } else if (key == "silence" || key == "hangup") {
+      st.kind = key == "silence" ? ScenarioStep::Kind::kSilence : ScenarioStep::Kind::kHangup;
+    } else {
+      problem(it->first,
+              "unknown step '" + key + "' (known: expect_prompt, press, silence, hangup)");
+      return;
+    }
+    s.steps.push_back(std::move(st));
+  }
+
+  Scenario scenario(const YAML::Node& n, std::size_t index) {
+    Scenario s;
+    s.name = "scenario " + std::to_string(index + 1);
+    if (!n.IsMap()) {
+      problem(n, "a scenario must be a mapping with name, steps and expect");
+      return s;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      const YAML::Node v = it->second;
+      if (key == "name") {
+        s.name = scalar(v, key);
+      } else if (key == "session") {
+        s.session = pairs(v, key);
+      } else if (key == "steps") {
+        if (!v.IsSequence()) {
+          problem(v, "steps must be a list");
+          continue;
+        }
+        for (const auto& item : v) step(item, s);
+      } else if (key == "expect") {
+        expect(v, s);
+      } else {
+        problem(it->first, "unknown key '" + key + "' (known: name, session, steps, expect)");
+      }
+    }
+    return s;
+  }
+
+  void expect(const YAML::Node& n, Scenario& s) {
+    if (!n.IsMap()) {
+      problem(n, "expect must be a mapping");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (key == "end") {
+        s.expect_end = scalar(it->second, "expect.end");
+      } else if (key == "variables") {
+        s.expect_variables = pairs(it->second, "expect.variables");
+      } else if (key == "log") {
+        s.expect_log = list(it->second, "expect.log");
+      } else if (key == "visits") {
+        s.expect_visits = list(it->second, "expect.visits");
+      } else {
+        problem(it->first, "unknown key '" + key + "' (known: end, variables, log, visits)");
+      }
+    }
+  }
+
+ private:
+  std::string file_;
+  std::string problems_;
+};
+
+}  // namespace
+
+Result<std::vector<Scenario>> parse_scenarios(std::string_view yaml_text,
+                                              std::string_view file_name) {
+  ScenarioReader reader(file_name);
+  std::vector<Scenario> out;
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (root.IsSequence()) {
+      for (std::size_t i = 0; i < root.size(); ++i) out.push_back(reader.scenario(root[i], i));
+    } else {
+      out.push_back(reader.scenario(root, 0));
+    }
+  } catch (const YAML::Exception& e) {
+    return make_error("scenario", std::string(file_name) + ":" + std::to_string(e.mark.line + 1) +
+                                      ":" + std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  if (!reader.ok()) return make_error("scenario", reader.problems());
+  return out;
+}
+
+Result<std::vector<Scenario>> load_scenarios(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return make_error("scenario", path + ": cannot open the file");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse_scenarios(text.str(), path);
+}
+
+}  // namespace keyline::flow

@@ -1,0 +1,151 @@
+// Running a scenario: a host whose prompts finish at once (the caller listens to the end)
+// and whose timer fires only when the scenario says "silence".
+#include <chrono>
+
+#include "flow/interpreter.h"
+#include "flow/scenario.h"
+
+namespace keyline::flow {
+namespace {
+
+class ScenarioHost final : public FlowHost {
+ public:
+  void play(const PlayRequest& request) override {
+    heard.push_back(request.text);
+    shown.push_back(request.contains_private ? "[private]" : request.text);
+    playing = true;
+  }
+  void stop_playback() override { playing = false; }
+  void start_timer(std::chrono::milliseconds) override { timer_armed = true; }
+  void cancel_timer() override { timer_armed = false; }
+  void hangup() override {}
+  // A fixed instant, so scenarios that hear {{session.time}} are repeatable.
+  std::chrono::system_clock::time_point wall_now() const override {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
+  }
+
+  bool playing = false;
+  bool timer_armed = false;
+  std::vector<std::string> heard;
+  std::vector<std::string> shown;  // as heard, but a prompt saying a private value is hidden
+};
+
+class Runner {
+ public:
+  Runner(const AppDocument& app, const Scenario& scenario)
+      : scenario_(scenario), interpreter_(app, host_, session_of(scenario)) {}
+
+  ScenarioResult run() {
+    ScenarioResult result;
+    result.name = scenario_.name;
+    interpreter_.start();
+    for (const auto& step : scenario_.steps) {
+      listen();
+      if (!do_step(step, result)) break;
+    }
+    listen();
+    check_end(result);
+    result.heard = host_.shown;
+    result.passed = result.failures.empty();
+    return result;
+  }
+
+ private:
+  static Variables session_of(const Scenario& scenario) {
+    Variables v;
+    v.set("session.id", "scenario");
+    v.set("session.connection.ani", "scenario");
+    v.set("session.connection.dnis", "scenario");
+    for (const auto& [name, value] : scenario.session) v.set(name, value);
+    return v;
+  }
+
+  // The caller hears every prompt to its end.
+  void listen() {
+    while (host_.playing && !interpreter_.finished()) {
+      host_.playing = false;
+      interpreter_.on_play_done();
+    }
+  }
+
+  bool do_step(const ScenarioStep& step, ScenarioResult& result) {
+    const std::string where = "step on line " + std::to_string(step.line) + ": ";
+    switch (step.kind) {
+      case ScenarioStep::Kind::kExpectPrompt:
+        while (cursor_ < host_.heard.size()) {
+          if (host_.heard[cursor_++].find(step.text) != std::string::npos) return true;
+        }
+        result.failures.push_back(where + "no prompt containing \"" + step.text + "\" was heard");
+        return false;
+      case ScenarioStep::Kind::kPress:
+        if (interpreter_.finished()) {
+          result.failures.push_back(where + "the call had already ended (" +
+                                    interpreter_.exit_reason() + ")");
+          return false;
+        }
+        for (char c : step.text) {
+          if (c != ' ') interpreter_.on_digit(c);
+          listen();
+        }
+        return true;
+      case ScenarioStep::Kind::kSilence:
+        if (!host_.timer_armed || interpreter_.finished()) {
+          result.failures.push_back(where + "silence, but nothing was waiting for keys");
+          return false;
+        }
+        host_.timer_armed = false;
+        interpreter_.on_timer();
+        return true;
+      case ScenarioStep::Kind::kHangup:
+        interpreter_.on_hangup();
+        return true;
+    }
+    return true;
+  }
+
+  void check_end(ScenarioResult& result) {
+    if (!scenario_.expect_end.empty()) {
+      const std::string actual =
+          interpreter_.finished() ? interpreter_.exit_reason() : "still running";
+      if (actual != scenario_.expect_end)
+        result.failures.push_back("end: expected " + scenario_.expect_end + ", got " + actual);
+    }
+    for (const auto& [name, expected] : scenario_.expect_variables) {
+      const Value* v = interpreter_.variables().find(name);
+      const std::string actual = v ? v->to_text() : "(not set)";
+      if (actual == expected) continue;
+      // A private value is not printed, even in a test report.
+      const std::string shown = v && v->is_private() ? "[private]" : actual;
+      result.failures.push_back("variable " + name + ": expected \"" + expected + "\", got " +
+                                (v ? "\"" + shown + "\"" : shown));
+    }
+    if (!scenario_.expect_log.empty() && interpreter_.log_lines() != scenario_.expect_log) {
+      std::string got;
+      for (const auto& line : interpreter_.log_lines()) got += "\n    " + line;
+      result.failures.push_back("log: the call log lines differ; got:" +
+                                (got.empty() ? std::string(" (none)") : got));
+    }
+    std::size_t next = 0;
+    for (const auto& visit : interpreter_.visits()) {
+      if (next < scenario_.expect_visits.size() &&
+          scenario_.expect_visits[next] == visit.page + "/" + visit.module)
+        ++next;
+    }
+    if (next < scenario_.expect_visits.size())
+      result.failures.push_back("visits: " + scenario_.expect_visits[next] +
+                                " was not visited in the expected order");
+  }
+
+  const Scenario& scenario_;
+  ScenarioHost host_;
+  Interpreter interpreter_;
+  std::size_t cursor_ = 0;
+};
+
+}  // namespace
+
+ScenarioResult run_scenario(const AppDocument& app, const Scenario& scenario) {
+  return Runner(app, scenario).run();
+}
+
+}  // namespace keyline::flow

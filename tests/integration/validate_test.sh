@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `keyline validate` on deliberately broken apps reports every problem at once, each as
+# file:line:col, and exits 1; the example apps validate cleanly.
+source "$(dirname "$0")/lib.sh" "$1" "$2"
+APPS="$SOURCE_DIR/tests/integration/apps"
+
+expect() {  # expect FILE PATTERN: the output holds PATTERN (an extended regex)
+  grep -qE "$2" "$WORK/out.txt" || fail "$1: missing: $2"
+}
+
+rc=0; "$KEYLINE" validate "$APPS/broken_settings.json" >"$WORK/out.txt" 2>&1 || rc=$?
+cat "$WORK/out.txt"
+[ "$rc" = 1 ] || fail "broken_settings: exit $rc, expected 1"
+expect settings "broken_settings.json:5:[0-9]+: 'max_decimals' must be a whole number"
+expect settings "broken_settings.json:6:[0-9]+: unknown 'format' 'DDMM'"
+expect settings "broken_settings.json:7:[0-9]+: 'pattern' at character 2: unterminated \{"
+expect settings "broken_settings.json:8:[0-9]+: 'expression' at character 9: the expression ends too early"
+expect settings "broken_settings.json:9:[0-9]+: .*'over'"
+expect settings "broken_settings.json:9:[0-9]+: duplicate module name 'amount'"
+expect settings "broken_settings.json:10:[0-9]+: unknown module type 'teleport'"
+expect settings "broken_settings.json:12:[0-9]+: there is no module 'nowhere' on page 'main'"
+expect settings "broken_settings.json:13:[0-9]+: .*'colour'"
+[ "$(wc -l <"$WORK/out.txt")" -ge 9 ] || fail "broken_settings: not every problem reported"
+
+rc=0; "$KEYLINE" validate "$APPS/broken_flow.json" >"$WORK/out.txt" 2>&1 || rc=$?
+cat "$WORK/out.txt"
+[ "$rc" = 1 ] || fail "broken_flow: exit $rc, expected 1"
+expect flow "broken_flow.json:5:[0-9]+: module 'hello' reads variable 'caller_name', which no module sets"
+expect flow "broken_flow.json:6:[0-9]+: module 'confirm' reads variable 'amount' before it is set"
+expect flow "broken_flow.json:10:[0-9]+: module 'orphan' on page 'main' can never be reached"
+expect flow "broken_flow.json:13:[0-9]+: module 'log' reads variable 'amount' before it is set"
+
+for app in "$SOURCE_DIR"/examples/apps/*.json; do
+  "$KEYLINE" validate "$app" || fail "$app does not validate"
+done
+
+"$KEYLINE" graph "$SOURCE_DIR/examples/apps/demo.json" >"$WORK/demo.dot" || fail "graph failed"
+grep -q '^digraph "demo" {' "$WORK/demo.dot" || fail "graph: no digraph"
+grep -q 'subgraph cluster_' "$WORK/demo.dot" || fail "graph: no page clusters"
+grep -q '"main/main_menu" -> "balance/account" \[label="1"\]' "$WORK/demo.dot" || fail "graph: menu option edge missing"
+if command -v dot >/dev/null; then
+  dot -Tsvg "$WORK/demo.dot" >"$WORK/demo.svg" || fail "dot cannot read the graph"
+fi
+echo PASS
