@@ -167,8 +167,8 @@ void TcpListener::on_readable() {
     if (fd < 0) return;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    on_accept_(TcpConnection::adopt(loop_, fd,
-                                    Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)));
+    on_accept_(TcpConnection::adopt(
+        loop_, fd, Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)));
   }
 }
 

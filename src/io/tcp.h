@@ -11,24 +11,21 @@
 #include "base/result.h"
 #include "io/endpoint.h"
 #include "io/event_loop.h"
+#include "io/stream.h"
 
 namespace keyline::io {
 
-class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+class TcpConnection final : public Stream {
  public:
-  // The handler consumes what it can from `buffer` (erasing the consumed prefix).
-  using DataHandler = std::function<void(TcpConnection& connection, std::string& buffer)>;
-  using CloseHandler = std::function<void(TcpConnection& connection)>;
-
   static Result<std::shared_ptr<TcpConnection>> connect(EventLoop& loop, const Endpoint& remote);
-  ~TcpConnection();
+  ~TcpConnection() override;
 
-  void set_handlers(DataHandler on_data, CloseHandler on_close);
-  bool send(std::string_view bytes);  // queues what the kernel does not take now
-  void close();                        // idempotent; fires the close handler once
-  const Endpoint& remote() const { return remote_; }
-  const Endpoint& local() const { return local_; }
-  bool open() const { return fd_ >= 0; }
+  void set_handlers(DataHandler on_data, CloseHandler on_close) override;
+  bool send(std::string_view bytes) override;  // queues what the kernel does not take now
+  void close() override;                       // idempotent; fires the close handler once
+  const Endpoint& remote() const override { return remote_; }
+  const Endpoint& local() const override { return local_; }
+  bool open() const override { return fd_ >= 0; }
 
   // Used by TcpListener.
   static std::shared_ptr<TcpConnection> adopt(EventLoop& loop, int fd, Endpoint remote);

@@ -1,6 +1,7 @@
 #include "server/cli.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -37,7 +38,8 @@ commands:
   call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--record out.wav] [--tcp]
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
         [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband]
-        [--codec PCMU|PCMA|G722]
+        [--codec PCMU|PCMA|G722] [--tls [--ca FILE] [--cert FILE --key FILE]]
+        [--auth-user NAME --auth-password-env VAR]
         the test phone: dial, key digits when the far end falls quiet, record;
         --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only);
         --dtmf-method inband keys tones in the audio and offers no
@@ -177,10 +179,11 @@ int cmd_serve(int argc, char** argv) {
 }
 
 int cmd_call(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2,
-                      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from",
-                       "log-level", "srtp-suite", "dtmf-method", "codec"},
-                      {"tcp", "srtp"});
+  Args a = parse_args(
+      argc, argv, 2,
+      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from", "log-level", "srtp-suite",
+       "dtmf-method", "codec", "ca", "cert", "key", "auth-user", "auth-password-env"},
+      {"tcp", "srtp", "tls"});
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
               << "\n";
@@ -192,6 +195,24 @@ int cmd_call(int argc, char** argv) {
   o.record_path = a.get("record").value_or("");
   o.from = a.get("from").value_or(o.from);
   o.tcp = a.has("tcp");
+  o.tls = a.has("tls");
+  o.ca_file = a.get("ca").value_or("");
+  o.cert_file = a.get("cert").value_or("");
+  o.key_file = a.get("key").value_or("");
+  if (o.cert_file.empty() != o.key_file.empty()) {
+    std::cerr << "keyline call: --cert and --key go together\n";
+    return 2;
+  }
+  o.auth_user = a.get("auth-user").value_or("");
+  if (auto var = a.get("auth-password-env")) {
+    // From the environment, so the password never shows in a process list.
+    const char* value = std::getenv(var->c_str());
+    if (!value) {
+      std::cerr << "keyline call: environment variable " << *var << " is not set\n";
+      return 2;
+    }
+    o.auth_password = value;
+  }
   o.srtp = a.has("srtp");
   o.srtp_suite = a.get("srtp-suite").value_or("");
   if (!o.srtp_suite.empty() && (!o.srtp || !sdp::parse_suite(o.srtp_suite))) {

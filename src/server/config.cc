@@ -2,13 +2,16 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "server/privacy_config.h"
+#include "sip/access_policy.h"
 
 namespace keyline::server {
 namespace {
@@ -173,6 +176,148 @@ void read_deployments(Checker& c, const YAML::Node& list, Config& config) {
   }
 }
 
+void read_tls(Checker& c, const YAML::Node& tls, SipTlsConfig& out) {
+  if (!tls.IsDefined() || tls.IsNull()) return;
+  if (!c.is_map(tls, "sip.tls")) return;
+  c.only_keys(tls, "sip.tls", {"port", "cert", "key", "ca", "verify_client"});
+  out.enabled = true;
+  c.integer(tls, "sip.tls", "port", out.port, 0, 65535);
+  c.string(tls, "sip.tls", "cert", out.cert);
+  c.string(tls, "sip.tls", "key", out.key);
+  c.string(tls, "sip.tls", "ca", out.ca);
+  c.boolean(tls, "sip.tls", "verify_client", out.verify_client);
+  if (out.cert.empty()) c.fail(tls, "sip.tls.cert", "is required (PEM certificate chain)");
+  if (out.key.empty()) c.fail(tls, "sip.tls.key", "is required (PEM private key)");
+  if (out.verify_client && out.ca.empty())
+    c.fail(tls, "sip.tls.ca", "is required when verify_client is true");
+}
+
+// env:VAR, file:PATH (first line) or the text itself. Errors name where the
+// password should have come from, never the password.
+std::optional<std::string> resolve_secret(const std::string& spec, const std::string& base_dir,
+                                          std::string& error) {
+  if (spec.rfind("env:", 0) == 0) {
+    const char* v = std::getenv(spec.c_str() + 4);
+    if (!v || !*v) {
+      error = "environment variable " + spec.substr(4) + " is not set";
+      return std::nullopt;
+    }
+    return std::string(v);
+  }
+  if (spec.rfind("file:", 0) == 0) {
+    std::string path = resolve(base_dir, spec.substr(5));
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      error = "cannot read " + path;
+      return std::nullopt;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) {
+      error = path + " is empty";
+      return std::nullopt;
+    }
+    return line;
+  }
+  if (spec.empty()) {
+    error = "is empty";
+    return std::nullopt;
+  }
+  return spec;
+}
+
+void read_auth(Checker& c, const YAML::Node& auth, const std::string& base_dir,
+               SipAuthConfig& out) {
+  if (!auth.IsDefined() || auth.IsNull()) return;
+  if (!c.is_map(auth, "sip.auth")) return;
+  c.only_keys(auth, "sip.auth", {"realm", "users", "algorithms"});
+  if (YAML::Node algs = auth["algorithms"]; algs.IsDefined()) {
+    out.algorithms.clear();
+    if (!algs.IsSequence() || algs.size() == 0) {
+      c.fail(algs, "sip.auth.algorithms", "must be a non-empty list of SHA-256, MD5");
+    } else {
+      for (std::size_t i = 0; i < algs.size(); ++i) {
+        std::string a = algs[i].IsScalar() ? algs[i].Scalar() : "";
+        if (a != "SHA-256" && a != "MD5")
+          c.fail(algs[i], "sip.auth.algorithms[" + std::to_string(i) + "]",
+                 "must be SHA-256 or MD5");
+        else
+          out.algorithms.push_back(a);
+      }
+    }
+  }
+  out.enabled = true;
+  c.string(auth, "sip.auth", "realm", out.realm);
+  if (out.realm.empty()) c.fail(auth, "sip.auth.realm", "is required");
+  YAML::Node users = auth["users"];
+  if (!users.IsDefined() || !users.IsSequence() || users.size() == 0) {
+    c.fail(users.IsDefined() ? users : auth, "sip.auth.users", "must be a non-empty list");
+    return;
+  }
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    std::string path = "sip.auth.users[" + std::to_string(i) + "]";
+    if (!c.is_map(users[i], path)) continue;
+    c.only_keys(users[i], path, {"user", "password"});
+    std::string user, spec;
+    c.string(users[i], path, "user", user);
+    c.string(users[i], path, "password", spec);
+    if (user.empty()) {
+      c.fail(users[i], path + ".user", "is required");
+      continue;
+    }
+    std::string error;
+    auto password = resolve_secret(spec, base_dir, error);
+    if (!password) {
+      c.fail(users[i]["password"].IsDefined() ? users[i]["password"] : users[i], path + ".password",
+             error);
+      continue;
+    }
+    if (!out.users.emplace(user, *password).second)
+      c.fail(users[i]["user"], path + ".user", "duplicate user");
+  }
+}
+
+void read_access(Checker& c, const YAML::Node& access, SipAccessConfig& out) {
+  if (!access.IsDefined() || access.IsNull()) return;
+  if (!c.is_map(access, "sip.access")) return;
+  const std::string p = "sip.access";
+  c.only_keys(access, p,
+              {"allow", "deny", "rate_per_second", "burst", "ban_after_failures",
+               "failure_window_seconds", "ban_seconds", "max_calls", "retry_after_seconds"});
+  if (YAML::Node allow = access["allow"]; allow.IsDefined()) {
+    if (!allow.IsSequence()) {
+      c.fail(allow, p + ".allow", "must be a list of addresses or CIDR prefixes");
+    } else {
+      for (std::size_t i = 0; i < allow.size(); ++i) {
+        std::string v = allow[i].IsScalar() ? allow[i].Scalar() : "";
+        if (!sip::Cidr::parse(v))
+          c.fail(allow[i], p + ".allow[" + std::to_string(i) + "]",
+                 "must be an IPv4/IPv6 address or prefix like 10.0.0.0/8");
+        else
+          out.allow.push_back(v);
+      }
+    }
+  }
+  std::string deny = out.deny_with_403 ? "403" : "silent";
+  c.string(access, p, "deny", deny);
+  if (deny == "403")
+    out.deny_with_403 = true;
+  else if (deny == "silent")
+    out.deny_with_403 = false;
+  else
+    c.fail(access["deny"], p + ".deny", "must be silent or 403");
+  int rate = 0, burst = 0;
+  c.integer(access, p, "rate_per_second", rate, 0, 100000);
+  c.integer(access, p, "burst", burst, 0, 1000000);
+  out.rate_per_second = rate;
+  out.burst = burst > 0 ? burst : rate * 2;
+  c.integer(access, p, "ban_after_failures", out.ban_after_failures, 0, 1000);
+  c.integer(access, p, "failure_window_seconds", out.failure_window_seconds, 1, 86400);
+  c.integer(access, p, "ban_seconds", out.ban_seconds, 1, 30 * 86400);
+  c.integer(access, p, "max_calls", out.max_calls, 0, 1000000);
+  c.integer(access, p, "retry_after_seconds", out.retry_after_seconds, 1, 3600);
+}
+
 }  // namespace
 
 std::string_view default_config_yaml() { return kDefaultYaml; }
@@ -202,7 +347,8 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
               {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments", "privacy", "api",
                "retention"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
-    c.only_keys(sip, "sip", {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms"});
+    c.only_keys(sip, "sip",
+                {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "tls", "auth", "access"});
     c.string(sip, "sip", "listen", config.sip.listen);
     c.integer(sip, "sip", "port", config.sip.port, 0, 65535);
     c.boolean(sip, "sip", "udp", config.sip.udp);
@@ -210,6 +356,9 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     c.integer(sip, "sip", "t1_ms", config.sip.t1_ms, 50, 10000);
     c.integer(sip, "sip", "t2_ms", config.sip.t2_ms, 500, 60000);
     if (!config.sip.udp && !config.sip.tcp) c.fail(sip, "sip", "enable at least one of udp, tcp");
+    read_tls(c, sip["tls"], config.sip.tls);
+    read_auth(c, sip["auth"], base_dir, config.sip.auth);
+    read_access(c, sip["access"], config.sip.access);
   }
   if (YAML::Node media = root["media"]; media.IsDefined() && c.is_map(media, "media")) {
     c.only_keys(media, "media", {"rtp_port_min", "rtp_port_max", "srtp", "dtmf_mode"});
@@ -272,6 +421,9 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     config.api.tls_cert = resolve(base_dir, config.api.tls_cert);
     config.api.tls_key = resolve(base_dir, config.api.tls_key);
   }
+  config.sip.tls.cert = resolve(base_dir, config.sip.tls.cert);
+  config.sip.tls.key = resolve(base_dir, config.sip.tls.key);
+  config.sip.tls.ca = resolve(base_dir, config.sip.tls.ca);
   return config;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,38 @@
 
 namespace keyline::server {
 
+// SIP over TLS (docs/configuration.md). Absent: no TLS listener.
+struct SipTlsConfig {
+  bool enabled = false;
+  std::uint16_t port = 5061;  // 0: any free port
+  std::string cert;           // PEM certificate chain
+  std::string key;            // PEM private key
+  std::string ca;             // PEM CAs for client certificates (and outgoing TLS)
+  bool verify_client = false;
+};
+
+// Inbound digest authentication for INVITEs (docs/configuration.md).
+struct SipAuthConfig {
+  bool enabled = false;
+  std::string realm;
+  // user -> password, resolved from env:VAR, file:PATH or the literal text.
+  std::map<std::string, std::string> users;
+  std::vector<std::string> algorithms{"SHA-256", "MD5"};  // challenge order
+};
+
+// Source allow-list, rate limits, bans and the call cap (docs/configuration.md).
+struct SipAccessConfig {
+  std::vector<std::string> allow;  // CIDRs; empty: every source
+  bool deny_with_403 = false;      // false: others are dropped silently
+  double rate_per_second = 0;      // per source IP; 0: off
+  double burst = 0;
+  int ban_after_failures = 0;  // authentication failures; 0: off
+  int failure_window_seconds = 60;
+  int ban_seconds = 600;
+  int max_calls = 0;  // 0: no limit; beyond it 503 + Retry-After
+  int retry_after_seconds = 5;
+};
+
 struct SipConfig {
   std::string listen = "127.0.0.1";
   std::uint16_t port = 5060;
@@ -21,6 +54,9 @@ struct SipConfig {
   bool tcp = true;
   int t1_ms = 500;
   int t2_ms = 4000;
+  SipTlsConfig tls;
+  SipAuthConfig auth;
+  SipAccessConfig access;
 };
 
 struct MediaSettings {

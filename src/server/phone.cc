@@ -67,8 +67,10 @@ class Phone {
       out_ << "error: target must be a sip: URI like sip:100@127.0.0.1:5060\n";
       return 2;
     }
-    bool tcp = options_.tcp || iequals(target->param("transport").value_or(""), "tcp");
-    auto remote = resolve(target->host, target->port ? target->port : 5060);
+    bool tls = options_.tls || target->scheme == "sips" ||
+               iequals(target->param("transport").value_or(""), "tls");
+    bool tcp = !tls && (options_.tcp || iequals(target->param("transport").value_or(""), "tcp"));
+    auto remote = resolve(target->host, target->port ? target->port : (tls ? 5061 : 5060));
     if (!remote) {
       out_ << "error: " << remote.error().message << "\n";
       return 2;
@@ -77,8 +79,16 @@ class Phone {
     if (!loop) return fail(loop.error());
     loop_ = std::move(*loop);
     std::string local_ip = local_address_for(*remote);
+    sip::TransportConfig tc{local_ip, 0, !tcp && !tls, tcp || tls};
+    if (tls) {
+      auto ctx = io::TlsContext::client(
+          io::TlsClientSettings{options_.ca_file, options_.cert_file, options_.key_file});
+      if (!ctx) return fail(ctx.error());
+      tc.tls_client = *ctx;
+      tc.tls_server_name = target->host;
+    }
     auto transport = sip::Transport::create(
-        *loop_, sip::TransportConfig{local_ip, 0, !tcp, tcp},
+        *loop_, tc,
         [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
         logger_);
     if (!transport) return fail(transport.error());
@@ -87,6 +97,8 @@ class Phone {
     sip::UaConfig uc;
     uc.contact_user = "phone";
     uc.user_agent = "Keyline-phone/0.1";
+    uc.auth_user = options_.auth_user;
+    uc.auth_password = options_.auth_password;
     sip::UserAgent::Handlers h;
     h.on_provisional = [this](sip::CallHandle, const sip::Message& r) {
       say(std::to_string(r.status) + " " + r.reason);
@@ -131,7 +143,11 @@ class Phone {
     } else {
       offer_ = sdp::make_offer(local);
     }
-    sip::Peer peer{tcp ? sip::TransportKind::kTcp : sip::TransportKind::kUdp, *remote, {}};
+    sip::Peer peer{tls   ? sip::TransportKind::kTls
+                   : tcp ? sip::TransportKind::kTcp
+                         : sip::TransportKind::kUdp,
+                   *remote,
+                   {}};
     std::string from = options_.from;
     auto handle = ua_->invite(options_.target, from, peer, sdp::serialize(offer_));
     if (!handle) return fail(handle.error());

@@ -13,11 +13,20 @@
 namespace keyline::server {
 
 struct PhoneOptions {
-  std::string target;       // sip:USER@HOST:PORT[;transport=tcp]
+  std::string target;       // sip:USER@HOST:PORT[;transport=tcp|tls] or sips:USER@HOST:PORT
   std::string dtmf;         // groups separated by spaces: "1 12345#"
   std::string record_path;  // WAV of what the phone heard (8 kHz mono)
   std::string from = "sip:phone@keyline.invalid";
   bool tcp = false;
+  // SIP over TLS (also implied by a sips: target): the server's certificate
+  // must chain to ca_file (empty: the system store) and name the target host.
+  bool tls = false;
+  std::string ca_file;
+  std::string cert_file;  // client certificate, for servers that verify clients
+  std::string key_file;
+  // Digest credentials for a server that challenges (401/407).
+  std::string auth_user;
+  std::string auth_password;
   int timeout_seconds = 60;  // hang up after this long, whatever happens
   int gap_ms = 800;          // quiet after speech that means "your turn"
   int hangup_after_ms = -1;  // hang up this long after the last digits (-1: wait for BYE)

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "base/secure_random.h"
 #include "privacy/redact.h"
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
@@ -131,17 +132,65 @@ Status Server::open() {
   renderer_ = std::make_unique<speech::PromptRenderer>(std::move(engine), 512);
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
+  if (const auto& tls = config_.sip.tls; tls.enabled) {
+    // Certificates and keys are loaded (and checked against each other)
+    // before any socket opens, so a bad file stops the start.
+    auto server_ctx =
+        io::TlsContext::server(io::TlsServerSettings{tls.cert, tls.key, tls.ca, tls.verify_client});
+    if (!server_ctx) return make_error("config", "sip.tls: " + server_ctx.error().message);
+    auto client_ctx = io::TlsContext::client(io::TlsClientSettings{tls.ca});
+    if (!client_ctx) return make_error("config", "sip.tls: " + client_ctx.error().message);
+    tc.tls_server = *server_ctx;
+    tc.tls_port = tls.port;
+    tc.tls_client = *client_ctx;
+  }
   auto transport = sip::Transport::create(
       *loop_, tc,
       [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
       logger_);
   if (!transport) return transport.error();
   transport_ = std::move(*transport);
+  {
+    const auto& a = config_.sip.access;
+    sip::AccessPolicyConfig pc;
+    for (const auto& cidr : a.allow)
+      if (auto parsed = sip::Cidr::parse(cidr)) pc.allow.push_back(*parsed);
+    pc.deny_with_403 = a.deny_with_403;
+    pc.rate_per_second = a.rate_per_second;
+    pc.burst = a.burst;
+    pc.ban_after_failures = a.ban_after_failures;
+    pc.failure_window = std::chrono::seconds(a.failure_window_seconds);
+    pc.ban_for = std::chrono::seconds(a.ban_seconds);
+    pc.max_calls = a.max_calls;
+    pc.retry_after_s = a.retry_after_seconds;
+    access_ = std::make_unique<sip::AccessPolicy>(std::move(pc), clock_);
+    transport_->set_screen([this](const io::Endpoint& source) { return screen(source); });
+    if (!a.allow.empty())
+      logger_.info("server", "SIP allowed from " + std::to_string(a.allow.size()) +
+                                 " prefix(es); others " +
+                                 (a.deny_with_403 ? "get 403" : "are dropped"));
+  }
 
   sip::UaConfig uc;
   uc.t1 = Millis(config_.sip.t1_ms);
   uc.t2 = Millis(config_.sip.t2_ms);
   sip::UserAgent::Handlers h;
+  if (config_.sip.auth.enabled) {
+    sip::DigestAuthConfig ac;
+    ac.realm = config_.sip.auth.realm;
+    ac.users = config_.sip.auth.users;
+    ac.algorithms.clear();
+    for (const auto& name : config_.sip.auth.algorithms)
+      if (auto alg = sip::parse_digest_algorithm(name)) ac.algorithms.push_back(*alg);
+    auto auth = sip::DigestAuthenticator::create(std::move(ac), clock_, fill_secure_random);
+    if (!auth) return auth.error();
+    auth_ = std::move(*auth);
+    logger_.info("server", "digest authentication on (realm \"" + config_.sip.auth.realm + "\", " +
+                               std::to_string(config_.sip.auth.users.size()) + " user(s))");
+  }
+  h.admit = [this](const sip::Message& invite, const sip::Peer& from) {
+    return admit(invite, from);
+  };
   h.on_incoming = [this](sip::CallHandle c, const sip::Message& invite, const sip::Peer& from) {
     on_incoming(c, invite, from);
   };
@@ -151,6 +200,11 @@ Status Server::open() {
   std::string transports = std::string(transport_->has_udp() ? "UDP" : "") +
                            (transport_->has_udp() && transport_->has_tcp() ? ", " : "") +
                            (transport_->has_tcp() ? "TCP" : "");
+  if (transport_->has_tls())
+    logger_.info("server",
+                 "SIP over TLS on " + transport_->host() + ":" +
+                     std::to_string(transport_->tls_port()) +
+                     (config_.sip.tls.verify_client ? " (client certificates required)" : ""));
   logger_.info("server", "listening for SIP on " + transport_->host() + ":" +
                              std::to_string(transport_->port()) + " (" + transports + ")");
 
@@ -179,6 +233,50 @@ const Deployment* Server::route(const std::string& called) const {
     for (const auto& n : d.numbers)
       if (n == "*") return &d;
   return nullptr;
+}
+
+bool Server::screen(const io::Endpoint& source) {
+  auto decision = access_->check(source);
+  if (decision == sip::AccessDecision::kAllow) return true;
+  // Not on the allow-list with `deny: 403`: admit() answers requests 403.
+  if (decision == sip::AccessDecision::kDeny && access_->config().deny_with_403) return true;
+  if (logger_.enabled(LogLevel::kDebug))
+    logger_.debug("access", "dropped a message from " + source.to_string() + ": " +
+                                std::string(sip::access_decision_name(decision)));
+  return false;
+}
+
+std::optional<sip::Admission> Server::admit(const sip::Message& request, const sip::Peer& from) {
+  // Order: who (allow-list), how many (call cap), then credentials, so an
+  // overloaded server spends no hashing on callers it would turn away.
+  if (!access_->allowed_address(from.endpoint)) {
+    logger_.info("access", request.method + " from " + from.endpoint.to_string() +
+                               " refused: not on the allow-list");
+    return sip::Admission{403, {}};
+  }
+  // OPTIONS stays unauthenticated and uncapped: it is the health check.
+  if (request.method != "INVITE") return std::nullopt;
+  if (access_->calls_full(ua_->active_calls())) {
+    logger_.info("access",
+                 "INVITE from " + from.endpoint.to_string() + " refused: max_calls reached");
+    return sip::Admission{503, {{"Retry-After", std::to_string(access_->config().retry_after_s)}}};
+  }
+  if (!auth_) return std::nullopt;
+  auto outcome = auth_->check(request, from.endpoint.host());
+  if (outcome.verdict == sip::AuthVerdict::kFailed) access_->auth_failed(from.endpoint);
+  if (outcome.verdict == sip::AuthVerdict::kOk) access_->auth_succeeded(from.endpoint);
+  if (outcome.verdict == sip::AuthVerdict::kOk) {
+    logger_.info("auth",
+                 "INVITE from " + from.endpoint.to_string() + " authenticated as " + outcome.user);
+    return std::nullopt;
+  }
+  // The claimed user name is not logged on failure: it is often a password
+  // typed into the wrong field.
+  if (outcome.verdict == sip::AuthVerdict::kFailed)
+    logger_.info("auth", "INVITE from " + from.endpoint.to_string() + ": authentication failed");
+  sip::Admission refused{401, {}};
+  for (auto& c : outcome.challenges) refused.headers.emplace_back("WWW-Authenticate", c);
+  return refused;
 }
 
 void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,

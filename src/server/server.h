@@ -15,6 +15,8 @@
 #include "server/call_session.h"
 #include "server/config.h"
 #include "server/server_metrics.h"
+#include "sip/access_policy.h"
+#include "sip/digest_authenticator.h"
 #include "sip/transport.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
@@ -41,6 +43,7 @@ class Server {
  private:
   Server(Config config, Logger& logger);
   Status open();
+  std::optional<sip::Admission> admit(const sip::Message& request, const sip::Peer& from);
   void on_incoming(sip::CallHandle handle, const sip::Message& invite, const sip::Peer& from);
   void answer(sip::CallHandle handle);
   void on_ended(sip::CallHandle handle, sip::EndReason reason, int status);
@@ -58,6 +61,10 @@ class Server {
   std::unique_ptr<ApiHost> api_;
   std::unique_ptr<sip::Transport> transport_;
   std::unique_ptr<sip::UserAgent> ua_;
+  SystemClock clock_;
+  std::unique_ptr<sip::DigestAuthenticator> auth_;  // set when sip.auth is configured
+  std::unique_ptr<sip::AccessPolicy> access_;
+  bool screen(const io::Endpoint& source);
 
   std::map<sip::CallHandle, std::unique_ptr<CallSession>> calls_;
   std::map<sip::CallHandle, std::string> answers_;  // SDP to send when the ring time is over

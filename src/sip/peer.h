@@ -10,20 +10,31 @@
 #include "io/endpoint.h"
 
 namespace keyline::io {
-class TcpConnection;
+class Stream;
 }
 
 namespace keyline::sip {
 
-enum class TransportKind { kUdp, kTcp };
+enum class TransportKind { kUdp, kTcp, kTls };
 
-// For TCP the connection a request arrived on is reused for responses and
-// in-dialog requests (RFC 3261 18.2.2).
+// For TCP and TLS the connection a request arrived on is reused for
+// responses and in-dialog requests (RFC 3261 18.2.2).
 struct Peer {
   TransportKind kind = TransportKind::kUdp;
   io::Endpoint endpoint;
-  std::weak_ptr<io::TcpConnection> connection;
-  std::string_view transport_name() const { return kind == TransportKind::kUdp ? "UDP" : "TCP"; }
+  std::weak_ptr<io::Stream> connection;
+  std::string_view transport_name() const {
+    switch (kind) {
+      case TransportKind::kUdp:
+        return "UDP";
+      case TransportKind::kTcp:
+        return "TCP";
+      case TransportKind::kTls:
+        return "TLS";
+    }
+    return "UDP";
+  }
+  bool secure() const { return kind == TransportKind::kTls; }
   // Reliable transports carry no retransmissions (RFC 3261 17.1.1.2, 17.1.2.2).
   bool reliable() const { return kind != TransportKind::kUdp; }
 };

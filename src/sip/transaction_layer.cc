@@ -6,7 +6,7 @@ namespace keyline::sip {
 
 TransactionLayer::TransactionLayer(TimerService& timers, TransportSink& sink, TransactionUser& user,
                                    TransactionConfig config)
-    : config_(config), sink_(sink), user_(user), env_{timers, sink, config_, *this} {}
+    : config_(config), user_(user), env_{timers, sink, config_, *this} {}
 
 TransactionLayer::~TransactionLayer() = default;
 

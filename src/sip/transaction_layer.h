@@ -73,7 +73,6 @@ class TransactionLayer final : private TxTimerTarget {
   ServerTransaction* server(TransactionId id);
 
   TransactionConfig config_;
-  TransportSink& sink_;
   TransactionUser& user_;
   TransactionEnv env_;
   TransactionId next_id_ = 1;

@@ -18,11 +18,23 @@ Transport::Transport(io::EventLoop& loop, MessageHandler handler, Logger& logger
 
 Transport::~Transport() {
   auto connections = std::move(connections_);
-  for (auto& [raw, conn] : connections) conn->set_handlers(nullptr, nullptr);
+  for (auto& [raw, conn] : connections) conn.stream->set_handlers(nullptr, nullptr);
 }
 
 Status Transport::open(const TransportConfig& config) {
   host_ = config.host;
+  tls_client_ = config.tls_client;
+  tls_server_name_ = config.tls_server_name;
+  if (config.tls_server) {
+    auto ep = io::Endpoint::parse(config.host, config.tls_port);
+    if (!ep) return ep.error();
+    auto listener = io::TlsListener::listen(loop_, *ep, config.tls_server,
+                                            [this](std::shared_ptr<io::TlsConnection> c) {
+                                              accept(std::move(c), TransportKind::kTls);
+                                            });
+    if (!listener) return listener.error();
+    tls_ = std::move(*listener);
+  }
   // With port 0 the kernel picks the UDP port; TCP then has to get the same
   // number, which can fail if another program holds it: retry a few times.
   for (int attempt = 0; attempt < 20; ++attempt) {
@@ -43,8 +55,10 @@ Status Transport::open(const TransportConfig& config) {
     if (config.tcp) {
       auto ep = io::Endpoint::parse(config.host, port);
       if (!ep) return ep.error();
-      auto listener = io::TcpListener::listen(
-          loop_, *ep, [this](std::shared_ptr<io::TcpConnection> c) { accept(std::move(c)); });
+      auto listener =
+          io::TcpListener::listen(loop_, *ep, [this](std::shared_ptr<io::TcpConnection> c) {
+            accept(std::move(c), TransportKind::kTcp);
+          });
       if (!listener) {
         if (config.port == 0 && config.udp) continue;
         return listener.error();
@@ -58,14 +72,28 @@ Status Transport::open(const TransportConfig& config) {
   return make_error("io", "could not bind UDP and TCP on one free port");
 }
 
-void Transport::accept(std::shared_ptr<io::TcpConnection> connection) {
+void Transport::accept(std::shared_ptr<io::Stream> connection, TransportKind kind) {
+  if (screen_ && !screen_(connection->remote())) {
+    connection->close();  // before any TLS handshake work
+    return;
+  }
   connection->set_handlers(
-      [this](io::TcpConnection& c, std::string& buffer) { on_stream(c, buffer); },
-      [this](io::TcpConnection& c) {
+      [this, kind](io::Stream& c, std::string& buffer) { on_stream(c, kind, buffer); },
+      [this, kind](io::Stream& c) {
+        if (kind == TransportKind::kTls) {
+          auto& tls = static_cast<io::TlsConnection&>(c);
+          // Our own outgoing handshakes failing is worth a warning; a peer
+          // failing to talk TLS to us (scanners) is not.
+          if (!tls.failure().empty())
+            logger_.log(
+                tls.is_client() ? LogLevel::kWarn : LogLevel::kInfo, "sip",
+                "TLS connection with " + c.remote().to_string() + " closed: " + tls.failure());
+        }
         // Deferred: the connection is inside its own callback.
         loop_.post([this, raw = &c] { connections_.erase(raw); });
       });
-  connections_[connection.get()] = connection;
+  io::Stream* raw = connection.get();
+  connections_[raw] = Connection{std::move(connection), kind};
 }
 
 void Transport::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
@@ -76,8 +104,8 @@ void Transport::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpo
   deliver(text, peer);
 }
 
-void Transport::on_stream(io::TcpConnection& connection, std::string& buffer) {
-  Peer peer{TransportKind::kTcp, connection.remote(), connection.weak_from_this()};
+void Transport::on_stream(io::Stream& connection, TransportKind kind, std::string& buffer) {
+  Peer peer{kind, connection.remote(), connection.weak_from_this()};
   while (!buffer.empty()) {
     auto framed = frame_stream(buffer);
     if (std::holds_alternative<std::monostate>(framed)) return;  // need more bytes
@@ -101,6 +129,7 @@ void Transport::on_stream(io::TcpConnection& connection, std::string& buffer) {
 }
 
 void Transport::deliver(std::string_view bytes, const Peer& from) {
+  if (screen_ && !screen_(from.endpoint)) return;
   auto parsed = parse_message(bytes);
   if (auto* error = std::get_if<ParseError>(&parsed)) {
     logger_.info("sip", "unparsable message from " + from.endpoint.to_string() + " (" +
@@ -142,15 +171,40 @@ bool Transport::send_raw(const std::string& bytes, const Peer& to) {
                              reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
                          to.endpoint);
   }
-  if (auto conn = to.connection.lock(); conn && conn->open()) return conn->send(bytes);
-  // The connection is gone: open a new one to the peer's address.
+  auto conn = connection_to(to);
+  return conn && conn->send(bytes);
+}
+
+std::shared_ptr<io::Stream> Transport::connection_to(const Peer& to) {
+  if (auto conn = to.connection.lock(); conn && conn->open()) return conn;
+  // Reuse any open connection to the same address over the same transport
+  // (RFC 5923's spirit without its alias negotiation: we only reuse what
+  // we hold ourselves).
+  for (auto& [raw, c] : connections_)
+    if (c.kind == to.kind && c.stream->open() && c.stream->remote() == to.endpoint) return c.stream;
+  // None: open a new one to the peer's address.
+  if (to.kind == TransportKind::kTls) {
+    if (!tls_client_) {
+      logger_.warn("sip", "no TLS client context: cannot reach " + to.endpoint.to_string());
+      return nullptr;
+    }
+    auto conn = io::TlsConnection::connect(loop_, to.endpoint, tls_client_, tls_server_name_);
+    if (!conn) {
+      logger_.warn("sip", "TLS connect failed: " + conn.error().message);
+      return nullptr;
+    }
+    std::shared_ptr<io::Stream> stream = *conn;
+    accept(stream, TransportKind::kTls);
+    return stream;
+  }
   auto conn = io::TcpConnection::connect(loop_, to.endpoint);
   if (!conn) {
     logger_.warn("sip", "tcp connect failed: " + conn.error().message);
-    return false;
+    return nullptr;
   }
-  accept(*conn);
-  return (*conn)->send(bytes);
+  std::shared_ptr<io::Stream> stream = *conn;
+  accept(stream, TransportKind::kTcp);
+  return stream;
 }
 
 std::string error_response_for_unparsable(std::string_view bytes, int status) {

@@ -1,4 +1,4 @@
-// SIP over UDP and TCP: receives datagrams / stream bytes from io sockets,
+// SIP over UDP, TCP and TLS: receives datagrams / stream bytes from io sockets,
 // frames and parses them, answers what cannot be parsed (400 / 505 or drop),
 // and hands well-formed messages to the user agent. The only SIP code that
 // sees sockets.
@@ -16,6 +16,7 @@
 #include "io/endpoint.h"
 #include "io/event_loop.h"
 #include "io/tcp.h"
+#include "io/tls.h"
 #include "io/udp_socket.h"
 #include "sip/message.h"
 #include "sip/peer.h"
@@ -27,6 +28,14 @@ struct TransportConfig {
   std::uint16_t port = 5060;  // 0 = any free port (UDP and TCP then share the number)
   bool udp = true;
   bool tcp = true;
+  // SIP over TLS (RFC 3261 26.2, RFC 5630). With a server context the
+  // transport listens on tls_port (0: any free port); the client context
+  // opens outgoing TLS connections (verified against tls_server_name, or
+  // the peer's IP address when that is empty).
+  std::shared_ptr<io::TlsContext> tls_server;
+  std::uint16_t tls_port = 5061;
+  std::shared_ptr<io::TlsContext> tls_client;
+  std::string tls_server_name;
 };
 
 class Transport final : public TransportSink {
@@ -38,6 +47,12 @@ class Transport final : public TransportSink {
                                                    MessageHandler handler, Logger& logger);
   ~Transport() override;
 
+  // Runs for every received message (and every accepted connection) before
+  // parsing; false drops it without an answer (access policy).
+  void set_screen(std::function<bool(const io::Endpoint& source)> screen) {
+    screen_ = std::move(screen);
+  }
+
   bool send(const Message& message, const Peer& to);
   // Sends bytes already serialized (the transaction layer, retransmissions).
   bool send_raw(const std::string& bytes, const Peer& to) override;
@@ -45,25 +60,38 @@ class Transport final : public TransportSink {
   const std::string& host() const { return host_; }
   bool has_udp() const { return udp_ != nullptr; }
   bool has_tcp() const { return tcp_ != nullptr; }
+  bool has_tls() const { return tls_ != nullptr; }
+  std::uint16_t tls_port() const { return tls_ ? tls_->local().port() : 0; }
+  std::size_t connections() const { return connections_.size(); }
 
  private:
   Transport(io::EventLoop& loop, MessageHandler handler, Logger& logger);
   Status open(const TransportConfig& config);
   void on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from);
-  void on_stream(io::TcpConnection& connection, std::string& buffer);
-  void accept(std::shared_ptr<io::TcpConnection> connection);
+  void on_stream(io::Stream& connection, TransportKind kind, std::string& buffer);
+  void accept(std::shared_ptr<io::Stream> connection, TransportKind kind);
+  std::shared_ptr<io::Stream> connection_to(const Peer& to);
   void deliver(std::string_view bytes, const Peer& from);
   void reject_unparsable(std::string_view bytes, const ParseError& error, const Peer& from);
 
   io::EventLoop& loop_;
   MessageHandler handler_;
+  std::function<bool(const io::Endpoint&)> screen_;
   Logger& logger_;
   std::string host_;
   std::uint16_t port_ = 0;
   std::unique_ptr<io::UdpSocket> udp_;
   std::unique_ptr<io::TcpListener> tcp_;
-  // Accepted and outgoing connections, kept alive until the peer closes.
-  std::map<io::TcpConnection*, std::shared_ptr<io::TcpConnection>> connections_;
+  std::unique_ptr<io::TlsListener> tls_;
+  std::shared_ptr<io::TlsContext> tls_client_;
+  std::string tls_server_name_;
+  struct Connection {
+    std::shared_ptr<io::Stream> stream;
+    TransportKind kind;
+  };
+  // Accepted and outgoing connections, kept alive until the peer closes, and
+  // reused for later messages to the same address and transport.
+  std::map<io::Stream*, Connection> connections_;
 };
 
 // Builds a best-effort error response for bytes that failed to parse, from

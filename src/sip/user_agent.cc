@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "sip/digest.h"
 #include "sip/headers.h"
 #include "sip/loop_timer_service.h"
 #include "sip/transaction_key.h"
@@ -104,6 +105,8 @@ struct UserAgent::Call {
   State state = State::kIncoming;
   bool ended = false;          // on_ended has been fired
   bool bye_after_ack = false;  // hung up before the ACK: BYE waits for it (RFC 3261 15)
+  bool sips = false;           // the dialog's Request-URI was sips: (TLS end to end)
+  int auth_attempts = 0;       // UAC: INVITEs re-sent with credentials
   Peer peer;
   std::string call_id;
   std::string local_tag;
@@ -130,7 +133,7 @@ UserAgent::UserAgent(io::EventLoop& loop, Transport& transport, UaConfig config,
     : own_timers_(std::make_unique<LoopTimerService>(loop)),
       timers_(*own_timers_),
       sink_(transport),
-      local_{transport.host(), transport.port()},
+      local_{transport.host(), transport.port(), transport.tls_port()},
       config_(std::move(config)),
       handlers_(std::move(handlers)),
       logger_(logger),
@@ -178,11 +181,17 @@ UserAgent::Call* UserAgent::find_by_transaction(TransactionId tx) {
   return it == by_transaction_.end() ? nullptr : find(it->second);
 }
 
-std::string UserAgent::contact_for(const Peer& peer) const {
+std::uint16_t UserAgent::port_for(const Peer& peer) const {
+  return peer.kind == TransportKind::kTls && local_.tls_port ? local_.tls_port : local_.port;
+}
+
+std::string UserAgent::contact_for(const Peer& peer, bool sips) const {
   std::string host = local_.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::string c = "<sip:" + config_.contact_user + "@" + host + ":" + std::to_string(local_.port);
+  std::string c = std::string(sips ? "<sips:" : "<sip:") + config_.contact_user + "@" + host + ":" +
+                  std::to_string(port_for(peer));
   if (peer.kind == TransportKind::kTcp) c += ";transport=tcp";
+  if (peer.kind == TransportKind::kTls && !sips) c += ";transport=tls";
   return c + ">";
 }
 
@@ -190,7 +199,7 @@ std::string UserAgent::via(const Peer& peer) {
   std::string host = local_.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return "SIP/2.0/" + std::string(peer.transport_name()) + " " + host + ":" +
-         std::to_string(local_.port) + ";branch=" + std::string(kMagicCookie) + ids_.token(16) +
+         std::to_string(port_for(peer)) + ";branch=" + std::string(kMagicCookie) + ids_.token(16) +
          ";rport";
 }
 
@@ -219,6 +228,12 @@ void UserAgent::on_request(TransactionId tx, const Message& request, const Peer&
     respond(tx, request, 416);
     return;
   }
+  // A sips: Request-URI promises TLS on every hop (RFC 3261 26.2.2, RFC 5630
+  // 3.1.3): over anything else it is an unsupported scheme here.
+  if (auto ruri = parse_uri(request.request_uri); ruri->scheme == "sips" && !from.secure()) {
+    respond(tx, request, 416);
+    return;
+  }
   // We support no extensions yet: a Require we do not know is a 420.
   if (auto require = request.header_values("Require"); !require.empty()) {
     Message r = make_response(request, 420, {}, {});
@@ -230,6 +245,15 @@ void UserAgent::on_request(TransactionId tx, const Message& request, const Peer&
   }
 
   std::string to_tag = tag_of(request.header("To"));
+  if (to_tag.empty() && handlers_.admit) {
+    if (auto refused = handlers_.admit(request, from)) {
+      Message r = make_response(request, refused->status, {}, ids_.token(10));
+      for (auto& [name, value] : refused->headers) r.add_header(name, value);
+      r.add_header("Server", config_.user_agent);
+      layer_.respond(tx, r);
+      return;
+    }
+  }
   if (!to_tag.empty()) {
     Call* call = find_dialog(request.header("Call-ID").value_or(""), to_tag);
     if (!call) {
@@ -258,6 +282,7 @@ void UserAgent::on_new_invite(TransactionId tx, const Message& invite, const Pee
   call->remote_header = std::string(invite.header("From").value_or(""));
   call->local_header = std::string(invite.header("To").value_or("")) + ";tag=" + call->local_tag;
   call->remote_target = contact_uri(invite);
+  if (auto ruri = parse_uri(invite.request_uri)) call->sips = ruri->scheme == "sips";
   for (auto rr : invite.header_values("Record-Route")) call->route_set.emplace_back(rr);
   call->invite = invite;
   call->invite_tx = tx;
@@ -274,7 +299,7 @@ void UserAgent::ringing(CallHandle handle) {
   Call* call = find(handle);
   if (!call || !call->uas || call->state != Call::State::kIncoming) return;
   Message r = make_response(call->invite, 180, {}, call->local_tag);
-  r.add_header("Contact", contact_for(call->peer));
+  r.add_header("Contact", contact_for(call->peer, call->sips));
   layer_.respond(call->invite_tx, r);
 }
 
@@ -284,7 +309,7 @@ void UserAgent::answer(CallHandle handle, const std::string& sdp) {
   Message r = make_response(call->invite, 200, {}, call->local_tag);
   for (auto rr : call->invite.header_values("Record-Route"))
     r.add_header("Record-Route", std::string(rr));
-  r.add_header("Contact", contact_for(call->peer));
+  r.add_header("Contact", contact_for(call->peer, call->sips));
   r.add_header("Allow", std::string(kAllow));
   r.add_header("Server", config_.user_agent);
   r.add_header("Content-Type", "application/sdp");
@@ -369,7 +394,7 @@ void UserAgent::on_in_dialog(Call& call, TransactionId tx, const Message& reques
     // Re-INVITE (refresh, hold): keep the session as it is and answer with
     // our current SDP. Renegotiation comes with the media engine issue.
     Message r = make_response(request, 200);
-    r.add_header("Contact", contact_for(from));
+    r.add_header("Contact", contact_for(from, call.sips));
     r.add_header("Content-Type", "application/sdp");
     r.body = call.local_sdp;
     layer_.respond(tx, r);
@@ -453,7 +478,10 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
                                      const Peer& peer, const std::string& sdp) {
   auto target = parse_uri(request_uri);
   if (!target) return make_error("sip", "bad request URI: " + target.error().message);
+  if (target->scheme == "sips" && !peer.secure())
+    return make_error("sip", "a sips: URI must be called over TLS");
   auto call = std::make_unique<Call>();
+  call->sips = target->scheme == "sips";
   call->handle = next_handle_++;
   call->uas = false;
   call->state = Call::State::kCalling;
@@ -466,7 +494,7 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
   call->local_sdp = sdp;
 
   Message m = new_request(*call, "INVITE");
-  m.add_header("Contact", contact_for(peer));
+  m.add_header("Contact", contact_for(peer, call->sips));
   m.add_header("Allow", std::string(kAllow));
   m.add_header("Content-Type", "application/sdp");
   m.body = sdp;
@@ -562,6 +590,9 @@ void UserAgent::on_invite_response(Call& call, const Message& response, Response
     return;
   }
   // A final error; the INVITE transaction has ACKed it already.
+  if ((status == 401 || status == 407) && call.state != Call::State::kCancelling &&
+      retry_with_credentials(call, response))
+    return;
   EndReason reason = EndReason::kFailed;
   if (status == 487 || call.state == Call::State::kCancelling)
     reason = EndReason::kCancelled;
@@ -570,6 +601,36 @@ void UserAgent::on_invite_response(Call& call, const Message& response, Response
   call.state = Call::State::kTerminating;
   end(call, reason, status);
   forget_later(call.handle);
+}
+
+bool UserAgent::retry_with_credentials(Call& call, const Message& response) {
+  if (config_.auth_user.empty()) return false;
+  bool proxy = response.status == 407;
+  auto challenge =
+      pick_challenge(response.header_values(proxy ? "Proxy-Authenticate" : "WWW-Authenticate"));
+  if (!challenge) return false;
+  // One answer per challenge: a second 401 means the credentials are wrong,
+  // unless it only says our nonce went stale (RFC 2617 3.2.1).
+  if (call.auth_attempts >= (challenge->stale ? 2 : 1)) return false;
+  ++call.auth_attempts;
+  // A new INVITE in the same call (Call-ID and From tag kept), CSeq one up
+  // and a new branch (RFC 3261 22.2).
+  Message m = new_request(call, "INVITE");
+  m.add_header(proxy ? "Proxy-Authorization" : "Authorization",
+               make_authorization(*challenge, config_.auth_user, config_.auth_password, "INVITE",
+                                  m.request_uri, ids_.token(16), 1));
+  m.add_header("Contact", contact_for(call.peer, call.sips));
+  m.add_header("Allow", std::string(kAllow));
+  m.add_header("Content-Type", "application/sdp");
+  m.body = call.local_sdp;
+  call.invite = m;
+  auto tx = layer_.send_request(std::move(m), call.peer);
+  if (!tx) return false;
+  by_transaction_.erase(call.invite_tx);
+  call.invite_tx = *tx;
+  by_transaction_[*tx] = call.handle;
+  call.state = Call::State::kCalling;
+  return true;
 }
 
 // ---- timers and bookkeeping ------------------------------------------------

@@ -11,8 +11,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/ids.h"
@@ -48,17 +51,34 @@ struct UaConfig {
   Millis t4{5000};
   // See TransactionConfig::trying_delay.
   Millis trying_delay{0};
+  // UAC: credentials to answer a 401/407 to our INVITE with (digest, once
+  // per challenge; again only when the server says the nonce was stale).
+  std::string auth_user;
+  std::string auth_password;
+};
+
+// What an admission check (access policy, digest authentication) answers
+// a new INVITE with instead of creating a call: a final response and the
+// extra headers it carries (WWW-Authenticate, Retry-After).
+struct Admission {
+  int status = 403;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // The address our Via and Contact headers name.
 struct LocalAddress {
   std::string host;
   std::uint16_t port = 0;
+  std::uint16_t tls_port = 0;  // 0: no TLS listener (outgoing TLS uses `port` in Via)
 };
 
 class UserAgent final : private TransactionUser {
  public:
   struct Handlers {
+    // UAS: runs first for each request outside a dialog (not for
+    // retransmissions, ACK or CANCEL); a value is sent as the final response
+    // and no call state is created.
+    std::function<std::optional<Admission>(const Message& request, const Peer& from)> admit;
     // UAS: a new INVITE. The owner answers with ringing()/answer()/reject().
     std::function<void(CallHandle, const Message& invite, const Peer& from)> on_incoming;
     // UAS: the ACK for our 2xx arrived.
@@ -115,6 +135,7 @@ class UserAgent final : private TransactionUser {
   void on_new_invite(TransactionId tx, const Message& invite, const Peer& from);
   void on_in_dialog(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_invite_response(Call& call, const Message& response, ResponseOrigin origin);
+  bool retry_with_credentials(Call& call, const Message& response);
 
   void respond(TransactionId tx, const Message& request, int status, std::string_view to_tag = {});
   void final_uas(Call& call, int status);
@@ -122,7 +143,10 @@ class UserAgent final : private TransactionUser {
   void send_ack(Call& call, const Message& response);
   Message new_request(Call& call, std::string_view method);
   std::string via(const Peer& peer);
-  std::string contact_for(const Peer& peer) const;
+  // sips: dialogs get a sips: Contact (RFC 5630 4.1), other TLS ones
+  // transport=tls, so the peer's in-dialog requests come back over TLS.
+  std::string contact_for(const Peer& peer, bool sips) const;
+  std::uint16_t port_for(const Peer& peer) const;
 
   // The 2xx retransmission of RFC 3261 13.3.1.4: T1, 2T1, ... capped at T2,
   // until the ACK; after 64*T1 the session is torn down with BYE.

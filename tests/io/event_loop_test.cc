@@ -42,7 +42,12 @@ TEST(EventLoop, PostFromAnotherThreadRunsOnLoop) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop);
   std::thread::id ran_on;
-  std::thread poster([&] { (*loop)->post([&] { ran_on = std::this_thread::get_id(); (*loop)->stop(); }); });
+  std::thread poster([&] {
+    (*loop)->post([&] {
+      ran_on = std::this_thread::get_id();
+      (*loop)->stop();
+    });
+  });
   (*loop)->run();
   poster.join();
   EXPECT_EQ(ran_on, std::this_thread::get_id());
@@ -64,9 +69,9 @@ TEST(UdpSocket, LoopbackDatagram) {
   auto tx = UdpSocket::bind(**loop, *any, [](auto, auto&) {});
   ASSERT_TRUE(tx);
   std::string msg = "hello";
-  ASSERT_TRUE((*tx)->send_to(std::span<const std::uint8_t>(
-                                 reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()),
-                             (*rx)->local()));
+  ASSERT_TRUE((*tx)->send_to(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()),
+      (*rx)->local()));
   (*loop)->add_timer(Millis(2000), [&] { (*loop)->stop(); });
   (*loop)->run();
   EXPECT_EQ(got, "hello");
@@ -79,21 +84,25 @@ TEST(Tcp, AcceptReadAndEcho) {
   auto any = Endpoint::parse("127.0.0.1", 0);
   std::vector<std::shared_ptr<TcpConnection>> accepted;
   auto listener = TcpListener::listen(**loop, *any, [&](std::shared_ptr<TcpConnection> c) {
-    c->set_handlers([](TcpConnection& conn, std::string& buf) {
-      conn.send("echo:" + buf);
-      buf.clear();
-    }, nullptr);
+    c->set_handlers(
+        [](Stream& conn, std::string& buf) {
+          conn.send("echo:" + buf);
+          buf.clear();
+        },
+        nullptr);
     accepted.push_back(std::move(c));
   });
   ASSERT_TRUE(listener);
   auto client = TcpConnection::connect(**loop, (*listener)->local());
   ASSERT_TRUE(client);
   std::string reply;
-  (*client)->set_handlers([&](TcpConnection&, std::string& buf) {
-    reply += buf;
-    buf.clear();
-    if (reply.size() >= 7) (*loop)->stop();
-  }, nullptr);
+  (*client)->set_handlers(
+      [&](Stream&, std::string& buf) {
+        reply += buf;
+        buf.clear();
+        if (reply.size() >= 7) (*loop)->stop();
+      },
+      nullptr);
   (*client)->send("ab");
   (*loop)->add_timer(Millis(2000), [&] { (*loop)->stop(); });
   (*loop)->run();
