@@ -1,5 +1,6 @@
 // Per-packet media costs: G.711 encoding of a 20 ms frame, RTP packet
-// parsing and writing, RFC 4733 de-duplication, SDP offer/answer.
+// parsing and writing, RFC 4733 de-duplication, SDP offer/answer, RTCP
+// receive statistics per packet and a report built and parsed.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -8,6 +9,7 @@
 
 #include "media/g711.h"
 #include "media/rfc4733.h"
+#include "media/rtcp_session.h"
 #include "media/rtp_packet.h"
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
@@ -42,6 +44,42 @@ void BM_RtpWriteParse(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RtpWriteParse);
+
+void BM_RtcpReceiveStatsPerPacket(benchmark::State& state) {
+  media::RtcpSession session(1, "bench@keyline");
+  media::RtpHeader h{0, false, 0, 0, 0x42};
+  std::uint32_t arrival = 0;
+  for (auto _ : state) {
+    ++h.sequence;
+    h.timestamp += 160;
+    arrival += 160 + (h.sequence & 7);  // a little jitter
+    session.on_received(h, true, arrival);
+  }
+  benchmark::DoNotOptimize(session.stats());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RtcpReceiveStatsPerPacket);
+
+void BM_RtcpReportBuildParse(benchmark::State& state) {
+  media::RtcpSession a(1, "a1b2c3d4e5f6g7h8@keyline"), b(2, "b@keyline");
+  media::RtpHeader h{0, false, 0, 0, 1};
+  for (int i = 0; i < 50; ++i) {
+    a.on_sent(160);
+    ++h.sequence;
+    h.timestamp += 160;
+    b.on_received(h, true, h.timestamp);
+  }
+  std::uint64_t ntp = std::uint64_t{3900000000} << 32;
+  for (auto _ : state) {
+    ntp += std::uint64_t{5} << 32;
+    auto bytes = b.build(ntp, 0);  // SR+SDES with one report block
+    auto parsed = media::parse_rtcp(bytes);
+    if (parsed) a.on_rtcp(*parsed, ntp);
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RtcpReportBuildParse);
 
 void BM_DtmfReceiver(benchmark::State& state) {
   auto packets = media::build_dtmf_packets('5');

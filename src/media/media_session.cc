@@ -4,6 +4,7 @@
 
 #include "media/dtmf_tone.h"
 #include "media/level.h"
+#include "media/rtcp.h"
 #include "media/rtp_packet.h"
 
 namespace keyline::media {
@@ -26,29 +27,53 @@ bool looks_like_rtcp(std::span<const std::uint8_t> bytes) {
   return bytes.size() >= 2 && bytes[1] >= 192 && bytes[1] <= 223;
 }
 
+std::uint64_t ntp_now() {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return ntp_from_unix_us(us.count());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<MediaSession>> MediaSession::create(io::EventLoop& loop,
                                                            const MediaConfig& config,
                                                            IdGenerator& ids) {
   std::unique_ptr<MediaSession> session(new MediaSession(loop, config.bind_host, ids));
-  // Start the search at a random even port so concurrent calls do not all
-  // probe the same ports first.
-  std::uint32_t span = config.port_max >= config.port_min ? config.port_max - config.port_min : 0;
-  std::uint16_t start =
-      static_cast<std::uint16_t>(config.port_min + (span ? (ids.u32() % span) & ~1u : 0));
   auto receiver = [raw = session.get()](std::span<const std::uint8_t> bytes,
                                         const io::Endpoint& from) {
     raw->on_datagram(bytes, from);
   };
-  auto sock =
-      io::UdpSocket::bind_in_range(loop, config.bind_host, start, config.port_max, true, receiver);
-  if (!sock && start > config.port_min) {
-    sock = io::UdpSocket::bind_in_range(loop, config.bind_host, config.port_min, start, true,
-                                        receiver);
-  }
-  if (!sock) return sock.error();
-  session->socket_ = std::move(*sock);
+  auto rtcp_receiver = [raw = session.get()](std::span<const std::uint8_t> bytes,
+                                             const io::Endpoint& from) {
+    raw->on_rtcp_datagram(bytes, from);
+  };
+  // An even RTP port whose odd neighbour is free for RTCP (RFC 3550 §11):
+  // when port + 1 is taken, the search goes on past it.
+  auto bind_pair = [&](std::uint32_t low, std::uint32_t high) -> Status {
+    while (low <= high) {
+      auto sock =
+          io::UdpSocket::bind_in_range(loop, config.bind_host, static_cast<std::uint16_t>(low),
+                                       static_cast<std::uint16_t>(high), true, receiver);
+      if (!sock) return sock.error();
+      std::uint32_t port = (*sock)->local().port();
+      auto rtcp_at = io::Endpoint::parse(config.bind_host, static_cast<std::uint16_t>(port + 1));
+      if (!rtcp_at) return rtcp_at.error();
+      if (auto rtcp = io::UdpSocket::bind(loop, *rtcp_at, rtcp_receiver)) {
+        session->socket_ = std::move(*sock);
+        session->rtcp_socket_ = std::move(*rtcp);
+        return Ok{};
+      }
+      low = port + 2;
+    }
+    return Error{"io", "no free RTP/RTCP port pair in range"};
+  };
+  // Start the search at a random even port so concurrent calls do not all
+  // probe the same ports first.
+  std::uint32_t span = config.port_max >= config.port_min ? config.port_max - config.port_min : 0;
+  std::uint32_t start = config.port_min + (span ? (ids.u32() % span) & ~1u : 0);
+  Status bound = bind_pair(start, config.port_max);
+  if (!bound && start > config.port_min) bound = bind_pair(config.port_min, start);
+  if (!bound) return bound.error();
   return session;
 }
 
@@ -57,9 +82,16 @@ MediaSession::MediaSession(io::EventLoop& loop, std::string host, IdGenerator& i
       host_(std::move(host)),
       sequence_(static_cast<std::uint16_t>(ids.u32())),
       timestamp_(ids.u32()),
-      ssrc_(ids.u32()) {}
+      ssrc_(ids.u32()),
+      rtcp_random_(ids.u32() | 1) {
+  // RFC 7022: a random CNAME per session, so reports link no calls together.
+  rtcp_.emplace(ssrc_, ids.token(16) + "@keyline");
+}
 
-MediaSession::~MediaSession() { *alive_ = false; }
+MediaSession::~MediaSession() {
+  *alive_ = false;
+  send_bye();
+}
 
 void MediaSession::post(std::function<void()> fn) {
   // Callbacks run on the next loop turn: the owner may destroy this session
@@ -101,6 +133,14 @@ Status MediaSession::start(const StreamParams& params, Handlers handlers) {
   encoder_ = std::move(*encoder);
   decoder_ = std::move(*decoder);
   digits_in_ = std::move(*digits);
+  rtcp_remote_ = params_.remote_rtcp.value_or(params_.remote);
+  if (!params_.remote_rtcp) {
+    if (auto next = io::Endpoint::parse(params_.remote.host(),
+                                        static_cast<std::uint16_t>(params_.remote.port() + 1)))
+      rtcp_remote_ = *next;
+  }
+  last_received_ = loop_.now();
+  schedule_rtcp(0.5);  // the first report comes sooner (RFC 3550 §6.3.1)
   started_ = true;
   return Ok{};
 }
@@ -180,12 +220,31 @@ void MediaSession::send_packet(std::uint8_t pt, bool marker, std::uint32_t times
     if (!protected_length) return;  // never fall back to sending in the clear
     n = *protected_length;
   }
-  if (socket_->send_to(std::span<const std::uint8_t>(buffer, n), params_.remote))
+  if (socket_->send_to(std::span<const std::uint8_t>(buffer, n), params_.remote)) {
     ++stats_.packets_sent;
+    stats_.octets_sent += payload.size();
+    rtcp_->on_sent(payload.size());
+  }
 }
 
 void MediaSession::tick() {
   if (!started_) return;
+  SteadyTime now = loop_.now();
+  if (now >= next_rtcp_) {
+    send_rtcp(false);
+    schedule_rtcp(1.0);
+  }
+  if (params_.inactivity_timeout.count() > 0 && !inactive_reported_ &&
+      now - last_received_ >= params_.inactivity_timeout) {
+    inactive_reported_ = true;
+    post([this] {
+      if (handlers_.on_inactive) handlers_.on_inactive();
+    });
+  }
+  send_media();
+}
+
+void MediaSession::send_media() {
   if (!dtmf_out_.empty() && params_.telephone_event_pt) {
     // A key press replaces audio; its packets share the press's timestamp.
     DtmfPacket p = dtmf_out_.front();
@@ -232,23 +291,30 @@ void MediaSession::tick() {
 
 void MediaSession::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
   if (!started_) return;
+  if (looks_like_rtcp(bytes)) {
+    on_rtcp_datagram(bytes, from);
+    return;
+  }
   alignas(8) std::uint8_t plain[kMaxDatagram];
   if (srtp_) {
     if (bytes.size() > sizeof plain) return;
     std::copy(bytes.begin(), bytes.end(), plain);
     std::span<std::uint8_t> packet(plain, bytes.size());
-    bool rtcp = looks_like_rtcp(bytes);
-    auto length = rtcp ? srtp_->unprotect_rtcp(packet, packet.size())
-                       : srtp_->unprotect_rtp(packet, packet.size());
+    auto length = srtp_->unprotect_rtp(packet, packet.size());
     stats_.srtp = srtp_->stats();
     // Failed authentication or a replay: dropped (and counted) before it can
     // latch the media address or reach the DTMF receiver.
-    if (!length || rtcp) return;  // RTCP is authenticated but not used yet
+    if (!length) return;
     bytes = std::span<const std::uint8_t>(plain, *length);
   }
   auto rtp = parse_rtp(bytes);
   if (!rtp) return;  // not RTP (or RTCP on the wrong port): ignore
   ++stats_.packets_received;
+  stats_.octets_received += rtp->payload.size();
+  last_received_ = loop_.now();
+  rtcp_->on_received(rtp->header, rtp->header.payload_type == params_.payload_type,
+                     arrival_units());
+  stats_.rtcp = rtcp_->stats();
   // Symmetric RTP: send where the peer's media really comes from (NAT).
   if (!latched_ && !(from == params_.remote)) params_.remote = from;
   latched_ = true;
@@ -260,6 +326,71 @@ void MediaSession::on_datagram(std::span<const std::uint8_t> bytes, const io::En
     return;
   }
   if (h.payload_type == params_.payload_type) on_audio(h, rtp->payload);
+}
+
+void MediaSession::on_rtcp_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
+  if (!started_) return;
+  alignas(8) std::uint8_t plain[kMaxDatagram];
+  if (srtp_) {
+    // Over SRTP, RTCP must be SRTCP: a plain or forged report is dropped.
+    if (bytes.size() > sizeof plain) return;
+    std::copy(bytes.begin(), bytes.end(), plain);
+    auto length = srtp_->unprotect_rtcp(std::span<std::uint8_t>(plain, bytes.size()), bytes.size());
+    stats_.srtp = srtp_->stats();
+    if (!length) return;
+    bytes = std::span<const std::uint8_t>(plain, *length);
+  }
+  auto compound = parse_rtcp(bytes);
+  if (!compound) {
+    rtcp_->on_malformed();
+    stats_.rtcp = rtcp_->stats();
+    return;
+  }
+  last_received_ = loop_.now();
+  // Symmetric RTCP, as for RTP: reply where the reports come from (the RTP
+  // port, for a peer that multiplexes them, RFC 5761).
+  if (!rtcp_latched_) {
+    rtcp_remote_ = from;
+    rtcp_latched_ = true;
+  }
+  rtcp_->on_rtcp(*compound, ntp_now());
+  stats_.rtcp = rtcp_->stats();
+}
+
+void MediaSession::send_rtcp(bool bye) {
+  std::vector<std::uint8_t> packet = rtcp_->build(ntp_now(), timestamp_, bye);
+  std::size_t n = packet.size();
+  if (srtp_) {
+    packet.resize(n + kSrtpMaxOverhead);
+    auto protected_length = srtp_->protect_rtcp(packet, n);
+    if (!protected_length) return;  // never in the clear
+    n = *protected_length;
+  }
+  rtcp_socket_->send_to(std::span<const std::uint8_t>(packet.data(), n), rtcp_remote_);
+  stats_.rtcp = rtcp_->stats();
+}
+
+void MediaSession::send_bye() {
+  if (!started_ || bye_sent_) return;
+  bye_sent_ = true;
+  send_rtcp(true);
+}
+
+void MediaSession::schedule_rtcp(double fraction) {
+  // xorshift32: the spread only has to keep peers from reporting in step.
+  rtcp_random_ ^= rtcp_random_ << 13;
+  rtcp_random_ ^= rtcp_random_ >> 17;
+  rtcp_random_ ^= rtcp_random_ << 5;
+  double factor = 0.5 + (rtcp_random_ % 1001) / 1000.0;  // 0.5 to 1.5
+  auto delay = std::chrono::duration_cast<std::chrono::microseconds>(params_.rtcp_interval *
+                                                                     (factor * fraction));
+  next_rtcp_ = loop_.now() + delay;
+}
+
+std::uint32_t MediaSession::arrival_units() const {
+  // 8 kHz RTP clock: microseconds * 8 / 1000; the origin does not matter.
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(loop_.now().time_since_epoch());
+  return static_cast<std::uint32_t>(us.count() * 8 / 1000);
 }
 
 void MediaSession::on_audio(const RtpHeader& h, std::span<const std::uint8_t> payload) {

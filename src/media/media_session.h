@@ -5,6 +5,10 @@
 // tick() on every session, so there is one timer per worker, not per call.
 // With SRTP negotiated, every packet is protected on the way out and must
 // authenticate on the way in; the rest of the session sees plain RTP.
+// RTCP (RFC 3550) runs beside it on the RTP port + 1 (or multiplexed on the
+// RTP port when a peer sends it there, RFC 5761): a compound SR/RR + SDES
+// every few seconds from tick(), BYE when the session ends, the peer's
+// reports read into stats(), and silence from the peer noticed.
 #pragma once
 
 #include <array>
@@ -16,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/ids.h"
 #include "base/result.h"
 #include "io/endpoint.h"
@@ -26,6 +31,7 @@
 #include "media/digit_input.h"
 #include "media/frames.h"
 #include "media/rfc4733.h"
+#include "media/rtcp_session.h"
 #include "media/srtp_session.h"
 
 namespace keyline::media {
@@ -45,7 +51,16 @@ struct StreamParams {
   // How close two reports of one key by different methods must be to count
   // as one press (see DigitDeduplicator).
   Millis digit_duplicate_window = kDuplicateWindow;
-  std::optional<SrtpConfig> srtp;        // nullopt = plain RTP
+  std::optional<SrtpConfig> srtp;  // nullopt = plain RTP
+  // Where our RTCP goes; nullopt = the remote RTP port + 1 (RFC 3550 §11).
+  std::optional<io::Endpoint> remote_rtcp;
+  // The mean RTCP report interval; each actual one is randomised to 0.5-1.5
+  // times it (RFC 3550 §6.3.1, so peers do not synchronise) and the first
+  // is sent after half of that. Tests shorten it.
+  Millis rtcp_interval = std::chrono::seconds(5);
+  // No RTP or RTCP from the peer for this long fires on_inactive once; zero
+  // never does.
+  Millis inactivity_timeout{0};
 };
 
 using SharedPrompt = std::shared_ptr<const EncodedPrompt>;
@@ -53,12 +68,15 @@ using SharedPrompt = std::shared_ptr<const EncodedPrompt>;
 struct MediaStats {
   std::uint64_t packets_sent = 0;
   std::uint64_t packets_received = 0;
+  std::uint64_t octets_sent = 0;  // RTP payload bytes
+  std::uint64_t octets_received = 0;
   std::uint64_t digits_received = 0;  // packets_received counts only what passed SRTP
   std::uint64_t digits_rfc4733 = 0;   // digits_received, by the method that carried them
   std::uint64_t digits_inband = 0;
   std::uint64_t digits_injected = 0;
   std::uint64_t digit_duplicates = 0;  // a press reported again by another method
   SrtpStats srtp;                      // received packets dropped by SRTP, by reason
+  RtcpStats rtcp;                      // loss, jitter and round trip, both ways
 };
 
 class MediaSession {
@@ -66,6 +84,8 @@ class MediaSession {
   struct Handlers {
     std::function<void(char digit)> on_digit;
     std::function<void()> on_playout_done;
+    // Nothing came from the peer for StreamParams::inactivity_timeout.
+    std::function<void()> on_inactive;
   };
 
   static Result<std::unique_ptr<MediaSession>> create(io::EventLoop& loop,
@@ -75,6 +95,7 @@ class MediaSession {
   MediaSession& operator=(const MediaSession&) = delete;
 
   std::uint16_t local_port() const { return socket_->local().port(); }
+  std::uint16_t local_rtcp_port() const { return rtcp_socket_->local().port(); }
   const std::string& local_host() const { return host_; }
 
   // Starts sending (silence until something plays) and delivering digits.
@@ -109,12 +130,22 @@ class MediaSession {
   // Level of the audio received in the last tick window (dBFS; -100 when none).
   double last_received_dbfs() const { return last_dbfs_; }
 
-  void tick();  // one 20 ms frame
+  void tick();  // one 20 ms frame, and RTCP when due
   const MediaStats& stats() const { return stats_; }
+  // When the last RTP or RTCP packet from the peer arrived (that passed
+  // SRTP); start() counts as one, so a silent peer times out from there.
+  SteadyTime last_received() const { return last_received_; }
+  // Sends a final report with RTCP BYE, once; the destructor does it too.
+  void send_bye();
 
  private:
   MediaSession(io::EventLoop& loop, std::string host, IdGenerator& ids);
   void on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from);
+  void on_rtcp_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from);
+  void send_media();
+  void send_rtcp(bool bye);
+  void schedule_rtcp(double fraction);
+  std::uint32_t arrival_units() const;
   void send_packet(std::uint8_t pt, bool marker, std::uint32_t timestamp,
                    std::span<const std::uint8_t> payload);
   void post(std::function<void()> fn);
@@ -126,6 +157,7 @@ class MediaSession {
   io::EventLoop& loop_;
   std::string host_;
   std::unique_ptr<io::UdpSocket> socket_;
+  std::unique_ptr<io::UdpSocket> rtcp_socket_;
   std::unique_ptr<SrtpSession> srtp_;
   bool started_ = false;
   StreamParams params_;
@@ -159,6 +191,15 @@ class MediaSession {
   std::vector<std::int16_t> received_audio_;
   double last_dbfs_ = -100;
   MediaStats stats_;
+
+  std::optional<RtcpSession> rtcp_;
+  io::Endpoint rtcp_remote_;
+  bool rtcp_latched_ = false;
+  SteadyTime next_rtcp_{};
+  std::uint32_t rtcp_random_;  // xorshift state for the interval's jitter
+  bool bye_sent_ = false;
+  SteadyTime last_received_{};
+  bool inactive_reported_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

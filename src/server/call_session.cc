@@ -35,6 +35,12 @@ void CallSession::on_answered() {
     playing_ = false;
     if (interpreter_) interpreter_->on_play_done();
   };
+  handlers.on_inactive = [this] {
+    if (ended_) return;
+    ctx_.logger.warn("call", record_.call_id + " no RTP/RTCP from the caller: hanging up");
+    hangup_reason_ = "rtp_timeout";
+    hangup();
+  };
   auto started = media_->start(stream_, std::move(handlers));
   stream_.srtp.reset();  // wipes our copy: the keys live in the media session now
   if (!started) {
@@ -129,12 +135,21 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
     record_.exit_reason = std::string(sip::end_reason_name(reason));
     if (status) record_.exit_reason += ":" + std::to_string(status);
   }
-  ctx_.logger.info("call", "call " + record_.call_id + " ended (" +
-                               std::string(sip::end_reason_name(reason)) + ", app exit " +
-                               record_.exit_reason + ", " + std::to_string(record_.visits.size()) +
-                               " modules, rtp sent " +
-                               std::to_string(media_->stats().packets_sent) + " received " +
-                               std::to_string(media_->stats().packets_received) + ")");
+  // We hung up for a reason of our own: the call log says which.
+  if (!hangup_reason_.empty()) record_.exit_reason = hangup_reason_;
+  media_->send_bye();
+  const media::MediaStats& m = media_->stats();
+  ctx_.logger.info(
+      "call",
+      "call " + record_.call_id + " ended (" + std::string(sip::end_reason_name(reason)) +
+          ", app exit " + record_.exit_reason + ", " + std::to_string(record_.visits.size()) +
+          " modules, rtp sent " + std::to_string(m.packets_sent) + " received " +
+          std::to_string(m.packets_received) + " lost " + std::to_string(m.rtcp.packets_lost) +
+          " (peer reports " + std::to_string(m.rtcp.remote_packets_lost) + "), jitter " +
+          std::to_string(static_cast<int>(m.rtcp.jitter_ms)) + " ms, rtt " +
+          (m.rtcp.rtt_ms ? std::to_string(static_cast<int>(*m.rtcp.rtt_ms)) + " ms"
+                         : std::string("unknown")) +
+          ")");
   return record_;
 }
 

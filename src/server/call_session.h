@@ -66,6 +66,7 @@ class CallSession final : public flow::FlowHost {
   bool playing_ = false;
   io::TimerId timer_ = 0;
   bool ended_ = false;
+  std::string hangup_reason_;  // set when we end the call ourselves (rtp_timeout)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

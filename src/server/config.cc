@@ -29,6 +29,7 @@ media:
   rtp_port_max: 20000
   srtp: optional    # off | optional | mandatory (SDES-SRTP, RFC 4568)
   dtmf_mode: auto   # auto | rfc4733 | inband (docs/media.md)
+  rtp_timeout_s: 60 # hang up after this long without RTP/RTCP from the caller; 0 = never
 apps_dir: apps      # *.json apps, beside the built-in demo (optional here)
 data_dir: data
 log_level: info
@@ -361,11 +362,13 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     read_access(c, sip["access"], config.sip.access);
   }
   if (YAML::Node media = root["media"]; media.IsDefined() && c.is_map(media, "media")) {
-    c.only_keys(media, "media", {"rtp_port_min", "rtp_port_max", "srtp", "dtmf_mode"});
+    c.only_keys(media, "media",
+                {"rtp_port_min", "rtp_port_max", "srtp", "dtmf_mode", "rtp_timeout_s"});
     c.integer(media, "media", "rtp_port_min", config.media.rtp_port_min, 1024, 65534);
     c.integer(media, "media", "rtp_port_max", config.media.rtp_port_max, 1025, 65535);
     if (config.media.rtp_port_max <= config.media.rtp_port_min)
       c.fail(media, "media.rtp_port_max", "must be above rtp_port_min");
+    c.integer(media, "media", "rtp_timeout_s", config.media.rtp_timeout_s, 0, 86400);
     std::string srtp(sdp::srtp_policy_name(config.media.srtp));
     c.string(media, "media", "srtp", srtp);
     if (auto policy = sdp::parse_srtp_policy(srtp))

@@ -69,6 +69,9 @@ struct MediaSettings {
   // otherwise, a press sent both ways counted once), rfc4733, inband. Per
   // trunk once trunks exist.
   media::DtmfMode dtmf_mode = media::DtmfMode::kAuto;
+  // A call whose peer sends no RTP or RTCP for this long is hung up (a dead
+  // trunk or a caller gone without BYE); 0 = never.
+  int rtp_timeout_s = 60;
 };
 
 // Binds called numbers (Request-URI user parts) to an app.

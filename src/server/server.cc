@@ -338,6 +338,7 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   stream.payload_type = negotiated->media.payload_type;
   stream.telephone_event_pt = negotiated->media.telephone_event_pt;
   stream.dtmf_mode = config_.media.dtmf_mode;
+  stream.inactivity_timeout = std::chrono::seconds(config_.media.rtp_timeout_s);
   if (const auto& keys = negotiated->media.srtp) {
     stream.srtp = to_media_srtp(*keys);
     logger_.info("call", "call " + record.call_id + " media: SRTP " +

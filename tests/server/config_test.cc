@@ -87,6 +87,20 @@ TEST(Config, SrtpPolicyDefaultsToOptionalAndIsValidated) {
       << not_scalar.error().message;
 }
 
+TEST(Config, RtpTimeoutDefaultsToAMinuteAndZeroTurnsItOff) {
+  EXPECT_EQ(default_config().media.rtp_timeout_s, 60);
+  auto off = parse_config("media:\n  rtp_timeout_s: 0\n", "k.yaml", "");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->media.rtp_timeout_s, 0);
+  auto set = parse_config("media:\n  rtp_timeout_s: 15\n", "k.yaml", "");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->media.rtp_timeout_s, 15);
+  auto bad = parse_config("media:\n  rtp_timeout_s: -1\n", "k.yaml", "");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("media.rtp_timeout_s"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(Config, SyntaxErrorHasPosition) {
   auto c = parse_config("sip: [unclosed\n", "k.yaml", "");
   ASSERT_FALSE(c);
