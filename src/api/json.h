@@ -66,7 +66,4 @@ class Json {
 // Errors are Error{kind="json", message="line L, column C: ..."}.
 Result<Json> parse_json(std::string_view text, int max_depth = 32);
 
-// Appends `s` to `out` as a JSON string literal (quotes, escapes, UTF-8 kept).
-void append_json_string(std::string& out, std::string_view s);
-
 }  // namespace keyline::api
