@@ -349,7 +349,8 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
                "retention"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
     c.only_keys(sip, "sip",
-                {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "tls", "auth", "access"});
+                {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s",
+                 "max_connections", "max_connections_per_source", "tls", "auth", "access"});
     c.string(sip, "sip", "listen", config.sip.listen);
     c.integer(sip, "sip", "port", config.sip.port, 0, 65535);
     c.boolean(sip, "sip", "udp", config.sip.udp);
@@ -357,6 +358,15 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     c.integer(sip, "sip", "t1_ms", config.sip.t1_ms, 50, 10000);
     c.integer(sip, "sip", "t2_ms", config.sip.t2_ms, 500, 60000);
     if (!config.sip.udp && !config.sip.tcp) c.fail(sip, "sip", "enable at least one of udp, tcp");
+    c.integer(sip, "sip", "idle_timeout_s", config.sip.idle_timeout_s, 0, 86400);
+    c.integer(sip, "sip", "max_connections", config.sip.max_connections, 0, 1000000);
+    c.integer(sip, "sip", "max_connections_per_source", config.sip.max_connections_per_source, 0,
+              1000000);
+    if (config.sip.max_connections > 0 &&
+        config.sip.max_connections_per_source > config.sip.max_connections)
+      c.fail(sip["max_connections_per_source"], "sip.max_connections_per_source",
+             "must not exceed sip.max_connections (" + std::to_string(config.sip.max_connections) +
+                 ")");
     read_tls(c, sip["tls"], config.sip.tls);
     read_auth(c, sip["auth"], base_dir, config.sip.auth);
     read_access(c, sip["access"], config.sip.access);

@@ -54,6 +54,11 @@ struct SipConfig {
   bool tcp = true;
   int t1_ms = 500;
   int t2_ms = 4000;
+  // TCP/TLS connections with no bytes either way for this long are closed;
+  // 0 = never (docs/sip.md).
+  int idle_timeout_s = 300;
+  int max_connections = 0;             // inbound TCP+TLS connections; 0: no limit
+  int max_connections_per_source = 0;  // per source IP; 0: no limit
   SipTlsConfig tls;
   SipAuthConfig auth;
   SipAccessConfig access;

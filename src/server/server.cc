@@ -132,6 +132,9 @@ Status Server::open() {
   renderer_ = std::make_unique<speech::PromptRenderer>(std::move(engine), 512);
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
+  tc.idle_timeout = std::chrono::seconds(config_.sip.idle_timeout_s);
+  tc.max_connections = static_cast<std::size_t>(config_.sip.max_connections);
+  tc.max_connections_per_source = static_cast<std::size_t>(config_.sip.max_connections_per_source);
   if (const auto& tls = config_.sip.tls; tls.enabled) {
     // Certificates and keys are loaded (and checked against each other)
     // before any socket opens, so a bad file stops the start.

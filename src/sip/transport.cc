@@ -1,5 +1,8 @@
 #include "sip/transport.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "base/strings.h"
 
 namespace keyline::sip {
@@ -17,6 +20,7 @@ Transport::Transport(io::EventLoop& loop, MessageHandler handler, Logger& logger
     : loop_(loop), handler_(std::move(handler)), logger_(logger) {}
 
 Transport::~Transport() {
+  if (idle_timer_ != 0) loop_.cancel_timer(idle_timer_);
   auto connections = std::move(connections_);
   for (auto& [raw, conn] : connections) conn.stream->set_handlers(nullptr, nullptr);
 }
@@ -25,12 +29,21 @@ Status Transport::open(const TransportConfig& config) {
   host_ = config.host;
   tls_client_ = config.tls_client;
   tls_server_name_ = config.tls_server_name;
+  idle_timeout_ = config.idle_timeout;
+  max_connections_ = config.max_connections;
+  max_per_source_ = config.max_connections_per_source;
+  if (idle_timeout_.count() > 0) {
+    // Sweeping at a fraction of the timeout bounds how late a close comes
+    // (at most a quarter of the timeout, or 5 s) without a timer per connection.
+    Millis period = std::clamp(idle_timeout_ / 4, Millis{10}, Millis{5000});
+    idle_timer_ = loop_.add_periodic(period, [this] { close_idle(); });
+  }
   if (config.tls_server) {
     auto ep = io::Endpoint::parse(config.host, config.tls_port);
     if (!ep) return ep.error();
     auto listener = io::TlsListener::listen(loop_, *ep, config.tls_server,
                                             [this](std::shared_ptr<io::TlsConnection> c) {
-                                              accept(std::move(c), TransportKind::kTls);
+                                              accept(std::move(c), TransportKind::kTls, true);
                                             });
     if (!listener) return listener.error();
     tls_ = std::move(*listener);
@@ -57,7 +70,7 @@ Status Transport::open(const TransportConfig& config) {
       if (!ep) return ep.error();
       auto listener =
           io::TcpListener::listen(loop_, *ep, [this](std::shared_ptr<io::TcpConnection> c) {
-            accept(std::move(c), TransportKind::kTcp);
+            accept(std::move(c), TransportKind::kTcp, true);
           });
       if (!listener) {
         if (config.port == 0 && config.udp) continue;
@@ -72,9 +85,25 @@ Status Transport::open(const TransportConfig& config) {
   return make_error("io", "could not bind UDP and TCP on one free port");
 }
 
-void Transport::accept(std::shared_ptr<io::Stream> connection, TransportKind kind) {
+bool Transport::over_limit(const io::Endpoint& source) const {
+  if (max_connections_ != 0 && connections_.size() >= max_connections_) return true;
+  if (max_per_source_ == 0) return false;
+  const std::string host = source.host();
+  std::size_t same = 0;
+  for (const auto& [raw, c] : connections_)
+    if (c.stream->remote().host() == host) ++same;
+  return same >= max_per_source_;
+}
+
+void Transport::accept(std::shared_ptr<io::Stream> connection, TransportKind kind, bool inbound) {
   if (screen_ && !screen_(connection->remote())) {
     connection->close();  // before any TLS handshake work
+    return;
+  }
+  if (inbound && over_limit(connection->remote())) {
+    ++stats_.connections_refused;
+    logger_.info("sip", "connection limit: refused " + connection->remote().to_string());
+    connection->close();
     return;
   }
   connection->set_handlers(
@@ -93,7 +122,25 @@ void Transport::accept(std::shared_ptr<io::Stream> connection, TransportKind kin
         loop_.post([this, raw = &c] { connections_.erase(raw); });
       });
   io::Stream* raw = connection.get();
-  connections_[raw] = Connection{std::move(connection), kind};
+  connections_[raw] = Connection{std::move(connection), kind, loop_.now()};
+}
+
+void Transport::touch(io::Stream& connection) {
+  if (auto it = connections_.find(&connection); it != connections_.end())
+    it->second.last_active = loop_.now();
+}
+
+void Transport::close_idle() {
+  const SteadyTime now = loop_.now();
+  std::vector<std::shared_ptr<io::Stream>> idle;
+  for (const auto& [raw, c] : connections_)
+    if (now - c.last_active >= idle_timeout_) idle.push_back(c.stream);
+  // Closed after the walk: close handlers post the erase, but be safe.
+  for (auto& stream : idle) {
+    ++stats_.idle_closed;
+    logger_.debug("sip", "closing idle connection with " + stream->remote().to_string());
+    stream->close();
+  }
 }
 
 void Transport::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
@@ -106,6 +153,8 @@ void Transport::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpo
 
 void Transport::on_stream(io::Stream& connection, TransportKind kind, std::string& buffer) {
   Peer peer{kind, connection.remote(), connection.weak_from_this()};
+  touch(connection);
+  auto entry = connections_.find(&connection);
   while (!buffer.empty()) {
     auto framed = frame_stream(buffer);
     if (std::holds_alternative<std::monostate>(framed)) return;  // need more bytes
@@ -118,9 +167,21 @@ void Transport::on_stream(io::Stream& connection, TransportKind kind, std::strin
     }
     auto frame = std::get<Frame>(framed);
     if (frame.length == 0) {  // only keep-alive CRLFs
+      // RFC 5626 3.5.1: a CRLFCRLF ping is answered with one CRLF (pong).
+      // Counted across reads, since a ping may arrive split.
+      if (entry != connections_.end()) {
+        auto& run = entry->second.crlf_run;
+        run += static_cast<unsigned>(std::count(buffer.begin(), buffer.begin() + frame.skip, '\n'));
+        if (run >= 2) {
+          run = 0;
+          ++stats_.keepalive_pongs;
+          connection.send("\r\n");
+        }
+      }
       buffer.erase(0, frame.skip);
       continue;
     }
+    if (entry != connections_.end()) entry->second.crlf_run = 0;
     std::string message = buffer.substr(frame.skip, frame.length);
     buffer.erase(0, frame.skip + frame.length);
     deliver(message, peer);
@@ -172,7 +233,9 @@ bool Transport::send_raw(const std::string& bytes, const Peer& to) {
                          to.endpoint);
   }
   auto conn = connection_to(to);
-  return conn && conn->send(bytes);
+  if (!conn) return false;
+  touch(*conn);
+  return conn->send(bytes);
 }
 
 std::shared_ptr<io::Stream> Transport::connection_to(const Peer& to) {
@@ -194,7 +257,7 @@ std::shared_ptr<io::Stream> Transport::connection_to(const Peer& to) {
       return nullptr;
     }
     std::shared_ptr<io::Stream> stream = *conn;
-    accept(stream, TransportKind::kTls);
+    accept(stream, TransportKind::kTls, false);
     return stream;
   }
   auto conn = io::TcpConnection::connect(loop_, to.endpoint);
@@ -203,7 +266,7 @@ std::shared_ptr<io::Stream> Transport::connection_to(const Peer& to) {
     return nullptr;
   }
   std::shared_ptr<io::Stream> stream = *conn;
-  accept(stream, TransportKind::kTcp);
+  accept(stream, TransportKind::kTcp, false);
   return stream;
 }
 

@@ -36,6 +36,23 @@ struct TransportConfig {
   std::uint16_t tls_port = 5061;
   std::shared_ptr<io::TlsContext> tls_client;
   std::string tls_server_name;
+  // Stream connections (TCP, TLS) that carry no bytes either way for this
+  // long are closed, so abandoned peers do not hold file descriptors
+  // forever; 0 = never. Peers that want a quiet connection kept open send
+  // RFC 5626 CRLFCRLF pings, which count as traffic (and get a CRLF pong).
+  Millis idle_timeout{300000};
+  // Inbound connections beyond these are closed at accept (0 = no limit).
+  // Outgoing connections Keyline opens itself count towards the total only.
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_source = 0;  // per source IP address
+};
+
+// Counters of the stream connection table, read by the worker that owns the
+// transport.
+struct TransportStats {
+  std::uint64_t connections_refused = 0;  // closed at accept by a limit
+  std::uint64_t idle_closed = 0;          // closed by the idle timeout
+  std::uint64_t keepalive_pongs = 0;      // CRLF answers to CRLFCRLF pings
 };
 
 class Transport final : public TransportSink {
@@ -63,13 +80,18 @@ class Transport final : public TransportSink {
   bool has_tls() const { return tls_ != nullptr; }
   std::uint16_t tls_port() const { return tls_ ? tls_->local().port() : 0; }
   std::size_t connections() const { return connections_.size(); }
+  const TransportStats& stats() const { return stats_; }
 
  private:
   Transport(io::EventLoop& loop, MessageHandler handler, Logger& logger);
   Status open(const TransportConfig& config);
   void on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from);
   void on_stream(io::Stream& connection, TransportKind kind, std::string& buffer);
-  void accept(std::shared_ptr<io::Stream> connection, TransportKind kind);
+  // `inbound`: accepted from a listener (subject to the connection limits).
+  void accept(std::shared_ptr<io::Stream> connection, TransportKind kind, bool inbound);
+  bool over_limit(const io::Endpoint& source) const;
+  void touch(io::Stream& connection);
+  void close_idle();
   std::shared_ptr<io::Stream> connection_to(const Peer& to);
   void deliver(std::string_view bytes, const Peer& from);
   void reject_unparsable(std::string_view bytes, const ParseError& error, const Peer& from);
@@ -88,7 +110,14 @@ class Transport final : public TransportSink {
   struct Connection {
     std::shared_ptr<io::Stream> stream;
     TransportKind kind;
+    SteadyTime last_active;
+    unsigned crlf_run = 0;  // line ends seen since the last message (pings)
   };
+  Millis idle_timeout_{0};
+  std::size_t max_connections_ = 0;
+  std::size_t max_per_source_ = 0;
+  io::TimerId idle_timer_ = 0;
+  TransportStats stats_;
   // Accepted and outgoing connections, kept alive until the peer closes, and
   // reused for later messages to the same address and transport.
   std::map<io::Stream*, Connection> connections_;

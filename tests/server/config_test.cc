@@ -101,6 +101,31 @@ TEST(Config, RtpTimeoutDefaultsToAMinuteAndZeroTurnsItOff) {
       << bad.error().message;
 }
 
+TEST(Config, SipConnectionLimitsAndIdleTimeout) {
+  EXPECT_EQ(default_config().sip.idle_timeout_s, 300);
+  EXPECT_EQ(default_config().sip.max_connections, 0);
+  auto set = parse_config(
+      "sip:\n  idle_timeout_s: 0\n  max_connections: 100\n  max_connections_per_source: 5\n",
+      "k.yaml", "");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->sip.idle_timeout_s, 0);
+  EXPECT_EQ(set->sip.max_connections, 100);
+  EXPECT_EQ(set->sip.max_connections_per_source, 5);
+  auto negative = parse_config("sip:\n  idle_timeout_s: -5\n", "k.yaml", "");
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find("sip.idle_timeout_s"), std::string::npos)
+      << negative.error().message;
+  auto inverted =
+      parse_config("sip:\n  max_connections: 10\n  max_connections_per_source: 20\n", "k.yaml", "");
+  ASSERT_FALSE(inverted);
+  EXPECT_NE(inverted.error().message.find("must not exceed sip.max_connections"), std::string::npos)
+      << inverted.error().message;
+  auto text = parse_config("sip:\n  max_connections: many\n", "k.yaml", "");
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().message.find("sip.max_connections"), std::string::npos)
+      << text.error().message;
+}
+
 TEST(Config, SyntaxErrorHasPosition) {
   auto c = parse_config("sip: [unclosed\n", "k.yaml", "");
   ASSERT_FALSE(c);
