@@ -14,6 +14,7 @@
 #include "flow/app_analysis.h"
 #include "flow/app_document.h"
 #include "flow/app_graph.h"
+#include "flow/privacy_audit.h"
 #include "flow/scenario.h"
 #include "flow/simulator.h"
 #include "privacy/redact.h"
@@ -47,6 +48,8 @@ commands:
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
   validate APP.json...   check app documents (errors as file:line:col), including
                          unreachable modules and variables read before they are set
+  audit APP.json...      list every path by which a private value reaches a sink
+                         (exit 1 when any is an error, e.g. a Call Log line)
   graph APP.json         print the app's flow as Graphviz DOT (pages as clusters)
   test APP.json SCENARIO.yaml...
                          run scripted calls against an app (docs/app-testing.md)
@@ -324,6 +327,31 @@ int cmd_graph(int argc, char** argv) {
   return 0;
 }
 
+// Exit 1 when any finding is an error, so a CI step can gate a deployment on it.
+int cmd_audit(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {}, {});
+  if (!a.error.empty() || a.positional.empty()) {
+    std::cerr << "keyline audit: give app documents (APP.json)\n";
+    return 2;
+  }
+  int status = 0;
+  for (const auto& path : a.positional) {
+    auto app = flow::load_app(path);
+    if (!app) {
+      std::cerr << app.error().message << "\n";
+      status = 1;
+      continue;
+    }
+    const auto findings = flow::audit_app(*app);
+    for (const auto& f : findings) {
+      std::cout << flow::format_finding(path, f) << "\n";
+      if (f.severity == flow::AuditSeverity::kError) status = 1;
+    }
+    if (findings.empty()) std::cout << path << ": no private value reaches a sink\n";
+  }
+  return status;
+}
+
 int cmd_validate(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"config"}, {});
   if (!a.error.empty() || (a.positional.empty() && !a.get("config"))) {
@@ -489,6 +517,7 @@ int run_cli(int argc, char** argv) {
   if (command == "call") return cmd_call(argc, argv);
   if (command == "simulate") return cmd_simulate(argc, argv);
   if (command == "validate") return cmd_validate(argc, argv);
+  if (command == "audit") return cmd_audit(argc, argv);
   if (command == "graph") return cmd_graph(argc, argv);
   if (command == "test") return cmd_test(argc, argv);
   if (command == "logs") return cmd_logs(argc, argv);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `keyline validate` on deliberately broken apps reports every problem at once, each as
-# file:line:col, and exits 1; the example apps validate cleanly.
+# file:line:col, and exits 1; the example apps validate cleanly; `keyline audit` reports their
+# private-value paths.
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 APPS="$SOURCE_DIR/tests/integration/apps"
 
@@ -41,4 +42,18 @@ grep -q '"main/main_menu" -> "balance/account" \[label="1"\]' "$WORK/demo.dot" |
 if command -v dot >/dev/null; then
   dot -Tsvg "$WORK/demo.dot" >"$WORK/demo.svg" || fail "dot cannot read the graph"
 fi
+# `keyline audit`: the payment example logs the card's last four in a Call Log line (an error:
+# the log would read [private]); the demo only speaks the account number back (a warning).
+rc=0; "$KEYLINE" audit "$SOURCE_DIR/examples/apps/payment.json" >"$WORK/out.txt" 2>&1 || rc=$?
+cat "$WORK/out.txt"
+[ "$rc" = 1 ] || fail "audit payment: exit $rc, expected 1"
+expect audit "payment.json:[0-9]+:[0-9]+: error: private value 'last4' \(from module 'card'\) is written to the call log by 'charge'.*\(path: card -> summary -> charge\)"
+expect audit "payment.json:[0-9]+:[0-9]+: warning: private value 'last4' .* spoken by 'confirm'"
+rc=0; "$KEYLINE" audit "$SOURCE_DIR/examples/apps/demo.json" >"$WORK/out.txt" 2>&1 || rc=$?
+cat "$WORK/out.txt"
+[ "$rc" = 0 ] || fail "audit demo: exit $rc, expected 0"
+expect audit "demo.json:[0-9]+:[0-9]+: warning: private value 'account' .*\(path: account -> readback\)"
+grep -q "error:" "$WORK/out.txt" && fail "audit demo: unexpected error"
+rc=0; "$KEYLINE" audit >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "audit without an app: exit $rc, expected 2"
 echo PASS
