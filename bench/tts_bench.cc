@@ -1,17 +1,24 @@
 // Speech costs: synthesis of a 10-word prompt per voice (with its real-time
 // factor: seconds of work per second of audio, lower is better), the SSML
-// front end, and a prompt-cache hit (the first frame of a cached prompt).
+// front end, a prompt-cache hit in memory and on disk (the first frame of a
+// cached prompt), and loading a recorded prompt.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <string>
 
 #include "media/codec.h"
+#include "media/wav.h"
+#include "speech/audio_file.h"
 #include "speech/flite_engine.h"
 #include "speech/prompt_renderer.h"
 #include "speech/ssml.h"
+#include "speech/tts_cache.h"
+#include "speech/tts_cache_key.h"
 #include "speech/voice_catalog.h"
 
 namespace {
@@ -84,6 +91,51 @@ void BM_CacheHit(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CacheHit);
+
+// The disk tier: a rendering read back from its file (the memory tier is
+// off, so every lookup goes to disk), as after a restart.
+void BM_CacheDiskHit(benchmark::State& state) {
+  auto engine = speech::make_flite_engine("kal");
+  if (!engine) return state.SkipWithError("flite kal unavailable");
+  auto audio = (*engine).synthesize(kTenWords);
+  if (!audio) return state.SkipWithError("synthesis failed");
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("keyline_tts_bench_" + std::to_string(::getpid()));
+  speech::TtsCacheConfig config;
+  config.memory_entries = 0;
+  config.disk_dir = dir.string();
+  auto cache = speech::TtsCache::open(config);
+  if (!cache) return state.SkipWithError(cache.error().message.c_str());
+  const std::string hash =
+      speech::tts_cache_hash({"flite", "kal", 1.0, kTenWords, media::Codec::kPcmu, ""});
+  (*cache)->put(hash, std::make_shared<media::EncodedPrompt>(
+                          media::encode_prompt(media::Codec::kPcmu, audio->samples)));
+  for (auto _ : state) {
+    auto prompt = (*cache)->find(hash, media::Codec::kPcmu);
+    if (!prompt || prompt->frames.empty()) return state.SkipWithError("disk miss");
+    benchmark::DoNotOptimize(prompt->frames.front().data());
+  }
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_CacheDiskHit)->Unit(benchmark::kMicrosecond);
+
+// A recorded prompt: 3 s of 16 kHz WAV decoded, resampled and encoded for
+// all three codecs - the once-per-app-load cost.
+void BM_LoadRecordedPrompt(benchmark::State& state) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("keyline_tts_bench_" + std::to_string(::getpid()) + ".wav");
+  std::vector<std::int16_t> samples(48000);
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    samples[i] = static_cast<std::int16_t>((i * 37) % 20000 - 10000);
+  if (!media::write_wav(path.string(), samples, 16000).ok()) return state.SkipWithError("write");
+  for (auto _ : state) {
+    auto loaded = speech::load_prompt_audio(path.string());
+    if (!loaded) return state.SkipWithError(loaded.error().message.c_str());
+    benchmark::DoNotOptimize(loaded->pcmu->frames.front().data());
+  }
+  std::filesystem::remove(path);
+}
+BENCHMARK(BM_LoadRecordedPrompt)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

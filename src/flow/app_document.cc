@@ -1,5 +1,6 @@
 #include "flow/app_document.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,6 +39,29 @@ const Page* AppDocument::find_page(std::string_view page_name) const {
     if (page.name == page_name) return &page;
   }
   return nullptr;
+}
+
+int language_match(std::string_view have, std::string_view want) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  auto same = [&](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [&](char x, char y) { return lower(x) == lower(y); });
+  };
+  if (same(have, want)) return 2;
+  return same(have.substr(0, have.find('-')), want.substr(0, want.find('-'))) ? 1 : 0;
+}
+
+const PromptEntry* AppDocument::find_prompt(std::string_view id, std::string_view language) const {
+  const PromptEntry* best = nullptr;
+  int best_score = 0;
+  for (const auto& entry : prompts) {
+    if (entry.id != id) continue;
+    // The session language first (exact beats primary), then the app's language.
+    int score = language_match(entry.language, language) * 2;
+    if (score == 0) score = language_match(entry.language, settings.language) == 2 ? 1 : 0;
+    if (score > best_score) best = &entry, best_score = score;
+  }
+  return best;
 }
 
 Result<AppDocument> load_app(const std::string& path) {

@@ -34,8 +34,25 @@ struct InputSettings {
 
 struct AppSettings {
   std::string language = "en-US";
-  std::string voice = "kal";
+  std::string voice;  // for `language` ("" = its default voice); other languages: `voices`
+  std::map<std::string, std::string> voices;  // language -> voice ("voices" in the document)
   InputSettings input;
+  // Bulk prompt import: <prompts_dir>/<language>/<prompt id>.<wav|ul|al|l16>, relative to the
+  // document's folder. Empty: only the "prompts" table.
+  std::string prompts_dir;
+  SourcePos prompts_dir_pos;
+};
+
+// One row of the app's prompt table ("prompts": {language: {id: text | {file, text}}}). A
+// Prompt module names the id; the host plays the file, or speaks the text when there is no
+// file or it cannot be played.
+struct PromptEntry {
+  std::string language;
+  std::string id;
+  std::string file;  // as written: relative to the document's folder; may be empty
+  std::string text;  // fixed TTS text (no {{placeholders}}); may be empty
+  SourcePos pos;
+  SourcePos file_pos;
 };
 
 // Where an exit leads. Both fields are filled after parsing: a bare module name in the document
@@ -47,8 +64,11 @@ struct Target {
 };
 
 struct PromptSettings {
-  std::string text;
+  std::string text;       // with prompt_id: spoken when the table has no text for the id
+  std::string prompt_id;  // an id of the app's prompt table; empty: none
+  SourcePos prompt_id_pos;
   bool barge_in = true;
+  bool exclude_from_cache = false;  // "do not cache": synthesized, played, discarded
 };
 
 struct MenuOption {
@@ -226,8 +246,12 @@ struct AppDocument {
   // gives for a call (deployment variables, outbound call parameters) override them.
   std::vector<std::pair<std::string, Value>> variables;
   std::vector<Page> pages;
+  std::vector<PromptEntry> prompts;  // the prompt table, in document order
 
   const Page* find_page(std::string_view page_name) const;
+  // The table row for `id` in `language`: the same tag, else the same primary language
+  // ("en" for "en-US"), else the app's language; null when none has it.
+  const PromptEntry* find_prompt(std::string_view id, std::string_view language) const;
 };
 
 // Parses and checks an app document. On failure: Error{kind="app"} whose message holds one line
@@ -236,5 +260,9 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
 
 // Reads the file at `path`, then parse_app.
 Result<AppDocument> load_app(const std::string& path);
+
+// How well a prompt-table language serves a wanted one: 2 same tag (case-insensitive), 1 same
+// primary subtag, 0 not at all.
+int language_match(std::string_view have, std::string_view want);
 
 }  // namespace keyline::flow

@@ -21,4 +21,10 @@ DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
                                       const AppSettings& settings);
 LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
 
+// The prompt table and per-language voices (app_prompts.cc).
+void read_prompt_table(ValueReader& r, const YAML::Node& node, AppDocument& app);
+void read_voices(ValueReader& r, const YAML::Node& node, AppSettings& settings);
+// Every Prompt module's prompt_id is in the table (in the app's language, or any fallback).
+void check_prompt_ids(const AppDocument& app, AppDiagnostics& diagnostics);
+
 }  // namespace keyline::flow

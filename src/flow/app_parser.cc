@@ -61,6 +61,7 @@ class AppReader : public ValueReader {
     std::optional<YAML::Node> start = obj.get("start_page");
     if (start) read_string(*start, "start_page", app.start_page);
     if (auto n = obj.get("variables")) read_app_variables(*n, app);
+    if (auto n = obj.get("prompts")) read_prompt_table(*this, *n, app);
     if (auto n = obj.required("pages")) read_pages(*n, app);
     if (auto n = obj.get("comment")) read_comment(*n);
     obj.finish();
@@ -105,6 +106,11 @@ class AppReader : public ValueReader {
     if (!obj.is_object()) return;
     if (auto n = obj.get("language")) read_string(*n, "language", settings.language);
     if (auto n = obj.get("voice")) read_string(*n, "voice", settings.voice);
+    if (auto n = obj.get("voices")) read_voices(*this, *n, settings);
+    if (auto n = obj.get("prompts_dir")) {
+      settings.prompts_dir_pos = pos_of(*n);
+      read_string(*n, "prompts_dir", settings.prompts_dir);
+    }
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -247,8 +253,12 @@ class AppReader : public ValueReader {
   PromptSettings read_prompt(ObjectReader& obj, const AppSettings& settings) {
     PromptSettings prompt;
     prompt.barge_in = settings.input.barge_in;
-    if (auto n = obj.required("text")) read_text(*n, "text", prompt.text);
+    auto id = obj.get("prompt_id");  // with an id, the text is only the TTS fallback
+    if (id && read_string(*id, "prompt_id", prompt.prompt_id)) prompt.prompt_id_pos = pos_of(*id);
+    if (auto n = id ? obj.get("text") : obj.required("text")) read_text(*n, "text", prompt.text);
     if (auto n = obj.get("barge_in")) read_bool(*n, "barge_in", prompt.barge_in);
+    if (auto n = obj.get("exclude_from_cache"))
+      read_bool(*n, "exclude_from_cache", prompt.exclude_from_cache);
     return prompt;
   }
 
@@ -445,6 +455,7 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
     AppDocument app = AppReader(diagnostics).read(root);
     app.file_name = std::string(file_name);
     check_app_links(app, diagnostics);
+    check_prompt_ids(app, diagnostics);
     if (!diagnostics.empty()) return make_error("app", diagnostics.text());
     return app;
   } catch (const YAML::Exception& e) {

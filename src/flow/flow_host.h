@@ -13,6 +13,10 @@ struct PlayRequest {
   bool barge_in = true;           // a key press may interrupt it
   bool contains_private = false;  // a private value is in `text`: never cache or log it
   std::string language;           // the session language ("en-US"); a Language module changes it
+  // A prompt-table id: the host plays its audio file for `language` when it has one, and
+  // speaks `text` (already the table's text for the id) otherwise.
+  std::string prompt_id;
+  bool exclude_from_cache = false;  // the module says "do not cache": treat like private
 };
 
 class FlowHost {

@@ -152,7 +152,7 @@ void Interpreter::execute(const Module& module) {
         return;
       }
       if (!prompt.barge_in) secure_wipe(typeahead_);
-      play(prompt.text, prompt.barge_in, module.is_private, State::kPrompt);
+      play(prompt.text, prompt.barge_in, module.is_private, State::kPrompt, &prompt);
       return;
     }
     case ModuleType::kMenu:
@@ -212,13 +212,21 @@ void Interpreter::execute(const Module& module) {
 }
 
 void Interpreter::play(std::string_view text, bool barge_in, bool is_private_module,
-                       State next_state) {
+                       State next_state, const PromptSettings* prompt) {
   // Time variables are computed when a prompt is about to be spoken, so they are current.
   const auto now = host_.wall_now();
   variables_.set("session.time", spoken_time(now));
   variables_.set("session.date", spoken_date(now));
   PlayRequest request;
   bool used_private = false;
+  if (prompt && !prompt->prompt_id.empty()) {
+    // The table's text for the session language is the TTS fallback of the id's audio; the
+    // module's own text only when the table has none.
+    request.prompt_id = prompt->prompt_id;
+    const PromptEntry* entry = app_.find_prompt(prompt->prompt_id, language_);
+    if (entry && !entry->text.empty()) text = entry->text;
+  }
+  request.exclude_from_cache = prompt && prompt->exclude_from_cache;
   request.text = substitute(text, variables_, &used_private);
   request.barge_in = barge_in;
   request.contains_private = used_private || is_private_module;

@@ -72,7 +72,8 @@ class Interpreter {
 
   void run();  // executes modules until one waits for the host or the call ends
   void execute(const Module& module);
-  void play(std::string_view text, bool barge_in, bool is_private_module, State next_state);
+  void play(std::string_view text, bool barge_in, bool is_private_module, State next_state,
+            const PromptSettings* prompt = nullptr);
 
   // Data and call-flow modules without waiting (interpreter_modules.cc).
   void run_set_variable(const Module& module);

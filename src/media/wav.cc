@@ -74,7 +74,14 @@ Result<Format> parse_fmt(std::span<const std::uint8_t> c) {
     return parse_error("unsupported sample rate");
   const bool pcm16 = f.code == kFormatPcm && f.bits == 16;
   const bool g711 = (f.code == kFormatAlaw || f.code == kFormatUlaw) && f.bits == 8;
-  if (!pcm16 && !g711) return parse_error("unsupported sample format");
+  if (!pcm16 && !g711) {
+    // Name what was found, so a builder knows what to re-export as.
+    std::string found = f.code == kFormatPcm ? std::to_string(f.bits) + "-bit PCM"
+                        : f.code == 3        ? std::string("floating point")
+                                             : "format code " + std::to_string(f.code);
+    return make_error(
+        "parse", "wav: unsupported sample format (" + found + "; use 16-bit PCM, u-law or A-law)");
+  }
   return f;
 }
 
@@ -128,7 +135,11 @@ Status write_wav(const std::string& path, std::span<const std::int16_t> samples,
 Result<WavData> read_wav(const std::string& path) {
   auto file = read_file(path);
   if (!file) return file.error();
-  const std::span<const std::uint8_t> b = *file;
+  return parse_wav(*file);
+}
+
+Result<WavData> parse_wav(std::span<const std::uint8_t> b) {
+  if (b.size() > kMaxWavBytes) return parse_error("file too large");
   if (b.size() < 12 || !tag_is(b, "RIFF") || !tag_is(b.subspan(8), "WAVE"))
     return parse_error("not a RIFF WAVE file");
 

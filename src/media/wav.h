@@ -25,6 +25,8 @@ struct WavData {
 // in WAVE_FORMAT_EXTENSIBLE. Anything else, a truncated chunk, or a file
 // over kMaxWavBytes is an error. A trailing partial sample frame is dropped.
 Result<WavData> read_wav(const std::string& path);
+// As read_wav, from bytes already in memory (uploads; the fuzz target).
+Result<WavData> parse_wav(std::span<const std::uint8_t> bytes);
 
 // Prompts are seconds long; the cap stops a bad path (a device, a huge
 // upload) from being read into memory whole.

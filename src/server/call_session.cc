@@ -1,6 +1,7 @@
 #include "server/call_session.h"
 
 #include "privacy/redact.h"
+#include "server/app_voices.h"
 
 namespace keyline::server {
 
@@ -62,21 +63,63 @@ void CallSession::on_answered() {
 void CallSession::play(const flow::PlayRequest& request) {
   std::uint64_t id = ++play_id_;
   playing_ = true;
-  if (!request.contains_private) {
-    if (auto prompt = ctx_.renderer.cached(request.text, stream_.codec)) {
-      media_->play(std::move(prompt));
+  if (!request.prompt_id.empty() && ctx_.prompts) {
+    // Recorded audio in the session language; else the table's text (TTS); only with no text
+    // at all the recording in the app's own language.
+    const speech::LoadedAudio* audio = ctx_.prompts->find(request.prompt_id, request.language);
+    if (!audio && request.text.empty())
+      audio = ctx_.prompts->find(request.prompt_id, app_->settings.language);
+    if (audio) {
+      media_->play(audio->for_codec(stream_.codec));
       return;
     }
   }
+  if (request.text.empty()) {
+    media_->play(nullptr);  // nothing to say: completes at once so the flow goes on
+    return;
+  }
+  speech::RenderRequest render;
+  render.text = request.text;
+  render.codec = stream_.codec;
+  // Private values and "do not cache" prompts are synthesized, played and discarded.
+  render.cacheable = !request.contains_private && !request.exclude_from_cache;
+  render.voice = voice_for(request.language);
+  if (ctx_.prompts && ctx_.prompts->size() > 0) {
+    // SSML <audio src="id"> plays the app's recording of that prompt id (never a path).
+    render.audio = [table = ctx_.prompts, language = request.language](std::string_view src) {
+      const speech::LoadedAudio* clip = table->find(src, language);
+      return clip ? clip->pcm8k : nullptr;
+    };
+    render.audio_scope = app_->file_name + "|" + request.language;
+  }
+  if (auto prompt = ctx_.renderer.cached(render)) {
+    media_->play(std::move(prompt));
+    return;
+  }
   std::weak_ptr<bool> alive = alive_;
   io::EventLoop& loop = ctx_.loop;
-  ctx_.renderer.render(request.text, request.contains_private, stream_.codec,
+  ctx_.renderer.render(std::move(render),
                        [this, alive, id, &loop](Result<speech::SharedPrompt> prompt) {
                          // Render thread: hop back to the worker that owns the call.
                          loop.post([this, alive, id, prompt = std::move(prompt)]() mutable {
                            if (!alive.expired()) on_prompt_ready(id, std::move(prompt));
                          });
                        });
+}
+
+const speech::VoiceInfo& CallSession::voice_for(const std::string& language) {
+  if (auto it = voices_.find(language); it != voices_.end()) return it->second;
+  speech::VoiceInfo voice;  // empty: the renderer's default voice
+  if (ctx_.voices) {
+    auto chosen = app_voice(app_->settings, *ctx_.voices, language);
+    if (chosen) {
+      voice = std::move(*chosen);
+    } else {
+      ctx_.logger.warn(
+          "call", record_.call_id + " " + chosen.error().message + ": using the default voice");
+    }
+  }
+  return voices_[language] = std::move(voice);
 }
 
 void CallSession::on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt) {

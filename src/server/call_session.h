@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "media/media_session.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
+#include "speech/prompt_table.h"
+#include "speech/voice_catalog.h"
 #include "store/call_record.h"
 
 namespace keyline::server {
@@ -28,11 +31,15 @@ class CallSession final : public flow::FlowHost {
     sip::UserAgent& ua;
     speech::PromptRenderer& renderer;
     Logger& logger;
+    // The app's recorded prompts (may be null: the app has none).
+    std::shared_ptr<const speech::PromptAudioTable> prompts = nullptr;
+    // The installed voices (null: every prompt uses the renderer's default).
+    const speech::VoiceCatalog* voices = nullptr;
   };
 
-  CallSession(Context context, sip::CallHandle handle,
-              std::shared_ptr<const flow::AppDocument> app, store::CallRecord record,
-              std::unique_ptr<media::MediaSession> media, media::StreamParams stream);
+  CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
+              store::CallRecord record, std::unique_ptr<media::MediaSession> media,
+              media::StreamParams stream);
   ~CallSession() override;
 
   // The 200 OK went out: media flows and the app starts.
@@ -54,6 +61,8 @@ class CallSession final : public flow::FlowHost {
 
  private:
   void on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt);
+  // The voice for the session language, chosen once per language per call.
+  const speech::VoiceInfo& voice_for(const std::string& language);
 
   Context ctx_;
   sip::CallHandle handle_;
@@ -68,6 +77,7 @@ class CallSession final : public flow::FlowHost {
   bool ended_ = false;
   std::string hangup_reason_;  // set when we end the call ourselves (rtp_timeout)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::map<std::string, speech::VoiceInfo> voices_;  // language -> voice (empty: default)
 };
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t);

@@ -20,6 +20,8 @@
 #include "privacy/redact.h"
 #include "sdp/crypto.h"
 #include "server/apikey_command.h"
+#include "server/app_prompts.h"
+#include "server/app_voices.h"
 #include "server/config.h"
 #include "server/media_codec.h"
 #include "server/phone.h"
@@ -359,6 +361,7 @@ int cmd_validate(int argc, char** argv) {
     return 2;
   }
   int status = 0;
+  std::optional<speech::VoiceCatalog> voices;
   for (const auto& path : a.positional) {
     auto app = flow::load_app(path);
     if (!app) {
@@ -371,7 +374,12 @@ int cmd_validate(int argc, char** argv) {
     const auto problems = flow::analyze_app(*app);
     for (const auto& p : problems)
       std::cerr << path << ":" << p.pos.line << ":" << p.pos.column << ": " << p.message << "\n";
-    if (problems.empty()) {
+    // Audio files are loaded, and voices chosen, exactly as `serve` would.
+    auto prompts = load_app_prompts(*app);
+    if (!voices) voices = speech::VoiceCatalog::installed();
+    for (auto& p : check_app_voices(*app, *voices)) prompts.problems.push_back(std::move(p));
+    for (const auto& p : prompts.problems) std::cerr << p << "\n";
+    if (problems.empty() && prompts.problems.empty()) {
       std::cout << path << ": ok\n";
     } else {
       status = 1;
@@ -388,6 +396,17 @@ int cmd_validate(int argc, char** argv) {
       std::cerr << apps.error().message << "\n";
       return 1;
     }
+    bool prompts_ok = true;
+    if (!voices) voices = speech::VoiceCatalog::installed();
+    for (const auto& [name, app] : *apps) {
+      auto problems = load_app_prompts(*app).problems;
+      for (auto& p : check_app_voices(*app, *voices)) problems.push_back(std::move(p));
+      for (const auto& p : problems) {
+        std::cerr << p << "\n";
+        prompts_ok = false;
+      }
+    }
+    if (!prompts_ok) return 1;
     std::cout << *path << ": ok (" << apps->size() << " apps, " << config->deployments.size()
               << " deployments)\n";
   }

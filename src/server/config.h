@@ -12,6 +12,7 @@
 #include "media/digit_input.h"
 #include "privacy/policy.h"
 #include "sdp/crypto.h"
+#include "speech/tts_cache.h"
 
 namespace keyline::server {
 
@@ -123,6 +124,8 @@ struct Config {
   bool core_dumps = false;
   ApiSettings api;
   RetentionSettings retention;
+  // The prompt cache (`tts: cache:`): memory tier, optional disk tier.
+  speech::TtsCacheConfig tts_cache;
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

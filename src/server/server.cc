@@ -11,6 +11,8 @@
 #include "privacy/redact.h"
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
+#include "server/app_prompts.h"
+#include "server/app_voices.h"
 #include "server/demo_app.h"
 #include "server/media_codec.h"
 #include "server/media_crypto.h"
@@ -104,7 +106,24 @@ Status Server::open() {
   apps_ = std::move(*apps);
   logger_.info("server", "apps directory: " +
                              (config_.apps_dir.empty() ? std::string("(none)") : config_.apps_dir));
-  for (const auto& [name, app] : apps_) logger_.info("server", "app loaded: " + name);
+  voices_ = speech::VoiceCatalog::installed();
+  std::string voice_errors;
+  for (const auto& [name, app] : apps_) {
+    for (const auto& problem : check_app_voices(*app, voices_))
+      voice_errors += (voice_errors.empty() ? "" : "\n") + problem;
+  }
+  if (!voice_errors.empty()) return make_error("app", voice_errors);
+  for (const auto& [name, app] : apps_) {
+    logger_.info("server", "app loaded: " + name);
+    // Recorded prompts are decoded and encoded for every codec now, once. A file that cannot
+    // be used is a warning: its prompt is spoken by TTS instead (keyline validate fails it).
+    auto prompts = load_app_prompts(*app);
+    for (const auto& problem : prompts.problems) logger_.warn("app", problem);
+    if (prompts.audio->size())
+      logger_.info("server", "app " + name + ": " + std::to_string(prompts.audio->size()) +
+                                 " recorded prompt(s)");
+    prompt_audio_[name] = std::move(prompts.audio);
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
@@ -119,17 +138,26 @@ Status Server::open() {
         logger_.error("store", "call log write failed: " + e.message);
       });
   logger_.info("server", "call logs: " + db_path);
+  // The renderer (and its cache) exists before the API, whose /metrics reads the cache's figures.
+  auto engine = speech::make_flite_engine();
+  if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");
+  auto cache = speech::TtsCache::open(config_.tts_cache);
+  if (!cache) return cache.error();
+  if (!config_.tts_cache.disk_dir.empty())
+    logger_.info("server", "tts cache on disk: " + config_.tts_cache.disk_dir);
+  renderer_ = std::make_unique<speech::PromptRenderer>(
+      std::move(engine), std::move(*cache),
+      [](const speech::VoiceInfo& voice) { return speech::VoiceCatalog::make_engine(voice); });
   auto api = ApiHost::start(
-      config_, db, [this] { return metrics_.prometheus_text(); }, logger_);
+      config_, db,
+      [this] { return metrics_.prometheus_text() + renderer_->cache().prometheus_text(); },
+      logger_);
   if (!api) return api.error();
   api_ = std::move(*api);
 
   auto loop = io::EventLoop::create();
   if (!loop) return loop.error();
   loop_ = std::move(*loop);
-  auto engine = speech::make_flite_engine();
-  if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");
-  renderer_ = std::make_unique<speech::PromptRenderer>(std::move(engine), 512);
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
   tc.idle_timeout = std::chrono::seconds(config_.sip.idle_timeout_s);
@@ -350,7 +378,8 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
   }
 
-  CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_};
+  CallSession::Context ctx{*loop_,  *ua_, *renderer_, logger_, prompt_audio_[deployment->app],
+                           &voices_};
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

@@ -20,6 +20,8 @@
 #include "sip/transport.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
+#include "speech/prompt_table.h"
+#include "speech/voice_catalog.h"
 #include "store/call_log_writer.h"
 
 namespace keyline::server {
@@ -54,6 +56,8 @@ class Server {
   Logger& logger_;
   IdGenerator ids_;
   AppCatalog apps_;
+  std::map<std::string, std::shared_ptr<const speech::PromptAudioTable>> prompt_audio_;
+  speech::VoiceCatalog voices_{{}};
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<speech::PromptRenderer> renderer_;
   std::unique_ptr<store::CallLogWriter> call_logs_;

@@ -8,7 +8,7 @@
 
 namespace keyline::speech {
 
-Result<Audio> speak_prompt(TtsEngine& engine, const std::string& text) {
+Result<Audio> speak_prompt(TtsEngine& engine, const std::string& text, const AudioLookup& audio) {
   if (!looks_like_ssml(text)) return engine.synthesize(text);
   // Say-as words follow the voice: English wording for an English voice,
   // numerals (read by the voice in its own language) for any other.
@@ -16,7 +16,16 @@ Result<Audio> speak_prompt(TtsEngine& engine, const std::string& text) {
   if (!segments) return segments.error();
   Audio out;  // 8 kHz, the rate every engine returns
   Result<Audio> failure = out;
-  for (auto& segment : *segments) {
+  for (std::size_t i = 0; i < segments->size(); ++i) {
+    const Segment& segment = (*segments)[i];
+    if (!segment.audio.empty()) {
+      // The clip when the table has it, and then not its fallback content.
+      if (auto clip = audio ? audio(segment.audio) : nullptr) {
+        out.samples.insert(out.samples.end(), clip->begin(), clip->end());
+        i += std::min(segment.fallback, segments->size() - 1 - i);
+      }
+      continue;
+    }
     if (segment.text.empty()) {
       const auto samples = static_cast<std::size_t>(segment.pause_ms) * 8;  // 8 per ms
       out.samples.resize(out.samples.size() + samples);

@@ -48,7 +48,8 @@ struct Frame {
   double rate;
   SayAs say_as = SayAs::kDigits;
   std::string format;
-  std::string content;  // say-as text, collected until the end tag
+  std::string content;          // say-as text, collected until the end tag
+  std::size_t audio_index = 0;  // <audio>: its segment in the output
 };
 
 class Parser {
@@ -88,6 +89,9 @@ class Parser {
   std::string pending_;  // words not yet made into a segment
   double pending_rate_ = 1.0;
   bool word_break_ = false;  // a space is due before the next word
+  // Pauses merge only with segments from here on: never across an <audio>
+  // boundary, since a clip's fallback may be skipped.
+  std::size_t merge_from_ = 0;
 };
 
 Error Parser::error_at(std::size_t pos, std::string_view what) const {
@@ -303,11 +307,17 @@ Status Parser::open(Frame frame, const std::vector<Attr>& attrs, bool self_closi
       if (const auto* format = attr("format")) frame.format = *format;
       break;
     }
-    case Kind::kAudio:
-      // Audio files come with the prompt table; until then the fallback
-      // content is what the caller hears.
-      if (attr("src") == nullptr) return error_at(at, "<audio> needs src");
+    case Kind::kAudio: {
+      // The clip, then its content as the fallback (counted when it closes).
+      const auto* src = attr("src");
+      if (src == nullptr || src->empty()) return error_at(at, "<audio> needs src");
+      flush();
+      out_.push_back(Segment{"", 1.0, 0, *src, 0});
+      frame.audio_index = out_.size() - 1;
+      merge_from_ = out_.size();
+      word_break_ = true;
       break;
+    }
     case Kind::kSub: {
       const auto* alias = attr("alias");
       if (alias == nullptr) return error_at(at, "<sub> needs alias");
@@ -331,6 +341,13 @@ Status Parser::open(Frame frame, const std::vector<Attr>& attrs, bool self_closi
 
 Status Parser::close(Frame& frame) {
   if (frame.kind == Kind::kP || frame.kind == Kind::kS || frame.kind == Kind::kSpeak) flush();
+  if (frame.kind == Kind::kAudio) {
+    flush();
+    out_[frame.audio_index].fallback = out_.size() - frame.audio_index - 1;
+    merge_from_ = out_.size();
+    word_break_ = true;
+    return Ok{};
+  }
   if (frame.kind != Kind::kSayAs) return Ok{};
   auto groups = render_say_as(frame.say_as, frame.content, frame.format, english_);
   wipe(frame.content);
@@ -364,7 +381,9 @@ void Parser::add_words(std::string_view words, double rate) {
 void Parser::add_pause(int ms) {
   flush();
   if (ms <= 0) return;
-  if (!out_.empty() && out_.back().text.empty())
+  // Adjacent pauses add up; a clip is not a pause, nor is a clip's fallback
+  // pause the same as one after it.
+  if (out_.size() > merge_from_ && out_.back().text.empty() && out_.back().audio.empty())
     out_.back().pause_ms += ms;
   else
     out_.push_back(Segment{"", 1.0, ms});

@@ -1,6 +1,6 @@
 // The SSML subset prompts may use, parsed into what to say and how long to
-// pause: <speak>, <break>, <prosody rate>, <say-as>, <audio> (its fallback
-// text, for now), <p>, <s>, <sub alias>, <emphasis> and <mark>. Pure text
+// pause: <speak>, <break>, <prosody rate>, <say-as>, <audio> (a clip with
+// fallback content), <p>, <s>, <sub alias>, <emphasis> and <mark>. Pure text
 // in, segments out; no audio. docs/speech.md lists the subset.
 #pragma once
 
@@ -21,6 +21,10 @@ struct Segment {
   std::string text;   // words to say, single-space separated; empty for a pause
   double rate = 1.0;  // 1.0 = the voice's normal speed
   int pause_ms = 0;   // the pause, when text is empty
+  // An <audio src>: the clip to play (text empty). The `fallback` segments
+  // after it are the element's content, said only when the clip cannot be.
+  std::string audio;
+  std::size_t fallback = 0;
 };
 
 // True when text (after leading whitespace) starts with "<speak": such a

@@ -129,7 +129,7 @@ TEST(ParseApp, UnknownKeyPointsAtTheKey) {
   EXPECT_EQ(
       errors_of(app_with_modules(R"({"type": "prompt", "name": "p", "txt": "hi", "text": "x"})")),
       "t.json:3:33: unknown key 'txt' in prompt module (known keys: type, name, private, "
-      "comment, text, barge_in, exits)");
+      "comment, prompt_id, text, barge_in, exclude_from_cache, exits)");
 }
 
 TEST(ParseApp, ReportsEveryProblemInDocumentOrder) {

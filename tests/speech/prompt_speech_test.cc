@@ -41,6 +41,26 @@ TEST(PromptSpeech, PlainTextIsReadAsWritten) {
   EXPECT_EQ(audio->samples.size(), 26u * 80);
 }
 
+TEST(PromptSpeech, AudioClipsReplaceTheirFallback) {
+  RecordingEngine engine;
+  auto clip = std::make_shared<const std::vector<std::int16_t>>(500, 7);
+  AudioLookup lookup = [&](std::string_view src) { return src == "chime" ? clip : nullptr; };
+  const std::string doc =
+      "<speak>ab<audio src=\"chime\">fallback</audio><audio src=\"gone\">xyz</audio></speak>";
+  auto audio = speak_prompt(engine, doc, lookup);
+  ASSERT_TRUE(audio.ok()) << audio.error().message;
+  // The found clip is played and its fallback skipped; the missing one's fallback is said.
+  EXPECT_EQ(engine.said, (std::vector<std::string>{"ab", "xyz"}));
+  ASSERT_EQ(audio->samples.size(), 160u + 500 + 240);
+  EXPECT_EQ(audio->samples[160], 7);
+  EXPECT_EQ(audio->samples[659], 7);
+  EXPECT_EQ(audio->samples[660], 1000);
+
+  RecordingEngine without;
+  ASSERT_TRUE(speak_prompt(without, doc).ok());  // no table: every fallback is said
+  EXPECT_EQ(without.said, (std::vector<std::string>{"ab", "fallback", "xyz"}));
+}
+
 TEST(PromptSpeech, BreaksBecomeSilenceOfTheirLength) {
   RecordingEngine engine;
   auto audio =

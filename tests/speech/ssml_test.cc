@@ -17,6 +17,10 @@ std::string parse(std::string_view doc, bool english = true) {
   std::string out;
   for (const auto& s : *segments) {
     if (!out.empty()) out += " / ";
+    if (!s.audio.empty()) {
+      out += "<" + s.audio + "+" + std::to_string(s.fallback) + ">";
+      continue;
+    }
     if (s.text.empty()) {
       out += "[" + std::to_string(s.pause_ms) + "ms]";
       continue;
@@ -87,8 +91,12 @@ TEST(Ssml, SayAsIsRenderedInPlace) {
 TEST(Ssml, AudioFallbackSubAndSentences) {
   EXPECT_EQ(parse("<speak><audio src=\"welcome.wav\">Welcome <emphasis>back</emphasis></audio>"
                   "</speak>"),
-            "Welcome back");
-  EXPECT_EQ(parse("<speak><audio src=\"beep.wav\"/>Go</speak>"), "Go");
+            "<welcome.wav+1> / Welcome back");
+  EXPECT_EQ(parse("<speak><audio src=\"beep.wav\"/>Go</speak>"), "<beep.wav+0> / Go");
+  // The fallback is its own segments: a pause inside never merges with one outside.
+  EXPECT_EQ(parse("<speak>Hi<break time=\"100ms\"/><audio src=\"a\">x<break time=\"200ms\"/>"
+                  "</audio><break time=\"300ms\"/>y</speak>"),
+            "Hi / [100ms] / <a+2> / x / [200ms] / [300ms] / y");
   EXPECT_EQ(parse("<speak>Call <sub alias=\"Keyline support\">KLS</sub> today</speak>"),
             "Call Keyline support today");
   EXPECT_EQ(parse("<speak><p><s>One.</s><s>Two.</s></p><mark name=\"m\"/>Three</speak>"),
