@@ -104,6 +104,9 @@ expect "$(json "len(d['calls'])")" 0 "disposition filter"
 expect "$(api GET "/v1/calls?from=yesterday" "$VIEWER")" 400 "bad time"
 curl -sS --max-time 60 --cacert "$CERT" -H "Authorization: Bearer $VIEWER" "$BASE/metrics" >"$WORK/metrics.txt"
 grep -q '^keyline_calls_total 1$' "$WORK/metrics.txt" || { cat "$WORK/metrics.txt"; fail "metrics do not count the call"; }
+# The demo's public prompts went through the TTS cache (docs/speech.md, Metrics).
+grep -qE '^keyline_tts_cache_misses_total [1-9]' "$WORK/metrics.txt" || { cat "$WORK/metrics.txt"; fail "no TTS cache figures"; }
+grep -qE '^keyline_tts_cache_entries [1-9]' "$WORK/metrics.txt" || fail "the TTS cache holds nothing after a call"
 server_alive || fail "server died"
 stop_server
 echo PASS
