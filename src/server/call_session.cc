@@ -114,6 +114,8 @@ const speech::VoiceInfo& CallSession::voice_for(const std::string& language) {
     auto chosen = app_voice(app_->settings, *ctx_.voices, language);
     if (chosen) {
       voice = std::move(*chosen);
+      ctx_.logger.info("call", record_.call_id + " voice for " + language + ": " + voice.engine +
+                                   ":" + voice.name);
     } else {
       ctx_.logger.warn(
           "call", record_.call_id + " " + chosen.error().message + ": using the default voice");

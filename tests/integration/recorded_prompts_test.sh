@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Recorded prompts and the TTS cache in a real call: an app whose greeting is a recording from
-# its prompts folder (a 1 kHz tone, so the phone's recording proves the file played, not TTS),
-# then a public prompt, a private entry and read-back, and a "do not cache" goodbye. Afterwards
+# Recorded prompts, the app's voice and the TTS cache in a real call: an app (voice slt) whose
+# greeting is a recording from its prompts folder (a 1 kHz tone, so the phone's recording proves
+# the file played, not TTS), then a public prompt, a private entry and read-back, and a "do not cache" goodbye. Afterwards
 # the disk cache holds exactly the public prompt, its files are 0600 in a 0700 directory, and no
 # cache file holds any text or the private digits.
 source "$(dirname "$0")/lib.sh" "$1" "$2"
@@ -17,7 +17,7 @@ PY
 cat >"$WORK/apps/recorded.json" <<'JSON'
 {
   "name": "recorded",
-  "settings": {"language": "en-US", "prompts_dir": "prompts", "voices": {"es": "es"}},
+  "settings": {"language": "en-US", "voice": "slt", "prompts_dir": "prompts", "voices": {"es": "es"}},
   "prompts": {"en-US": {"bye": "Goodbye."}},
   "pages": [{"name": "main", "modules": [
     {"type": "prompt", "name": "hello", "prompt_id": "hello", "text": "Hello."},
@@ -53,6 +53,8 @@ out="$WORK/phone.txt"
   --timeout 60 >"$out" 2>&1 || { cat "$out"; fail "phone exited non-zero"; }
 cat "$out"
 grep -q "BYE received" "$out" || fail "server did not hang up"
+# The app's voice, not the server's default (kal), spoke its TTS prompts.
+grep -q "voice for en-US: flite:slt" "$WORK/server.log" || fail "the app's voice was not used"
 
 # The first 1.5 s heard must be dominated by 1 kHz: the file, not a voice.
 python3 - "$WORK/heard.wav" <<'PY' || fail "the recorded prompt was not heard"
