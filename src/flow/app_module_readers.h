@@ -20,5 +20,6 @@ CustomFieldSettings read_custom_field(ValueReader& r, ObjectReader& obj,
 DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
                                       const AppSettings& settings);
 LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
+RestSettings read_rest(ValueReader& r, ObjectReader& obj);
 
 }  // namespace keyline::flow

@@ -12,6 +12,7 @@
 #include "media/digit_input.h"
 #include "privacy/policy.h"
 #include "sdp/crypto.h"
+#include "server/http_config.h"
 
 namespace keyline::server {
 
@@ -123,6 +124,7 @@ struct Config {
   bool core_dumps = false;
   ApiSettings api;
   RetentionSettings retention;
+  HttpSettings http;  // web services for REST modules (`http:` section)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

@@ -130,6 +130,9 @@ Status Server::open() {
   auto engine = speech::make_flite_engine();
   if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");
   renderer_ = std::make_unique<speech::PromptRenderer>(std::move(engine), 512);
+  auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
+  if (!http) return http.error();
+  http_ = std::move(*http);
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
   tc.idle_timeout = std::chrono::seconds(config_.sip.idle_timeout_s);
@@ -350,7 +353,7 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
   }
 
-  CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_};
+  CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_, *http_, config_.http};
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

@@ -56,6 +56,7 @@ class Server {
   AppCatalog apps_;
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<speech::PromptRenderer> renderer_;
+  std::unique_ptr<services::HttpClient> http_;  // the worker's web client (REST modules)
   std::unique_ptr<store::CallLogWriter> call_logs_;
   ServerMetrics metrics_;
   std::unique_ptr<ApiHost> api_;
