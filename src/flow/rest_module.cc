@@ -83,8 +83,14 @@ Result<WebRequest> build_rest_request(const Module& module, const Variables& var
     r.url += rest;
     secure_wipe(rest);
   }
-  for (const auto& [name, value] : s.headers)
-    r.headers.emplace_back(name, substitute(value, variables, &used_private));
+  for (const auto& [name, value] : s.headers) {
+    std::string v = substitute(value, variables, &used_private);
+    // A line break inserted from a variable (a web service's answer, say) must not start a
+    // header of its own.
+    std::replace_if(
+        v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    r.headers.emplace_back(name, std::move(v));
+  }
   if (s.method == RestMethod::kPost) {
     for (const auto& [name, value] : s.form) {
       if (!r.body.empty()) r.body += '&';

@@ -8,6 +8,9 @@
 #include "flow/privacy_audit.h"
 #include "flow/rest_module.h"
 #include "flow/scenario.h"
+#include "flow/simulator.h"
+
+#include <sstream>
 
 namespace keyline::flow {
 namespace {
@@ -85,6 +88,14 @@ TEST(RestModule, HostPlaceholdersAreInsertedAsTheyAre) {
   Call call(R"({"type": "rest", "name": "pay", "method": "GET",
      "url": "https://{{host}}/find/{{q}}"}, {"type": "exit", "name": "x"})");
   EXPECT_EQ(call.request().url, "https://api.example:8443/find/a%20b%26c%2Fd");
+}
+
+TEST(RestModule, LineBreaksCannotStartAHeader) {
+  Call call(R"({"type": "set_variable", "name": "s", "rows": [
+      {"name": "evil", "expression": "'x\nX-Injected: 1'"}]},
+    {"type": "rest", "name": "pay", "method": "GET", "url": "https://api.example/",
+     "headers": {"X-Shop": "{{evil}}"}})");
+  EXPECT_EQ(header(call.request(), "X-Shop"), "x X-Injected: 1");
 }
 
 TEST(RestModule, PostSendsFormRows) {
@@ -265,6 +276,22 @@ TEST(RestModule, AuditFlagsPrivateValuesSentOverPlainHttp) {
   findings = audit_app(fine);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].severity, AuditSeverity::kInfo);
+}
+
+TEST(RestModule, SimulatorReadsTheAnswerFromTheBuilder) {
+  auto app = app_with(std::string(R"({"type": "rest", "name": "pay", "method": "GET",
+     "url": "https://api.example/find?q={{q}}", "exits": {"timeout": {"page": "failed"}}})") +
+                      std::string(kAfter));
+  std::istringstream in("200 {\"result\": \"approved\"}\n");
+  std::ostringstream out;
+  EXPECT_EQ(run_simulation(app, in, out), 0);
+  EXPECT_NE(out.str().find("[web] GET https://api.example/find?q=a%20b%26c%2Fd"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("[prompt] result approved status 200"), std::string::npos) << out.str();
+  std::istringstream slow("timeout\n");
+  std::ostringstream out2;
+  run_simulation(app, slow, out2);
+  EXPECT_NE(out2.str().find("[prompt] failed timeout"), std::string::npos) << out2.str();
 }
 
 TEST(RestModule, ScenarioScriptsTheWebService) {

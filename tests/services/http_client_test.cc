@@ -257,6 +257,36 @@ TEST_F(HttpClientTest, CancelledRequestNeverCallsBack) {
   EXPECT_EQ((*client)->in_flight(), 0u);
 }
 
+// The loop keeps running other work (a media tick, say) while many requests wait on a slow
+// server: nothing in the client blocks.
+TEST_F(HttpClientTest, ManySlowRequestsDoNotBlockTheLoop) {
+  auto client = HttpClient::create(*loop_, config(), nullptr);
+  ASSERT_TRUE(client);
+  constexpr int kRequests = 40;
+  int answered = 0;
+  std::vector<HttpClient::RequestId> ids;
+  for (int i = 0; i < kRequests; ++i) {
+    HttpRequest r = get(tls_->base() + "/slow");
+    r.timeout = std::chrono::seconds(60);
+    ids.push_back((*client)->start(std::move(r), [&](HttpResponse) { ++answered; }));
+  }
+  int ticks = 0;
+  io::TimerId tick = loop_->add_periodic(std::chrono::milliseconds(10), [&] {
+    // Stop once every request reached the server and the tick kept going meanwhile.
+    if (++ticks >= 20 && tls_->connections() >= kRequests) loop_->stop();
+  });
+  const auto guard = loop_->add_timer(std::chrono::seconds(50), [&] { loop_->stop(); });
+  loop_->run();
+  loop_->cancel_timer(tick);
+  loop_->cancel_timer(guard);
+  EXPECT_GE(ticks, 20);
+  EXPECT_EQ(tls_->connections(), kRequests);
+  EXPECT_EQ(answered, 0);
+  EXPECT_EQ((*client)->in_flight(), static_cast<std::size_t>(kRequests));
+  for (auto id : ids) (*client)->cancel(id);
+  EXPECT_EQ((*client)->in_flight(), 0u);
+}
+
 // A peer that answers anything with bytes that are not HTTP.
 TEST_F(HttpClientTest, NonHttpReplyIsAProtocolError) {
   const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
