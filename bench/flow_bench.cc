@@ -22,6 +22,8 @@ class NullHost final : public FlowHost {
   void start_timer(std::chrono::milliseconds) override {}
   void cancel_timer() override {}
   void hangup() override {}
+  void web_request(const WebRequest&) override {}
+  void cancel_web_request() override {}
   std::chrono::system_clock::time_point wall_now() const override { return {}; }
 };
 

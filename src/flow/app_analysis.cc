@@ -78,6 +78,8 @@ std::vector<std::string> uses_of(const Module& m) {
           from_text(s.common.noinput_prompt);
           from_text(s.common.nomatch_prompt);
           out.push_back(s.options_variable);
+        } else if constexpr (std::is_same_v<S, RestSettings>) {
+          for (const auto& text : rest_texts(s)) from_text(text);
         }
       },
       m.settings);

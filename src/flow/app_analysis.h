@@ -27,6 +27,10 @@ struct FlowEdge {
   std::vector<std::string> sets;  // variables (or prefixes, "name$") set along this edge
 };
 
+// Every text of a REST module that may hold {{placeholders}} (URL, header values, form
+// values, body, auth), for the analysis and the privacy audit.
+std::vector<std::string> rest_texts(const RestSettings& settings);
+
 std::vector<FlowEdge> flow_edges(const AppDocument& app, const Page& page, std::size_t index);
 
 }  // namespace keyline::flow

@@ -189,6 +189,24 @@ struct LanguageSettings {
   std::vector<LanguageOption> options;
 };
 
+// REST: one HTTPS request; the response is parsed into the module variable (docs/apps.md).
+enum class RestMethod { kGet, kPost, kPostRaw, kPut, kPatch, kDelete };
+enum class RestReturnType { kJson, kText, kEmpty, kCsv };
+struct RestSettings {
+  RestMethod method = RestMethod::kGet;
+  std::string url;  // {{placeholders}} in the path and query are URL-encoded
+  std::vector<std::pair<std::string, std::string>> headers;  // values may hold placeholders
+  std::vector<std::pair<std::string, std::string>> form;     // POST rows, URL-encoded
+  std::string body;          // POST_RAW / PUT / PATCH (placeholders inserted as they are)
+  std::string content_type;  // of `body`; "" = application/json
+  RestReturnType return_type = RestReturnType::kJson;
+  std::chrono::milliseconds timeout{0};  // 0: the server's default (http.timeout_ms)
+  enum class Auth { kNone, kBasic, kBearer } auth = Auth::kNone;
+  std::string auth_user;      // basic (placeholders allowed)
+  std::string auth_password;  // basic
+  std::string auth_token;     // bearer
+};
+
 enum class ModuleType {
   kPrompt,
   kMenu,
@@ -206,11 +224,12 @@ enum class ModuleType {
   kCustomField,
   kDynamicMenu,
   kLanguage,
+  kRest,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
-// "date_time", "custom_field", "dynamic_menu", "language").
+// "date_time", "custom_field", "dynamic_menu", "language", "rest").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -221,7 +240,7 @@ struct Module {
   std::variant<PromptSettings, MenuSettings, DigitsSettings, CompareSettings, GoToPageSettings,
                ExitSettings, SetVariableSettings, CounterSettings, CallLogSettings, LabelSettings,
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
-               DynamicMenuSettings, LanguageSettings>
+               DynamicMenuSettings, LanguageSettings, RestSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

@@ -24,6 +24,7 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kDynamicMenu:
     case ModuleType::kLanguage:
     case ModuleType::kYesNo:
+    case ModuleType::kRest:
       return {"success"};
     default:
       return {};
@@ -40,12 +41,20 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     for (const auto& row : std::get<SetVariableSettings>(m.settings).rows) out.push_back(row.name);
     return out;
   }
+  if (m.type() == ModuleType::kRest) return {m.name, shadow};  // every exit sets both
   if (!m.is_input()) return {};
   if (exit == "noinput" || exit == "nomatch" || exit == "error") return {shadow};
   return {m.name, shadow};
 }
 
 }  // namespace
+
+std::vector<std::string> rest_texts(const RestSettings& s) {
+  std::vector<std::string> out{s.url, s.body, s.auth_user, s.auth_password, s.auth_token};
+  for (const auto& [name, value] : s.headers) out.push_back(value);
+  for (const auto& [name, value] : s.form) out.push_back(value);
+  return out;
+}
 
 std::vector<FlowEdge> flow_edges(const AppDocument& app, const Page& page, std::size_t index) {
   const Module& m = page.modules[index];

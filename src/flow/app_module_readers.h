@@ -20,6 +20,7 @@ CustomFieldSettings read_custom_field(ValueReader& r, ObjectReader& obj,
 DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
                                       const AppSettings& settings);
 LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
+RestSettings read_rest(ValueReader& r, ObjectReader& obj);
 
 // The prompt table and per-language voices (app_prompts.cc).
 void read_prompt_table(ValueReader& r, const YAML::Node& node, AppDocument& app);

@@ -43,6 +43,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"custom_field", ModuleType::kCustomField, {"success", "noinput", "nomatch"}},
       {"dynamic_menu", ModuleType::kDynamicMenu, {"success", "noinput", "nomatch", "error"}},
       {"language", ModuleType::kLanguage, {"success", "noinput", "nomatch"}},
+      {"rest", ModuleType::kRest, {"success", "error", "timeout"}},
   };
   return kTypes;
 }
@@ -229,6 +230,9 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kLanguage:
         module.settings = read_language(*this, typed, settings);
+        break;
+      case ModuleType::kRest:
+        module.settings = read_rest(*this, typed);
         break;
     }
     if (!info->exits.empty()) {

@@ -1,10 +1,13 @@
 // FlowHost: everything the interpreter needs from a call — or from the terminal simulator, or
 // a test. The interpreter is a pure state machine: it asks the host to act, and the host
-// reports back by calling Interpreter::on_play_done / on_digit / on_timer / on_hangup.
+// reports back by calling Interpreter::on_play_done / on_digit / on_timer / on_hangup /
+// on_web_response.
 #pragma once
 
 #include <chrono>
 #include <string>
+
+#include "flow/web_request.h"
 
 namespace keyline::flow {
 
@@ -32,6 +35,11 @@ class FlowHost {
   virtual void cancel_timer() = 0;
   // The app ended the call (Exit module, end of flow, retries exhausted, error).
   virtual void hangup() = 0;
+  // Asynchronous: the host performs the REST module's request and later calls
+  // Interpreter::on_web_response() once. One request at a time.
+  virtual void web_request(const WebRequest& request) = 0;
+  // The call ended while a request was out: the host must NOT deliver its response.
+  virtual void cancel_web_request() = 0;
   // For time variables ({{session.time}}).
   virtual std::chrono::system_clock::time_point wall_now() const = 0;
 };

@@ -36,6 +36,7 @@ Interpreter::Interpreter(const AppDocument& app, FlowHost& host, Variables sessi
 
 Interpreter::~Interpreter() {
   secure_wipe(typeahead_);
+  if (web_response_) wipe(*web_response_);
   wipe_dynamic_options();
 }
 
@@ -44,6 +45,11 @@ void Interpreter::on_play_done() { post(Event{Event::Kind::kPlayDone}); }
 void Interpreter::on_digit(char digit) { post(Event{Event::Kind::kDigit, digit}); }
 void Interpreter::on_timer() { post(Event{Event::Kind::kTimer}); }
 void Interpreter::on_hangup() { post(Event{Event::Kind::kHangup}); }
+void Interpreter::on_web_response(WebResponse response) {
+  if (web_response_) wipe(*web_response_);
+  web_response_ = std::move(response);
+  post(Event{Event::Kind::kWebResponse});
+}
 
 // A host may call back from inside play() or start_timer() (a simulator, a test). Such events
 // wait in the queue until the current one is fully handled, so the state machine never sees
@@ -88,7 +94,20 @@ void Interpreter::handle(const Event& event) {
       timer_armed_ = false;
       on_outcome(collector_.timeout());
       break;
+    case Event::Kind::kWebResponse: {
+      if (!web_response_) return;
+      WebResponse response = std::move(*web_response_);
+      web_response_.reset();
+      if (state_ != State::kWebRequest) {  // not ours (stale): drop it, wiped
+        wipe(response);
+        return;
+      }
+      state_ = State::kIdle;
+      rest_answered(std::move(response));
+      break;
+    }
     case Event::Kind::kHangup:
+      if (state_ == State::kWebRequest) host_.cancel_web_request();
       if (state_ == State::kPrompt || state_ == State::kInputPrompt) host_.stop_playback();
       if (state_ != State::kIdle) record("hangup");
       finish("caller_hangup", false);
@@ -126,6 +145,9 @@ void Interpreter::handle_digit(char digit) {
       return;
     }
     case State::kIdle:
+    case State::kWebRequest:  // keys pressed meanwhile wait for the next input module
+      if (state_ == State::kWebRequest) typeahead_ += digit;
+      return;
     case State::kDone:
       return;
   }
@@ -207,6 +229,9 @@ void Interpreter::execute(const Module& module) {
     case ModuleType::kExit:
       record("exit");
       finish("exit_module", true);
+      return;
+    case ModuleType::kRest:
+      run_rest(module);
       return;
   }
 }
@@ -418,6 +443,7 @@ void Interpreter::finish(std::string reason, bool hang_up) {
   collector_.wipe();
   secure_wipe(typeahead_);
   wipe_dynamic_options();
+  if (web_response_) wipe(*web_response_);
   if (hang_up) host_.hangup();
 }
 

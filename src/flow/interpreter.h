@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ class Interpreter {
   void on_digit(char digit);  // '0'-'9', '*', '#', 'A'-'D'; anything else is ignored
   void on_timer();
   void on_hangup();  // the caller hung up
+  // The answer to the host's current web_request() (REST module).
+  void on_web_response(WebResponse response);
 
   bool finished() const { return finished_; }
   // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
@@ -59,10 +62,11 @@ class Interpreter {
     kPrompt,       // a Prompt module is playing
     kInputPrompt,  // an input module's prompt is playing
     kInput,        // an input module is collecting keys (a timer runs)
+    kWebRequest,   // a REST module waits for the host's web response
     kDone,
   };
   struct Event {
-    enum class Kind { kStart, kPlayDone, kDigit, kTimer, kHangup } kind;
+    enum class Kind { kStart, kPlayDone, kDigit, kTimer, kHangup, kWebResponse } kind;
     char digit = '\0';
   };
 
@@ -80,6 +84,10 @@ class Interpreter {
   void run_counter(const Module& module);
   void run_call_log(const Module& module);
   bool prepare_dynamic_menu(const Module& module);  // false: the call went elsewhere
+  // REST (interpreter_rest.cc).
+  void run_rest(const Module& module);
+  void rest_answered(WebResponse response);
+  void rest_failed(const Module& module, std::string_view exit, const std::string& message);
   void wipe_dynamic_options();
   void set_input_shadows(const Module& module, std::size_t length, char termchar);
 
@@ -118,7 +126,8 @@ class Interpreter {
   InputCollector collector_;  // the current input module's keys
   int steps_since_wait_ = 0;  // loop guard
 
-  std::deque<Event> queue_;  // events raised while an event is being handled
+  std::optional<WebResponse> web_response_;  // delivered, waiting for its event
+  std::deque<Event> queue_;                  // events raised while an event is being handled
   bool dispatching_ = false;
 
   bool finished_ = false;

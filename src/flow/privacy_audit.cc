@@ -2,8 +2,10 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <type_traits>
 
+#include "flow/app_analysis.h"
 #include "flow/variables.h"
 
 namespace keyline::flow {
@@ -155,6 +157,27 @@ class Auditor {
     if (const auto* from = tainted(taint_, s.options_variable))
       add(AuditSeverity::kWarning, m, {}, s.options_variable, *from,
           "gives the options spoken by " + quoted(m.name) + " (synthesised uncached)");
+  }
+
+  // A REST request carrying a private value: refused at run time over plain http (an error in
+  // the app); over https it is the point of the module (a payment), noted for the auditor.
+  void settings(const Module& m, const RestSettings& s) {
+    const bool https = s.url.rfind("https://", 0) == 0;
+    std::set<std::string> seen;
+    for (const auto& text : rest_texts(s)) {
+      for (const auto& use : template_variables(text)) {
+        const auto* from = tainted(taint_, use);
+        if (!from || !seen.insert(use).second) continue;
+        if (https) {
+          add(AuditSeverity::kInfo, m, {}, use, *from,
+              "is sent over HTTPS by " + quoted(m.name) + " (to the web service only)");
+        } else {
+          add(AuditSeverity::kError, m, {}, use, *from,
+              "is sent by " + quoted(m.name) +
+                  " to a URL that is not https:// (refused when the call runs: use https)");
+        }
+      }
+    }
   }
 
   template <class S>

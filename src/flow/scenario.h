@@ -10,13 +10,17 @@
 
 #include "base/result.h"
 #include "flow/app_document.h"
+#include "flow/web_request.h"
 
 namespace keyline::flow {
 
 struct ScenarioStep {
-  enum class Kind { kExpectPrompt, kPress, kSilence, kHangup } kind;
-  std::string text;  // the prompt text expected (a substring), or the keys pressed
-  int line = 0;      // in the scenario file, for failure messages
+  enum class Kind { kExpectPrompt, kPress, kSilence, kHangup, kWebResponse, kExpectRequest } kind;
+  // The prompt text expected (a substring), the keys pressed, or for expect_request a
+  // substring of "METHOD URL\nBODY" of the REST request waiting for its answer.
+  std::string text;
+  int line = 0;     // in the scenario file, for failure messages
+  WebResponse web;  // web_response: the web service's scripted answer
 };
 
 struct Scenario {

@@ -53,7 +53,9 @@ class ScenarioReader {
 
   void step(const YAML::Node& n, Scenario& s) {
     if (!n.IsMap() || n.size() != 1) {
-      problem(n, "a step is one of: expect_prompt: TEXT, press: KEYS, silence: true, hangup: true");
+      problem(n,
+              "a step is one of: expect_prompt: TEXT, press: KEYS, silence: true, hangup: true, "
+              "web_response: {status, body} | timeout, expect_request: TEXT");
       return;
     }
     const auto it = n.begin();
@@ -72,14 +74,56 @@ class ScenarioReader {
           break;
         }
       }
+    } else if (key == "web_response") {
+      st.kind = ScenarioStep::Kind::kWebResponse;
+      web_response(it->second, st.web);
+    } else if (key == "expect_request") {
+      st.kind = ScenarioStep::Kind::kExpectRequest;
+      st.text = scalar(it->second, key);
     } else if (key == "silence" || key == "hangup") {
       st.kind = key == "silence" ? ScenarioStep::Kind::kSilence : ScenarioStep::Kind::kHangup;
     } else {
-      problem(it->first,
-              "unknown step '" + key + "' (known: expect_prompt, press, silence, hangup)");
+      problem(it->first, "unknown step '" + key +
+                             "' (known: expect_prompt, press, silence, hangup, web_response, "
+                             "expect_request)");
       return;
     }
     s.steps.push_back(std::move(st));
+  }
+
+  // timeout | {error: TEXT} | {status: N, body: TEXT, headers: {name: value}}
+  void web_response(const YAML::Node& n, WebResponse& out) {
+    if (n.IsScalar() && n.Scalar() == "timeout") {
+      out.outcome = WebResponse::Outcome::kTimeout;
+      out.error = "timeout";
+      return;
+    }
+    if (!n.IsMap()) {
+      problem(n, "web_response must be timeout or a mapping with status and body (or error)");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (key == "status") {
+        const auto status = parse_number(scalar(it->second, key));
+        if (!status || *status < 100 || *status > 599) {
+          problem(it->second, "status must be an HTTP status code (100-599)");
+        } else {
+          out.status = static_cast<int>(*status);
+        }
+      } else if (key == "body") {
+        out.body = scalar(it->second, key);
+      } else if (key == "error") {
+        out.outcome = WebResponse::Outcome::kError;
+        out.error = scalar(it->second, key);
+      } else if (key == "headers") {
+        out.headers = pairs(it->second, key);
+      } else {
+        problem(it->first, "unknown key '" + key + "' (known: status, body, headers, error)");
+      }
+    }
+    if (out.outcome == WebResponse::Outcome::kResponse && out.status == 0)
+      problem(n, "web_response needs a status (or error)");
   }
 
   Scenario scenario(const YAML::Node& n, std::size_t index) {

@@ -19,6 +19,11 @@ class ScenarioHost final : public FlowHost {
   void start_timer(std::chrono::milliseconds) override { timer_armed = true; }
   void cancel_timer() override { timer_armed = false; }
   void hangup() override {}
+  void web_request(const WebRequest& request) override {
+    web_pending = true;
+    last_request = request.method + " " + request.url + "\n" + request.body;
+  }
+  void cancel_web_request() override { web_pending = false; }
   // A fixed instant, so scenarios that hear {{session.time}} are repeatable.
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
@@ -26,6 +31,8 @@ class ScenarioHost final : public FlowHost {
 
   bool playing = false;
   bool timer_armed = false;
+  bool web_pending = false;
+  std::string last_request;  // "METHOD URL\nBODY" of the latest REST request
   std::vector<std::string> heard;
   std::vector<std::string> shown;  // as heard, but a prompt saying a private value is hidden
 };
@@ -99,6 +106,26 @@ class Runner {
       case ScenarioStep::Kind::kHangup:
         interpreter_.on_hangup();
         return true;
+      case ScenarioStep::Kind::kWebResponse:
+        if (!host_.web_pending || interpreter_.finished()) {
+          result.failures.push_back(where + "web_response, but no REST request was waiting");
+          return false;
+        }
+        host_.web_pending = false;
+        interpreter_.on_web_response(step.web);
+        return true;
+      case ScenarioStep::Kind::kExpectRequest:
+        if (!host_.web_pending) {
+          result.failures.push_back(where + "expect_request, but no REST request was waiting");
+          return false;
+        }
+        if (host_.last_request.find(step.text) == std::string::npos) {
+          // The request is not printed: it may carry a private value.
+          result.failures.push_back(where + "the REST request does not contain \"" + step.text +
+                                    "\"");
+          return false;
+        }
+        return true;
     }
     return true;
   }
@@ -111,7 +138,9 @@ class Runner {
         result.failures.push_back("end: expected " + scenario_.expect_end + ", got " + actual);
     }
     for (const auto& [name, expected] : scenario_.expect_variables) {
-      const Value* v = interpreter_.variables().find(name);
+      // A dotted name may reach into a variable ("pay.data.reference").
+      const std::optional<Value> found = interpreter_.variables().lookup(name);
+      const Value* v = found ? &*found : nullptr;
       const std::string actual = v ? v->to_text() : "(not set)";
       if (actual == expected) continue;
       // A private value is not printed, even in a test report.

@@ -27,17 +27,48 @@ class TerminalHost final : public FlowHost {
   }
   void cancel_timer() override { timer_armed = false; }
   void hangup() override { out_ << "[hangup]\n"; }
+  void web_request(const WebRequest& request) override {
+    // A request carrying a private value is not echoed, even to the builder's terminal.
+    out_ << "[web] " << request.method << ' '
+         << (request.carries_private ? std::string("[private]") : request.url) << '\n';
+    if (!request.carries_private && !request.body.empty())
+      out_ << "[web body] " << request.body << '\n';
+    web_pending = true;
+  }
+  void cancel_web_request() override { web_pending = false; }
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::now();
   }
 
   bool playing = false;
   bool timer_armed = false;
+  bool web_pending = false;
   std::chrono::milliseconds timer_delay{0};
 
  private:
   std::ostream& out_;
 };
+
+// "200 {\"ok\": true}" -> status and body; "timeout"; "error <text>".
+WebResponse read_web_answer(const std::string& line) {
+  WebResponse r;
+  if (line.rfind("timeout", 0) == 0) {
+    r.outcome = WebResponse::Outcome::kTimeout;
+    r.error = "timeout";
+    return r;
+  }
+  const auto space = line.find(' ');
+  const auto status = parse_number(line.substr(0, space));
+  if (!status || *status < 100 || *status > 599) {
+    r.outcome = WebResponse::Outcome::kError;
+    r.error = line.rfind("error", 0) == 0 && space != std::string::npos ? line.substr(space + 1)
+                                                                        : "simulated error";
+    return r;
+  }
+  r.status = static_cast<int>(*status);
+  if (space != std::string::npos) r.body = line.substr(space + 1);
+  return r;
+}
 
 bool is_key(char c) {
   return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
@@ -58,6 +89,18 @@ int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) 
     if (host.playing) {  // prompts "play" instantly
       host.playing = false;
       interpreter.on_play_done();
+      continue;
+    }
+    if (host.web_pending) {  // the builder plays the web service
+      out << "[web]> " << std::flush;
+      std::string line;
+      if (!std::getline(in, line)) {
+        out << "\n";
+        interpreter.on_hangup();
+        break;
+      }
+      host.web_pending = false;
+      interpreter.on_web_response(read_web_answer(line));
       continue;
     }
     if (!host.timer_armed) {  // neither playing nor waiting: cannot happen with a sound app

@@ -13,7 +13,9 @@ namespace keyline::flow {
 // and reads one line: each character is a key press (blanks are skipped); after the line, a
 // still-waiting input module times out — so an empty line is "no input", and "1234" for a
 // Digits module without "#" ends by the inter-digit timeout. End of input (Ctrl-D) is the
-// caller hanging up. At the end it prints every module visited and the exit reason.
+// caller hanging up. A REST module prints "[web] METHOD URL" and "[web]> ", and reads the
+// web service's answer: "200 {\"ok\": true}" (status, then the body), "timeout", or
+// "error TEXT". At the end it prints every module visited and the exit reason.
 // Returns 0 when the call ended normally, 1 on an app error ("error:..." exit reason).
 int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out);
 

@@ -50,7 +50,8 @@ namespace {
 
 // for_log: private values become "[private]" (call logs, debug output).
 std::string substitute_impl(std::string_view text, const Variables& variables, bool* used_private,
-                            bool for_log) {
+                            bool for_log,
+                            const std::function<std::string(std::string_view)>* encode = nullptr) {
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
@@ -67,7 +68,18 @@ std::string substitute_impl(std::string_view text, const Variables& variables, b
       out += "[private]";
     } else if (auto value = variables.get(p.name)) {
       if (used_private && variables.is_private(p.name)) *used_private = true;
-      out += p.filter == "digits" ? spell_digits(*value) : *value;
+      if (p.filter == "digits") {
+        std::string spelt = spell_digits(*value);
+        secure_wipe(*value);
+        *value = std::move(spelt);
+      }
+      if (encode) {
+        std::string encoded = (*encode)(*value);
+        out += encoded;
+        secure_wipe(encoded);
+      } else {
+        out += *value;
+      }
       secure_wipe(*value);  // the copy may be a private value
     }
     pos = close + 2;
@@ -79,6 +91,12 @@ std::string substitute_impl(std::string_view text, const Variables& variables, b
 
 std::string substitute(std::string_view text, const Variables& variables, bool* used_private) {
   return substitute_impl(text, variables, used_private, false);
+}
+
+std::string substitute_encoded(std::string_view text, const Variables& variables,
+                               const std::function<std::string(std::string_view)>& encode,
+                               bool* used_private) {
+  return substitute_impl(text, variables, used_private, false, &encode);
 }
 
 std::string substitute_for_log(std::string_view text, const Variables& variables) {

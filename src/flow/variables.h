@@ -5,6 +5,7 @@
 // Values are JSON-like (flow/value.h) and carry that private flag as a taint.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,7 +25,8 @@ class Variables {
   Variables& operator=(Variables&&) = default;
   ~Variables() { wipe(); }  // call data is overwritten, not merely freed
 
-  // The value as text (Value::to_text), nullopt for an unknown name.
+  // The value as text (Value::to_text), nullopt for an unknown name. Like lookup(), a dotted
+  // path reaches into a map or list ("pay.data.status", "order.items.0").
   std::optional<std::string> get(std::string_view name) const;
   // The stored value itself; nullptr for an unknown name.
   const Value* find(std::string_view name) const;
@@ -33,6 +35,9 @@ class Variables {
   // Stores a value; it is private when it is tainted or when `is_private` says so.
   void set_value(std::string_view name, Value value, bool is_private = false);
   bool is_private(std::string_view name) const;  // false for unknown names
+  // The variable `path` names, or — when no variable has that exact name — the member of the
+  // longest stored prefix it walks to (taint included). nullopt when nothing matches.
+  std::optional<Value> lookup(std::string_view path) const;
   bool contains(std::string_view name) const;
   std::size_t size() const { return values_.size(); }
 
@@ -55,6 +60,12 @@ class Variables {
 // *used_private when any substituted variable is private.
 std::string substitute(std::string_view text, const Variables& variables,
                        bool* used_private = nullptr);
+
+// As substitute(), with each inserted value passed through `encode` first (the REST module
+// URL-encodes what goes into URLs and form bodies).
+std::string substitute_encoded(std::string_view text, const Variables& variables,
+                               const std::function<std::string(std::string_view)>& encode,
+                               bool* used_private = nullptr);
 
 // As substitute(), but every private variable is written as "[private]": for call logs.
 std::string substitute_for_log(std::string_view text, const Variables& variables);

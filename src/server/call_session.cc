@@ -1,5 +1,6 @@
 #include "server/call_session.h"
 
+#include "base/secure_wipe.h"
 #include "privacy/redact.h"
 #include "server/app_voices.h"
 
@@ -21,6 +22,7 @@ CallSession::CallSession(Context context, sip::CallHandle handle,
 
 CallSession::~CallSession() {
   *alive_ = false;
+  cancel_web_request();
   if (timer_) ctx_.loop.cancel_timer(timer_);
 }
 
@@ -161,6 +163,56 @@ void CallSession::hangup() {
   ctx_.ua.hangup(handle_);
 }
 
+void CallSession::web_request(const flow::WebRequest& request) {
+  cancel_web_request();
+  const HttpSettings& settings = ctx_.http_settings;
+  services::HttpRequest r;
+  r.method = request.method;
+  r.url = request.url;
+  r.headers = request.headers;
+  r.body = request.body;
+  r.timeout = request.timeout.count() > 0 ? request.timeout : settings.default_timeout;
+  r.max_response_bytes = settings.max_response_bytes;
+  r.max_redirects = settings.max_redirects;
+  // A private value never travels in clear text, whatever the egress policy says.
+  r.https_only = request.carries_private;
+  r.carries_private = request.carries_private;
+  std::weak_ptr<bool> alive = alive_;
+  const std::string module = request.module;
+  web_id_ = ctx_.http.start(std::move(r), [this, alive, module](services::HttpResponse response) {
+    if (alive.expired()) return;
+    web_id_ = 0;
+    flow::WebResponse w;
+    if (response.error == services::HttpError::kTimeout) {
+      w.outcome = flow::WebResponse::Outcome::kTimeout;
+      w.error = "timeout: " + response.error_message;
+    } else if (!response.ok()) {
+      w.outcome = flow::WebResponse::Outcome::kError;
+      w.error =
+          std::string(services::http_error_name(response.error)) + ": " + response.error_message;
+    } else {
+      w.status = response.status;
+      w.headers = std::move(response.headers);
+      w.body = std::move(response.body);
+    }
+    // The module, the outcome and the time; never the URL or a body.
+    ctx_.logger.info("call", record_.call_id + " rest " + module + " -> " +
+                                 (response.ok() ? std::to_string(response.status) : w.error) +
+                                 " in " + std::to_string(response.elapsed.count() / 1000) + " ms");
+    secure_wipe(response.body);
+    if (interpreter_ && !ended_) {
+      interpreter_->on_web_response(std::move(w));
+    } else {
+      flow::wipe(w);
+    }
+  });
+}
+
+void CallSession::cancel_web_request() {
+  if (web_id_) ctx_.http.cancel(web_id_);
+  web_id_ = 0;
+}
+
 std::chrono::system_clock::time_point CallSession::wall_now() const {
   return std::chrono::system_clock::now();
 }
@@ -168,6 +220,7 @@ std::chrono::system_clock::time_point CallSession::wall_now() const {
 store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   ended_ = true;
   cancel_timer();
+  cancel_web_request();
   media_->stop_playout();
   record_.end_unix_ms = unix_ms(wall_now());
   if (interpreter_) {

@@ -16,6 +16,8 @@
 #include "flow/interpreter.h"
 #include "io/event_loop.h"
 #include "media/media_session.h"
+#include "server/http_config.h"
+#include "services/http_client.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
 #include "speech/prompt_table.h"
@@ -31,6 +33,8 @@ class CallSession final : public flow::FlowHost {
     sip::UserAgent& ua;
     speech::PromptRenderer& renderer;
     Logger& logger;
+    services::HttpClient& http;  // the worker's web client (REST modules)
+    const HttpSettings& http_settings;
     // The app's recorded prompts (may be null: the app has none).
     std::shared_ptr<const speech::PromptAudioTable> prompts = nullptr;
     // The installed voices (null: every prompt uses the renderer's default).
@@ -57,6 +61,8 @@ class CallSession final : public flow::FlowHost {
   void start_timer(std::chrono::milliseconds delay) override;
   void cancel_timer() override;
   void hangup() override;
+  void web_request(const flow::WebRequest& request) override;
+  void cancel_web_request() override;
   std::chrono::system_clock::time_point wall_now() const override;
 
  private:
@@ -74,6 +80,7 @@ class CallSession final : public flow::FlowHost {
   std::uint64_t play_id_ = 0;  // a TTS result for an older play is dropped
   bool playing_ = false;
   io::TimerId timer_ = 0;
+  services::HttpClient::RequestId web_id_ = 0;  // the REST request in flight
   bool ended_ = false;
   std::string hangup_reason_;  // set when we end the call ourselves (rtp_timeout)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

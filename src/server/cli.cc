@@ -374,6 +374,18 @@ int cmd_validate(int argc, char** argv) {
     const auto problems = flow::analyze_app(*app);
     for (const auto& p : problems)
       std::cerr << path << ":" << p.pos.line << ":" << p.pos.column << ": " << p.message << "\n";
+    // A REST module that would send a private value over plain http fails at run time: warn
+    // now (`keyline audit` lists every privacy finding).
+    for (const auto& f : flow::audit_app(*app)) {
+      if (f.severity != flow::AuditSeverity::kError) continue;
+      for (const auto& page : app->pages) {
+        for (const auto& m : page.modules) {
+          if (m.name == f.sink_module && m.type() == flow::ModuleType::kRest)
+            std::cerr << path << ":" << f.pos.line << ":" << f.pos.column
+                      << ": warning: " << f.message << "\n";
+        }
+      }
+    }
     // Audio files are loaded, and voices chosen, exactly as `serve` would.
     auto prompts = load_app_prompts(*app);
     if (!voices) voices = speech::VoiceCatalog::installed();

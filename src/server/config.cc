@@ -347,7 +347,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   if (!c.is_map(root, "(top level)")) return make_error("config", c.message());
   c.only_keys(root, "",
               {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments", "privacy", "api",
-               "retention", "tts"});
+               "retention", "http", "tts"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
     c.only_keys(sip, "sip",
                 {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s",
@@ -431,6 +431,9 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   read_tts_config(root["tts"], config.tts_cache,
                   [&c](const YAML::Node& node, const std::string& path,
                        const std::string& message) { c.fail(node, path, message); });
+  read_http_config(root["http"], base_dir, config.http,
+                   [&c](const YAML::Node& node, const std::string& path,
+                        const std::string& message) { c.fail(node, path, message); });
   if (!c.ok()) return make_error("config", c.message());
   if (!config.tts_cache.disk_dir.empty())
     config.tts_cache.disk_dir = resolve(base_dir, config.tts_cache.disk_dir);

@@ -13,6 +13,7 @@
 #include "privacy/policy.h"
 #include "sdp/crypto.h"
 #include "speech/tts_cache.h"
+#include "server/http_config.h"
 
 namespace keyline::server {
 
@@ -126,6 +127,7 @@ struct Config {
   RetentionSettings retention;
   // The prompt cache (`tts: cache:`): memory tier, optional disk tier.
   speech::TtsCacheConfig tts_cache;
+  HttpSettings http;  // web services for REST modules (`http:` section)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

@@ -158,6 +158,9 @@ Status Server::open() {
   auto loop = io::EventLoop::create();
   if (!loop) return loop.error();
   loop_ = std::move(*loop);
+  auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
+  if (!http) return http.error();
+  http_ = std::move(*http);
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
   tc.idle_timeout = std::chrono::seconds(config_.sip.idle_timeout_s);
@@ -378,8 +381,8 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
   }
 
-  CallSession::Context ctx{*loop_,  *ua_, *renderer_, logger_, prompt_audio_[deployment->app],
-                           &voices_};
+  CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_, *http_, config_.http,
+                           prompt_audio_[deployment->app], &voices_};
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

@@ -60,6 +60,7 @@ class Server {
   speech::VoiceCatalog voices_{{}};
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<speech::PromptRenderer> renderer_;
+  std::unique_ptr<services::HttpClient> http_;  // the worker's web client (REST modules)
   std::unique_ptr<store::CallLogWriter> call_logs_;
   ServerMetrics metrics_;
   std::unique_ptr<ApiHost> api_;

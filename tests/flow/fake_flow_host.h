@@ -33,6 +33,8 @@ class FakeFlowHost : public FlowHost {
     ++cancels;
   }
   void hangup() override { hung_up = true; }
+  void web_request(const WebRequest& request) override { web_requests.push_back(request); }
+  void cancel_web_request() override { ++web_cancels; }
   std::chrono::system_clock::time_point wall_now() const override { return now; }
 
   std::vector<std::string> texts() const {
@@ -49,6 +51,8 @@ class FakeFlowHost : public FlowHost {
   std::vector<std::chrono::milliseconds> timer_starts;
   int cancels = 0;
   bool hung_up = false;
+  std::vector<WebRequest> web_requests;
+  int web_cancels = 0;
   std::chrono::system_clock::time_point now{};
 };
 

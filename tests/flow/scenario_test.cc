@@ -91,7 +91,9 @@ TEST(Scenario, ParseErrorsHavePositions) {
   auto r = parse_scenarios("steps:\n  - dance: true\n  - press: \"12x\"\nfoo: 1\n", "s.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message,
-            "s.yaml:2:5: unknown step 'dance' (known: expect_prompt, press, silence, hangup)\n"
+            "s.yaml:2:5: unknown step 'dance' (known: expect_prompt, press, silence, hangup, "
+            "web_response, "
+            "expect_request)\n"
             "s.yaml:3:12: press: only phone keys 0-9 * # A-D (and spaces)\n"
             "s.yaml:4:1: unknown key 'foo' (known: name, session, steps, expect)");
   EXPECT_FALSE(parse_scenarios("[", "s.yaml").ok());
