@@ -78,6 +78,11 @@ std::vector<std::string> uses_of(const Module& m) {
           from_text(s.common.noinput_prompt);
           from_text(s.common.nomatch_prompt);
           out.push_back(s.options_variable);
+        } else if constexpr (std::is_same_v<S, EvaluateJsSettings>) {
+          out.insert(out.end(), s.inputs.begin(), s.inputs.end());
+          for (const auto& argument : s.arguments) {
+            for (auto& name : argument.variables_read()) out.push_back(std::move(name));
+          }
         }
       },
       m.settings);

@@ -24,6 +24,7 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kDynamicMenu:
     case ModuleType::kLanguage:
     case ModuleType::kYesNo:
+    case ModuleType::kEvaluateJs:
       return {"success"};
     default:
       return {};
@@ -38,6 +39,12 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     if (exit == "error") return {shadow};
     std::vector<std::string> out;
     for (const auto& row : std::get<SetVariableSettings>(m.settings).rows) out.push_back(row.name);
+    return out;
+  }
+  if (const auto* js = std::get_if<EvaluateJsSettings>(&m.settings)) {
+    if (exit == "error") return {shadow};
+    std::vector<std::string> out = js->outputs;
+    out.push_back(m.name);
     return out;
   }
   if (!m.is_input()) return {};

@@ -21,4 +21,9 @@ DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
                                       const AppSettings& settings);
 LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
 
+// Evaluate JS (app_js_modules.cc): scripts are compiled (not run) here, so a syntax error is
+// reported at load time with its place in the document.
+EvaluateJsSettings read_evaluate_js(ValueReader& r, ObjectReader& obj);
+void read_js_libraries(ValueReader& r, const YAML::Node& node, std::vector<JsLibrary>& out);
+
 }  // namespace keyline::flow

@@ -43,6 +43,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"custom_field", ModuleType::kCustomField, {"success", "noinput", "nomatch"}},
       {"dynamic_menu", ModuleType::kDynamicMenu, {"success", "noinput", "nomatch", "error"}},
       {"language", ModuleType::kLanguage, {"success", "noinput", "nomatch"}},
+      {"evaluate_js", ModuleType::kEvaluateJs, {"success", "error"}},
   };
   return kTypes;
 }
@@ -105,6 +106,7 @@ class AppReader : public ValueReader {
     if (!obj.is_object()) return;
     if (auto n = obj.get("language")) read_string(*n, "language", settings.language);
     if (auto n = obj.get("voice")) read_string(*n, "voice", settings.voice);
+    if (auto n = obj.get("js_libraries")) read_js_libraries(*this, *n, settings.js_libraries);
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -223,6 +225,9 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kLanguage:
         module.settings = read_language(*this, typed, settings);
+        break;
+      case ModuleType::kEvaluateJs:
+        module.settings = read_evaluate_js(*this, typed);
         break;
     }
     if (!info->exits.empty()) {

@@ -78,6 +78,7 @@ class Interpreter {
   void run_set_variable(const Module& module);
   void run_counter(const Module& module);
   void run_call_log(const Module& module);
+  void run_evaluate_js(const Module& module);       // interpreter_js.cc
   bool prepare_dynamic_menu(const Module& module);  // false: the call went elsewhere
   void wipe_dynamic_options();
   void set_input_shadows(const Module& module, std::size_t length, char termchar);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include "base/secure_wipe.h"
 #include "flow/json_value.h"
@@ -17,7 +18,14 @@
 namespace keyline::flow {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// The budget is the evaluating thread's CPU time, not wall time: a worker that is descheduled
+// on a loaded machine does not eat into a script's budget, so the same script gets the same
+// verdict under any load (tests included).
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
 
 // One heap's accounting, given to Duktape as the heap's user data.
 struct HeapState {
@@ -26,7 +34,7 @@ struct HeapState {
   std::size_t peak = 0;
   bool refused = false;    // an allocation was refused for the memory limit: the run is over
   bool timed_out = false;  // past the deadline
-  Clock::time_point deadline = Clock::time_point::max();
+  std::chrono::nanoseconds deadline = std::chrono::nanoseconds::max();  // thread CPU time
   unsigned allocations = 0;
   duk_context* ctx = nullptr;  // set once the heap exists
   const JsSandbox::FreeObserver* observer = nullptr;
@@ -58,7 +66,7 @@ void* heap_alloc(void* udata, duk_size_t size) {
     stop_soon(*state);
     return nullptr;
   }
-  if (++state->allocations % 64 == 0 && !state->timed_out && Clock::now() >= state->deadline) {
+  if (++state->allocations % 64 == 0 && !state->timed_out && thread_cpu_time() >= state->deadline) {
     state->timed_out = true;
     stop_soon(*state);
   }
@@ -75,7 +83,8 @@ void heap_free(void* udata, void* ptr) {
   auto* state = static_cast<HeapState*>(udata);
   const std::size_t size = block_size(ptr);
   wipe_bytes(ptr, size);
-  if (state->observer && *state->observer) (*state->observer)(static_cast<unsigned char*>(ptr), size);
+  if (state->observer && *state->observer)
+    (*state->observer)(static_cast<unsigned char*>(ptr), size);
   state->used -= size;
   std::free(static_cast<unsigned char*>(ptr) - kHeader);
 }
@@ -134,12 +143,12 @@ duk_ret_t refuse_code_from_text(duk_context* ctx) {
 // coroutines, introspection). `instanceof Function` keeps working through the replacement's
 // prototype.
 void harden(duk_context* ctx) {
-  duk_push_global_object(ctx);                                  // [g]
+  duk_push_global_object(ctx);  // [g]
   duk_del_prop_string(ctx, -1, "Duktape");
   duk_push_c_function(ctx, refuse_code_from_text, DUK_VARARGS);  // [g refuse]
-  duk_put_prop_string(ctx, -2, "eval");                         // [g]
-  duk_get_prop_string(ctx, -1, "Function");                     // [g F]
-  duk_get_prop_string(ctx, -1, "prototype");                    // [g F Fp]
+  duk_put_prop_string(ctx, -2, "eval");                          // [g]
+  duk_get_prop_string(ctx, -1, "Function");                      // [g F]
+  duk_get_prop_string(ctx, -1, "prototype");                     // [g F Fp]
   duk_push_c_function(ctx, refuse_code_from_text, DUK_VARARGS);  // [g F Fp refuse]
   duk_dup(ctx, -2);
   duk_put_prop_string(ctx, -2, "prototype");  // refuse.prototype = Fp
@@ -210,7 +219,7 @@ std::string_view walk_to_parent(duk_context* ctx, std::string_view path, bool cr
 // [value] -> [] with the value stored at `path`.
 void put_path(duk_context* ctx, std::string_view path) {
   const std::string_view last = walk_to_parent(ctx, path, true);  // [value parent]
-  duk_swap_top(ctx, -2);                                            // [parent value]
+  duk_swap_top(ctx, -2);                                          // [parent value]
   duk_put_prop_lstring(ctx, -2, last.data(), last.size());
   duk_pop(ctx);
 }
@@ -245,8 +254,7 @@ struct RunState {  // trivially destructible: the protected body writes into it
   std::size_t library;  // the one being loaded
 };
 
-void compile(duk_context* ctx, std::string_view source, const char* prefix,
-             std::string_view name) {
+void compile(duk_context* ctx, std::string_view source, const char* prefix, std::string_view name) {
   duk_push_lstring(ctx, source.data(), source.size());
   duk_push_string(ctx, prefix);
   duk_push_lstring(ctx, name.data(), name.size());
@@ -354,14 +362,14 @@ std::string format_size(std::size_t bytes) {
   return std::to_string((bytes + 1023) / 1024) + " KiB";
 }
 
-Error failure(const JsLimits& limits, const HeapState& state, const RunState& run,
-              const JsJob& job, const ErrorFacts& facts, bool hide_details) {
+Error failure(const JsLimits& limits, const HeapState& state, const RunState& run, const JsJob& job,
+              const ErrorFacts& facts, bool hide_details) {
   const std::string name(job.name);
   if (state.refused)
-    return make_error("js_memory",
-                      name + ": stopped at the memory limit of " + format_size(limits.memory_bytes));
+    return make_error(
+        "js_memory", name + ": stopped at the memory limit of " + format_size(limits.memory_bytes));
   if (state.timed_out)
-    return make_error("js_timeout", name + ": stopped after the time limit of " +
+    return make_error("js_timeout", name + ": stopped after the CPU time limit of " +
                                         std::to_string(limits.time.count()) + " ms");
   std::string where = facts.file.empty() ? name : facts.file;
   if (run.phase == Phase::kCompileLibrary || run.phase == Phase::kRunLibrary)
@@ -401,7 +409,7 @@ duk_ret_t compile_body(duk_context* ctx, void* udata) {
 Result<JsOutcome> JsSandbox::run(const JsJob& job, std::span<const JsLibrary> libraries) const {
   HeapState state;
   state.limit = limits_.memory_bytes;
-  state.deadline = Clock::now() + limits_.time;
+  state.deadline = thread_cpu_time() + limits_.time;
   state.observer = &observer_;
   const bool tainted = any_private(job);
   Heap heap(state);
@@ -453,7 +461,7 @@ std::optional<JsSyntaxError> check_js_syntax(std::string_view source) {
 extern "C" duk_bool_t keyline_duk_exec_timeout(void* udata) {
   auto* state = static_cast<keyline::flow::HeapState*>(udata);
   if (!state) return 0;
-  if (!state->timed_out && keyline::flow::Clock::now() >= state->deadline)
+  if (!state->timed_out && keyline::flow::thread_cpu_time() >= state->deadline)
     state->timed_out = true;
   return state->timed_out || state->refused ? 1 : 0;
 }

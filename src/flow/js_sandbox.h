@@ -5,7 +5,7 @@
 //
 // A script can only compute. Duktape has no I/O of its own (no print, require or file access)
 // and the `Duktape` object is removed; `eval` and the Function constructor throw, so a string
-// fetched from a web service can never be run as code. Each evaluation has a wall-time budget,
+// fetched from a web service can never be run as code. Each evaluation has a CPU-time budget,
 // enforced by Duktape's execution time-out hook (a loop that catches the error is still
 // stopped), and a memory budget enforced by the heap's allocator. Errors of every kind come
 // back as Result errors; nothing throws past run().
@@ -27,7 +27,8 @@
 namespace keyline::flow {
 
 struct JsLimits {
-  // Wall time of one evaluation: heap creation, libraries, the script, reading the outputs.
+  // CPU time of one evaluation (the calling thread's): heap creation, libraries, the script,
+  // reading the outputs.
   std::chrono::milliseconds time{100};
   // The most the heap may hold at once, its own bookkeeping included (an empty heap with the
   // built-ins is about 100 KiB).
@@ -58,7 +59,7 @@ struct JsJob {
 struct JsOutcome {
   Value result;  // as JSON.stringify sees it: undefined and functions become null
   std::vector<std::pair<std::string, Value>> outputs;  // in JsJob::outputs order
-  std::size_t peak_memory = 0;                          // the heap's high-water mark, bytes
+  std::size_t peak_memory = 0;                         // the heap's high-water mark, bytes
 };
 
 class JsSandbox {

@@ -101,22 +101,21 @@ TEST(JsSandbox, LibraryFunctionCalledWithArguments) {
 
 TEST(JsSandbox, InfiniteLoopStopsAtTheTimeLimit) {
   JsSandbox sandbox(JsLimits{std::chrono::milliseconds(50), 8 << 20});
-  for (const char* script : {"for (;;) {}",
-                             "while (true) { try { for (;;) {} } catch (e) {} }",
+  for (const char* script : {"for (;;) {}", "while (true) { try { for (;;) {} } catch (e) {} }",
                              "function f() { try { for (;;) {} } finally { f(); } } f();"}) {
     auto r = sandbox.run(JsJob{.script = script});
     ASSERT_FALSE(r) << script;
     EXPECT_EQ(r.error().kind, "js_timeout") << script << ": " << r.error().message;
-    EXPECT_EQ(r.error().message, "script: stopped after the time limit of 50 ms");
+    EXPECT_EQ(r.error().message, "script: stopped after the CPU time limit of 50 ms");
   }
 }
 
 TEST(JsSandbox, MemoryBombStopsAtTheMemoryLimit) {
   JsSandbox sandbox(JsLimits{std::chrono::milliseconds(60000), 1 << 20});
-  for (const char* script : {"var a = []; for (;;) a.push('item ' + a.length);",
-                             "var s = 'x'; for (;;) s = s + s;",
-                             // Catching the error does not buy more memory (or time).
-                             "var a = []; for (;;) { try { a.push(new Array(1000)); } catch (e) {} }"}) {
+  for (const char* script :
+       {"var a = []; for (;;) a.push('item ' + a.length);", "var s = 'x'; for (;;) s = s + s;",
+        // Catching the error does not buy more memory (or time).
+        "var a = []; for (;;) { try { a.push(new Array(1000)); } catch (e) {} }"}) {
     auto r = sandbox.run(JsJob{.script = script});
     ASSERT_FALSE(r) << script;
     EXPECT_EQ(r.error().kind, "js_memory") << script << ": " << r.error().message;
@@ -217,9 +216,11 @@ TEST(JsSandbox, EveryFreedBlockIsWipedAndNothingLeaksBetweenRuns) {
 }
 
 TEST(JsonValue, ParsesStrictJson) {
-  auto v = parse_json_value(R"({"a": [1, -2.5e2, true, false, null], "s": "x\n\u00e9\ud83d\ude00"})");
+  auto v =
+      parse_json_value(R"({"a": [1, -2.5e2, true, false, null], "s": "x\n\u00e9\ud83d\ude00"})");
   ASSERT_TRUE(v) << v.error().message;
-  EXPECT_EQ(v->to_json(), "{\"a\":[1,-250,true,false,null],\"s\":\"x\\n\xC3\xA9\xF0\x9F\x98\x80\"}");
+  EXPECT_EQ(v->to_json(),
+            "{\"a\":[1,-250,true,false,null],\"s\":\"x\\n\xC3\xA9\xF0\x9F\x98\x80\"}");
   EXPECT_FALSE(v->is_private());
   auto p = parse_json_value("[\"pin\"]", true);
   ASSERT_TRUE(p);
