@@ -215,6 +215,23 @@ TEST(JsSandbox, EveryFreedBlockIsWipedAndNothingLeaksBetweenRuns) {
   EXPECT_EQ(second->result, Value::string("undefined undefined"));
 }
 
+TEST(JsSandbox, DeepRecursionAndDeepValuesAreErrorsNotCrashes) {
+  auto r = run_script("function f(n) { return f(n + 1) + 1; } f(0)");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, "js_exception");
+  EXPECT_NE(r.error().message.find("RangeError"), std::string::npos) << r.error().message;
+  // A result nested deeper than JSON.stringify goes.
+  r = run_script("var o = {}; for (var i = 0; i < 5000; i++) o = {a: o}; o");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, "js_exception");
+  // A cyclic output.
+  JsJob job;
+  job.outputs = {"loop"};
+  r = run_script("var loop = {}; loop.self = loop; 1", job);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("TypeError"), std::string::npos) << r.error().message;
+}
+
 TEST(JsonValue, ParsesStrictJson) {
   auto v =
       parse_json_value(R"({"a": [1, -2.5e2, true, false, null], "s": "x\n\u00e9\ud83d\ude00"})");
