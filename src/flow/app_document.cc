@@ -13,7 +13,7 @@ std::string_view module_type_name(ModuleType type) {
       "prompt",   "menu",         "digits",    "compare_variable", "goto_page",
       "exit",     "set_variable", "counter",   "call_log",         "label",
       "number",   "yes_no",       "date_time", "custom_field",     "dynamic_menu",
-      "language", "rest"};
+      "language", "rest", "evaluate_js"};
   const auto i = static_cast<std::size_t>(type);
   return i < std::size(kNames) ? kNames[i] : "?";
 }

@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "flow/expression.h"
 #include "flow/input_pattern.h"
+#include "flow/js_sandbox.h"
 
 namespace keyline::flow {
 
@@ -37,6 +38,7 @@ struct AppSettings {
   std::string voice;  // for `language` ("" = its default voice); other languages: `voices`
   std::map<std::string, std::string> voices;  // language -> voice ("voices" in the document)
   InputSettings input;
+  std::vector<JsLibrary> js_libraries;  // run before every Evaluate JS script, in this order
   // Bulk prompt import: <prompts_dir>/<language>/<prompt id>.<wav|ul|al|l16>, relative to the
   // document's folder. Empty: only the "prompts" table.
   std::string prompts_dir;
@@ -207,6 +209,17 @@ struct RestSettings {
   std::string auth_token;     // bearer
 };
 
+// Evaluate JS: a script (or a library function) run in the sandbox (flow/js_sandbox.h). The
+// module variable gets the result; `outputs` are globals copied back into variables.
+struct EvaluateJsSettings {
+  std::string script;                 // global code; the result is its completion value
+  std::string function;               // or a function from the app's js_libraries ...
+  std::vector<Expression> arguments;  // ... called with these
+  std::vector<std::string> inputs;    // variables given to the script as globals of that name
+  std::vector<std::string> outputs;   // globals stored back into variables of that name
+  JsLimits limits;
+};
+
 enum class ModuleType {
   kPrompt,
   kMenu,
@@ -225,11 +238,12 @@ enum class ModuleType {
   kDynamicMenu,
   kLanguage,
   kRest,
+  kEvaluateJs,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
-// "date_time", "custom_field", "dynamic_menu", "language", "rest").
+// "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -240,7 +254,7 @@ struct Module {
   std::variant<PromptSettings, MenuSettings, DigitsSettings, CompareSettings, GoToPageSettings,
                ExitSettings, SetVariableSettings, CounterSettings, CallLogSettings, LabelSettings,
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
-               DynamicMenuSettings, LanguageSettings, RestSettings>
+               DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

@@ -25,6 +25,7 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kLanguage:
     case ModuleType::kYesNo:
     case ModuleType::kRest:
+    case ModuleType::kEvaluateJs:
       return {"success"};
     default:
       return {};
@@ -42,6 +43,12 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     return out;
   }
   if (m.type() == ModuleType::kRest) return {m.name, shadow};  // every exit sets both
+  if (const auto* js = std::get_if<EvaluateJsSettings>(&m.settings)) {
+    if (exit == "error") return {shadow};
+    std::vector<std::string> out = js->outputs;
+    out.push_back(m.name);
+    return out;
+  }
   if (!m.is_input()) return {};
   if (exit == "noinput" || exit == "nomatch" || exit == "error") return {shadow};
   return {m.name, shadow};

@@ -28,4 +28,9 @@ void read_voices(ValueReader& r, const YAML::Node& node, AppSettings& settings);
 // Every Prompt module's prompt_id is in the table (in the app's language, or any fallback).
 void check_prompt_ids(const AppDocument& app, AppDiagnostics& diagnostics);
 
+// Evaluate JS (app_js_modules.cc): scripts are compiled (not run) here, so a syntax error is
+// reported at load time with its place in the document.
+EvaluateJsSettings read_evaluate_js(ValueReader& r, ObjectReader& obj);
+void read_js_libraries(ValueReader& r, const YAML::Node& node, std::vector<JsLibrary>& out);
+
 }  // namespace keyline::flow

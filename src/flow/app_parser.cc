@@ -44,6 +44,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"dynamic_menu", ModuleType::kDynamicMenu, {"success", "noinput", "nomatch", "error"}},
       {"language", ModuleType::kLanguage, {"success", "noinput", "nomatch"}},
       {"rest", ModuleType::kRest, {"success", "error", "timeout"}},
+      {"evaluate_js", ModuleType::kEvaluateJs, {"success", "error"}},
   };
   return kTypes;
 }
@@ -112,6 +113,7 @@ class AppReader : public ValueReader {
       settings.prompts_dir_pos = pos_of(*n);
       read_string(*n, "prompts_dir", settings.prompts_dir);
     }
+    if (auto n = obj.get("js_libraries")) read_js_libraries(*this, *n, settings.js_libraries);
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -233,6 +235,9 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kRest:
         module.settings = read_rest(*this, typed);
+        break;
+      case ModuleType::kEvaluateJs:
+        module.settings = read_evaluate_js(*this, typed);
         break;
     }
     if (!info->exits.empty()) {

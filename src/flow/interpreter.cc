@@ -196,6 +196,9 @@ void Interpreter::execute(const Module& module) {
     case ModuleType::kCallLog:
       run_call_log(module);
       return;
+    case ModuleType::kEvaluateJs:
+      run_evaluate_js(module);
+      return;
     case ModuleType::kLabel:
       record("next");
       take_exit("next");

@@ -83,6 +83,7 @@ class Interpreter {
   void run_set_variable(const Module& module);
   void run_counter(const Module& module);
   void run_call_log(const Module& module);
+  void run_evaluate_js(const Module& module);       // interpreter_js.cc
   bool prepare_dynamic_menu(const Module& module);  // false: the call went elsewhere
   // REST (interpreter_rest.cc).
   void run_rest(const Module& module);

@@ -1,5 +1,6 @@
 #include "flow/json_value.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace keyline::flow {
@@ -7,7 +8,8 @@ namespace {
 
 class JsonParser {
  public:
-  JsonParser(std::string_view text, bool is_private) : s_(text), private_(is_private) {}
+  JsonParser(std::string_view text, bool is_private, int max_depth)
+      : s_(text), private_(is_private), max_depth_(max_depth) {}
 
   Result<Value> parse() {
     auto v = value(0);
@@ -33,7 +35,7 @@ class JsonParser {
   }
 
   Result<Value> value(int depth) {
-    if (depth >= kMaxJsonDepth) return fail("nested deeper than " + std::to_string(kMaxJsonDepth));
+    if (depth >= max_depth_) return fail("nested deeper than " + std::to_string(max_depth_));
     skip_ws();
     if (pos_ >= s_.size()) return fail("unexpected end of the text");
     const char c = s_[pos_];
@@ -125,7 +127,9 @@ class JsonParser {
       while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
       return pos_ > from;
     };
+    const std::size_t int_start = pos_;
     if (!digits()) return fail("a number needs digits");
+    if (pos_ - int_start > 1 && s_[int_start] == '0') return fail("a number with a leading zero");
     if (pos_ < s_.size() && s_[pos_] == '.') {
       ++pos_;
       if (!digits()) return fail("a number needs digits after '.'");
@@ -179,7 +183,12 @@ class JsonParser {
 
   Result<std::string> string() {
     ++pos_;  // "
+    // Decoded text is never longer than its encoded span, so one allocation sized to the span
+    // holds it: no reallocation leaves a partial copy of a private string in freed memory.
+    std::size_t end = pos_;
+    while (end < s_.size() && s_[end] != '"') end += (s_[end] == '\\') ? 2 : 1;
     std::string out;
+    out.reserve(std::min(end, s_.size()) - pos_);
     while (pos_ < s_.size()) {
       const char c = s_[pos_++];
       if (c == '"') return out;
@@ -235,6 +244,7 @@ class JsonParser {
 
   std::string_view s_;
   bool private_;
+  int max_depth_;
   std::size_t pos_ = 0;
 };
 
@@ -276,8 +286,8 @@ Result<bool> csv_record(std::string_view s, std::size_t& pos, std::vector<std::s
 
 }  // namespace
 
-Result<Value> parse_json_value(std::string_view text, bool is_private) {
-  return JsonParser(text, is_private).parse();
+Result<Value> parse_json_value(std::string_view text, bool is_private, int max_depth) {
+  return JsonParser(text, is_private, max_depth).parse();
 }
 
 Result<Value> parse_csv_value(std::string_view text, bool is_private) {

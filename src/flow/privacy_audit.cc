@@ -28,19 +28,58 @@ const std::vector<std::string>* tainted(const Taint& taint, const std::string& u
   return it == taint.end() ? nullptr : &it->second;
 }
 
+// The variables an Evaluate JS module reads: its inputs and its arguments' variables.
+std::vector<std::string> js_reads(const EvaluateJsSettings& js) {
+  std::vector<std::string> out = js.inputs;
+  for (const auto& argument : js.arguments) {
+    for (auto& name : argument.variables_read()) out.push_back(std::move(name));
+  }
+  return out;
+}
+
+// Whatever private value goes into a script, everything that comes out is private (the
+// runtime taints the same way). True when a name was added.
+bool taint_js_results(const Module& m, const EvaluateJsSettings& js, Taint& taint) {
+  std::optional<std::vector<std::string>> chain;
+  for (const auto& use : js_reads(js)) {
+    if (const auto* from = tainted(taint, use)) {
+      chain = *from;
+      break;
+    }
+  }
+  if (!chain && m.is_private) chain = std::vector<std::string>{};
+  if (!chain) return false;
+  if (chain->empty() || chain->back() != m.name) chain->push_back(m.name);
+  bool added = false;
+  std::vector<std::string> results = js.outputs;
+  results.push_back(m.name);
+  for (const auto& name : results) {
+    if (taint.count(name)) continue;
+    taint[name] = *chain;
+    added = true;
+  }
+  return added;
+}
+
 // Flow-insensitive on purpose: a value that is private on any path counts, so the audit
 // over-reports rather than misses. Iterates until no Set Variable row adds a name.
 Taint compute_taint(const AppDocument& app) {
   Taint taint;
   for (const auto& page : app.pages) {
     for (const auto& m : page.modules) {
-      if (m.is_private && m.type() != ModuleType::kSetVariable) taint[m.name] = {m.name};
+      const bool sets_own =
+          m.type() == ModuleType::kSetVariable || m.type() == ModuleType::kEvaluateJs;
+      if (m.is_private && !sets_own) taint[m.name] = {m.name};
     }
   }
   for (bool changed = true; changed;) {
     changed = false;
     for (const auto& page : app.pages) {
       for (const auto& m : page.modules) {
+        if (const auto* js = std::get_if<EvaluateJsSettings>(&m.settings)) {
+          changed = taint_js_results(m, *js, taint) || changed;
+          continue;
+        }
         const auto* set = std::get_if<SetVariableSettings>(&m.settings);
         if (!set) continue;
         for (const auto& row : set->rows) {
@@ -176,6 +215,18 @@ class Auditor {
               "is sent by " + quoted(m.name) +
                   " to a URL that is not https:// (refused when the call runs: use https)");
         }
+      }
+    }
+  }
+
+  void settings(const Module& m, const EvaluateJsSettings& s) {
+    if (m.is_private) return;  // everything it sets is private by declaration
+    for (const auto& use : js_reads(s)) {
+      if (const auto* from = tainted(taint_, use)) {
+        add(AuditSeverity::kWarning, m, {}, use, *from,
+            "goes into the script of non-private " + quoted(m.name) +
+                " (its results stay private by taint; mark the module private to say so)");
+        break;
       }
     }
   }

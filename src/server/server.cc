@@ -381,8 +381,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
   }
 
-  CallSession::Context ctx{*loop_, *ua_, *renderer_, logger_, *http_, config_.http,
-                           prompt_audio_[deployment->app], &voices_};
+  CallSession::Context ctx{
+      *loop_,  *ua_, *renderer_, logger_, *http_, config_.http, prompt_audio_[deployment->app],
+      &voices_};
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

@@ -31,6 +31,15 @@ expect flow "broken_flow.json:6:[0-9]+: module 'confirm' reads variable 'amount'
 expect flow "broken_flow.json:10:[0-9]+: module 'orphan' on page 'main' can never be reached"
 expect flow "broken_flow.json:13:[0-9]+: module 'log' reads variable 'amount' before it is set"
 
+# Evaluate JS: scripts are compiled (never run) at load; a list-of-lines script points at the line.
+rc=0; "$KEYLINE" validate "$APPS/broken_js.json" >"$WORK/out.txt" 2>&1 || rc=$?
+cat "$WORK/out.txt"
+[ "$rc" = 1 ] || fail "broken_js: exit $rc, expected 1"
+expect js "broken_js.json:4:[0-9]+: library 'util' line 1: SyntaxError"
+expect js "broken_js.json:8:7: 'script' line 2: SyntaxError"
+expect js "broken_js.json:9:[0-9]+: an evaluate_js module needs exactly one of 'script' or 'function'"
+expect js "broken_js.json:10:[0-9]+: 'time_limit_ms' must be a whole number from 10 to 10000"
+
 for app in "$SOURCE_DIR"/examples/apps/*.json; do
   "$KEYLINE" validate "$app" || fail "$app does not validate"
 done
