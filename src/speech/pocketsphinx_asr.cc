@@ -12,6 +12,7 @@
 
 #include "media/vad.h"
 #include "speech/resample.h"
+#include "speech/wipe.h"
 
 extern "C" {
 #include <pocketsphinx.h>
@@ -273,11 +274,15 @@ class PocketsphinxSession final : public AsrSession {
   Result<AsrResult> finish() override;
 
  private:
+  // Words are what the caller said: copies that are not kept are wiped.
   void add_hypothesis(AsrResult& result, std::string words, double confidence) const {
-    for (const auto& h : result.nbest)
-      if (h.words == words) return;
-    auto value = interpret(grammar_, words);
-    if (!value) return;  // not a grammar sentence: cannot be acted on
+    bool seen = false;
+    for (const auto& h : result.nbest) seen = seen || h.words == words;
+    auto value = seen ? Result<std::string>(Error{}) : interpret(grammar_, words);
+    if (!value) {  // a repeat, or not a grammar sentence: cannot be acted on
+      wipe(words);
+      return;
+    }
     result.nbest.push_back({std::move(words), std::move(*value), confidence});
   }
 
@@ -326,7 +331,11 @@ Result<AsrResult> PocketsphinxSession::finish() {
 
   auto phone_pass = decode(ps, kPhoneSearch, pcm);
   zero(pcm);
-  if (!phone_pass) return phone_pass.error();
+  if (!phone_pass) {
+    wipe(grammar_pass->hyp);
+    for (auto& alternative : alternatives) wipe(alternative.first);
+    return phone_pass.error();
+  }
 
   const int frames = std::max(1, grammar_pass->speech_frames);
   const long long fair_grammar_score =
@@ -334,7 +343,7 @@ Result<AsrResult> PocketsphinxSession::finish() {
       static_cast<long long>(grammar_pass->words) * lease_->penalty_per_word;
   const double margin = static_cast<double>(fair_grammar_score - phone_pass->score) / frames;
   const double confidence = confidence_from_margin(margin);
-  add_hypothesis(result, grammar_pass->hyp, confidence);
+  add_hypothesis(result, std::move(grammar_pass->hyp), confidence);
   // N-best scores are lattice path scores, on their own scale: only their
   // distance from the lattice's best is carried over to the margin.
   if (!alternatives.empty()) {
@@ -346,6 +355,7 @@ Result<AsrResult> PocketsphinxSession::finish() {
                      std::min(confidence, confidence_from_margin(alt_margin)));
     }
   }
+  for (auto& alternative : alternatives) wipe(alternative.first);  // those not taken
   if (result.nbest.empty()) {
     result.status = AsrStatus::kNoMatch;
     return result;

@@ -75,6 +75,28 @@ TEST_F(AsrLoopback, DigitStrings) {
   }
 }
 
+TEST_F(AsrLoopback, NbestIsDistinctOrderedAndInterpreted) {
+  const auto grammar = Grammar::digits(1, 10);
+  const auto r = say(grammar, "eight six three");
+  ASSERT_FALSE(r.nbest.empty());
+  EXPECT_EQ(r.nbest[0].value, "863") << r.nbest[0].words;
+  EXPECT_LE(r.nbest.size(), AsrOptions{}.max_nbest);
+  for (std::size_t i = 0; i < r.nbest.size(); ++i) {
+    const auto& h = r.nbest[i];
+    auto value = interpret(grammar, h.words);
+    ASSERT_TRUE(value.ok()) << h.words;
+    EXPECT_EQ(h.value, *value);
+    EXPECT_LE(h.confidence, r.best.confidence);
+    EXPECT_GE(h.confidence, 0.0);
+    for (std::size_t j = 0; j < i; ++j) EXPECT_NE(h.words, r.nbest[j].words);
+  }
+  AsrResult copy = r;
+  copy.wipe();
+  EXPECT_TRUE(copy.best.words.empty());
+  EXPECT_TRUE(copy.best.value.empty());
+  EXPECT_TRUE(copy.nbest.empty());
+}
+
 TEST_F(AsrLoopback, MenuPhrases) {
   const auto grammar = Grammar::menu({{"sales", {"sales", "buy something"}},
                                       {"support", {"support", "technical support"}},
