@@ -68,18 +68,21 @@ deployments:
 YAML
 }
 
+# start_server [serve args] — runs the server on $SERVER_DIR/keyline.yaml (default $WORK),
+# logging to $SERVER_DIR/server.log, and waits until it listens for SIP.
 start_server() {
+  local dir="${SERVER_DIR:-$WORK}"
   # free_port's port is only free when it was picked: another test's process may take it before
   # the server binds it. Then the server exits with "Address already in use"; pick a new port
   # and try again rather than failing the test on a race with a neighbour.
   local attempt
   for attempt in 1 2 3 4 5; do
-    "$KEYLINE" serve --config "$WORK/keyline.yaml" "$@" >"$WORK/server.log" 2>&1 &
+    "$KEYLINE" serve --config "$dir/keyline.yaml" "$@" >"$dir/server.log" 2>&1 &
     SERVER_PID=$!
     # Up to 60 s: a cold start on a loaded 2-core CI machine can be slow.
     local started=0 i
     for i in $(seq 1 600); do
-      if grep -q "listening for SIP" "$WORK/server.log" 2>/dev/null; then started=1; break; fi
+      if grep -q "listening for SIP" "$dir/server.log" 2>/dev/null; then started=1; break; fi
       kill -0 "$SERVER_PID" 2>/dev/null || break
       sleep 0.1
     done
@@ -87,14 +90,15 @@ start_server() {
     kill -0 "$SERVER_PID" 2>/dev/null && fail "server did not start listening"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
-    if [ -n "${SIP_PORT:-}" ] && grep -q "bind .*:$SIP_PORT: Address already in use" "$WORK/server.log" &&
-      grep -q "^  port: $SIP_PORT\$" "$WORK/keyline.yaml"; then
+    if [ -n "${SIP_PORT:-}" ] && grep -q "bind .*:$SIP_PORT: Address already in use" "$dir/server.log" &&
+      grep -q "^  port: $SIP_PORT\$" "$dir/keyline.yaml"; then
       local old_port="$SIP_PORT"
       SIP_PORT="$(free_port)"
-      sed -i "s/^  port: $old_port\$/  port: $SIP_PORT/" "$WORK/keyline.yaml"
+      sed -i "s/^  port: $old_port\$/  port: $SIP_PORT/" "$dir/keyline.yaml"
       echo "start_server: port $old_port was taken, retrying on $SIP_PORT (attempt $attempt)" >&2
       continue
     fi
+    [ "$dir" = "$WORK" ] || tail -n 60 "$dir/server.log" >&2
     fail "server exited at start"
   done
   fail "server exited at start (no free port after 5 attempts)"

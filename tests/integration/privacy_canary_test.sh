@@ -38,15 +38,7 @@ deployments:
     numbers: ["*"]
     app: payment
 YAML
-# start_server from lib.sh watches $WORK/server.log; point it at our tree.
-"$KEYLINE" serve --config "$SRV/keyline.yaml" >"$SRV/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 600); do
-  grep -q "listening for SIP" "$SRV/server.log" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SRV/server.log"; fail "server exited at start"; }
-  sleep 0.1
-done
-grep -q "listening for SIP" "$SRV/server.log" || fail "server did not start listening"
+SERVER_DIR="$SRV" start_server
 
 out="$WORK/phone.txt"       # the test phone's own output: not the server's, not searched
 "$KEYLINE" call "sip:100@127.0.0.1:$SIP_PORT" --dtmf "$CARD# $EXPIRY $CVV# $REFERENCE#" \

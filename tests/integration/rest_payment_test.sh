@@ -105,14 +105,9 @@ deployments:
     numbers: ["*"]
     app: payment
 YAML
-  "$KEYLINE" serve --config "$SRV/keyline.yaml" >"$SRV/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 600); do
-    grep -q "listening for SIP" "$SRV/server.log" 2>/dev/null && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SRV/server.log"; fail "server exited at start"; }
-    sleep 0.1
-  done
-  grep -q "listening for SIP" "$SRV/server.log" || fail "server did not start listening"
+  SIP_PORT="$sip_port"
+  SERVER_DIR="$SRV" start_server
+  sip_port="$SIP_PORT"  # start_server may have moved to a free port
   "$KEYLINE" call "sip:100@127.0.0.1:$sip_port" --dtmf "$CARD# $EXPIRY $CVV# 12*50# 1" \
     --timeout 180 >"$WORK/$1-phone.txt" 2>&1 ||
     { cat "$WORK/$1-phone.txt"; tail -n 80 "$SRV/server.log"; fail "$1: phone exited non-zero"; }
