@@ -5,6 +5,7 @@
 #include "api/problem.h"
 #include "base/strings.h"
 #include "flow/app_document.h"
+#include "flow/privacy_audit.h"
 
 namespace keyline::api {
 namespace {
@@ -111,6 +112,18 @@ void add_app_routes(ApiService& api) {
           return problem(422, "invalid-app", "The app document has errors",
                          "the document's name must match the URL",
                          {{"/name", "is '" + parsed->name + "', the URL says '" + name + "'"}});
+        // A secure app is stored only once every audit error is fixed or acknowledged.
+        if (parsed->settings.secure) {
+          std::string findings;
+          for (const auto& f : flow::audit_app(*parsed)) {
+            if (f.severity == flow::AuditSeverity::kError && !f.acknowledged)
+              findings += (findings.empty() ? "" : "\n") + flow::format_finding(name + ".json", f);
+          }
+          if (!findings.empty())
+            return problem(422, "invalid-app", "The secure app fails the privacy audit",
+                           "fix or acknowledge each error (settings.audit_acknowledged)",
+                           problems_from(findings));
+        }
         auto existed = api.deps().apps->get(name);
         if (!existed) return store_failure(existed.error());
         const bool was_there = existed->has_value();

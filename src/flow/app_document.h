@@ -33,6 +33,14 @@ struct InputSettings {
   bool barge_in = true;
 };
 
+// One entry of "audit_acknowledged": "module: kind" accepts the audit's findings of that kind at
+// that module (privacy_audit.h lists the kinds).
+struct AuditAcknowledgement {
+  std::string module;
+  std::string kind;
+  SourcePos pos;
+};
+
 struct AppSettings {
   std::string language = "en-US";
   std::string voice;  // for `language` ("" = its default voice); other languages: `voices`
@@ -43,6 +51,18 @@ struct AppSettings {
   // document's folder. Empty: only the "prompts" table.
   std::string prompts_dir;
   SourcePos prompts_dir_pos;
+
+  // Secure apps (docs/apps.md, "Secure apps"): every module that collects, computes, fetches or
+  // writes a value is private unless it says "private": false; REST goes over https:// only;
+  // `keyline validate` and the server refuse the app while the audit has an unacknowledged
+  // error.
+  bool secure = false;
+  // Audit findings the builder has reviewed and accepts ("audit_acknowledged").
+  std::vector<AuditAcknowledgement> audit_acknowledged;
+  // Hosts this app's REST modules may call ("egress"): narrows the server's http.egress.allow,
+  // never widens it. Entries: "api.example.com", "*.example.com". Not given: the server's list.
+  std::optional<std::vector<std::string>> egress;
+  SourcePos egress_pos;
 };
 
 // One row of the app's prompt table ("prompts": {language: {id: text | {file, text}}}). A
@@ -249,6 +269,9 @@ std::string_view module_type_name(ModuleType type);
 struct Module {
   std::string name;  // also the name of the variable the module stores its result in
   bool is_private = false;
+  // "private": false written in a secure app: the builder took the module out of the secure
+  // default, which the audit reports.
+  bool private_opt_out = false;
   SourcePos pos;
   // Order matches ModuleType.
   std::variant<PromptSettings, MenuSettings, DigitsSettings, CompareSettings, GoToPageSettings,
@@ -286,6 +309,16 @@ struct AppDocument {
   // ("en" for "en-US"), else the app's language; null when none has it.
   const PromptEntry* find_prompt(std::string_view id, std::string_view language) const;
 };
+
+// Whether a module of this type is private by default in a secure app: those that collect,
+// compute, fetch or write a value (inputs, Set Variable, Call Log, REST, Evaluate JS). Prompts,
+// Compare, Counter, Go To Page, Exit and Label hold nothing a caller entered.
+bool private_in_secure_app(ModuleType type);
+
+// The app as a secure deployment runs it: secure, and every module private_in_secure_app is
+// private even where the document says "private": false, so the call log keeps no value a
+// caller entered.
+AppDocument as_secure_deployment(const AppDocument& app);
 
 // Parses and checks an app document. On failure: Error{kind="app"} whose message holds one line
 // per problem found, each "file:line:col: message".

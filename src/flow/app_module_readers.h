@@ -33,4 +33,10 @@ void check_prompt_ids(const AppDocument& app, AppDiagnostics& diagnostics);
 EvaluateJsSettings read_evaluate_js(ValueReader& r, ObjectReader& obj);
 void read_js_libraries(ValueReader& r, const YAML::Node& node, std::vector<JsLibrary>& out);
 
+// Secure apps (app_secure.cc): "secure", "egress" and "audit_acknowledged" of the settings;
+// then, once every module is read, acknowledgements that name no module and (in a secure app)
+// REST URLs that are not https://.
+void read_secure_settings(ValueReader& r, ObjectReader& obj, AppSettings& settings);
+void check_secure_app(const AppDocument& app, AppDiagnostics& diagnostics);
+
 }  // namespace keyline::flow

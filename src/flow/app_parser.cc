@@ -114,6 +114,7 @@ class AppReader : public ValueReader {
       read_string(*n, "prompts_dir", settings.prompts_dir);
     }
     if (auto n = obj.get("js_libraries")) read_js_libraries(*this, *n, settings.js_libraries);
+    read_secure_settings(*this, obj, settings);
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -181,7 +182,13 @@ class AppReader : public ValueReader {
     ObjectReader typed(node, std::string(info->name) + " module", diag_);
     typed.get("type");
     if (auto n = typed.required("name")) read_name(*n, "name", module.name);
-    if (auto n = typed.get("private")) read_bool(*n, "private", module.is_private);
+    if (auto n = typed.get("private")) {
+      read_bool(*n, "private", module.is_private);
+      module.private_opt_out =
+          settings.secure && !module.is_private && private_in_secure_app(info->type);
+    } else if (settings.secure) {
+      module.is_private = private_in_secure_app(info->type);
+    }
     if (auto n = typed.get("comment")) read_comment(*n);
     switch (info->type) {
       case ModuleType::kPrompt:
@@ -465,6 +472,7 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
     app.file_name = std::string(file_name);
     check_app_links(app, diagnostics);
     check_prompt_ids(app, diagnostics);
+    check_secure_app(app, diagnostics);
     if (!diagnostics.empty()) return make_error("app", diagnostics.text());
     return app;
   } catch (const YAML::Exception& e) {

@@ -1,5 +1,6 @@
 // The REST module: hand the request to the host, wait, store the answer in the module
 // variable and take success / error / timeout. Part of Interpreter.
+#include "flow/app_egress.h"
 #include "flow/interpreter.h"
 #include "flow/rest_module.h"
 #include "flow/secure_wipe.h"
@@ -12,6 +13,16 @@ void Interpreter::run_rest(const Module& module) {
     rest_failed(module, "error", request.error().message);
     return;
   }
+  // The app's own rules (https only in a secure app, its egress list) before anything leaves;
+  // the host applies the server's egress list after them.
+  if (auto refusal = app_egress_refusal(app_.settings, request->url)) {
+    wipe(*request);
+    rest_failed(module, "error", *refusal);
+    return;
+  }
+  // A secure app's requests are handled like private ones by the host: https only, never
+  // logged.
+  if (app_.settings.secure) request->carries_private = true;
   state_ = State::kWebRequest;
   steps_since_wait_ = 0;
   host_.web_request(*request);

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "flow/app_analysis.h"
+#include "flow/app_egress.h"
 #include "flow/variables.h"
 
 namespace keyline::flow {
@@ -14,11 +15,15 @@ namespace {
 // How a variable came to be private: the modules from the private source to the one that set it.
 using Taint = std::map<std::string, std::vector<std::string>>;
 
-// The variable a read names at its root: "order" for "order.items[0]". Shadow variables
-// ("card$.length") hold only non-sensitive facts, so reads of them are not private.
+// The variable a read names at its root: "order" for "order.items[0]", "pay$.headers" for
+// "pay$.headers.etag". Shadow variables hold only non-sensitive facts ("card$.length") and are
+// never in the taint map — except a private REST module's "$.headers", which the runtime keeps
+// private like its result.
 std::optional<std::string> root_of(const std::string& use) {
-  if (use.find('$') != std::string::npos) return std::nullopt;
-  return use.substr(0, use.find_first_of(".["));
+  const auto dollar = use.find('$');
+  if (dollar == std::string::npos) return use.substr(0, use.find_first_of(".["));
+  if (use.compare(dollar, 2, "$.") != 0) return std::nullopt;
+  return use.substr(0, use.find_first_of(".[", dollar + 2));
 }
 
 const std::vector<std::string>* tainted(const Taint& taint, const std::string& use) {
@@ -70,6 +75,7 @@ Taint compute_taint(const AppDocument& app) {
       const bool sets_own =
           m.type() == ModuleType::kSetVariable || m.type() == ModuleType::kEvaluateJs;
       if (m.is_private && !sets_own) taint[m.name] = {m.name};
+      if (m.is_private && m.type() == ModuleType::kRest) taint[m.name + "$.headers"] = {m.name};
     }
   }
   for (bool changed = true; changed;) {
@@ -108,19 +114,21 @@ std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 class Auditor {
  public:
-  explicit Auditor(const AppDocument& app) : taint_(compute_taint(app)) {}
+  explicit Auditor(const AppDocument& app) : app_(app.settings), taint_(compute_taint(app)) {}
 
   void module(const Module& m) {
+    if (m.private_opt_out) opted_out(m);
     std::visit([&](const auto& s) { settings(m, s); }, m.settings);
   }
 
   std::vector<AuditFinding> take() { return std::move(findings_); }
 
  private:
-  void add(AuditSeverity severity, const Module& m, SourcePos pos, const std::string& use,
-           const std::vector<std::string>& from, std::string what) {
+  void add(AuditSeverity severity, std::string_view kind, const Module& m, SourcePos pos,
+           const std::string& use, const std::vector<std::string>& from, std::string what) {
     AuditFinding f;
     f.severity = severity;
+    f.kind = std::string(kind);
     f.pos = pos.line ? pos : m.pos;
     f.sink_module = m.name;
     f.variable = use;
@@ -131,12 +139,39 @@ class Auditor {
     findings_.push_back(std::move(f));
   }
 
+  // A finding about the module itself, not about a private value it reads.
+  void note(AuditSeverity severity, std::string_view kind, const Module& m, std::string message) {
+    AuditFinding f;
+    f.severity = severity;
+    f.kind = std::string(kind);
+    f.pos = m.pos;
+    f.sink_module = m.name;
+    f.chain = {m.name};
+    f.message = std::move(message);
+    findings_.push_back(std::move(f));
+  }
+
+  // "private": false in a secure app. For an input module the caller's entry is then written to
+  // the call log as it is: an error until the builder acknowledges it.
+  void opted_out(const Module& m) {
+    if (m.is_input()) {
+      note(AuditSeverity::kError, "not_private", m,
+           "input module " + quoted(m.name) +
+               " says \"private\": false in a secure app (what the caller enters is written to "
+               "the call log)");
+    } else {
+      note(AuditSeverity::kWarning, "not_private", m,
+           "module " + quoted(m.name) +
+               " says \"private\": false in a secure app (its result is not private)");
+    }
+  }
+
   // Prompt texts: said aloud to the caller, which is often the point ("card ending 1234"), so
   // a warning; the interpreter marks the request private and the TTS cache never keeps it.
   void spoken(const Module& m, const std::string& text) {
     for (const auto& use : template_variables(text)) {
       if (const auto* from = tainted(taint_, use))
-        add(AuditSeverity::kWarning, m, {}, use, *from,
+        add(AuditSeverity::kWarning, "spoken", m, {}, use, *from,
             "is spoken by " + quoted(m.name) + " (synthesised uncached; the caller hears it)");
     }
   }
@@ -158,7 +193,7 @@ class Auditor {
       for (auto& u : template_variables(row.value)) uses.push_back(std::move(u));
       for (const auto& use : uses) {
         if (const auto* from = tainted(taint_, use))
-          add(AuditSeverity::kInfo, m, row.target.pos, use, *from,
+          add(AuditSeverity::kInfo, "compare", m, row.target.pos, use, *from,
               "is compared by " + quoted(m.name) + " (stays in the call)");
       }
     }
@@ -169,7 +204,7 @@ class Auditor {
     for (const auto& row : s.rows) {
       for (const auto& use : row.expression.variables_read()) {
         if (const auto* from = tainted(taint_, use)) {
-          add(AuditSeverity::kWarning, m, row.pos, use, *from,
+          add(AuditSeverity::kWarning, "copy", m, row.pos, use, *from,
               "is copied into " + quoted(row.name) + " by non-private " + quoted(m.name) +
                   " (the copy stays private by taint; mark the module private to say so)");
           break;
@@ -184,7 +219,7 @@ class Auditor {
     if (m.is_private) return;  // the whole line is [private] by declaration
     for (const auto& use : template_variables(s.text)) {
       if (const auto* from = tainted(taint_, use))
-        add(AuditSeverity::kError, m, {}, use, *from,
+        add(AuditSeverity::kError, "call_log", m, {}, use, *from,
             "is written to the call log by " + quoted(m.name) +
                 " (it would read [private]; log a non-sensitive fact or mark the module "
                 "private)");
@@ -194,13 +229,24 @@ class Auditor {
   void settings(const Module& m, const DynamicMenuSettings& s) {
     prompts(m, s.common);
     if (const auto* from = tainted(taint_, s.options_variable))
-      add(AuditSeverity::kWarning, m, {}, s.options_variable, *from,
+      add(AuditSeverity::kWarning, "spoken", m, {}, s.options_variable, *from,
           "gives the options spoken by " + quoted(m.name) + " (synthesised uncached)");
   }
 
   // A REST request carrying a private value: refused at run time over plain http (an error in
   // the app); over https it is the point of the module (a payment), noted for the auditor.
   void settings(const Module& m, const RestSettings& s) {
+    // A host the app's egress list leaves out is refused when the call runs. A host written as
+    // a placeholder is known only then.
+    const std::string host = url_host(s.url);
+    if (app_.egress && !host.empty() && host.find("{{") == std::string::npos) {
+      bool listed = false;
+      for (const auto& entry : *app_.egress) listed = listed || egress_entry_matches(entry, host);
+      if (!listed)
+        note(AuditSeverity::kError, "egress", m,
+             "rest module " + quoted(m.name) + " calls host " + quoted(host) +
+                 ", which is not on the app's egress list (refused when the call runs)");
+    }
     const bool https = s.url.rfind("https://", 0) == 0;
     std::set<std::string> seen;
     for (const auto& text : rest_texts(s)) {
@@ -208,10 +254,10 @@ class Auditor {
         const auto* from = tainted(taint_, use);
         if (!from || !seen.insert(use).second) continue;
         if (https) {
-          add(AuditSeverity::kInfo, m, {}, use, *from,
+          add(AuditSeverity::kInfo, "rest_https", m, {}, use, *from,
               "is sent over HTTPS by " + quoted(m.name) + " (to the web service only)");
         } else {
-          add(AuditSeverity::kError, m, {}, use, *from,
+          add(AuditSeverity::kError, "rest_http", m, {}, use, *from,
               "is sent by " + quoted(m.name) +
                   " to a URL that is not https:// (refused when the call runs: use https)");
         }
@@ -223,7 +269,7 @@ class Auditor {
     if (m.is_private) return;  // everything it sets is private by declaration
     for (const auto& use : js_reads(s)) {
       if (const auto* from = tainted(taint_, use)) {
-        add(AuditSeverity::kWarning, m, {}, use, *from,
+        add(AuditSeverity::kWarning, "js", m, {}, use, *from,
             "goes into the script of non-private " + quoted(m.name) +
                 " (its results stay private by taint; mark the module private to say so)");
         break;
@@ -236,9 +282,32 @@ class Auditor {
     if constexpr (requires { s.common; }) prompts(m, s.common);
   }
 
+  const AppSettings& app_;
   Taint taint_;
   std::vector<AuditFinding> findings_;
 };
+
+// Marks the findings the app acknowledges; reports each acknowledgement that matched nothing.
+void acknowledge(const AppSettings& settings, std::vector<AuditFinding>& findings) {
+  for (const auto& ack : settings.audit_acknowledged) {
+    bool used = false;
+    for (auto& f : findings) {
+      if (f.sink_module != ack.module || f.kind != ack.kind) continue;
+      f.acknowledged = true;
+      used = true;
+    }
+    if (used) continue;
+    AuditFinding f;
+    f.severity = AuditSeverity::kWarning;
+    f.kind = "acknowledgement";
+    f.pos = ack.pos;
+    f.sink_module = ack.module;
+    f.chain = {ack.module};
+    f.message = "'audit_acknowledged' entry " + quoted(ack.module + ": " + ack.kind) +
+                " matches no finding (remove it)";
+    findings.push_back(std::move(f));
+  }
+}
 
 }  // namespace
 
@@ -259,18 +328,45 @@ std::vector<AuditFinding> audit_app(const AppDocument& app) {
   for (const auto& page : app.pages) {
     for (const auto& m : page.modules) auditor.module(m);
   }
-  return auditor.take();
+  auto findings = auditor.take();
+  acknowledge(app.settings, findings);
+  return findings;
+}
+
+const std::vector<std::string_view>& audit_finding_kinds() {
+  static const std::vector<std::string_view> kKinds = {"call_log",   "spoken",  "copy",
+                                                       "js",         "compare", "rest_http",
+                                                       "rest_https", "egress",  "not_private"};
+  return kKinds;
+}
+
+bool is_audit_finding_kind(std::string_view kind) {
+  for (auto k : audit_finding_kinds()) {
+    if (k == kind) return true;
+  }
+  return false;
+}
+
+bool audit_blocks(const std::vector<AuditFinding>& findings) {
+  for (const auto& f : findings) {
+    if (f.severity == AuditSeverity::kError && !f.acknowledged) return true;
+  }
+  return false;
 }
 
 std::string format_finding(std::string_view file, const AuditFinding& f) {
   std::string out = std::string(file) + ":" + std::to_string(f.pos.line) + ":" +
                     std::to_string(f.pos.column) + ": " +
-                    std::string(audit_severity_name(f.severity)) + ": " + f.message + " (path: ";
+                    std::string(audit_severity_name(f.severity)) +
+                    (f.acknowledged ? " (acknowledged)" : "") + ": " + f.message + " (path: ";
   for (std::size_t i = 0; i < f.chain.size(); ++i) {
     if (i) out += " -> ";
     out += f.chain[i];
   }
-  return out + ")";
+  out += ")";
+  // The key an "audit_acknowledged" entry uses to accept this finding.
+  if (is_audit_finding_kind(f.kind)) out += " [" + f.sink_module + ": " + f.kind + "]";
+  return out;
 }
 
 }  // namespace keyline::flow

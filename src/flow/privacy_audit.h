@@ -24,6 +24,10 @@ std::string_view audit_severity_name(AuditSeverity severity);  // "info", "warni
 
 struct AuditFinding {
   AuditSeverity severity = AuditSeverity::kInfo;
+  // What the finding is about, for "audit_acknowledged": "module: kind" (audit_finding_kinds).
+  std::string kind;
+  bool acknowledged = false;  // the app's settings list it: reported, but does not fail
+
   SourcePos pos;                   // the sink: the module, or its Set Variable row
   std::string sink_module;         // the module that reads the value
   std::string variable;            // the private variable as the sink reads it
@@ -31,10 +35,32 @@ struct AuditFinding {
   std::string message;             // one line, names modules and variables, never values
 };
 
-// Pure: looks at the document only. Findings come in document order.
+// The kinds of findings, as "audit_acknowledged" names them:
+//   call_log     a private value in a non-private Call Log's text (error)
+//   spoken       a private value in prompt text or Dynamic Menu options (warning)
+//   copy         a private value copied by a non-private Set Variable (warning)
+//   js           a private value given to a non-private Evaluate JS (warning)
+//   compare      a private value compared (info)
+//   rest_http    a private value sent to a URL that is not https:// (error)
+//   rest_https   a private value sent over https:// (info)
+//   egress       a REST URL whose host is not on the app's "egress" list (error)
+//   not_private  "private": false in a secure app (error for an input module, whose value is
+//                then written to the call log; warning otherwise)
+// An acknowledgement that matches no finding is itself reported (kind "acknowledgement",
+// warning), so the list does not outlive the app it described.
+const std::vector<std::string_view>& audit_finding_kinds();
+bool is_audit_finding_kind(std::string_view kind);
+
+// Pure: looks at the document only. Findings come in document order (unused acknowledgements
+// last); those the app's "audit_acknowledged" lists are marked acknowledged.
 std::vector<AuditFinding> audit_app(const AppDocument& app);
 
-// "file:line:col: severity: message (path: a -> b -> c)", one line.
+// True when some finding is an error that is not acknowledged: `keyline audit` exits 1, and a
+// secure app fails `keyline validate` and is refused by the server.
+bool audit_blocks(const std::vector<AuditFinding>& findings);
+
+// "file:line:col: severity: message (path: a -> b -> c) [module: kind]", one line; an
+// acknowledged finding says "error (acknowledged)".
 std::string format_finding(std::string_view file, const AuditFinding& finding);
 
 }  // namespace keyline::flow

@@ -23,6 +23,7 @@
 #include "server/app_prompts.h"
 #include "server/app_voices.h"
 #include "server/config.h"
+#include "server/deployment_app.h"
 #include "server/media_codec.h"
 #include "server/phone.h"
 #include "server/server.h"
@@ -48,6 +49,9 @@ commands:
         --dtmf-method inband keys tones in the audio and offers no
         telephone-event; --codec offers only that codec (default PCMU, PCMA)
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
+  simulate | test --config FILE --deployment NAME [--synthetic] [SCENARIO.yaml...]
+                         run the app a deployment runs, as it runs it; a secure
+                         deployment only with --synthetic (the keys are test data)
   validate APP.json...   check app documents (errors as file:line:col), including
                          unreachable modules and variables read before they are set
   audit APP.json...      list every path by which a private value reaches a sink
@@ -262,36 +266,57 @@ int cmd_call(int argc, char** argv) {
   return run_phone(o, std::cout, logger);
 }
 
-int cmd_simulate(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {}, {});
-  if (!a.error.empty() || a.positional.size() != 1) {
-    std::cerr << "keyline simulate: give one app document (APP.json)\n";
-    return 2;
+// The app given as the first positional argument, or (with --deployment) the one the
+// deployment runs; removes the app's path from `a.positional`. Null after printing why not.
+std::shared_ptr<const flow::AppDocument> app_to_run(Args& a, std::string_view command) {
+  if (auto deployment = a.get("deployment")) {
+    auto config = a.get("config");
+    if (!config) {
+      std::cerr << "keyline " << command << ": --deployment needs --config FILE\n";
+      return nullptr;
+    }
+    auto app = app_for_deployment(*config, *deployment, a.has("synthetic"));
+    if (!app) std::cerr << "keyline " << command << ": " << app.error().message << "\n";
+    return app ? *app : nullptr;
   }
-  auto app = flow::load_app(a.positional[0]);
+  if (a.positional.empty()) return nullptr;
+  auto app = flow::load_app(a.positional.front());
+  a.positional.erase(a.positional.begin());
   if (!app) {
     std::cerr << app.error().message << "\n";
+    return nullptr;
+  }
+  return std::make_shared<const flow::AppDocument>(std::move(*app));
+}
+
+int cmd_simulate(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"config", "deployment"}, {"synthetic"});
+  const std::size_t apps_given = a.get("deployment") ? 0 : 1;
+  if (!a.error.empty() || a.positional.size() != apps_given) {
+    std::cerr << "keyline simulate: give one app document (APP.json) or --config FILE "
+                 "--deployment NAME [--synthetic]\n";
     return 2;
   }
+  auto app = app_to_run(a, "simulate");
+  if (!app) return 2;
   return flow::run_simulation(*app, std::cin, std::cout);
 }
 
 // keyline test APP SCENARIO...: one line per scenario, details under a failing one; exit 1 if
 // any failed, 2 if a file could not be read.
 int cmd_test(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {}, {});
-  if (!a.error.empty() || a.positional.size() < 2) {
-    std::cerr
-        << "keyline test: give an app document and scenario files (APP.json SCENARIO.yaml...)\n";
+  Args a = parse_args(argc, argv, 2, {"config", "deployment"}, {"synthetic"});
+  const std::size_t apps_given = a.get("deployment") ? 0 : 1;
+  if (!a.error.empty() || a.positional.size() < apps_given + 1) {
+    std::cerr << "keyline test: give an app document and scenario files (APP.json "
+                 "SCENARIO.yaml...), or --config FILE --deployment NAME [--synthetic] "
+                 "SCENARIO.yaml...\n";
     return 2;
   }
-  auto app = flow::load_app(a.positional[0]);
-  if (!app) {
-    std::cerr << app.error().message << "\n";
-    return 2;
-  }
+  auto app = app_to_run(a, "test");
+  if (!app) return 2;
   int passed = 0, failed = 0;
-  for (std::size_t i = 1; i < a.positional.size(); ++i) {
+  for (std::size_t i = 0; i < a.positional.size(); ++i) {
     auto scenarios = flow::load_scenarios(a.positional[i]);
     if (!scenarios) {
       std::cerr << scenarios.error().message << "\n";
@@ -345,10 +370,8 @@ int cmd_audit(int argc, char** argv) {
       continue;
     }
     const auto findings = flow::audit_app(*app);
-    for (const auto& f : findings) {
-      std::cout << flow::format_finding(path, f) << "\n";
-      if (f.severity == flow::AuditSeverity::kError) status = 1;
-    }
+    for (const auto& f : findings) std::cout << flow::format_finding(path, f) << "\n";
+    if (flow::audit_blocks(findings)) status = 1;
     if (findings.empty()) std::cout << path << ": no private value reaches a sink\n";
   }
   return status;
@@ -374,9 +397,19 @@ int cmd_validate(int argc, char** argv) {
     const auto problems = flow::analyze_app(*app);
     for (const auto& p : problems)
       std::cerr << path << ":" << p.pos.line << ":" << p.pos.column << ": " << p.message << "\n";
+    // A secure app must pass the audit: every error fixed or acknowledged.
+    const auto findings = flow::audit_app(*app);
+    bool audit_failed = false;
+    if (app->settings.secure) {
+      for (const auto& f : findings) {
+        if (f.severity != flow::AuditSeverity::kError || f.acknowledged) continue;
+        std::cerr << flow::format_finding(path, f) << "\n";
+        audit_failed = true;
+      }
+    }
     // A REST module that would send a private value over plain http fails at run time: warn
     // now (`keyline audit` lists every privacy finding).
-    for (const auto& f : flow::audit_app(*app)) {
+    for (const auto& f : app->settings.secure ? std::vector<flow::AuditFinding>{} : findings) {
       if (f.severity != flow::AuditSeverity::kError) continue;
       for (const auto& page : app->pages) {
         for (const auto& m : page.modules) {
@@ -391,7 +424,7 @@ int cmd_validate(int argc, char** argv) {
     if (!voices) voices = speech::VoiceCatalog::installed();
     for (auto& p : check_app_voices(*app, *voices)) prompts.problems.push_back(std::move(p));
     for (const auto& p : prompts.problems) std::cerr << p << "\n";
-    if (problems.empty() && prompts.problems.empty()) {
+    if (problems.empty() && prompts.problems.empty() && !audit_failed) {
       std::cout << path << ": ok\n";
     } else {
       status = 1;

@@ -152,11 +152,24 @@ void read_deployments(Checker& c, const YAML::Node& list, Config& config) {
     std::string path = "deployments[" + std::to_string(i) + "]";
     const YAML::Node d = list[i];
     if (!c.is_map(d, path)) continue;
-    c.only_keys(d, path, {"name", "numbers", "app", "answer_delay_ms"});
+    c.only_keys(d, path, {"name", "numbers", "app", "answer_delay_ms", "secure", "secure_media"});
     Deployment dep;
     c.string(d, path, "name", dep.name);
     c.string(d, path, "app", dep.app);
     c.integer(d, path, "answer_delay_ms", dep.answer_delay_ms, 0, 60000);
+    c.boolean(d, path, "secure", dep.secure);
+    if (d["secure_media"].IsDefined()) {
+      std::string media;
+      c.string(d, path, "secure_media", media);
+      if (media == "warn") {
+        dep.secure_media_warn = true;
+      } else if (media != "require") {
+        c.fail(d["secure_media"], path + ".secure_media", "must be require or warn");
+      }
+      if (!dep.secure)
+        c.fail(d["secure_media"], path + ".secure_media",
+               "applies to secure: true deployments only");
+    }
     if (dep.app.empty()) c.fail(d, path + ".app", "is required");
     if (dep.name.empty()) dep.name = dep.app;
     if (!names.insert(dep.name).second) c.fail(d["name"], path + ".name", "duplicate name");

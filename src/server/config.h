@@ -87,6 +87,11 @@ struct Deployment {
   std::vector<std::string> numbers;  // exact user parts, or "*" for any
   std::string app;                   // app name: <apps_dir>/<app>.json, or the built-in "demo"
   int answer_delay_ms = 0;           // ring before answering (180 Ringing meanwhile)
+  // A secure deployment (docs/security.md): calls must arrive over SIP/TLS and offer SRTP
+  // (`secure_media: warn` accepts them with a warning instead); the app runs as a secure app
+  // with every value-holding module private, so its call logs keep no caller-entered values.
+  bool secure = false;
+  bool secure_media_warn = false;  // secure_media: require (default) | warn
 };
 
 // The HTTPS JSON API (docs/api.md). On by default, on loopback only; with no

@@ -16,6 +16,7 @@
 #include "server/demo_app.h"
 #include "server/media_codec.h"
 #include "server/media_crypto.h"
+#include "server/secure_deployment.h"
 #include "sip/uri.h"
 #include "speech/flite_engine.h"
 #include "store/call_log_store.h"
@@ -56,6 +57,11 @@ Result<AppCatalog> load_apps(const Config& config) {
         errors += (errors.empty() ? "" : "\n") + app.error().message;
         continue;
       }
+      if (auto audited = check_secure_audit(*app, "app " + entry.path().stem().string());
+          !audited) {
+        errors += (errors.empty() ? "" : "\n") + audited.error().message;
+        continue;
+      }
       apps[entry.path().stem().string()] = std::make_shared<flow::AppDocument>(std::move(*app));
     }
   }
@@ -66,6 +72,10 @@ Result<AppCatalog> load_apps(const Config& config) {
                                       d.app + "' (looked in " +
                                       (config.apps_dir.empty() ? "built-ins" : config.apps_dir) +
                                       ")");
+    if (!d.secure) continue;
+    auto audited = check_secure_audit(flow::as_secure_deployment(*apps.at(d.app)),
+                                      "deployment '" + d.name + "'");
+    if (!audited) return audited.error();
   }
   return apps;
 }
@@ -113,6 +123,14 @@ Status Server::open() {
       voice_errors += (voice_errors.empty() ? "" : "\n") + problem;
   }
   if (!voice_errors.empty()) return make_error("app", voice_errors);
+  // A secure deployment runs its own variant of the app: secure, every value private.
+  for (const auto& d : config_.deployments) {
+    if (!d.secure || secure_apps_.count(d.app)) continue;
+    secure_apps_[d.app] =
+        std::make_shared<flow::AppDocument>(flow::as_secure_deployment(*apps_.at(d.app)));
+    logger_.info("server", "deployment " + d.name + " is secure (TLS and SRTP " +
+                               (d.secure_media_warn ? "expected, warn only" : "required") + ")");
+  }
   for (const auto& [name, app] : apps_) {
     logger_.info("server", "app loaded: " + name);
     // Recorded prompts are decoded and encoded for every codec now, once. A file that cannot
@@ -338,7 +356,11 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   const Deployment* deployment = route(called);
   if (!deployment) return reject(404, "no deployment for the called number");
   record.app = deployment->app;
-  auto app = apps_.at(deployment->app);
+  auto app = deployment->secure ? secure_apps_.at(deployment->app) : apps_.at(deployment->app);
+  if (auto v = check_transport(*deployment, from.secure()); v.status) {
+    if (v.refuse) return reject(v.status, v.reason);
+    logger_.warn("call", "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
+  }
 
   if (invite.body.empty())
     return reject(488, "no SDP offer (late offer comes with the media issue)");
@@ -352,6 +374,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   local.rtp_port = (*media)->local_port();
   local.session_id = ids_.u32();
   local.srtp = config_.media.srtp;
+  // A secure deployment takes SRTP whenever it is offered, even where media.srtp is off.
+  if (deployment->secure && local.srtp == sdp::SrtpPolicy::kOff)
+    local.srtp = sdp::SrtpPolicy::kOptional;
   // Any codec we can play, in the offerer's order: a G.722-first softphone
   // gets G.722. In inband mode telephone-event is declined, so the peer
   // knows to send tones.
@@ -362,6 +387,10 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   // make a key.
   if (!negotiated)
     return reject(negotiated.error().kind == "sdp" ? 488 : 500, negotiated.error().message);
+  if (auto v = check_media(*deployment, negotiated->media.srtp.has_value()); v.status) {
+    if (v.refuse) return reject(v.status, v.reason);
+    logger_.warn("call", "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
+  }
   auto remote =
       io::Endpoint::parse(negotiated->media.remote_address, negotiated->media.remote_port);
   if (!remote) return reject(488, "offer has no usable address");

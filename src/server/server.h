@@ -56,6 +56,8 @@ class Server {
   Logger& logger_;
   IdGenerator ids_;
   AppCatalog apps_;
+  // By app name: the variant secure deployments run (flow::as_secure_deployment).
+  AppCatalog secure_apps_;
   std::map<std::string, std::shared_ptr<const speech::PromptAudioTable>> prompt_audio_;
   speech::VoiceCatalog voices_{{}};
   std::unique_ptr<io::EventLoop> loop_;

@@ -54,7 +54,7 @@ TEST(PrivacyAudit, CallLogIsErrorWithLineAndColumn) {
             (std::vector<std::string>{
                 "t.json:2:5: error: private value 'pin' (from module 'pin') is written to the "
                 "call log by 'log' (it would read [private]; log a non-sensitive fact or mark "
-                "the module private) (path: pin -> log)"}));
+                "the module private) (path: pin -> log) [log: call_log]"}));
 }
 
 TEST(PrivacyAudit, PrivateCallLogIsFine) {
