@@ -26,6 +26,7 @@
 #include "server/media_codec.h"
 #include "server/phone.h"
 #include "server/server.h"
+#include "server/verify_privacy.h"
 #include "server/voices_command.h"
 #include "store/call_log_store.h"
 
@@ -62,6 +63,10 @@ commands:
         [--data-dir DIR | --config FILE]
         create an API key for a user (created if new); the key is printed
         once and only its hash is stored
+  verify-privacy --api https://HOST:PORT [--config FILE | --data-dir DIR] [--log FILE]
+        [--card N] [--expiry MMYY] [--cvv N]
+        search the server's files and live memory for test values (exit 0:
+        none found; `keyline verify-privacy --help` for every option)
   voices                 list the installed TTS voices (engine, name, languages, rate)
   version
 )";
@@ -553,6 +558,7 @@ int run_cli(int argc, char** argv) {
   if (command == "test") return cmd_test(argc, argv);
   if (command == "logs") return cmd_logs(argc, argv);
   if (command == "apikey") return cmd_apikey(argc, argv);
+  if (command == "verify-privacy") return run_verify_privacy(argc, argv, std::cout, std::cerr);
   if (command == "voices") return print_voices(std::cout);
   if (command == "version" || command == "--version") {
     std::cout << "keyline 0.1.0\n";
