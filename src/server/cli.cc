@@ -25,6 +25,7 @@
 #include "server/config.h"
 #include "server/media_codec.h"
 #include "server/phone.h"
+#include "server/secret_files.h"
 #include "server/server.h"
 #include "server/verify_privacy.h"
 #include "server/voices_command.h"
@@ -170,6 +171,11 @@ int cmd_serve(int argc, char** argv) {
       return 2;
     }
     config.log_level = *parsed;
+  }
+  // Secrets readable by other users: refuse before anything starts.
+  if (auto st = check_secret_files(secret_files(config)); !st) {
+    std::cerr << "keyline serve: " << st.error().message << "\n";
+    return 2;
   }
   Logger logger = make_logger(config.log_level, config.privacy);
   if (config.core_dumps) {
