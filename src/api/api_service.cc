@@ -93,6 +93,7 @@ ApiService::ApiService(ApiDependencies deps)
   add_app_routes(*this);
   add_deployment_routes(*this);
   add_call_routes(*this);
+  add_privacy_routes(*this);
 }
 
 void ApiService::add_route(std::string method, std::string pattern,

@@ -78,6 +78,7 @@ void add_app_routes(ApiService& api);
 void add_deployment_routes(ApiService& api);
 void add_call_routes(ApiService& api);
 void add_system_routes(ApiService& api);
+void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

@@ -1,8 +1,11 @@
 #include "server/api_host.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "api/tls_identity.h"
+#include "base/secure_wipe.h"
+#include "server/first_admin.h"
 #include "store/sqlite_repositories.h"
 
 namespace keyline::server {
@@ -14,7 +17,7 @@ std::string api_key_secret_path(const Config& config) {
 Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
                                                 std::shared_ptr<store::Database> db,
                                                 std::function<std::string()> server_metrics,
-                                                Logger& logger) {
+                                                Logger& logger, std::ostream& console) {
   std::unique_ptr<ApiHost> host(new ApiHost());
   host->db_ = db;
   host->calls_ = std::make_unique<store::CallLogStore>(db);
@@ -41,6 +44,23 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   auto hasher = api::KeyHasher::load_or_create(api_key_secret_path(config));
   if (!hasher) return hasher.error();
   host->hasher_ = std::make_unique<api::KeyHasher>(*hasher);
+  {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto first = create_first_admin_key(*db, *host->users_, *host->audit_, *host->hasher_, now);
+    if (!first) return first.error();
+    if (*first) {
+      console << "First start: admin API key for " << kFirstAdminEmail
+              << " (shown only now; only its hash is stored):\n"
+              << (*first)->key << "\n"
+              << std::flush;
+      secure_wipe((*first)->key);
+      logger.info("api", std::string("first start: created the admin ") + kFirstAdminEmail +
+                             " with API key id " + (*first)->key_id +
+                             " (the key was printed on stdout, once)");
+    }
+  }
 
   api::ApiDependencies deps;
   deps.apps = host->apps_.get();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -26,10 +27,12 @@ std::string api_key_secret_path(const Config& config);
 class ApiHost {
  public:
   // Starts the retention job always and the API when config.api.enabled.
+  // With no admin user yet, creates one and prints its API key on `console`
+  // (stdout: not the log), once.
   static Result<std::unique_ptr<ApiHost>> start(const Config& config,
                                                 std::shared_ptr<store::Database> db,
                                                 std::function<std::string()> server_metrics,
-                                                Logger& logger);
+                                                Logger& logger, std::ostream& console = std::cout);
   ~ApiHost();
 
   std::uint16_t port() const { return https_ ? https_->port() : 0; }

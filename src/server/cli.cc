@@ -26,7 +26,9 @@
 #include "server/deployment_app.h"
 #include "server/media_codec.h"
 #include "server/phone.h"
+#include "server/secret_files.h"
 #include "server/server.h"
+#include "server/verify_privacy.h"
 #include "server/voices_command.h"
 #include "store/call_log_store.h"
 
@@ -66,6 +68,10 @@ commands:
         [--data-dir DIR | --config FILE]
         create an API key for a user (created if new); the key is printed
         once and only its hash is stored
+  verify-privacy --api https://HOST:PORT [--config FILE | --data-dir DIR] [--log FILE]
+        [--card N] [--expiry MMYY] [--cvv N]
+        search the server's files and live memory for test values (exit 0:
+        none found; `keyline verify-privacy --help` for every option)
   voices                 list the installed TTS voices (engine, name, languages, rate)
   version
 )";
@@ -169,6 +175,11 @@ int cmd_serve(int argc, char** argv) {
       return 2;
     }
     config.log_level = *parsed;
+  }
+  // Secrets readable by other users: refuse before anything starts.
+  if (auto st = check_secret_files(secret_files(config)); !st) {
+    std::cerr << "keyline serve: " << st.error().message << "\n";
+    return 2;
   }
   Logger logger = make_logger(config.log_level, config.privacy);
   if (config.core_dumps) {
@@ -586,6 +597,7 @@ int run_cli(int argc, char** argv) {
   if (command == "test") return cmd_test(argc, argv);
   if (command == "logs") return cmd_logs(argc, argv);
   if (command == "apikey") return cmd_apikey(argc, argv);
+  if (command == "verify-privacy") return run_verify_privacy(argc, argv, std::cout, std::cerr);
   if (command == "voices") return print_voices(std::cout);
   if (command == "version" || command == "--version") {
     std::cout << "keyline 0.1.0\n";

@@ -287,6 +287,10 @@ void read_auth(Checker& c, const YAML::Node& auth, const std::string& base_dir,
              error);
       continue;
     }
+    if (spec.rfind("file:", 0) == 0)
+      out.password_files.push_back(resolve(base_dir, spec.substr(5)));
+    else if (spec.rfind("env:", 0) != 0)
+      out.literal_passwords = true;
     if (!out.users.emplace(user, *password).second)
       c.fail(users[i]["user"], path + ".user", "duplicate user");
   }

@@ -34,6 +34,11 @@ struct SipAuthConfig {
   // user -> password, resolved from env:VAR, file:PATH or the literal text.
   std::map<std::string, std::string> users;
   std::vector<std::string> algorithms{"SHA-256", "MD5"};  // challenge order
+  // Where the passwords came from, for the permission check at start
+  // (server/secret_files.h): the file: paths, and whether any was written in
+  // the config file itself.
+  std::vector<std::string> password_files;
+  bool literal_passwords = false;
 };
 
 // Source allow-list, rate limits, bans and the call cap (docs/configuration.md).

@@ -104,6 +104,8 @@ class UserRepository {
                                       std::int64_t now_unix_ms) = 0;
   virtual Status add_key(const ApiKeyRecord& key, std::int64_t now_unix_ms) = 0;
   virtual Result<std::optional<ApiKeyRecord>> find_key(const std::string& key_id) = 0;
+  // Whether any user has `role` (the first start creates an admin when none does).
+  virtual Result<bool> has_role(Role role) = 0;
 };
 
 class AuditLog {

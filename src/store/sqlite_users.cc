@@ -68,6 +68,14 @@ class SqliteUsers final : public UserRepository {
     return s->run();
   }
 
+  Result<bool> has_role(Role role) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare("SELECT 1 FROM users WHERE role = ? LIMIT 1");
+    if (!s) return s.error();
+    s->bind(1, role_name(role));
+    return s->step();
+  }
+
   Result<std::optional<ApiKeyRecord>> find_key(const std::string& key_id) override {
     auto guard = db_->lock();
     auto s = db_->prepare("SELECT key_id, user_id, hash, revoked FROM api_keys WHERE key_id = ?");
