@@ -38,7 +38,7 @@ commands:
   serve [--config FILE] [--sip-port N] [--data-dir DIR] [--log-level L]
         run the server (without --config: the embedded defaults, SIP on
         UDP+TCP 127.0.0.1:5060, every number routed to the built-in demo app)
-  call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--record out.wav] [--tcp]
+  call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--say "yes|sales"] [--record out.wav] [--tcp]
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
         [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband]
         [--codec PCMU|PCMA|G722] [--tls [--ca FILE] [--cert FILE --key FILE]]
@@ -46,7 +46,8 @@ commands:
         the test phone: dial, key digits when the far end falls quiet, record;
         --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only);
         --dtmf-method inband keys tones in the audio and offers no
-        telephone-event; --codec offers only that codec (default PCMU, PCMA)
+        telephone-event; --codec offers only that codec (default PCMU, PCMA);
+        --say speaks each phrase (flite, after the DTMF groups) as a turn
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
   validate APP.json...   check app documents (errors as file:line:col), including
                          unreachable modules and variables read before they are set
@@ -186,8 +187,8 @@ int cmd_serve(int argc, char** argv) {
 int cmd_call(int argc, char** argv) {
   Args a = parse_args(
       argc, argv, 2,
-      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from", "log-level", "srtp-suite",
-       "dtmf-method", "codec", "ca", "cert", "key", "auth-user", "auth-password-env"},
+      {"dtmf", "say", "record", "timeout", "gap-ms", "hangup-after-ms", "from", "log-level",
+       "srtp-suite", "dtmf-method", "codec", "ca", "cert", "key", "auth-user", "auth-password-env"},
       {"tcp", "srtp", "tls"});
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
@@ -197,6 +198,7 @@ int cmd_call(int argc, char** argv) {
   PhoneOptions o;
   o.target = a.positional[0];
   o.dtmf = a.get("dtmf").value_or("");
+  o.say = a.get("say").value_or("");
   o.record_path = a.get("record").value_or("");
   o.from = a.get("from").value_or(o.from);
   o.tcp = a.has("tcp");

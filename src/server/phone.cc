@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -20,6 +21,7 @@
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
+#include "speech/flite_engine.h"
 
 namespace keyline::server {
 namespace {
@@ -59,6 +61,9 @@ class Phone {
       : options_(options), out_(out), logger_(logger), start_(std::chrono::steady_clock::now()) {
     for (auto group : split(options.dtmf, ' '))
       if (!group.empty()) groups_.emplace_back(group);
+    dtmf_groups_ = groups_.size();
+    for (auto phrase : split(options.say, '|'))
+      if (!phrase.empty()) groups_.emplace_back(phrase);
   }
 
   int run() {
@@ -75,6 +80,7 @@ class Phone {
       out_ << "error: " << remote.error().message << "\n";
       return 2;
     }
+    if (auto spoken = synthesize_phrases(); !spoken) return fail(spoken.error());
     auto loop = io::EventLoop::create();
     if (!loop) return fail(loop.error());
     loop_ = std::move(*loop);
@@ -207,6 +213,7 @@ class Phone {
     stream.payload_type = negotiated->payload_type;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
     if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
+    codec_ = stream.codec;
     auto started = media_->start(stream, {});
     stream.srtp.reset();
     if (!started) {
@@ -247,7 +254,7 @@ class Phone {
     } else if (speaking_ && now_s() - last_speech_at_ > 0.3) {
       speaking_ = false;
     }
-    if (media_->sending_digits()) return;
+    if (media_->sending_digits() || media_->playing()) return;
     double quiet_for = now_s() - last_speech_at_;
     if (next_group_ < groups_.size()) {
       bool your_turn = heard_since_group_ && !speaking_ && quiet_for * 1000 >= options_.gap_ms;
@@ -261,7 +268,34 @@ class Phone {
     }
   }
 
+  // Spoken turns are synthesized before dialing, so a turn goes out the moment it is due.
+  Status synthesize_phrases() {
+    if (dtmf_groups_ == groups_.size()) return Ok{};
+    auto tts = speech::make_flite_engine("rms");
+    if (!tts) return make_error("tts", "the flite voice cmu_us_rms could not be loaded");
+    for (std::size_t i = dtmf_groups_; i < groups_.size(); ++i) {
+      auto audio = tts->synthesize(groups_[i]);
+      if (!audio) return audio.error();
+      // A short lead-in, as a caller draws breath; the line is quiet after (media sends
+      // silence), which is how the far end hears the end of speech.
+      std::vector<std::int16_t> pcm(8000 * 3 / 10, 0);
+      pcm.insert(pcm.end(), audio->samples.begin(), audio->samples.end());
+      spoken_.push_back(std::move(pcm));
+    }
+    return Ok{};
+  }
+
   void send_group() {
+    if (next_group_ >= dtmf_groups_) {
+      const std::size_t i = next_group_++;
+      const auto& pcm = spoken_[i - dtmf_groups_];
+      media_->play(std::make_shared<media::EncodedPrompt>(media::encode_prompt(codec_, pcm)));
+      say("said \"" + groups_[i] + "\" (" + std::to_string(pcm.size() / 8) + " ms of speech)");
+      heard_since_group_ = false;
+      last_group_at_ = now_s();
+      if (next_group_ == groups_.size()) groups_sent_at_ = now_s();
+      return;
+    }
     const std::string& group = groups_[next_group_++];
     // Without telephone-event in the answer, kAuto falls back to tones.
     auto how = options_.inband_dtmf ? media::DtmfMode::kInband : media::DtmfMode::kAuto;
@@ -310,8 +344,10 @@ class Phone {
     out_ << "summary: answered=" << (answered_ ? "yes" : "no")
          << " rtp_received=" << media_->stats().packets_received
          << " rtp_sent=" << media_->stats().packets_sent << " srtp_dropped=" << srtp_dropped()
-         << " speech_ms=" << speech_frames_ * 20 << " dtmf_groups_sent=" << next_group_ << "/"
-         << groups_.size() << " ended="
+         << " speech_ms=" << speech_frames_ * 20
+         << " dtmf_groups_sent=" << std::min(next_group_, dtmf_groups_) << "/" << dtmf_groups_
+         << " phrases_said=" << next_group_ - std::min(next_group_, dtmf_groups_) << "/"
+         << groups_.size() - dtmf_groups_ << " ended="
          << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : std::string("no")) << "\n";
     bool clean = ended_ && (end_reason_ == sip::EndReason::kRemoteBye ||
                             end_reason_ == sip::EndReason::kLocalBye);
@@ -335,7 +371,10 @@ class Phone {
   std::unique_ptr<media::MediaSession> media_;
   sdp::SessionDescription offer_;
   sip::CallHandle handle_ = 0;
-  std::vector<std::string> groups_;
+  std::vector<std::string> groups_;  // DTMF groups, then phrases to say
+  std::size_t dtmf_groups_ = 0;
+  std::vector<std::vector<std::int16_t>> spoken_;  // the phrases, synthesized (8 kHz)
+  media::Codec codec_ = media::Codec::kPcmu;
   std::size_t next_group_ = 0;
   bool answered_ = false;
   bool ended_ = false;

@@ -15,6 +15,9 @@ namespace keyline::server {
 struct PhoneOptions {
   std::string target;       // sip:USER@HOST:PORT[;transport=tcp|tls] or sips:USER@HOST:PORT
   std::string dtmf;         // groups separated by spaces: "1 12345#"
+  // Phrases to speak, separated by '|' ("yes|sales"), each a turn after the DTMF groups:
+  // synthesized with flite (rms voice, 8 kHz) and sent as RTP when the far end falls quiet.
+  std::string say;
   std::string record_path;  // WAV of what the phone heard (8 kHz mono)
   std::string from = "sip:phone@keyline.invalid";
   bool tcp = false;
