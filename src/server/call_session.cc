@@ -222,7 +222,11 @@ bool CallSession::start_recognition(const flow::SpeechRequest& request) {
   if (!speech_) {
     CallSpeech::Handlers handlers;
     handlers.on_speech_started = [this] {
-      if (interpreter_ && !ended_) interpreter_->on_speech_started();
+      if (!interpreter_ || ended_) return;
+      const bool was_playing = playing_;
+      interpreter_->on_speech_started();
+      if (was_playing && !playing_)
+        ctx_.logger.info("call", record_.call_id + " speech barge-in: the prompt stopped");
     };
     handlers.on_result = [this](speech::AsrResult result) {
       if (interpreter_ && !ended_) {

@@ -38,7 +38,8 @@ commands:
   serve [--config FILE] [--sip-port N] [--data-dir DIR] [--log-level L]
         run the server (without --config: the embedded defaults, SIP on
         UDP+TCP 127.0.0.1:5060, every number routed to the built-in demo app)
-  call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--say "yes|sales"] [--record out.wav] [--tcp]
+  call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--say "yes|sales" [--say-over-ms N]]
+        [--record out.wav] [--tcp]
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
         [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband]
         [--codec PCMU|PCMA|G722] [--tls [--ca FILE] [--cert FILE --key FILE]]
@@ -47,7 +48,8 @@ commands:
         --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only);
         --dtmf-method inband keys tones in the audio and offers no
         telephone-event; --codec offers only that codec (default PCMU, PCMA);
-        --say speaks each phrase (flite, after the DTMF groups) as a turn
+        --say speaks each phrase (flite, after the DTMF groups) as a turn,
+        --say-over-ms N that long into the prompt (speech barge-in)
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
   validate APP.json...   check app documents (errors as file:line:col), including
                          unreachable modules and variables read before they are set
@@ -185,11 +187,11 @@ int cmd_serve(int argc, char** argv) {
 }
 
 int cmd_call(int argc, char** argv) {
-  Args a = parse_args(
-      argc, argv, 2,
-      {"dtmf", "say", "record", "timeout", "gap-ms", "hangup-after-ms", "from", "log-level",
-       "srtp-suite", "dtmf-method", "codec", "ca", "cert", "key", "auth-user", "auth-password-env"},
-      {"tcp", "srtp", "tls"});
+  Args a = parse_args(argc, argv, 2,
+                      {"dtmf", "say", "say-over-ms", "record", "timeout", "gap-ms",
+                       "hangup-after-ms", "from", "log-level", "srtp-suite", "dtmf-method", "codec",
+                       "ca", "cert", "key", "auth-user", "auth-password-env"},
+                      {"tcp", "srtp", "tls"});
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
               << "\n";
@@ -249,6 +251,7 @@ int cmd_call(int argc, char** argv) {
     }
     return true;
   };
+  if (!number("say-over-ms", o.say_over_ms, 0, 60000)) return 2;
   if (!number("timeout", o.timeout_seconds, 1, 3600) || !number("gap-ms", o.gap_ms, 100, 10000) ||
       !number("hangup-after-ms", o.hangup_after_ms, 0, 600000))
     return 2;

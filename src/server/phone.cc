@@ -249,15 +249,24 @@ class Phone {
         if (!heard_any_) say("prompt audio received (first non-silent RTP)");
         heard_any_ = true;
       }
+      // Talking over prompts: a turn's prompt is the far end speaking again after it fell
+      // quiet, not the rest of the prompt our last phrase interrupted.
+      if (quiet_since_group_ && !prompt_started_) {
+        prompt_started_ = true;
+        heard_from_ = now_s();
+      }
       heard_since_group_ = true;
       last_speech_at_ = now_s();
     } else if (speaking_ && now_s() - last_speech_at_ > 0.3) {
       speaking_ = false;
     }
-    if (media_->sending_digits() || media_->playing()) return;
     double quiet_for = now_s() - last_speech_at_;
+    if (!speaking_ && quiet_for * 1000 >= options_.gap_ms) quiet_since_group_ = true;
+    if (media_->sending_digits() || media_->playing()) return;
     if (next_group_ < groups_.size()) {
       bool your_turn = heard_since_group_ && !speaking_ && quiet_for * 1000 >= options_.gap_ms;
+      if (options_.say_over_ms >= 0 && next_group_ >= dtmf_groups_)  // talk over the prompt
+        your_turn = prompt_started_ && (now_s() - heard_from_) * 1000 >= options_.say_over_ms;
       bool nothing_heard = now_s() - last_group_at_ > 10.0;  // the far end may be mute
       if (your_turn || nothing_heard) send_group();
     } else if (options_.hangup_after_ms >= 0 && !hung_up_ && groups_sent_at_ >= 0 &&
@@ -292,6 +301,8 @@ class Phone {
       media_->play(std::make_shared<media::EncodedPrompt>(media::encode_prompt(codec_, pcm)));
       say("said \"" + groups_[i] + "\" (" + std::to_string(pcm.size() / 8) + " ms of speech)");
       heard_since_group_ = false;
+      quiet_since_group_ = false;
+      prompt_started_ = false;
       last_group_at_ = now_s();
       if (next_group_ == groups_.size()) groups_sent_at_ = now_s();
       return;
@@ -385,6 +396,9 @@ class Phone {
   double last_group_at_ = 0;
   double groups_sent_at_ = -1;
   double last_speech_at_ = 0;
+  double heard_from_ = 0;          // when the far end started the prompt (--say-over-ms)
+  bool quiet_since_group_ = true;  // the far end fell quiet since our last turn
+  bool prompt_started_ = false;    // ... and then started speaking again
   bool speaking_ = false;
   bool heard_any_ = false;
   bool heard_since_group_ = false;

@@ -18,6 +18,9 @@ struct PhoneOptions {
   // Phrases to speak, separated by '|' ("yes|sales"), each a turn after the DTMF groups:
   // synthesized with flite (rms voice, 8 kHz) and sent as RTP when the far end falls quiet.
   std::string say;
+  // >= 0: a phrase is said this long after the far end starts a prompt, over it (speech
+  // barge-in), instead of once it falls quiet.
+  int say_over_ms = -1;
   std::string record_path;  // WAV of what the phone heard (8 kHz mono)
   std::string from = "sip:phone@keyline.invalid";
   bool tcp = false;

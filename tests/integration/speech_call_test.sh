@@ -3,7 +3,8 @@
 # as RTP when the prompt ends) to the voice_desk example app, whose Menu and Yes/No modules
 # listen for speech. The call log shows the branches the spoken words chose; the server log
 # says the turns were recognised (outcome and confidence, never the words); no DTMF is sent.
-# Timing is never asserted: the phone waits for the prompt to end, and every timeout is long.
+# A third call talks over the prompts: speech barge-in stops them. Timing is never asserted:
+# the phone waits for the far end (to fall quiet, or to have spoken 1.5 s), every timeout is long.
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 write_config
 sed -i "s/    app: demo/    app: voice_desk/" "$WORK/keyline.yaml"
@@ -21,13 +22,15 @@ call_log() {  # call_log N: waits until the call log holds N calls, prints it to
   fail "the call log does not show $1 finished calls"
 }
 
-phone() {  # phone NAME PHRASES: one call that says PHRASES ('|' between turns)
-  "$KEYLINE" call "sip:200@127.0.0.1:$SIP_PORT" --say "$2" --gap-ms 1500 --timeout 120 \
-    >"$WORK/$1.txt" 2>&1 || { cat "$WORK/$1.txt"; tail -n 40 "$WORK/server.log"; fail "$1: phone exited non-zero"; }
-  cat "$WORK/$1.txt"
-  grep -q "answered: 200 OK" "$WORK/$1.txt" || fail "$1: not answered"
-  grep -q "BYE received" "$WORK/$1.txt" || fail "$1: the server did not end the call"
-  grep -q "sent DTMF" "$WORK/$1.txt" && fail "$1: the phone sent DTMF"
+phone() {  # phone NAME PHRASES [ARGS]: one call that says PHRASES ('|' between turns)
+  local name="$1" phrases="$2"
+  shift 2
+  "$KEYLINE" call "sip:200@127.0.0.1:$SIP_PORT" --say "$phrases" --gap-ms 1500 --timeout 120 "$@" \
+    >"$WORK/$name.txt" 2>&1 || { cat "$WORK/$name.txt"; tail -n 40 "$WORK/server.log"; fail "$name: phone exited non-zero"; }
+  cat "$WORK/$name.txt"
+  grep -q "answered: 200 OK" "$WORK/$name.txt" || fail "$name: not answered"
+  grep -q "BYE received" "$WORK/$name.txt" || fail "$name: the server did not end the call"
+  grep -q "sent DTMF" "$WORK/$name.txt" && fail "$name: the phone sent DTMF"
   return 0
 }
 
@@ -46,9 +49,20 @@ call_log 2
 grep -q "main/department (menu): 2" "$WORK/logs.txt" || fail "support: the menu did not take option 2"
 grep -q "support/support_prompt" "$WORK/logs.txt" || fail "support: the support page was not reached"
 
-# The server recognised three turns, logged outcome and confidence only — never the words.
-grep -c " speech match (confidence" "$WORK/server.log" | grep -q "^[3-9]" ||
-  { grep " speech " "$WORK/server.log"; fail "the server did not log three recognised turns"; }
+grep -q "speech barge-in" "$WORK/server.log" && fail "a prompt stopped though nobody spoke over it"
+
+# 3. Speech barge-in: the phone talks 1.5 s into each prompt; the server stops the prompt when
+# the caller starts speaking, and the answers are taken as before.
+phone barge "buy something|yes" --say-over-ms 1500
+call_log 3
+[ "$(grep -c "sales/callback (yes_no): success:yes" "$WORK/logs.txt")" = 2 ] ||
+  fail "barge: the spoken answers over the prompts were not taken"
+grep -c "speech barge-in: the prompt stopped" "$WORK/server.log" | grep -q "^[2-9]" ||
+  fail "barge: the server did not stop both prompts when the caller spoke"
+
+# The server recognised five turns, logged outcome and confidence only — never the words.
+grep -c " speech match (confidence" "$WORK/server.log" | grep -q "^[5-9]" ||
+  { grep " speech " "$WORK/server.log"; fail "the server did not log five recognised turns"; }
 grep -q "speech recognition: pocketsphinx model loaded" "$WORK/server.log" || fail "model not loaded"
 if grep -qiE "buy something|technical support|\"yes\"" "$WORK/server.log"; then
   fail "the caller's words reached the server log"
