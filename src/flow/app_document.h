@@ -31,6 +31,11 @@ struct InputSettings {
   std::chrono::milliseconds inter_digit_timeout{3000};
   int retries = 2;  // re-prompts after a no-input / no-match before taking that exit
   bool barge_in = true;
+  // Speech input (docs/apps.md#speech-input): the module also listens for the caller's words;
+  // keys still work and the first answer wins. Date/Time, Dynamic Menu and Language are keys
+  // only. A result below `confidence` (0..1) is a no-match.
+  bool speech = false;
+  double confidence = 0.5;
 };
 
 // One entry of "audit_acknowledged": "module: kind" accepts the audit's findings of that kind at
@@ -96,10 +101,19 @@ struct PromptSettings {
 struct MenuOption {
   char key = '0';  // '0'-'9', '*', '#', 'A'-'D'
   Target target;
+  std::vector<std::string> phrases;  // what a caller may say for it ("phrases"); may be empty
+};
+
+// Input modules may name a prompt-table id ("prompt_id") for their prompt: its recording plays
+// (else its table text is spoken); `prompt` is then only the fallback text.
+struct InputPromptId {
+  std::string id;
+  SourcePos pos;
 };
 
 struct MenuSettings {
   std::string prompt;
+  InputPromptId prompt_id;
   std::string noinput_prompt;  // said before the prompt on a re-prompt after silence (optional)
   std::string nomatch_prompt;  // said before the prompt on a re-prompt after a wrong key (optional)
   std::vector<MenuOption> options;
@@ -108,6 +122,7 @@ struct MenuSettings {
 
 struct DigitsSettings {
   std::string prompt;
+  InputPromptId prompt_id;
   std::string noinput_prompt;
   std::string nomatch_prompt;
   int min_digits = 1;
@@ -166,6 +181,7 @@ struct LabelSettings {};
 // What every input module added after Menu and Digits shares.
 struct InputCommon {
   std::string prompt;
+  InputPromptId prompt_id;
   std::string noinput_prompt;
   std::string nomatch_prompt;
   char terminator = '#';  // '\0' = none (menus never use one)
@@ -193,7 +209,11 @@ struct DateTimeSettings {
 
 struct CustomFieldSettings {
   InputCommon common;
-  InputPattern pattern;
+  InputPattern pattern;  // for keys
+  // For speech: a JSGF document ("grammar"), or a list of phrases ("phrases"); the value is the
+  // words heard.
+  std::string grammar;
+  std::vector<std::string> phrases;
 };
 
 // Dynamic Menu: options from a variable holding [{dtmf, value, prompt: {lang: text}}, ...].

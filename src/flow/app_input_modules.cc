@@ -36,6 +36,23 @@ NumberSettings read_number(ValueReader& r, ObjectReader& obj, const AppSettings&
   return out;
 }
 
+bool read_phrase_list(ValueReader& r, const YAML::Node& n, std::string_view key,
+                      std::vector<std::string>& out) {
+  if (is_json_string(n)) {
+    out.push_back(n.Scalar());
+    return true;
+  }
+  if (!n.IsSequence() || n.size() == 0) {
+    r.diagnostics().add(pos_of(n), quoted(key) + " must be a \"phrase\" or a list of phrases");
+    return false;
+  }
+  for (const auto& item : n) {
+    std::string phrase;
+    if (r.read_string(item, key, phrase)) out.push_back(std::move(phrase));
+  }
+  return true;
+}
+
 YesNoSettings read_yes_no(ValueReader& r, ObjectReader& obj, const AppSettings& settings) {
   YesNoSettings out;
   r.read_input_common(obj, settings, out.common, true, false);
@@ -44,7 +61,7 @@ YesNoSettings read_yes_no(ValueReader& r, ObjectReader& obj, const AppSettings& 
 
 DateTimeSettings read_date_time(ValueReader& r, ObjectReader& obj, const AppSettings& settings) {
   DateTimeSettings out;
-  r.read_input_common(obj, settings, out.common, true, true);
+  r.read_input_common(obj, settings, out.common, true, true, false);
   if (auto n = obj.required("format")) {
     std::string f;
     if (r.read_string(*n, "format", f)) {
@@ -86,13 +103,27 @@ CustomFieldSettings read_custom_field(ValueReader& r, ObjectReader& obj,
       }
     }
   }
+  // What a caller may say (speech input): a JSGF grammar or a phrase list, not both.
+  auto grammar = obj.get("grammar");
+  auto phrases = obj.get("phrases");
+  if (grammar) r.read_string(*grammar, "grammar", out.grammar);
+  if (phrases) read_phrase_list(r, *phrases, "phrases", out.phrases);
+  if (grammar && phrases)
+    r.diagnostics().add(pos_of(*phrases), "give 'grammar' or 'phrases', not both");
+  if (out.common.input.speech && out.grammar.empty() && out.phrases.empty())
+    r.diagnostics().add(obj.pos(),
+                        "a custom_field with speech needs a 'grammar' (JSGF) or 'phrases'");
   return out;
 }
 
 DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
                                       const AppSettings& settings) {
   DynamicMenuSettings out;
-  r.read_input_common(obj, settings, out.common, false, false);
+  r.read_input_common(obj, settings, out.common, false, false, false);
+  if (!out.common.prompt_id.id.empty())
+    r.diagnostics().add(out.common.prompt_id.pos,
+                        "a dynamic_menu takes no 'prompt_id': its options' prompts are spoken "
+                        "after its 'prompt'");
   if (auto n = obj.required("options_variable")) {
     if (r.read_string(*n, "options_variable", out.options_variable) && out.options_variable.empty())
       r.diagnostics().add(pos_of(*n), "'options_variable' must name a variable");
@@ -102,7 +133,7 @@ DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
 
 LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSettings& settings) {
   LanguageSettings out;
-  r.read_input_common(obj, settings, out.common, true, false);
+  r.read_input_common(obj, settings, out.common, true, false, false);
   auto options = obj.required("options");
   if (!options) return out;
   if (!options->IsMap() || options->size() == 0) {

@@ -21,6 +21,15 @@ DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
                                       const AppSettings& settings);
 LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
 RestSettings read_rest(ValueReader& r, ObjectReader& obj);
+// A "phrase" or ["phrase", ...] (speech input: menu options, custom fields).
+bool read_phrase_list(ValueReader& r, const YAML::Node& n, std::string_view key,
+                      std::vector<std::string>& out);
+// "phrases": {"1": ["sales", "buy something"], "2": "support"} on a Menu (app_speech.cc).
+void read_menu_phrases(ValueReader& r, const YAML::Node& node, MenuSettings& menu);
+// A menu with speech on has a phrase for at least one option.
+void check_menu_phrases(ValueReader& r, SourcePos pos, const MenuSettings& menu);
+// Every module with speech on has a grammar the recognizer accepts (app_speech.cc).
+void check_speech_grammars(const AppDocument& app, AppDiagnostics& diagnostics);
 
 // The prompt table and per-language voices (app_prompts.cc).
 void read_prompt_table(ValueReader& r, const YAML::Node& node, AppDocument& app);

@@ -304,8 +304,10 @@ class AppReader : public ValueReader {
         continue;
       }
       if (auto target = read_target(it->second, page))
-        menu.options.push_back(MenuOption{key[0], std::move(*target)});
+        menu.options.push_back(MenuOption{key[0], std::move(*target), {}});
     }
+    if (auto phrases = obj.get("phrases")) read_menu_phrases(*this, *phrases, menu);
+    if (menu.input.speech) check_menu_phrases(*this, obj.pos(), menu);
     return menu;
   }
 
@@ -473,6 +475,7 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
     check_app_links(app, diagnostics);
     check_prompt_ids(app, diagnostics);
     check_secure_app(app, diagnostics);
+    check_speech_grammars(app, diagnostics);
     if (!diagnostics.empty()) return make_error("app", diagnostics.text());
     return app;
   } catch (const YAML::Exception& e) {

@@ -108,17 +108,37 @@ void read_voices(ValueReader& r, const YAML::Node& node, AppSettings& settings) 
   }
 }
 
+namespace {
+
+const InputPromptId* input_prompt_id(const Module& module) {
+  if (const auto* m = std::get_if<MenuSettings>(&module.settings)) return &m->prompt_id;
+  if (const auto* d = std::get_if<DigitsSettings>(&module.settings)) return &d->prompt_id;
+  return std::visit(
+      [](const auto& s) -> const InputPromptId* {
+        if constexpr (requires { s.common.prompt_id; }) {
+          return &s.common.prompt_id;
+        } else {
+          return nullptr;
+        }
+      },
+      module.settings);
+}
+
+}  // namespace
+
 void check_prompt_ids(const AppDocument& app, AppDiagnostics& diagnostics) {
   // With a bulk-import folder the ids may be files; the host checks those when it loads them.
   if (!app.settings.prompts_dir.empty()) return;
+  auto check = [&](const std::string& id, SourcePos pos) {
+    if (id.empty() || app.find_prompt(id, app.settings.language)) return;
+    diagnostics.add(pos, "prompt id " + quoted(id) + " is not in the app's 'prompts' table for " +
+                             quoted(app.settings.language));
+  };
   for (const auto& page : app.pages) {
     for (const auto& module : page.modules) {
-      const auto* prompt = std::get_if<PromptSettings>(&module.settings);
-      if (!prompt || prompt->prompt_id.empty()) continue;
-      if (!app.find_prompt(prompt->prompt_id, app.settings.language))
-        diagnostics.add(prompt->prompt_id_pos, "prompt id " + quoted(prompt->prompt_id) +
-                                                   " is not in the app's 'prompts' table for " +
-                                                   quoted(app.settings.language));
+      if (const auto* prompt = std::get_if<PromptSettings>(&module.settings))
+        check(prompt->prompt_id, prompt->prompt_id_pos);
+      if (const auto* id = input_prompt_id(module)) check(id->id, id->pos);
     }
   }
 }

@@ -122,7 +122,8 @@ class ValueReader {
 
   // Timeouts, retries and barge-in: the same keys in app settings ("input") and on input
   // modules, where they override the app's defaults.
-  void read_input_keys(ObjectReader& obj, InputSettings& input, bool with_inter_digit) {
+  void read_input_keys(ObjectReader& obj, InputSettings& input, bool with_inter_digit,
+                       bool speech_allowed = true) {
     if (auto n = obj.get("initial_timeout_ms"))
       read_ms(*n, "initial_timeout_ms", 100, 120000, input.initial_timeout);
     if (with_inter_digit) {
@@ -131,20 +132,41 @@ class ValueReader {
     }
     if (auto n = obj.get("retries")) read_int(*n, "retries", 0, 10, input.retries);
     if (auto n = obj.get("barge_in")) read_bool(*n, "barge_in", input.barge_in);
+    read_speech_keys(obj, input, speech_allowed);
+  }
+
+  // "speech" and "confidence". A module type that only takes keys rejects "speech" when it is
+  // written on the module and ignores the app-wide default.
+  void read_speech_keys(ObjectReader& obj, InputSettings& input, bool speech_allowed) {
+    if (auto n = obj.get("speech")) {
+      if (read_bool(*n, "speech", input.speech) && input.speech && !speech_allowed)
+        diag_.add(pos_of(*n), "'speech': this module type takes keys only");
+    }
+    if (!speech_allowed) input.speech = false;
+    if (auto n = obj.get("confidence")) {
+      std::optional<double> v;
+      if (is_plain_scalar(*n)) v = parse_number(n->Scalar());
+      if (!v || *v < 0 || *v > 1) {
+        diag_.add(pos_of(*n), "'confidence' must be a number from 0 to 1");
+      } else {
+        input.confidence = *v;
+      }
+    }
   }
 
   // Prompts, terminator and timeouts of the input modules that share InputCommon.
   void read_input_common(ObjectReader& obj, const AppSettings& settings, InputCommon& common,
-                         bool prompt_required, bool with_terminator) {
+                         bool prompt_required, bool with_terminator, bool speech_allowed = true) {
     common.input = settings.input;
-    if (prompt_required) {
+    const bool has_id = read_prompt_id(obj, common.prompt_id);
+    if (prompt_required && !has_id) {
       if (auto n = obj.required("prompt")) read_text(*n, "prompt", common.prompt);
     } else if (auto n = obj.get("prompt")) {
       read_text(*n, "prompt", common.prompt);
     }
     if (auto n = obj.get("noinput_prompt")) read_text(*n, "noinput_prompt", common.noinput_prompt);
     if (auto n = obj.get("nomatch_prompt")) read_text(*n, "nomatch_prompt", common.nomatch_prompt);
-    read_input_keys(obj, common.input, with_terminator);
+    read_input_keys(obj, common.input, with_terminator, speech_allowed);
     if (!with_terminator) {
       common.terminator = '\0';
       return;
@@ -164,9 +186,19 @@ class ValueReader {
     }
   }
 
+  // "prompt_id": an id of the app's prompt table (checked against the table after parsing).
+  bool read_prompt_id(ObjectReader& obj, InputPromptId& out) {
+    auto n = obj.get("prompt_id");
+    if (!n || !read_string(*n, "prompt_id", out.id)) return false;
+    out.pos = pos_of(*n);
+    return !out.id.empty();
+  }
+
   template <class InputModule>
   void read_prompts(ObjectReader& obj, InputModule& m) {
-    if (auto n = obj.required("prompt")) read_text(*n, "prompt", m.prompt);
+    const bool has_id = read_prompt_id(obj, m.prompt_id);
+    if (auto n = has_id ? obj.get("prompt") : obj.required("prompt"))
+      read_text(*n, "prompt", m.prompt);
     if (auto n = obj.get("noinput_prompt")) read_text(*n, "noinput_prompt", m.noinput_prompt);
     if (auto n = obj.get("nomatch_prompt")) read_text(*n, "nomatch_prompt", m.nomatch_prompt);
   }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "flow/speech_input.h"
 #include "flow/web_request.h"
 
 namespace keyline::flow {
@@ -42,6 +43,16 @@ class FlowHost {
   virtual void cancel_web_request() = 0;
   // For time variables ({{session.time}}).
   virtual std::chrono::system_clock::time_point wall_now() const = 0;
+
+  // --- Speech input (issue 5) ---
+  // Starts listening to the caller against `request.grammar`. The host later calls
+  // Interpreter::on_speech_started() when the caller starts to speak (speech barge-in) and
+  // Interpreter::on_speech() once with the result, unless stop_recognition() comes first.
+  // Returns false when the host cannot recognise speech: the module then takes keys only.
+  // What the caller said may be private: a host never logs it.
+  virtual bool start_recognition(const SpeechRequest& /*request*/) { return false; }
+  // Keys won, the call ended, or the module is done: drop the turn and deliver nothing for it.
+  virtual void stop_recognition() {}
 };
 
 }  // namespace keyline::flow

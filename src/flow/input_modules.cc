@@ -11,7 +11,7 @@ constexpr int kMaxNumberKeys = 32;
 template <class S>
 InputView common_view(const S& settings) {
   const InputCommon& c = settings.common;
-  return {c.prompt, c.noinput_prompt, c.nomatch_prompt, &c.input};
+  return {c.prompt, c.noinput_prompt, c.nomatch_prompt, &c.input, c.prompt_id.id};
 }
 
 bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -40,11 +40,11 @@ InputView input_view(const Module& module) {
   switch (module.type()) {
     case ModuleType::kMenu: {
       const auto& m = std::get<MenuSettings>(module.settings);
-      return {m.prompt, m.noinput_prompt, m.nomatch_prompt, &m.input};
+      return {m.prompt, m.noinput_prompt, m.nomatch_prompt, &m.input, m.prompt_id.id};
     }
     case ModuleType::kDigits: {
       const auto& d = std::get<DigitsSettings>(module.settings);
-      return {d.prompt, d.noinput_prompt, d.nomatch_prompt, &d.input};
+      return {d.prompt, d.noinput_prompt, d.nomatch_prompt, &d.input, d.prompt_id.id};
     }
     case ModuleType::kNumber:
       return common_view(std::get<NumberSettings>(module.settings));

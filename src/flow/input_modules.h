@@ -20,6 +20,7 @@ struct InputView {
   std::string_view noinput_prompt;
   std::string_view nomatch_prompt;
   const InputSettings* input = nullptr;
+  std::string_view prompt_id;  // an id of the prompt table, or empty
 };
 
 // Requires module.is_input().

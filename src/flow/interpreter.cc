@@ -36,6 +36,7 @@ Interpreter::Interpreter(const AppDocument& app, FlowHost& host, Variables sessi
 
 Interpreter::~Interpreter() {
   secure_wipe(typeahead_);
+  if (speech_result_) speech_result_->wipe();
   if (web_response_) wipe(*web_response_);
   wipe_dynamic_options();
 }
@@ -49,6 +50,12 @@ void Interpreter::on_web_response(WebResponse response) {
   if (web_response_) wipe(*web_response_);
   web_response_ = std::move(response);
   post(Event{Event::Kind::kWebResponse});
+}
+void Interpreter::on_speech_started() { post(Event{Event::Kind::kSpeechStarted}); }
+void Interpreter::on_speech(speech::AsrResult result) {
+  if (speech_result_) speech_result_->wipe();
+  speech_result_ = std::move(result);
+  post(Event{Event::Kind::kSpeech});
 }
 
 // A host may call back from inside play() or start_timer() (a simulator, a test). Such events
@@ -106,7 +113,18 @@ void Interpreter::handle(const Event& event) {
       rest_answered(std::move(response));
       break;
     }
+    case Event::Kind::kSpeechStarted:
+      handle_speech_started();
+      break;
+    case Event::Kind::kSpeech: {
+      if (!speech_result_) return;
+      speech::AsrResult result = std::move(*speech_result_);
+      speech_result_.reset();
+      handle_speech(std::move(result));
+      break;
+    }
     case Event::Kind::kHangup:
+      stop_listening();
       if (state_ == State::kWebRequest) host_.cancel_web_request();
       if (state_ == State::kPrompt || state_ == State::kInputPrompt) host_.stop_playback();
       if (state_ != State::kIdle) record("hangup");
@@ -131,11 +149,15 @@ void Interpreter::handle_digit(char digit) {
       return;
     case State::kInputPrompt:
       if (!input_settings().barge_in) return;
+      stop_listening();  // a key first: this entry is keyed
       host_.stop_playback();
       typeahead_ += digit;
       begin_collecting();
       return;
     case State::kInput: {
+      // A key wins over speech in progress: keys are unambiguous, and an in-band key tone
+      // sounds like speech to the VAD before the tone detector names the key.
+      stop_listening();
       const InputOutcome outcome = collector_.add(digit);
       if (outcome == InputOutcome::kPending) {
         arm_timer(input_settings().inter_digit_timeout);
@@ -294,8 +316,26 @@ void Interpreter::present_input(std::string_view lead_in) {
     for (const auto& option : dynamic_options_) say(option.prompt);
     is_private = is_private || dynamic_private_;
   }
-  play(text, input.barge_in, is_private, State::kInputPrompt);
+  // A prompt-table id plays its recording. A re-prompt's lead-in is words, so then the id's
+  // table text is spoken after it instead (one prompt is either a recording or speech).
+  const std::string_view prompt_id = input_view(current()).prompt_id;
+  PromptSettings by_id;
+  if (!prompt_id.empty()) {
+    by_id.prompt_id = std::string(prompt_id);
+    const PromptEntry* entry = app_.find_prompt(prompt_id, language_);
+    const std::string_view table_text = entry ? std::string_view(entry->text) : "";
+    if (!lead_in.empty()) {
+      secure_wipe(text);
+      text = std::string(lead_in);
+      say(table_text.empty() ? input_view(current()).prompt : table_text);
+      by_id.prompt_id.clear();
+    }
+  }
+  play(text, input.barge_in, is_private, State::kInputPrompt,
+       by_id.prompt_id.empty() ? nullptr : &by_id);
   secure_wipe(text);
+  // With barge-in the caller may answer over the prompt, so the recognizer listens already.
+  if (input.barge_in && state_ == State::kInputPrompt) start_listening();
 }
 
 void Interpreter::begin_collecting() {
@@ -311,11 +351,14 @@ void Interpreter::begin_collecting() {
     }
   }
   const InputSettings& input = input_settings();
+  if (collector_.empty()) start_listening();  // no key yet: speech may still answer
+  if (speaking_) return;                      // the recognizer ends the turn (speech barge-in)
   arm_timer(collector_.empty() ? input.initial_timeout : input.inter_digit_timeout);
 }
 
 void Interpreter::on_outcome(InputOutcome outcome) {
   disarm_timer();
+  stop_listening();
   if (outcome == InputOutcome::kSuccess) {
     input_succeeded();
   } else {
@@ -324,15 +367,22 @@ void Interpreter::on_outcome(InputOutcome outcome) {
 }
 
 void Interpreter::input_succeeded() {
+  accept_entry(collector_.value(), collector_.termchar(), nullptr);
+}
+
+void Interpreter::accept_entry(std::string_view keys, char termchar,
+                               const speech::AsrHypothesis* heard) {
   const Module& module = current();
-  std::optional<Value> value = convert_input(module, collector_.value(), dynamic_options_);
+  // A Custom Field's spoken value is the words (or phrase) heard; its pattern is for keys.
+  std::optional<Value> value = heard && module.type() == ModuleType::kCustomField
+                                   ? std::optional<Value>(Value::string(std::string(keys)))
+                                   : convert_input(module, keys, dynamic_options_);
   if (!value) {  // complete, but not a valid entry (no such date, too many decimals, ...)
     input_failed(InputOutcome::kNoMatch);
     return;
   }
-  const std::string& keys = collector_.value();
   variables_.set_value(module.name, *value, module.is_private);
-  set_input_shadows(module, keys.size(), collector_.termchar());
+  set_input_shadows(module, heard ? value->to_text().size() : keys.size(), termchar, heard);
   state_ = State::kIdle;
   if (const auto* menu = std::get_if<MenuSettings>(&module.settings)) {
     const char key = keys.front();
@@ -340,7 +390,7 @@ void Interpreter::input_succeeded() {
     collector_.wipe();
     auto option = std::find_if(menu->options.begin(), menu->options.end(),
                                [key](const MenuOption& o) { return o.key == key; });
-    go_to(option->target);  // the collector only succeeds on an option key
+    go_to(option->target);  // the collector (and speech_entry) only succeed on an option key
     return;
   }
   collector_.wipe();
@@ -443,6 +493,8 @@ void Interpreter::finish(std::string reason, bool hang_up) {
   state_ = State::kDone;
   exit_reason_ = std::move(reason);
   disarm_timer();
+  stop_listening();
+  if (speech_result_) speech_result_->wipe();
   collector_.wipe();
   secure_wipe(typeahead_);
   wipe_dynamic_options();

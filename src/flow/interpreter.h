@@ -43,6 +43,10 @@ class Interpreter {
   void on_hangup();  // the caller hung up
   // The answer to the host's current web_request() (REST module).
   void on_web_response(WebResponse response);
+  // Speech input (host's start_recognition): the caller started to speak — a prompt they may
+  // interrupt stops — and later the result of the turn (match, no-match or no-input).
+  void on_speech_started();
+  void on_speech(speech::AsrResult result);
 
   bool finished() const { return finished_; }
   // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
@@ -66,7 +70,16 @@ class Interpreter {
     kDone,
   };
   struct Event {
-    enum class Kind { kStart, kPlayDone, kDigit, kTimer, kHangup, kWebResponse } kind;
+    enum class Kind {
+      kStart,
+      kPlayDone,
+      kDigit,
+      kTimer,
+      kHangup,
+      kWebResponse,
+      kSpeechStarted,
+      kSpeech
+    } kind;
     char digit = '\0';
   };
 
@@ -90,14 +103,22 @@ class Interpreter {
   void rest_answered(WebResponse response);
   void rest_failed(const Module& module, std::string_view exit, const std::string& message);
   void wipe_dynamic_options();
-  void set_input_shadows(const Module& module, std::size_t length, char termchar);
+  void set_input_shadows(const Module& module, std::size_t length, char termchar,
+                         const speech::AsrHypothesis* heard = nullptr);
 
   void begin_input();
   void present_input(std::string_view lead_in);
   void begin_collecting();
   void on_outcome(InputOutcome outcome);
   void input_succeeded();
+  // A complete entry: keys, or (heard != null) the entry a recognised answer stands for.
+  void accept_entry(std::string_view keys, char termchar, const speech::AsrHypothesis* heard);
   void input_failed(InputOutcome outcome);
+  // Speech input (interpreter_speech.cc).
+  void start_listening();
+  void stop_listening();
+  void handle_speech_started();
+  void handle_speech(speech::AsrResult result);
 
   const Module& current() const { return page_->modules[index_]; }
   const InputSettings& input_settings() const;
@@ -127,7 +148,10 @@ class Interpreter {
   InputCollector collector_;  // the current input module's keys
   int steps_since_wait_ = 0;  // loop guard
 
-  std::optional<WebResponse> web_response_;  // delivered, waiting for its event
+  bool listening_ = false;  // the host is recognising speech for the current input module
+  bool speaking_ = false;   // ... and the caller has started to speak
+  std::optional<speech::AsrResult> speech_result_;  // delivered, waiting for its event
+  std::optional<WebResponse> web_response_;         // delivered, waiting for its event
   std::deque<Event> queue_;                  // events raised while an event is being handled
   bool dispatching_ = false;
 

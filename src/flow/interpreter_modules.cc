@@ -82,15 +82,24 @@ void Interpreter::wipe_dynamic_options() {
 }
 
 // Shadow variables: how the entry was made. A private module keeps only what says nothing
-// about the value — its length, the input mode and the attempts — never the terminator.
-void Interpreter::set_input_shadows(const Module& module, std::size_t length, char termchar) {
-  variables_.set(module.name + "$.inputmode", "dtmf");
+// about the value — its length, the input mode and the attempts — never the terminator, the
+// words heard or how sure the recognizer was.
+void Interpreter::set_input_shadows(const Module& module, std::size_t length, char termchar,
+                                    const speech::AsrHypothesis* heard) {
+  variables_.set(module.name + "$.inputmode", heard ? "voice" : "dtmf");
   variables_.set_value(module.name + "$.attempts", Value::number(failures_ + 1));
   variables_.set_value(module.name + "$.length", Value::number(static_cast<double>(length)));
+  if (module.is_private) return;
+  variables_.set_value(module.name + "$.confidence", Value::number(heard ? heard->confidence : 1));
+  if (heard) {
+    variables_.set(module.name + "$.utterance", heard->words);
+    variables_.set(module.name + "$.termchar", "");
+    return;
+  }
   const ModuleType t = module.type();
   const bool is_menu = t == ModuleType::kMenu || t == ModuleType::kYesNo ||
                        t == ModuleType::kDynamicMenu || t == ModuleType::kLanguage;
-  if (module.is_private || is_menu) return;
+  if (is_menu) return;
   variables_.set(module.name + "$.termchar", termchar ? std::string(1, termchar) : "");
 }
 

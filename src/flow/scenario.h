@@ -15,12 +15,23 @@
 namespace keyline::flow {
 
 struct ScenarioStep {
-  enum class Kind { kExpectPrompt, kPress, kSilence, kHangup, kWebResponse, kExpectRequest } kind;
+  enum class Kind {
+    kExpectPrompt,
+    kPress,
+    kSilence,
+    kHangup,
+    kWebResponse,
+    kExpectRequest,
+    kSay
+  } kind;
   // The prompt text expected (a substring), the keys pressed, or for expect_request a
   // substring of "METHOD URL\nBODY" of the REST request waiting for its answer.
   std::string text;
   int line = 0;     // in the scenario file, for failure messages
   WebResponse web;  // web_response: the web service's scripted answer
+  // say: the words are matched against the module's grammar without audio, as if recognised
+  // with this confidence.
+  double confidence = 1.0;
 };
 
 struct Scenario {

@@ -55,7 +55,7 @@ class ScenarioReader {
     if (!n.IsMap() || n.size() != 1) {
       problem(n,
               "a step is one of: expect_prompt: TEXT, press: KEYS, silence: true, hangup: true, "
-              "web_response: {status, body} | timeout, expect_request: TEXT");
+              "web_response: {status, body} | timeout, expect_request: TEXT, say: WORDS");
       return;
     }
     const auto it = n.begin();
@@ -80,15 +80,49 @@ class ScenarioReader {
     } else if (key == "expect_request") {
       st.kind = ScenarioStep::Kind::kExpectRequest;
       st.text = scalar(it->second, key);
+    } else if (key == "say") {
+      st.kind = ScenarioStep::Kind::kSay;
+      say(it->second, st);
     } else if (key == "silence" || key == "hangup") {
       st.kind = key == "silence" ? ScenarioStep::Kind::kSilence : ScenarioStep::Kind::kHangup;
     } else {
       problem(it->first, "unknown step '" + key +
                              "' (known: expect_prompt, press, silence, hangup, web_response, "
-                             "expect_request)");
+                             "expect_request, say)");
       return;
     }
     s.steps.push_back(std::move(st));
+  }
+
+  // WORDS | {text: WORDS, confidence: 0..1}: what the caller says to a module listening for
+  // speech (confidence 1 unless given).
+  void say(const YAML::Node& n, ScenarioStep& st) {
+    if (n.IsScalar()) {
+      st.text = n.Scalar();
+      return;
+    }
+    if (!n.IsMap()) {
+      problem(n, "say must be the words, or a mapping {text: WORDS, confidence: 0..1}");
+      return;
+    }
+    bool has_text = false;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (key == "text") {
+        st.text = scalar(it->second, "say.text");
+        has_text = true;
+      } else if (key == "confidence") {
+        const auto c = parse_number(scalar(it->second, "say.confidence"));
+        if (!c || *c < 0 || *c > 1) {
+          problem(it->second, "say.confidence must be a number from 0 to 1");
+        } else {
+          st.confidence = *c;
+        }
+      } else {
+        problem(it->first, "unknown key '" + key + "' in say (known: text, confidence)");
+      }
+    }
+    if (!has_text) problem(n, "say needs text: WORDS");
   }
 
   // timeout | {error: TEXT} | {status: N, body: TEXT, headers: {name: value}}

@@ -1,6 +1,7 @@
 // Running a scenario: a host whose prompts finish at once (the caller listens to the end)
 // and whose timer fires only when the scenario says "silence".
 #include <chrono>
+#include <optional>
 
 #include "flow/interpreter.h"
 #include "flow/scenario.h"
@@ -24,6 +25,11 @@ class ScenarioHost final : public FlowHost {
     last_request = request.method + " " + request.url + "\n" + request.body;
   }
   void cancel_web_request() override { web_pending = false; }
+  bool start_recognition(const SpeechRequest& request) override {
+    speech = request;
+    return true;
+  }
+  void stop_recognition() override { speech.reset(); }
   // A fixed instant, so scenarios that hear {{session.time}} are repeatable.
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
@@ -32,6 +38,7 @@ class ScenarioHost final : public FlowHost {
   bool playing = false;
   bool timer_armed = false;
   bool web_pending = false;
+  std::optional<SpeechRequest> speech;  // what the current input module listens for
   std::string last_request;  // "METHOD URL\nBODY" of the latest REST request
   std::vector<std::string> heard;
   std::vector<std::string> shown;  // as heard, but a prompt saying a private value is hidden
@@ -106,6 +113,18 @@ class Runner {
       case ScenarioStep::Kind::kHangup:
         interpreter_.on_hangup();
         return true;
+      case ScenarioStep::Kind::kSay: {
+        if (!host_.speech || interpreter_.finished()) {
+          result.failures.push_back(where + "say, but nothing was listening for speech");
+          return false;
+        }
+        const SpeechRequest request = std::move(*host_.speech);
+        host_.speech.reset();
+        interpreter_.on_speech_started();
+        interpreter_.on_speech(recognize_text(request.grammar, step.text, step.confidence,
+                                              request.confidence_threshold));
+        return true;
+      }
       case ScenarioStep::Kind::kWebResponse:
         if (!host_.web_pending || interpreter_.finished()) {
           result.failures.push_back(where + "web_response, but no REST request was waiting");

@@ -1,5 +1,6 @@
 #include "flow/simulator.h"
 
+#include <optional>
 #include <string>
 
 #include "flow/interpreter.h"
@@ -39,10 +40,16 @@ class TerminalHost final : public FlowHost {
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::now();
   }
+  bool start_recognition(const SpeechRequest& request) override {
+    speech = request;
+    return true;
+  }
+  void stop_recognition() override { speech.reset(); }
 
   bool playing = false;
   bool timer_armed = false;
   bool web_pending = false;
+  std::optional<SpeechRequest> speech;  // what the waiting module listens for, if it does
   std::chrono::milliseconds timer_delay{0};
 
  private:
@@ -72,6 +79,13 @@ WebResponse read_web_answer(const std::string& line) {
 
 bool is_key(char c) {
   return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
+}
+
+// A line with a lower-case letter is words said to a module listening for speech.
+bool is_words(const std::string& line) {
+  for (char c : line)
+    if (c >= 'a' && c <= 'z') return true;
+  return false;
 }
 
 }  // namespace
@@ -107,12 +121,23 @@ int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) 
       out << "[error] the app is stuck\n";
       break;
     }
-    out << "[keys]> " << std::flush;
+    out << (host.speech ? "[keys or words]> " : "[keys]> ") << std::flush;
     std::string line;
     if (!std::getline(in, line)) {
       out << "\n";
       interpreter.on_hangup();
       break;
+    }
+    if (host.speech && is_words(line)) {
+      // Recognised from the text, as `keyline test` does with say: (confidence 1).
+      const SpeechRequest request = std::move(*host.speech);
+      host.speech.reset();
+      speech::AsrResult heard =
+          recognize_text(request.grammar, line, 1.0, request.confidence_threshold);
+      out << "[speech] " << speech::to_string(heard.status) << '\n';
+      interpreter.on_speech_started();
+      interpreter.on_speech(std::move(heard));
+      continue;
     }
     for (char c : line) {
       if (interpreter.finished()) break;

@@ -15,7 +15,9 @@ namespace keyline::flow {
 // Digits module without "#" ends by the inter-digit timeout. End of input (Ctrl-D) is the
 // caller hanging up. A REST module prints "[web] METHOD URL" and "[web]> ", and reads the
 // web service's answer: "200 {\"ok\": true}" (status, then the body), "timeout", or
-// "error TEXT". At the end it prints every module visited and the exit reason.
+// "error TEXT". A module listening for speech prints "[keys or words]> ": a line with a
+// lower-case letter is the caller's words, matched against its grammar (as `keyline test`'s
+// say: does). At the end it prints every module visited and the exit reason.
 // Returns 0 when the call ended normally, 1 on an app error ("error:..." exit reason).
 int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out);
 

@@ -400,6 +400,7 @@ void MediaSession::on_audio(const RtpHeader& h, std::span<const std::uint8_t> pa
   std::span<const std::int16_t> samples(pcm, decoder_->decode(payload, pcm));
   last_dbfs_ = rms_dbfs(samples);
   if (keep_audio_) received_audio_.insert(received_audio_.end(), samples.begin(), samples.end());
+  if (handlers_.on_audio) handlers_.on_audio(samples);
   if (!digits_in_->listens_inband()) return;
   // Lost packets: let the detector's clock run over the gap, so the audio
   // either side is not spliced into one shorter (or falsely longer) tone.

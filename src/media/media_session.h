@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,8 @@ class MediaSession {
     std::function<void()> on_playout_done;
     // Nothing came from the peer for StreamParams::inactivity_timeout.
     std::function<void()> on_inactive;
+    // Each received packet's audio, decoded (8 kHz linear), for speech input; may be empty.
+    std::function<void(std::span<const std::int16_t>)> on_audio;
   };
 
   static Result<std::unique_ptr<MediaSession>> create(io::EventLoop& loop,

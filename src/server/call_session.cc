@@ -22,6 +22,7 @@ CallSession::CallSession(Context context, sip::CallHandle handle,
 
 CallSession::~CallSession() {
   *alive_ = false;
+  speech_.reset();
   cancel_web_request();
   if (timer_) ctx_.loop.cancel_timer(timer_);
 }
@@ -37,6 +38,9 @@ void CallSession::on_answered() {
     if (!playing_) return;
     playing_ = false;
     if (interpreter_) interpreter_->on_play_done();
+  };
+  handlers.on_audio = [this](std::span<const std::int16_t> pcm) {
+    if (speech_ && !ended_) speech_->on_audio(pcm);
   };
   handlers.on_inactive = [this] {
     if (ended_) return;
@@ -213,6 +217,35 @@ void CallSession::cancel_web_request() {
   web_id_ = 0;
 }
 
+bool CallSession::start_recognition(const flow::SpeechRequest& request) {
+  if (!ctx_.asr || ended_) return false;
+  if (!speech_) {
+    CallSpeech::Handlers handlers;
+    handlers.on_speech_started = [this] {
+      if (!interpreter_ || ended_) return;
+      const bool was_playing = playing_;
+      interpreter_->on_speech_started();
+      if (was_playing && !playing_)
+        ctx_.logger.info("call", record_.call_id + " speech barge-in: the prompt stopped");
+    };
+    handlers.on_result = [this](speech::AsrResult result) {
+      if (interpreter_ && !ended_) {
+        interpreter_->on_speech(std::move(result));
+      } else {
+        result.wipe();
+      }
+    };
+    speech_ = std::make_unique<CallSpeech>(ctx_.loop, *ctx_.asr, ctx_.metrics, ctx_.logger,
+                                           record_.call_id, std::move(handlers));
+  }
+  speech_->start(request);
+  return true;
+}
+
+void CallSession::stop_recognition() {
+  if (speech_) speech_->stop();
+}
+
 std::chrono::system_clock::time_point CallSession::wall_now() const {
   return std::chrono::system_clock::now();
 }
@@ -221,6 +254,7 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   ended_ = true;
   cancel_timer();
   cancel_web_request();
+  if (speech_) speech_->stop();
   media_->stop_playout();
   record_.end_unix_ms = unix_ms(wall_now());
   if (interpreter_) {

@@ -16,6 +16,7 @@
 #include "flow/interpreter.h"
 #include "io/event_loop.h"
 #include "media/media_session.h"
+#include "server/call_speech.h"
 #include "server/http_config.h"
 #include "services/http_client.h"
 #include "sip/user_agent.h"
@@ -39,6 +40,9 @@ class CallSession final : public flow::FlowHost {
     std::shared_ptr<const speech::PromptAudioTable> prompts = nullptr;
     // The installed voices (null: every prompt uses the renderer's default).
     const speech::VoiceCatalog* voices = nullptr;
+    // Speech input (null: input modules take keys only) and the counters it updates.
+    speech::AsrWorker* asr = nullptr;
+    ServerMetrics* metrics = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -64,6 +68,8 @@ class CallSession final : public flow::FlowHost {
   void web_request(const flow::WebRequest& request) override;
   void cancel_web_request() override;
   std::chrono::system_clock::time_point wall_now() const override;
+  bool start_recognition(const flow::SpeechRequest& request) override;
+  void stop_recognition() override;
 
  private:
   void on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt);
@@ -85,6 +91,7 @@ class CallSession final : public flow::FlowHost {
   std::string hangup_reason_;  // set when we end the call ourselves (rtp_timeout)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::map<std::string, speech::VoiceInfo> voices_;  // language -> voice (empty: default)
+  std::unique_ptr<CallSpeech> speech_;               // made on the first recognition
 };
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t);

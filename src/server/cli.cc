@@ -41,7 +41,8 @@ commands:
   serve [--config FILE] [--sip-port N] [--data-dir DIR] [--log-level L]
         run the server (without --config: the embedded defaults, SIP on
         UDP+TCP 127.0.0.1:5060, every number routed to the built-in demo app)
-  call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--record out.wav] [--tcp]
+  call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--say "yes|sales" [--say-over-ms N]]
+        [--record out.wav] [--tcp]
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
         [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband]
         [--codec PCMU|PCMA|G722] [--tls [--ca FILE] [--cert FILE --key FILE]]
@@ -49,7 +50,9 @@ commands:
         the test phone: dial, key digits when the far end falls quiet, record;
         --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only);
         --dtmf-method inband keys tones in the audio and offers no
-        telephone-event; --codec offers only that codec (default PCMU, PCMA)
+        telephone-event; --codec offers only that codec (default PCMU, PCMA);
+        --say speaks each phrase (flite, after the DTMF groups) as a turn,
+        --say-over-ms N that long into the prompt (speech barge-in)
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
   simulate | test --config FILE --deployment NAME [--synthetic] [SCENARIO.yaml...]
                          run the app a deployment runs, as it runs it; a secure
@@ -199,11 +202,11 @@ int cmd_serve(int argc, char** argv) {
 }
 
 int cmd_call(int argc, char** argv) {
-  Args a = parse_args(
-      argc, argv, 2,
-      {"dtmf", "record", "timeout", "gap-ms", "hangup-after-ms", "from", "log-level", "srtp-suite",
-       "dtmf-method", "codec", "ca", "cert", "key", "auth-user", "auth-password-env"},
-      {"tcp", "srtp", "tls"});
+  Args a = parse_args(argc, argv, 2,
+                      {"dtmf", "say", "say-over-ms", "record", "timeout", "gap-ms",
+                       "hangup-after-ms", "from", "log-level", "srtp-suite", "dtmf-method", "codec",
+                       "ca", "cert", "key", "auth-user", "auth-password-env"},
+                      {"tcp", "srtp", "tls"});
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
               << "\n";
@@ -212,6 +215,7 @@ int cmd_call(int argc, char** argv) {
   PhoneOptions o;
   o.target = a.positional[0];
   o.dtmf = a.get("dtmf").value_or("");
+  o.say = a.get("say").value_or("");
   o.record_path = a.get("record").value_or("");
   o.from = a.get("from").value_or(o.from);
   o.tcp = a.has("tcp");
@@ -262,6 +266,7 @@ int cmd_call(int argc, char** argv) {
     }
     return true;
   };
+  if (!number("say-over-ms", o.say_over_ms, 0, 60000)) return 2;
   if (!number("timeout", o.timeout_seconds, 1, 3600) || !number("gap-ms", o.gap_ms, 100, 10000) ||
       !number("hangup-after-ms", o.hangup_after_ms, 0, 600000))
     return 2;

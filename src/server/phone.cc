@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -20,6 +21,7 @@
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
+#include "speech/flite_engine.h"
 
 namespace keyline::server {
 namespace {
@@ -59,6 +61,9 @@ class Phone {
       : options_(options), out_(out), logger_(logger), start_(std::chrono::steady_clock::now()) {
     for (auto group : split(options.dtmf, ' '))
       if (!group.empty()) groups_.emplace_back(group);
+    dtmf_groups_ = groups_.size();
+    for (auto phrase : split(options.say, '|'))
+      if (!phrase.empty()) groups_.emplace_back(phrase);
   }
 
   int run() {
@@ -75,6 +80,7 @@ class Phone {
       out_ << "error: " << remote.error().message << "\n";
       return 2;
     }
+    if (auto spoken = synthesize_phrases(); !spoken) return fail(spoken.error());
     auto loop = io::EventLoop::create();
     if (!loop) return fail(loop.error());
     loop_ = std::move(*loop);
@@ -207,6 +213,7 @@ class Phone {
     stream.payload_type = negotiated->payload_type;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
     if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
+    codec_ = stream.codec;
     auto started = media_->start(stream, {});
     stream.srtp.reset();
     if (!started) {
@@ -242,15 +249,24 @@ class Phone {
         if (!heard_any_) say("prompt audio received (first non-silent RTP)");
         heard_any_ = true;
       }
+      // Talking over prompts: a turn's prompt is the far end speaking again after it fell
+      // quiet, not the rest of the prompt our last phrase interrupted.
+      if (quiet_since_group_ && !prompt_started_) {
+        prompt_started_ = true;
+        heard_from_ = now_s();
+      }
       heard_since_group_ = true;
       last_speech_at_ = now_s();
     } else if (speaking_ && now_s() - last_speech_at_ > 0.3) {
       speaking_ = false;
     }
-    if (media_->sending_digits()) return;
     double quiet_for = now_s() - last_speech_at_;
+    if (!speaking_ && quiet_for * 1000 >= options_.gap_ms) quiet_since_group_ = true;
+    if (media_->sending_digits() || media_->playing()) return;
     if (next_group_ < groups_.size()) {
       bool your_turn = heard_since_group_ && !speaking_ && quiet_for * 1000 >= options_.gap_ms;
+      if (options_.say_over_ms >= 0 && next_group_ >= dtmf_groups_)  // talk over the prompt
+        your_turn = prompt_started_ && (now_s() - heard_from_) * 1000 >= options_.say_over_ms;
       bool nothing_heard = now_s() - last_group_at_ > 10.0;  // the far end may be mute
       if (your_turn || nothing_heard) send_group();
     } else if (options_.hangup_after_ms >= 0 && !hung_up_ && groups_sent_at_ >= 0 &&
@@ -261,7 +277,36 @@ class Phone {
     }
   }
 
+  // Spoken turns are synthesized before dialing, so a turn goes out the moment it is due.
+  Status synthesize_phrases() {
+    if (dtmf_groups_ == groups_.size()) return Ok{};
+    auto tts = speech::make_flite_engine("rms");
+    if (!tts) return make_error("tts", "the flite voice cmu_us_rms could not be loaded");
+    for (std::size_t i = dtmf_groups_; i < groups_.size(); ++i) {
+      auto audio = tts->synthesize(groups_[i]);
+      if (!audio) return audio.error();
+      // A short lead-in, as a caller draws breath; the line is quiet after (media sends
+      // silence), which is how the far end hears the end of speech.
+      std::vector<std::int16_t> pcm(8000 * 3 / 10, 0);
+      pcm.insert(pcm.end(), audio->samples.begin(), audio->samples.end());
+      spoken_.push_back(std::move(pcm));
+    }
+    return Ok{};
+  }
+
   void send_group() {
+    if (next_group_ >= dtmf_groups_) {
+      const std::size_t i = next_group_++;
+      const auto& pcm = spoken_[i - dtmf_groups_];
+      media_->play(std::make_shared<media::EncodedPrompt>(media::encode_prompt(codec_, pcm)));
+      say("said \"" + groups_[i] + "\" (" + std::to_string(pcm.size() / 8) + " ms of speech)");
+      heard_since_group_ = false;
+      quiet_since_group_ = false;
+      prompt_started_ = false;
+      last_group_at_ = now_s();
+      if (next_group_ == groups_.size()) groups_sent_at_ = now_s();
+      return;
+    }
     const std::string& group = groups_[next_group_++];
     // Without telephone-event in the answer, kAuto falls back to tones.
     auto how = options_.inband_dtmf ? media::DtmfMode::kInband : media::DtmfMode::kAuto;
@@ -310,8 +355,10 @@ class Phone {
     out_ << "summary: answered=" << (answered_ ? "yes" : "no")
          << " rtp_received=" << media_->stats().packets_received
          << " rtp_sent=" << media_->stats().packets_sent << " srtp_dropped=" << srtp_dropped()
-         << " speech_ms=" << speech_frames_ * 20 << " dtmf_groups_sent=" << next_group_ << "/"
-         << groups_.size() << " ended="
+         << " speech_ms=" << speech_frames_ * 20
+         << " dtmf_groups_sent=" << std::min(next_group_, dtmf_groups_) << "/" << dtmf_groups_
+         << " phrases_said=" << next_group_ - std::min(next_group_, dtmf_groups_) << "/"
+         << groups_.size() - dtmf_groups_ << " ended="
          << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : std::string("no")) << "\n";
     bool clean = ended_ && (end_reason_ == sip::EndReason::kRemoteBye ||
                             end_reason_ == sip::EndReason::kLocalBye);
@@ -335,7 +382,10 @@ class Phone {
   std::unique_ptr<media::MediaSession> media_;
   sdp::SessionDescription offer_;
   sip::CallHandle handle_ = 0;
-  std::vector<std::string> groups_;
+  std::vector<std::string> groups_;  // DTMF groups, then phrases to say
+  std::size_t dtmf_groups_ = 0;
+  std::vector<std::vector<std::int16_t>> spoken_;  // the phrases, synthesized (8 kHz)
+  media::Codec codec_ = media::Codec::kPcmu;
   std::size_t next_group_ = 0;
   bool answered_ = false;
   bool ended_ = false;
@@ -346,6 +396,9 @@ class Phone {
   double last_group_at_ = 0;
   double groups_sent_at_ = -1;
   double last_speech_at_ = 0;
+  double heard_from_ = 0;          // when the far end started the prompt (--say-over-ms)
+  bool quiet_since_group_ = true;  // the far end fell quiet since our last turn
+  bool prompt_started_ = false;    // ... and then started speaking again
   bool speaking_ = false;
   bool heard_any_ = false;
   bool heard_since_group_ = false;

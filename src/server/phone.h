@@ -15,6 +15,12 @@ namespace keyline::server {
 struct PhoneOptions {
   std::string target;       // sip:USER@HOST:PORT[;transport=tcp|tls] or sips:USER@HOST:PORT
   std::string dtmf;         // groups separated by spaces: "1 12345#"
+  // Phrases to speak, separated by '|' ("yes|sales"), each a turn after the DTMF groups:
+  // synthesized with flite (rms voice, 8 kHz) and sent as RTP when the far end falls quiet.
+  std::string say;
+  // >= 0: a phrase is said this long after the far end starts a prompt, over it (speech
+  // barge-in), instead of once it falls quiet.
+  int say_over_ms = -1;
   std::string record_path;  // WAV of what the phone heard (8 kHz mono)
   std::string from = "sip:phone@keyline.invalid";
   bool tcp = false;

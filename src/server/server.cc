@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "base/secure_random.h"
+#include "flow/speech_input.h"
 #include "privacy/redact.h"
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
@@ -19,6 +20,7 @@
 #include "server/secure_deployment.h"
 #include "sip/uri.h"
 #include "speech/flite_engine.h"
+#include "speech/pocketsphinx_asr.h"
 #include "store/call_log_store.h"
 #include "store/migrations.h"
 
@@ -166,6 +168,15 @@ Status Server::open() {
   renderer_ = std::make_unique<speech::PromptRenderer>(
       std::move(engine), std::move(*cache),
       [](const speech::VoiceInfo& voice) { return speech::VoiceCatalog::make_engine(voice); });
+  asr_ =
+      std::make_unique<speech::AsrWorker>([this]() -> Result<std::unique_ptr<speech::AsrEngine>> {
+        auto engine = speech::make_pocketsphinx_engine();
+        if (engine) logger_.info("server", "speech recognition: pocketsphinx model loaded");
+        return engine;
+      });
+  // A deployed app that listens for speech: load the model now, in the background, so the
+  // first caller does not wait for it. Servers whose apps take keys only never load it.
+  if (deploys_speech()) asr_->post([](Result<speech::AsrEngine*>) {});
   auto api = ApiHost::start(
       config_, db,
       [this] { return metrics_.prometheus_text() + renderer_->cache().prometheus_text(); },
@@ -410,9 +421,16 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
   }
 
-  CallSession::Context ctx{
-      *loop_,  *ua_, *renderer_, logger_, *http_, config_.http, prompt_audio_[deployment->app],
-      &voices_};
+  CallSession::Context ctx{*loop_,
+                           *ua_,
+                           *renderer_,
+                           logger_,
+                           *http_,
+                           config_.http,
+                           prompt_audio_[deployment->app],
+                           &voices_,
+                           asr_.get(),
+                           &metrics_};
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);
@@ -423,6 +441,17 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   } else {
     answer(handle);
   }
+}
+
+bool Server::deploys_speech() const {
+  for (const auto& deployment : config_.deployments) {
+    auto app = apps_.find(deployment.app);
+    if (app == apps_.end()) continue;
+    for (const auto& page : app->second->pages)
+      for (const auto& module : page.modules)
+        if (flow::listens_for_speech(module)) return true;
+  }
+  return false;
 }
 
 void Server::answer(sip::CallHandle handle) {

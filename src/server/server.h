@@ -19,6 +19,7 @@
 #include "sip/digest_authenticator.h"
 #include "sip/transport.h"
 #include "sip/user_agent.h"
+#include "speech/asr_worker.h"
 #include "speech/prompt_renderer.h"
 #include "speech/prompt_table.h"
 #include "speech/voice_catalog.h"
@@ -51,6 +52,7 @@ class Server {
   void on_ended(sip::CallHandle handle, sip::EndReason reason, int status);
   const Deployment* route(const std::string& called) const;
   void begin_shutdown();
+  bool deploys_speech() const;  // a deployed app has a module listening for speech
 
   Config config_;
   Logger& logger_;
@@ -62,6 +64,8 @@ class Server {
   speech::VoiceCatalog voices_{{}};
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<speech::PromptRenderer> renderer_;
+  // Speech input: the recognizer's thread; the model loads on the first recognition.
+  std::unique_ptr<speech::AsrWorker> asr_;
   std::unique_ptr<services::HttpClient> http_;  // the worker's web client (REST modules)
   std::unique_ptr<store::CallLogWriter> call_logs_;
   ServerMetrics metrics_;

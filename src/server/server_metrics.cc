@@ -12,7 +12,25 @@ std::string ServerMetrics::prometheus_text() const {
               calls_rejected.load()) +
          line("keyline_calls_active", "gauge", "Calls in progress.", calls_active.load()) +
          line("keyline_call_log_write_errors_total", "counter", "Call logs that failed to write.",
-              call_log_write_errors.load());
+              call_log_write_errors.load()) +
+         speech_text();
+}
+
+std::string ServerMetrics::speech_text() const {
+  auto line = [](const char* name, const char* help, std::uint64_t value) {
+    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+           " " + std::to_string(value) + "\n";
+  };
+  return line("keyline_asr_recognitions_total", "Speech-input turns recognised.",
+              asr_recognitions.load()) +
+         line("keyline_asr_nomatch_total", "Speech-input turns that were a no-match.",
+              asr_nomatch.load()) +
+         line("keyline_asr_noinput_total", "Speech-input turns with no speech.",
+              asr_noinput.load()) +
+         line("keyline_asr_errors_total", "Speech-input turns the recognizer failed.",
+              asr_errors.load()) +
+         line("keyline_asr_speech_starts_total", "Callers who started speaking in a turn.",
+              asr_speech_starts.load());
 }
 
 }  // namespace keyline::server

@@ -13,9 +13,16 @@ struct ServerMetrics {
   std::atomic<std::uint64_t> calls_rejected{0};  // answered with an error status
   std::atomic<std::int64_t> calls_active{0};     // sessions alive now
   std::atomic<std::uint64_t> call_log_write_errors{0};
+  // Speech input (server/call_speech.cc).
+  std::atomic<std::uint64_t> asr_recognitions{0};  // turns decoded and delivered to the flow
+  std::atomic<std::uint64_t> asr_nomatch{0};       // ... of which no-match
+  std::atomic<std::uint64_t> asr_noinput{0};       // ... of which no-input
+  std::atomic<std::uint64_t> asr_errors{0};        // turns the recognizer could not start or decode
+  std::atomic<std::uint64_t> asr_speech_starts{0};  // the caller started speaking (barge-in signal)
 
   // Prometheus text exposition format (version 0.0.4).
   std::string prometheus_text() const;
+  std::string speech_text() const;  // the asr_* counters
 };
 
 }  // namespace keyline::server

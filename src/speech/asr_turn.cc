@@ -1,6 +1,9 @@
 #include "speech/asr_turn.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "speech/wipe.h"
 
 namespace keyline::speech {
 namespace {
@@ -18,17 +21,40 @@ AsrTurn::AsrTurn(std::unique_ptr<AsrSession> session, int sample_rate, AsrTurnCo
       config_(config),
       vad_(at_rate(config.vad, sample_rate)) {}
 
+AsrTurn::~AsrTurn() { wipe_samples(pre_roll_); }
+
 Result<bool> AsrTurn::feed(std::span<const std::int16_t> pcm) {
   if (over_) return true;
   if (!session_) return make_error("asr", "no recognition session");
-  // The whole chunk goes to the recognizer: chunks are a packet long, so at
-  // most one packet past the end of speech is decoded.
   const auto state = vad_.process(pcm);
-  if (auto fed = session_->feed(pcm); !fed) {
-    over_ = true;
-    return fed.error();
-  }
   samples_ += pcm.size();
+  if (!speech_started()) {
+    // Waiting: keep only the last pre_roll_ms, so the recognizer gets the soft start of the
+    // first word but never the seconds of silence (or prompt echo) before it.
+    pre_roll_.insert(pre_roll_.end(), pcm.begin(), pcm.end());
+    const auto keep = static_cast<std::size_t>(config_.pre_roll_ms) * sample_rate_ / 1000;
+    if (pre_roll_.size() > keep) {
+      const auto drop = static_cast<std::ptrdiff_t>(pre_roll_.size() - keep);
+      std::fill(pre_roll_.begin(), pre_roll_.begin() + drop, std::int16_t{0});
+      pre_roll_.erase(pre_roll_.begin(), pre_roll_.begin() + drop);
+    }
+  } else {
+    // The whole chunk goes to the recognizer: chunks are a packet long, so at
+    // most one packet past the end of speech is decoded.
+    if (!pre_roll_.empty()) {
+      auto fed = session_->feed(pre_roll_);
+      wipe_samples(pre_roll_);
+      pre_roll_.clear();
+      if (!fed) {
+        over_ = true;
+        return fed.error();
+      }
+    }
+    if (auto fed = session_->feed(pcm); !fed) {
+      over_ = true;
+      return fed.error();
+    }
+  }
   const auto ms = static_cast<long long>(samples_) * 1000 / sample_rate_;
   const auto speech_ms =
       speech_started()

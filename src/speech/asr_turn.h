@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "base/result.h"
 #include "media/vad.h"
@@ -21,11 +22,18 @@ struct AsrTurnConfig {
   // A caller who never stops (or a line that never goes quiet) still ends
   // the turn.
   int max_speech_ms = 15000;
+  // Audio kept from before the VAD noticed speech (the word's soft start)
+  // and given to the recognizer with it. Silence before that is never
+  // buffered, so a turn that listens through a long prompt stays small.
+  int pre_roll_ms = 500;
 };
 
 class AsrTurn {
  public:
   AsrTurn(std::unique_ptr<AsrSession> session, int sample_rate, AsrTurnConfig config = {});
+  ~AsrTurn();
+  AsrTurn(const AsrTurn&) = delete;
+  AsrTurn& operator=(const AsrTurn&) = delete;
 
   // Feeds audio; true once the turn is over and finish() should be called
   // (audio after that is ignored). An error from the recognizer ends the
@@ -43,6 +51,7 @@ class AsrTurn {
   AsrTurnConfig config_;
   media::EnergyVad vad_;
   std::size_t samples_ = 0;
+  std::vector<std::int16_t> pre_roll_;  // the caller's audio: overwritten when dropped
   bool over_ = false;
 };
 

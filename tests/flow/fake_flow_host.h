@@ -36,6 +36,17 @@ class FakeFlowHost : public FlowHost {
   void web_request(const WebRequest& request) override { web_requests.push_back(request); }
   void cancel_web_request() override { ++web_cancels; }
   std::chrono::system_clock::time_point wall_now() const override { return now; }
+  // Speech input: recorded; the test delivers results (the host can recognise unless told not).
+  bool start_recognition(const SpeechRequest& request) override {
+    if (!can_recognise) return false;
+    recognitions.push_back(request);
+    listening = true;
+    return true;
+  }
+  void stop_recognition() override {
+    ++recognition_stops;
+    listening = false;
+  }
 
   std::vector<std::string> texts() const {
     std::vector<std::string> out;
@@ -54,7 +65,23 @@ class FakeFlowHost : public FlowHost {
   std::vector<WebRequest> web_requests;
   int web_cancels = 0;
   std::chrono::system_clock::time_point now{};
+  bool can_recognise = true;
+  bool listening = false;
+  std::vector<SpeechRequest> recognitions;
+  int recognition_stops = 0;
 };
+
+// The caller says `text` (matched against the grammar being listened for, as the host's
+// recognizer would report it).
+inline void say(Interpreter& interpreter, FakeFlowHost& host, std::string_view text,
+                double confidence = 0.9) {
+  ASSERT_TRUE(host.listening) << "nothing is listening for speech";
+  const SpeechRequest& request = host.recognitions.back();
+  host.listening = false;
+  interpreter.on_speech_started();
+  interpreter.on_speech(
+      recognize_text(request.grammar, text, confidence, request.confidence_threshold));
+}
 
 // Ends the current prompt, as the media layer would when the audio has been sent.
 inline void finish_prompt(Interpreter& interpreter, FakeFlowHost& host) {
