@@ -22,6 +22,10 @@ DynamicMenuSettings read_dynamic_menu(ValueReader& r, ObjectReader& obj,
 LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
 RestSettings read_rest(ValueReader& r, ObjectReader& obj);
 
+// Record module and settings.record_call (app_record_module.cc).
+RecordSettings read_record(ValueReader& r, ObjectReader& obj);
+void read_record_call(ValueReader& r, const YAML::Node& node, AppSettings& settings);
+
 // The prompt table and per-language voices (app_prompts.cc).
 void read_prompt_table(ValueReader& r, const YAML::Node& node, AppDocument& app);
 void read_voices(ValueReader& r, const YAML::Node& node, AppSettings& settings);

@@ -43,6 +43,8 @@ class Interpreter {
   void on_hangup();  // the caller hung up
   // The answer to the host's current web_request() (REST module).
   void on_web_response(WebResponse response);
+  // The end of the host's current start_record() (Record module).
+  void on_record_done(RecordResult result);
 
   bool finished() const { return finished_; }
   // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
@@ -64,9 +66,11 @@ class Interpreter {
     kInput,        // an input module is collecting keys (a timer runs)
     kWebRequest,   // a REST module waits for the host's web response
     kDone,
+    kRecordPrompt,  // a Record module's prompt is playing
+    kRecording,     // a Record module waits for the host's recording to end
   };
   struct Event {
-    enum class Kind { kStart, kPlayDone, kDigit, kTimer, kHangup, kWebResponse } kind;
+    enum class Kind { kStart, kPlayDone, kDigit, kTimer, kHangup, kWebResponse, kRecordDone } kind;
     char digit = '\0';
   };
 
@@ -90,6 +94,11 @@ class Interpreter {
   void rest_answered(WebResponse response);
   void rest_failed(const Module& module, std::string_view exit, const std::string& message);
   void wipe_dynamic_options();
+  // Record module and the private-input signal for recordings (interpreter_record.cc).
+  void run_record(const Module& module);
+  void start_recording();
+  void record_finished(const RecordResult& result);
+  void update_private_input();
   void set_input_shadows(const Module& module, std::size_t length, char termchar);
 
   void begin_input();
@@ -134,6 +143,10 @@ class Interpreter {
   bool finished_ = false;
   std::string exit_reason_;
   std::vector<ModuleVisit> visits_;
+
+  // Recording (interpreter_record.cc).
+  std::optional<RecordResult> record_result_;  // delivered, waiting for its event
+  bool private_input_ = false;                 // last told to the host (private_input())
 };
 
 }  // namespace keyline::flow

@@ -15,12 +15,21 @@
 namespace keyline::flow {
 
 struct ScenarioStep {
-  enum class Kind { kExpectPrompt, kPress, kSilence, kHangup, kWebResponse, kExpectRequest } kind;
+  enum class Kind {
+    kExpectPrompt,
+    kPress,
+    kSilence,
+    kHangup,
+    kWebResponse,
+    kExpectRequest,
+    kRecord,  // the caller speaks for `seconds` to a Record module
+  } kind;
   // The prompt text expected (a substring), the keys pressed, or for expect_request a
   // substring of "METHOD URL\nBODY" of the REST request waiting for its answer.
   std::string text;
   int line = 0;     // in the scenario file, for failure messages
   WebResponse web;  // web_response: the web service's scripted answer
+  double seconds = 0;  // record: how long the caller speaks
 };
 
 struct Scenario {

@@ -384,6 +384,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   CallSession::Context ctx{
       *loop_,  *ua_, *renderer_, logger_, *http_, config_.http, prompt_audio_[deployment->app],
       &voices_};
+  ctx.recordings_dir = config_.recording.directory.empty()
+                           ? (std::filesystem::path(config_.data_dir) / "recordings").string()
+                           : config_.recording.directory;
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

@@ -36,6 +36,10 @@ class FakeFlowHost : public FlowHost {
   void web_request(const WebRequest& request) override { web_requests.push_back(request); }
   void cancel_web_request() override { ++web_cancels; }
   std::chrono::system_clock::time_point wall_now() const override { return now; }
+  // Recording (issues 4, 6, 8).
+  void private_input(bool active) override { private_changes.push_back(active); }
+  void start_record(const RecordRequest& request) override { records.push_back(request); }
+  void stop_record(char termchar) override { record_stops.push_back(termchar); }
 
   std::vector<std::string> texts() const {
     std::vector<std::string> out;
@@ -54,6 +58,9 @@ class FakeFlowHost : public FlowHost {
   std::vector<WebRequest> web_requests;
   int web_cancels = 0;
   std::chrono::system_clock::time_point now{};
+  std::vector<bool> private_changes;  // every private_input() call, in order
+  std::vector<RecordRequest> records;
+  std::string record_stops;
 };
 
 // Ends the current prompt, as the media layer would when the audio has been sent.
