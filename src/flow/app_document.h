@@ -68,6 +68,9 @@ struct AppSettings {
   // never widens it. Entries: "api.example.com", "*.example.com". Not given: the server's list.
   std::optional<std::vector<std::string>> egress;
   SourcePos egress_pos;
+  // Whole-call recording ("record_call": "off" | "stereo" | "mixed"): both directions, paused
+  // while any private input module collects input.
+  enum class CallRecording { kOff, kStereo, kMixed } record_call = CallRecording::kOff;
 };
 
 // One row of the app's prompt table ("prompts": {language: {id: text | {file, text}}}). A
@@ -260,6 +263,16 @@ struct EvaluateJsSettings {
   JsLimits limits;
 };
 
+// Record: the caller's voice to a WAV file, after an optional beep, until a key, final
+// silence or the maximum length. The module variable is the recording's id.
+struct RecordSettings {
+  std::string prompt;  // said before the beep (may be empty)
+  bool beep = true;
+  std::chrono::milliseconds max_length{60000};
+  std::chrono::milliseconds final_silence{3000};
+  std::chrono::milliseconds no_input{5000};
+};
+
 enum class ModuleType {
   kPrompt,
   kMenu,
@@ -279,11 +292,12 @@ enum class ModuleType {
   kLanguage,
   kRest,
   kEvaluateJs,
+  kRecord,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
-// "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js").
+// "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -297,7 +311,8 @@ struct Module {
   std::variant<PromptSettings, MenuSettings, DigitsSettings, CompareSettings, GoToPageSettings,
                ExitSettings, SetVariableSettings, CounterSettings, CallLogSettings, LabelSettings,
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
-               DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings>
+               DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
+               RecordSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

@@ -17,6 +17,8 @@ std::vector<std::string> falling_exits(const Module& m) {
       return {"next"};
     case ModuleType::kCounter:
       return {"under_limit", "limit_reached"};
+    case ModuleType::kRecord:
+      return {"done"};
     case ModuleType::kDigits:
     case ModuleType::kNumber:
     case ModuleType::kDateTime:
@@ -43,6 +45,10 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     return out;
   }
   if (m.type() == ModuleType::kRest) return {m.name, shadow};  // every exit sets both
+  if (m.type() == ModuleType::kRecord) {
+    if (exit == "done") return {m.name, shadow};
+    return {shadow};
+  }
   if (const auto* js = std::get_if<EvaluateJsSettings>(&m.settings)) {
     if (exit == "error") return {shadow};
     std::vector<std::string> out = js->outputs;

@@ -31,6 +31,10 @@ void check_menu_phrases(ValueReader& r, SourcePos pos, const MenuSettings& menu)
 // Every module with speech on has a grammar the recognizer accepts (app_speech.cc).
 void check_speech_grammars(const AppDocument& app, AppDiagnostics& diagnostics);
 
+// Record module and settings.record_call (app_record_module.cc).
+RecordSettings read_record(ValueReader& r, ObjectReader& obj);
+void read_record_call(ValueReader& r, const YAML::Node& node, AppSettings& settings);
+
 // The prompt table and per-language voices (app_prompts.cc).
 void read_prompt_table(ValueReader& r, const YAML::Node& node, AppDocument& app);
 void read_voices(ValueReader& r, const YAML::Node& node, AppSettings& settings);

@@ -45,6 +45,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"language", ModuleType::kLanguage, {"success", "noinput", "nomatch"}},
       {"rest", ModuleType::kRest, {"success", "error", "timeout"}},
       {"evaluate_js", ModuleType::kEvaluateJs, {"success", "error"}},
+      {"record", ModuleType::kRecord, {"done", "noinput", "error"}},
   };
   return kTypes;
 }
@@ -115,6 +116,7 @@ class AppReader : public ValueReader {
     }
     if (auto n = obj.get("js_libraries")) read_js_libraries(*this, *n, settings.js_libraries);
     read_secure_settings(*this, obj, settings);
+    if (auto n = obj.get("record_call")) read_record_call(*this, *n, settings);
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -245,6 +247,15 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kEvaluateJs:
         module.settings = read_evaluate_js(*this, typed);
+        break;
+      case ModuleType::kRecord:
+        module.settings = read_record(*this, typed);
+        // A private recording would keep the caller's secret on disk, the one place private
+        // data must never go: refused rather than silently kept or silently dropped.
+        if (module.is_private)
+          diag_.add(module.pos,
+                    "a record module cannot be private: a recording of a private "
+                    "answer would keep it on disk (collect it with an input module)");
         break;
     }
     if (!info->exits.empty()) {

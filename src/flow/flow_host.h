@@ -12,6 +12,27 @@
 
 namespace keyline::flow {
 
+// ---- Recording (issues 4, 6, 8) ----
+// A Record module's request: record the caller, after a beep, until a key, final silence or
+// the maximum length.
+struct RecordRequest {
+  std::string module;  // the module's name (for the host's log; never a value)
+  bool beep = true;
+  std::chrono::milliseconds max_length{60000};
+  std::chrono::milliseconds final_silence{3000};  // silence after speech that ends it
+  std::chrono::milliseconds no_input{5000};       // no speech at all this long: no-input
+};
+
+// How a recording ended, reported by the host through Interpreter::on_record_done().
+struct RecordResult {
+  enum class Outcome { kDone, kNoInput, kError } outcome = Outcome::kDone;
+  std::string id;    // the recording's id (its file is <recordings dir>/<id>.wav)
+  std::string path;  // where the host keeps it
+  double seconds = 0;
+  char termchar = '\0';  // the key that ended it, '\0' for none
+  std::string reason;    // "key", "silence", "max_length", "no_input", "hangup", or the error
+};
+
 struct PlayRequest {
   std::string text;               // what to say (placeholders already substituted)
   bool barge_in = true;           // a key press may interrupt it
@@ -53,6 +74,20 @@ class FlowHost {
   virtual bool start_recognition(const SpeechRequest& /*request*/) { return false; }
   // Keys won, the call ended, or the module is done: drop the turn and deliver nothing for it.
   virtual void stop_recognition() {}
+  // ---- Recording (issues 4, 6, 8) ----
+  // A private input module is presenting or collecting input (true: from when its prompt
+  // starts until it exits) or none is any more (false); called on changes only. The host
+  // pauses a whole-call recording for the stretch, so the caller's private keys and voice
+  // never reach it.
+  virtual void private_input(bool active) { (void)active; }
+  // Record module. Asynchronous: the host records the caller and later calls
+  // Interpreter::on_record_done() once. The default does nothing:
+  // every host that runs apps with Record modules implements it.
+  virtual void start_record(const RecordRequest& request) { (void)request; }
+  // A key ended the recording: the host stops it and calls on_record_done() (it may do so
+  // from inside this call). After a hang-up the interpreter does not call it; the host stops
+  // the recording itself.
+  virtual void stop_record(char termchar) { (void)termchar; }
 };
 
 }  // namespace keyline::flow

@@ -58,6 +58,11 @@ void Interpreter::on_speech(speech::AsrResult result) {
   post(Event{Event::Kind::kSpeech});
 }
 
+void Interpreter::on_record_done(RecordResult result) {
+  record_result_ = std::move(result);
+  post(Event{Event::Kind::kRecordDone});
+}
+
 // A host may call back from inside play() or start_timer() (a simulator, a test). Such events
 // wait in the queue until the current one is fully handled, so the state machine never sees
 // an event in the middle of a transition.
@@ -69,6 +74,7 @@ void Interpreter::post(Event event) {
     const Event next = queue_.front();
     queue_.pop_front();
     if (!finished_) handle(next);
+    update_private_input();
   }
   dispatching_ = false;
 }
@@ -91,8 +97,19 @@ void Interpreter::handle(const Event& event) {
         take_exit("next");
       } else if (state_ == State::kInputPrompt) {
         begin_collecting();
+      } else if (state_ == State::kRecordPrompt) {
+        start_recording();
       }
       break;
+    case Event::Kind::kRecordDone: {
+      if (!record_result_) return;
+      RecordResult result = std::move(*record_result_);
+      record_result_.reset();
+      if (state_ != State::kRecording) return;  // stale
+      state_ = State::kIdle;
+      record_finished(result);
+      break;
+    }
     case Event::Kind::kDigit:
       handle_digit(event.digit);
       break;
@@ -126,7 +143,9 @@ void Interpreter::handle(const Event& event) {
     case Event::Kind::kHangup:
       stop_listening();
       if (state_ == State::kWebRequest) host_.cancel_web_request();
-      if (state_ == State::kPrompt || state_ == State::kInputPrompt) host_.stop_playback();
+      if (state_ == State::kPrompt || state_ == State::kInputPrompt ||
+          state_ == State::kRecordPrompt)
+        host_.stop_playback();
       if (state_ != State::kIdle) record("hangup");
       finish("caller_hangup", false);
       return;
@@ -166,6 +185,12 @@ void Interpreter::handle_digit(char digit) {
       }
       return;
     }
+    case State::kRecordPrompt:  // the recording has not started: the key is not an answer
+      return;
+    case State::kRecording:
+      // Any key ends a recording; the host answers with on_record_done().
+      host_.stop_record(digit);
+      return;
     case State::kIdle:
     case State::kWebRequest:  // keys pressed meanwhile wait for the next input module
       if (state_ == State::kWebRequest) typeahead_ += digit;
@@ -257,6 +282,9 @@ void Interpreter::execute(const Module& module) {
       return;
     case ModuleType::kRest:
       run_rest(module);
+      return;
+    case ModuleType::kRecord:
+      run_record(module);
       return;
   }
 }

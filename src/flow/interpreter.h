@@ -47,6 +47,8 @@ class Interpreter {
   // interrupt stops — and later the result of the turn (match, no-match or no-input).
   void on_speech_started();
   void on_speech(speech::AsrResult result);
+  // The end of the host's current start_record() (Record module).
+  void on_record_done(RecordResult result);
 
   bool finished() const { return finished_; }
   // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
@@ -68,6 +70,8 @@ class Interpreter {
     kInput,        // an input module is collecting keys (a timer runs)
     kWebRequest,   // a REST module waits for the host's web response
     kDone,
+    kRecordPrompt,  // a Record module's prompt is playing
+    kRecording,     // a Record module waits for the host's recording to end
   };
   struct Event {
     enum class Kind {
@@ -78,7 +82,8 @@ class Interpreter {
       kHangup,
       kWebResponse,
       kSpeechStarted,
-      kSpeech
+      kSpeech,
+      kRecordDone
     } kind;
     char digit = '\0';
   };
@@ -103,6 +108,11 @@ class Interpreter {
   void rest_answered(WebResponse response);
   void rest_failed(const Module& module, std::string_view exit, const std::string& message);
   void wipe_dynamic_options();
+  // Record module and the private-input signal for recordings (interpreter_record.cc).
+  void run_record(const Module& module);
+  void start_recording();
+  void record_finished(const RecordResult& result);
+  void update_private_input();
   void set_input_shadows(const Module& module, std::size_t length, char termchar,
                          const speech::AsrHypothesis* heard = nullptr);
 
@@ -158,6 +168,10 @@ class Interpreter {
   bool finished_ = false;
   std::string exit_reason_;
   std::vector<ModuleVisit> visits_;
+
+  // Recording (interpreter_record.cc).
+  std::optional<RecordResult> record_result_;  // delivered, waiting for its event
+  bool private_input_ = false;                 // last told to the host (private_input())
 };
 
 }  // namespace keyline::flow

@@ -22,7 +22,8 @@ struct ScenarioStep {
     kHangup,
     kWebResponse,
     kExpectRequest,
-    kSay
+    kSay,
+    kRecord,  // the caller speaks for `seconds` to a Record module
   } kind;
   // The prompt text expected (a substring), the keys pressed, or for expect_request a
   // substring of "METHOD URL\nBODY" of the REST request waiting for its answer.
@@ -32,6 +33,7 @@ struct ScenarioStep {
   // say: the words are matched against the module's grammar without audio, as if recognised
   // with this confidence.
   double confidence = 1.0;
+  double seconds = 0;  // record: how long the caller speaks
 };
 
 struct Scenario {

@@ -83,12 +83,21 @@ class ScenarioReader {
     } else if (key == "say") {
       st.kind = ScenarioStep::Kind::kSay;
       say(it->second, st);
+    } else if (key == "record") {
+      // record: SECONDS (the caller speaks that long; a key or silence then ends it)
+      st.kind = ScenarioStep::Kind::kRecord;
+      const auto seconds = parse_number(scalar(it->second, key));
+      if (!seconds || *seconds <= 0 || *seconds > 3600) {
+        problem(it->second, "record: the seconds the caller speaks (0-3600)");
+      } else {
+        st.seconds = *seconds;
+      }
     } else if (key == "silence" || key == "hangup") {
       st.kind = key == "silence" ? ScenarioStep::Kind::kSilence : ScenarioStep::Kind::kHangup;
     } else {
       problem(it->first, "unknown step '" + key +
                              "' (known: expect_prompt, press, silence, hangup, web_response, "
-                             "expect_request, say)");
+                             "expect_request, say, record)");
       return;
     }
     s.steps.push_back(std::move(st));

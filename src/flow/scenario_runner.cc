@@ -1,5 +1,6 @@
 // Running a scenario: a host whose prompts finish at once (the caller listens to the end)
 // and whose timer fires only when the scenario says "silence".
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -30,6 +31,13 @@ class ScenarioHost final : public FlowHost {
     return true;
   }
   void stop_recognition() override { speech.reset(); }
+  // Record module: the scenario's record/press/silence steps end it (see Runner).
+  void start_record(const RecordRequest& request) override {
+    recording = true;
+    record_request = request;
+    spoken = 0;
+  }
+  void stop_record(char termchar) override { stop_key = termchar; }
   // A fixed instant, so scenarios that hear {{session.time}} are repeatable.
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
@@ -39,6 +47,10 @@ class ScenarioHost final : public FlowHost {
   bool timer_armed = false;
   bool web_pending = false;
   std::optional<SpeechRequest> speech;  // what the current input module listens for
+  bool recording = false;
+  RecordRequest record_request;
+  double spoken = 0;         // seconds the caller has spoken into the recording
+  char stop_key = '\0';      // a key ended the recording
   std::string last_request;  // "METHOD URL\nBODY" of the latest REST request
   std::vector<std::string> heard;
   std::vector<std::string> shown;  // as heard, but a prompt saying a private value is hidden
@@ -82,6 +94,25 @@ class Runner {
     }
   }
 
+  // Ends the scenario's recording as the real host would: a key or final silence ends it
+  // ("done", or no-input when nothing was said), and so does reaching the maximum length.
+  void end_recording(const char* reason, char key) {
+    host_.recording = false;
+    RecordResult r;
+    const double max = std::chrono::duration<double>(host_.record_request.max_length).count();
+    r.seconds = std::min(host_.spoken, max);
+    r.termchar = key;
+    r.reason = reason;
+    r.id = "scenario-recording-" + std::to_string(++recordings_);
+    r.path = r.id + ".wav";
+    if (host_.spoken <= 0) {
+      r.outcome = RecordResult::Outcome::kNoInput;
+      r.reason = "no_input";
+    }
+    interpreter_.on_record_done(std::move(r));
+    listen();
+  }
+
   bool do_step(const ScenarioStep& step, ScenarioResult& result) {
     const std::string where = "step on line " + std::to_string(step.line) + ": ";
     switch (step.kind) {
@@ -99,10 +130,28 @@ class Runner {
         }
         for (char c : step.text) {
           if (c != ' ') interpreter_.on_digit(c);
+          if (host_.recording && host_.stop_key) {
+            const char key = host_.stop_key;
+            host_.stop_key = '\0';
+            end_recording("key", key);
+          }
           listen();
         }
         return true;
+      case ScenarioStep::Kind::kRecord:
+        if (!host_.recording || interpreter_.finished()) {
+          result.failures.push_back(where + "record, but no Record module was recording");
+          return false;
+        }
+        host_.spoken += step.seconds;
+        if (host_.spoken >= std::chrono::duration<double>(host_.record_request.max_length).count())
+          end_recording("max_length", '\0');
+        return true;
       case ScenarioStep::Kind::kSilence:
+        if (host_.recording && !interpreter_.finished()) {
+          end_recording("silence", '\0');
+          return true;
+        }
         if (!host_.timer_armed || interpreter_.finished()) {
           result.failures.push_back(where + "silence, but nothing was waiting for keys");
           return false;
@@ -188,6 +237,7 @@ class Runner {
   ScenarioHost host_;
   Interpreter interpreter_;
   std::size_t cursor_ = 0;
+  int recordings_ = 0;
 };
 
 }  // namespace

@@ -45,8 +45,14 @@ class TerminalHost final : public FlowHost {
     return true;
   }
   void stop_recognition() override { speech.reset(); }
+  void start_record(const RecordRequest& request) override {
+    out_ << "[record] " << (request.beep ? "beep; " : "")
+         << "type the seconds spoken, then a key to end it (\"3 #\"), or nothing for silence\n";
+    recording = true;
+  }
 
   bool playing = false;
+  bool recording = false;
   bool timer_armed = false;
   bool web_pending = false;
   std::optional<SpeechRequest> speech;  // what the waiting module listens for, if it does
@@ -115,6 +121,31 @@ int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) 
       }
       host.web_pending = false;
       interpreter.on_web_response(read_web_answer(line));
+      continue;
+    }
+    if (host.recording) {  // the builder plays the caller speaking
+      out << "[record]> " << std::flush;
+      std::string line;
+      if (!std::getline(in, line)) {
+        out << "\n";
+        interpreter.on_hangup();
+        break;
+      }
+      host.recording = false;
+      RecordResult r;
+      const auto space = line.find(' ');
+      const auto seconds = parse_number(line.substr(0, space));
+      r.seconds = seconds && *seconds > 0 ? *seconds : 0;
+      for (char c : line.substr(space == std::string::npos ? line.size() : space))
+        if (is_key(c)) r.termchar = c;
+      r.reason = r.termchar ? "key" : "silence";
+      r.id = "simulated-recording";
+      r.path = "(simulated)";
+      if (r.seconds <= 0) {
+        r.outcome = RecordResult::Outcome::kNoInput;
+        r.reason = "no_input";
+      }
+      interpreter.on_record_done(std::move(r));
       continue;
     }
     if (!host.timer_armed) {  // neither playing nor waiting: cannot happen with a sound app

@@ -53,4 +53,8 @@ void InbandDtmfDetector::fill_in(std::size_t samples) {
   dtmf_rx_fillin(state_->s, static_cast<int>(samples));
 }
 
+char InbandDtmfDetector::tone_status() const {
+  return static_cast<char>(dtmf_rx_status(state_->s));
+}
+
 }  // namespace keyline::media

@@ -31,6 +31,12 @@ class InbandDtmfDetector {
   // instead of splicing the audio either side of it together.
   void fill_in(std::size_t samples);
 
+  // What the detector heard in the last block it processed: 0 for no tone,
+  // 'x' for a tone pair not yet confirmed, or the key being held. Recording
+  // uses it to blank tones from the moment they appear until they stop,
+  // which the once-per-press report of feed() cannot tell.
+  char tone_status() const;
+
  private:
   struct State;
   explicit InbandDtmfDetector(std::unique_ptr<State> state);

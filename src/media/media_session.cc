@@ -108,6 +108,8 @@ Status MediaSession::start(const StreamParams& params, Handlers handlers) {
   if (!encoder) return encoder.error();
   auto decoder = AudioDecoder::create(params.codec);
   if (!decoder) return decoder.error();
+  auto sent_decoder = AudioDecoder::create(params.codec);
+  if (!sent_decoder) return sent_decoder.error();
   auto digits = DigitInput::create(params.dtmf_mode, params.telephone_event_pt.has_value(),
                                    params.digit_duplicate_window);
   if (!digits) return digits.error();
@@ -132,6 +134,7 @@ Status MediaSession::start(const StreamParams& params, Handlers handlers) {
   handlers_ = std::move(handlers);
   encoder_ = std::move(*encoder);
   decoder_ = std::move(*decoder);
+  sent_decoder_ = std::move(*sent_decoder);
   digits_in_ = std::move(*digits);
   rtcp_remote_ = params_.remote_rtcp.value_or(params_.remote);
   if (!params_.remote_rtcp) {
@@ -257,6 +260,7 @@ void MediaSession::send_media() {
     send_packet(static_cast<std::uint8_t>(*params_.telephone_event_pt), p.marker, dtmf_timestamp_,
                 p.payload);
     timestamp_ += kFrameSamples;
+    record_tick({}, false);
     return;
   }
   std::array<std::uint8_t, kFrameSamples> tone;
@@ -287,6 +291,30 @@ void MediaSession::send_media() {
   send_packet(static_cast<std::uint8_t>(params_.payload_type), false, timestamp_,
               std::span<const std::uint8_t>(frame, kFrameSamples));
   timestamp_ += kFrameSamples;
+  record_tick(std::span<const std::uint8_t>(frame, kFrameSamples), frame != silence_.data());
+}
+
+void MediaSession::add_recorder(std::shared_ptr<CallRecorder> recorder) {
+  if (recorder) recorders_.push_back(std::move(recorder));
+}
+
+void MediaSession::remove_recorder(const CallRecorder* recorder) {
+  std::erase_if(recorders_, [recorder](const auto& r) { return r.get() == recorder; });
+}
+
+void MediaSession::record_tick(std::span<const std::uint8_t> sent, bool audio) {
+  if (recorders_.empty()) return;
+  std::array<std::int16_t, kFrameSamples> pcm{};
+  std::span<const std::int16_t> decoded;
+  const bool wanted = std::any_of(recorders_.begin(), recorders_.end(),
+                                  [](const auto& r) { return r->wants_sent_audio(); });
+  // The sent decoder runs on every frame (silence too) so G.722's state
+  // follows the stream; silence itself needs no decoding for G.711.
+  if (wanted && sent_decoder_ && !sent.empty() && (audio || !g711_law(params_.codec))) {
+    std::size_t n = sent_decoder_->decode(sent, pcm);
+    if (n == kFrameSamples) decoded = pcm;
+  }
+  for (const auto& r : recorders_) r->on_tick(decoded);
 }
 
 void MediaSession::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
@@ -401,6 +429,7 @@ void MediaSession::on_audio(const RtpHeader& h, std::span<const std::uint8_t> pa
   last_dbfs_ = rms_dbfs(samples);
   if (keep_audio_) received_audio_.insert(received_audio_.end(), samples.begin(), samples.end());
   if (handlers_.on_audio) handlers_.on_audio(samples);
+  for (const auto& r : recorders_) r->on_caller_audio(samples);
   if (!digits_in_->listens_inband()) return;
   // Lost packets: let the detector's clock run over the gap, so the audio
   // either side is not spliced into one shorter (or falsely longer) tone.

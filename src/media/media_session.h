@@ -28,6 +28,7 @@
 #include "io/event_loop.h"
 #include "io/udp_socket.h"
 #include "media/audio_codec.h"
+#include "media/call_recorder.h"
 #include "media/codec.h"
 #include "media/digit_input.h"
 #include "media/frames.h"
@@ -133,6 +134,14 @@ class MediaSession {
   // Level of the audio received in the last tick window (dBFS; -100 when none).
   double last_received_dbfs() const { return last_dbfs_; }
 
+  // Recordings fed from this call: each tick writes one frame of the
+  // caller's audio received since the last tick and (for whole-call
+  // recordings) the audio sent in it. The session shares ownership so a
+  // recorder removed late is still valid while a tick runs.
+  void add_recorder(std::shared_ptr<CallRecorder> recorder);
+  void remove_recorder(const CallRecorder* recorder);
+  std::size_t recorders() const { return recorders_.size(); }
+
   void tick();  // one 20 ms frame, and RTCP when due
   const MediaStats& stats() const { return stats_; }
   // When the last RTP or RTCP packet from the peer arrived (that passed
@@ -154,6 +163,8 @@ class MediaSession {
   void post(std::function<void()> fn);
   void deliver(char digit, DigitSource source);
   void on_audio(const RtpHeader& h, std::span<const std::uint8_t> payload);
+  // Hands the frame just sent, decoded, to the recorders and ticks them.
+  void record_tick(std::span<const std::uint8_t> sent, bool audio);
   // The next 160 samples of in-band tone being sent, encoded; false if none.
   bool next_tone_frame(std::span<std::uint8_t> frame);
 
@@ -194,6 +205,11 @@ class MediaSession {
   std::vector<std::int16_t> received_audio_;
   double last_dbfs_ = -100;
   MediaStats stats_;
+
+  std::vector<std::shared_ptr<CallRecorder>> recorders_;
+  // Decodes what we send, for whole-call recordings (G.722 keeps state, so
+  // not the receive direction's decoder).
+  std::optional<AudioDecoder> sent_decoder_;
 
   std::optional<RtcpSession> rtcp_;
   io::Endpoint rtcp_remote_;

@@ -63,6 +63,7 @@ void CallSession::on_answered() {
   session.set("session.connection.ani", record_.from);
   session.set("session.connection.dnis", record_.to);
   interpreter_ = std::make_unique<flow::Interpreter>(*app_, *this, std::move(session));
+  start_call_recording();
   interpreter_->start();
 }
 
@@ -269,6 +270,8 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   }
   // We hung up for a reason of our own: the call log says which.
   if (!hangup_reason_.empty()) record_.exit_reason = hangup_reason_;
+  if (module_recorder_) finish_record("hangup", '\0', false);
+  stop_call_recording();
   media_->send_bye();
   const media::MediaStats& m = media_->stats();
   ctx_.logger.info(

@@ -43,6 +43,8 @@ class CallSession final : public flow::FlowHost {
     // Speech input (null: input modules take keys only) and the counters it updates.
     speech::AsrWorker* asr = nullptr;
     ServerMetrics* metrics = nullptr;
+    // Where recordings go (Record module, settings.record_call); made 0700 on first use.
+    std::string recordings_dir;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -55,7 +57,10 @@ class CallSession final : public flow::FlowHost {
   // SIP says the call is over (either side). Returns the finished call log
   // entry; the session's private state is wiped.
   store::CallRecord on_ended(sip::EndReason reason, int status);
-  void tick() { media_->tick(); }
+  void tick() {
+    media_->tick();
+    check_record();
+  }
   sip::CallHandle handle() const { return handle_; }
   const std::string& call_id() const { return record_.call_id; }
 
@@ -70,8 +75,19 @@ class CallSession final : public flow::FlowHost {
   std::chrono::system_clock::time_point wall_now() const override;
   bool start_recognition(const flow::SpeechRequest& request) override;
   void stop_recognition() override;
+  // Recording (call_recording.cc).
+  void private_input(bool active) override;
+  void start_record(const flow::RecordRequest& request) override;
+  void stop_record(char termchar) override;
 
  private:
+  // Recording (call_recording.cc).
+  void start_call_recording();
+  void stop_call_recording();
+  void check_record();  // each tick: final silence, maximum length, no input
+  void finish_record(const char* reason, char termchar, bool deliver);
+  Result<std::shared_ptr<media::CallRecorder>> open_recorder(const std::string& id,
+                                                             const media::RecorderOptions& options);
   void on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt);
   // The voice for the session language, chosen once per language per call.
   const speech::VoiceInfo& voice_for(const std::string& language);
@@ -92,6 +108,14 @@ class CallSession final : public flow::FlowHost {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::map<std::string, speech::VoiceInfo> voices_;  // language -> voice (empty: default)
   std::unique_ptr<CallSpeech> speech_;               // made on the first recognition
+
+  // Whole-call recording (settings.record_call) and the Record module's recording.
+  std::shared_ptr<media::CallRecorder> call_recorder_;
+  std::string call_recording_id_;
+  std::shared_ptr<media::CallRecorder> module_recorder_;
+  std::string record_id_;
+  flow::RecordRequest record_request_;
+  int recordings_ = 0;
 };
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t);

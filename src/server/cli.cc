@@ -46,8 +46,9 @@ commands:
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
         [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband]
         [--codec PCMU|PCMA|G722] [--tls [--ca FILE] [--cert FILE --key FILE]]
-        [--auth-user NAME --auth-password-env VAR]
+        [--auth-user NAME --auth-password-env VAR] [--speak-wav FILE]
         the test phone: dial, key digits when the far end falls quiet, record;
+        a "~" group in --dtmf says FILE (8 kHz WAV) instead of keying;
         --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only);
         --dtmf-method inband keys tones in the audio and offers no
         telephone-event; --codec offers only that codec (default PCMU, PCMA);
@@ -205,7 +206,7 @@ int cmd_call(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"dtmf", "say", "say-over-ms", "record", "timeout", "gap-ms",
                        "hangup-after-ms", "from", "log-level", "srtp-suite", "dtmf-method", "codec",
-                       "ca", "cert", "key", "auth-user", "auth-password-env"},
+                       "ca", "cert", "key", "auth-user", "auth-password-env", "speak-wav"},
                       {"tcp", "srtp", "tls"});
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
@@ -217,6 +218,7 @@ int cmd_call(int argc, char** argv) {
   o.dtmf = a.get("dtmf").value_or("");
   o.say = a.get("say").value_or("");
   o.record_path = a.get("record").value_or("");
+  o.speak_wav = a.get("speak-wav").value_or("");
   o.from = a.get("from").value_or(o.from);
   o.tcp = a.has("tcp");
   o.tls = a.has("tls");
@@ -272,8 +274,9 @@ int cmd_call(int argc, char** argv) {
     return 2;
   for (char c : o.dtmf) {
     if (c != ' ' && !std::isdigit(static_cast<unsigned char>(c)) && c != '*' && c != '#' &&
-        !(c >= 'A' && c <= 'D')) {
-      std::cerr << "keyline call: --dtmf keys are 0-9 * # A-D, groups separated by spaces\n";
+        !(c >= 'A' && c <= 'D') && c != '~') {
+      std::cerr << "keyline call: --dtmf keys are 0-9 * # A-D (~ speaks --speak-wav), groups "
+                   "separated by spaces\n";
       return 2;
     }
   }

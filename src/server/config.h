@@ -14,6 +14,7 @@
 #include "sdp/crypto.h"
 #include "speech/tts_cache.h"
 #include "server/http_config.h"
+#include "server/recording_config.h"
 
 namespace keyline::server {
 
@@ -138,6 +139,7 @@ struct Config {
   // The prompt cache (`tts: cache:`): memory tier, optional disk tier.
   speech::TtsCacheConfig tts_cache;
   HttpSettings http;  // web services for REST modules (`http:` section)
+  RecordingSettings recording;  // where recordings are kept (`recording:` section)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

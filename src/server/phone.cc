@@ -211,6 +211,7 @@ class Phone {
     stream.remote = *remote;
     stream.codec = to_media_codec(negotiated->codec);
     stream.payload_type = negotiated->payload_type;
+    codec_ = stream.codec;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
     if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
     codec_ = stream.codec;
@@ -308,12 +309,35 @@ class Phone {
       return;
     }
     const std::string& group = groups_[next_group_++];
+    if (group == "~") {
+      speak();
+      return;
+    }
     // Without telephone-event in the answer, kAuto falls back to tones.
     auto how = options_.inband_dtmf ? media::DtmfMode::kInband : media::DtmfMode::kAuto;
     std::optional<media::DigitSource> used;
     for (char digit : group) used = media_->send_digit(digit, how);
     say("sent DTMF \"" + group + "\" (" +
         (used == media::DigitSource::kInband ? "in-band tones" : "RFC 4733") + ")");
+    heard_since_group_ = false;
+    last_group_at_ = now_s();
+    if (next_group_ == groups_.size()) groups_sent_at_ = now_s();
+  }
+
+  // "~": says the --speak-wav audio (first channel, 8 kHz) instead of keying.
+  void speak() {
+    auto wav = options_.speak_wav.empty() ? Result<media::WavData>(Error{"io", "no --speak-wav"})
+                                          : media::read_wav(options_.speak_wav);
+    if (!wav || wav->sample_rate != 8000 || wav->channels < 1) {
+      say("cannot speak: --speak-wav must name an 8 kHz WAV file");
+    } else {
+      std::vector<std::int16_t> mono;
+      const auto step = static_cast<std::size_t>(wav->channels);
+      for (std::size_t i = 0; i < wav->samples.size(); i += step) mono.push_back(wav->samples[i]);
+      media_->play(
+          std::make_shared<const media::EncodedPrompt>(media::encode_prompt(codec_, mono)));
+      say("spoke " + std::to_string(mono.size() * 1000 / 8000) + " ms of audio");
+    }
     heard_since_group_ = false;
     last_group_at_ = now_s();
     if (next_group_ == groups_.size()) groups_sent_at_ = now_s();

@@ -42,6 +42,9 @@ struct PhoneOptions {
   // phone behind a trunk that only passes tones.
   bool inband_dtmf = false;
   std::string codec;  // offer only this codec (PCMU, PCMA, G722); empty: PCMU and PCMA
+  // A WAV file (8 kHz) the phone says, in its turn, for each "~" in `dtmf`: the caller's
+  // voice for Record modules and recording tests.
+  std::string speak_wav;
 };
 
 // Returns 0 when the call was answered, every digit group was sent and the

@@ -431,6 +431,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
                            &voices_,
                            asr_.get(),
                            &metrics_};
+  ctx.recordings_dir = config_.recording.directory.empty()
+                           ? (std::filesystem::path(config_.data_dir) / "recordings").string()
+                           : config_.recording.directory;
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

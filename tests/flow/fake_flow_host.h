@@ -47,6 +47,10 @@ class FakeFlowHost : public FlowHost {
     ++recognition_stops;
     listening = false;
   }
+  // Recording (issues 4, 6, 8).
+  void private_input(bool active) override { private_changes.push_back(active); }
+  void start_record(const RecordRequest& request) override { records.push_back(request); }
+  void stop_record(char termchar) override { record_stops.push_back(termchar); }
 
   std::vector<std::string> texts() const {
     std::vector<std::string> out;
@@ -69,6 +73,9 @@ class FakeFlowHost : public FlowHost {
   bool listening = false;
   std::vector<SpeechRequest> recognitions;
   int recognition_stops = 0;
+  std::vector<bool> private_changes;  // every private_input() call, in order
+  std::vector<RecordRequest> records;
+  std::string record_stops;
 };
 
 // The caller says `text` (matched against the grammar being listened for, as the host's
