@@ -39,6 +39,9 @@ class CallSession final : public flow::FlowHost {
     std::shared_ptr<const speech::PromptAudioTable> prompts = nullptr;
     // The installed voices (null: every prompt uses the renderer's default).
     const speech::VoiceCatalog* voices = nullptr;
+    // Deployment variables (stored deployments): set before the app starts, so they override
+    // the app's starting values of the same name.
+    std::map<std::string, std::string> variables = {};
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
