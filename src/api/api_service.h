@@ -38,6 +38,9 @@ struct ApiDependencies {
   double burst = 100;
   std::function<std::int64_t()> wall_ms;  // defaults to the system clock
   std::function<std::chrono::steady_clock::time_point()> steady_now;
+  // Called after a write that can change how calls are routed (a deployment, or an app a
+  // deployment may follow); the server reloads its routing table. May be empty.
+  std::function<void()> routing_changed;
 };
 
 class ApiService {
@@ -60,6 +63,9 @@ class ApiService {
   Status audit(const Principal& who, std::string action, std::string target,
                std::string detail = {});
   std::string request_metrics() const;
+  void routing_changed() const {
+    if (deps_.routing_changed) deps_.routing_changed();
+  }
 
  private:
   ApiDependencies deps_;

@@ -129,6 +129,7 @@ void add_app_routes(ApiService& api) {
         const bool was_there = existed->has_value();
         auto revision = api.deps().apps->save_revision(name, req.body, who.email, api.now_ms());
         if (!revision) return store_failure(revision.error());
+        api.routing_changed();  // deployments at revision 0 follow the new one
         auto audited = api.audit(who, was_there ? "app.update" : "app.create", name,
                                  "revision " + std::to_string(*revision));
         auto app = api.deps().apps->get(name);

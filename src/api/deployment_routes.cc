@@ -164,6 +164,7 @@ void add_deployment_routes(ApiService& api) {
                     return store_failure(st.error());
                   Response r = json_response(201, deployment_json(d));
                   r.headers.emplace_back("Location", "/v1/deployments/" + d.label);
+                  api.routing_changed();
                   if (!api.audit(who, "deployment.create", d.label, "app " + d.app))
                     r.headers.emplace_back("X-Audit-Error", "audit write failed");
                   return r;
@@ -197,6 +198,7 @@ void add_deployment_routes(ApiService& api) {
                   if (!*updated)
                     return problem(404, "not-found", "Not found", "no such deployment");
                   Response r = json_response(200, deployment_json(d));
+                  api.routing_changed();
                   if (!api.audit(who, "deployment.update", d.label, "app " + d.app))
                     r.headers.emplace_back("X-Audit-Error", "audit write failed");
                   return r;
@@ -212,6 +214,7 @@ void add_deployment_routes(ApiService& api) {
                   Response r;
                   r.status = 204;
                   r.content_type.clear();
+                  api.routing_changed();
                   if (!api.audit(who, "deployment.delete", label))
                     r.headers.emplace_back("X-Audit-Error", "audit write failed");
                   return r;

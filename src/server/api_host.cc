@@ -17,7 +17,8 @@ std::string api_key_secret_path(const Config& config) {
 Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
                                                 std::shared_ptr<store::Database> db,
                                                 std::function<std::string()> server_metrics,
-                                                Logger& logger, std::ostream& console) {
+                                                Logger& logger, std::ostream& console,
+                                                std::function<void()> routing_changed) {
   std::unique_ptr<ApiHost> host(new ApiHost());
   host->db_ = db;
   host->calls_ = std::make_unique<store::CallLogStore>(db);
@@ -70,6 +71,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   deps.calls = host->calls_.get();
   deps.hasher = host->hasher_.get();
   deps.server_metrics = std::move(server_metrics);
+  deps.routing_changed = std::move(routing_changed);
   deps.rate_per_second = config.api.rate_per_second;
   deps.burst = config.api.burst;
   host->service_ = std::make_unique<api::ApiService>(std::move(deps));

@@ -32,7 +32,8 @@ class ApiHost {
   static Result<std::unique_ptr<ApiHost>> start(const Config& config,
                                                 std::shared_ptr<store::Database> db,
                                                 std::function<std::string()> server_metrics,
-                                                Logger& logger, std::ostream& console = std::cout);
+                                                Logger& logger, std::ostream& console = std::cout,
+                                                std::function<void()> routing_changed = {});
   ~ApiHost();
 
   std::uint16_t port() const { return https_ ? https_->port() : 0; }

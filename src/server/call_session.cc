@@ -62,6 +62,7 @@ void CallSession::on_answered() {
   session.set("session.callid", record_.sip_call_id);
   session.set("session.connection.ani", record_.from);
   session.set("session.connection.dnis", record_.to);
+  for (const auto& [name, value] : ctx_.variables) session.set(name, value);
   interpreter_ = std::make_unique<flow::Interpreter>(*app_, *this, std::move(session));
   start_call_recording();
   interpreter_->start();

@@ -45,6 +45,9 @@ class CallSession final : public flow::FlowHost {
     ServerMetrics* metrics = nullptr;
     // Where recordings go (Record module, settings.record_call); made 0700 on first use.
     std::string recordings_dir;
+    // Deployment variables (stored deployments): set before the app starts, so they override
+    // the app's starting values of the same name.
+    std::map<std::string, std::string> variables = {};
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,

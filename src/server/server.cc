@@ -23,6 +23,7 @@
 #include "speech/pocketsphinx_asr.h"
 #include "store/call_log_store.h"
 #include "store/migrations.h"
+#include "store/sqlite_repositories.h"
 
 namespace keyline::server {
 namespace {
@@ -152,6 +153,9 @@ Status Server::open() {
   auto opened_db = store::open_and_migrate(db_path);
   if (!opened_db) return opened_db.error();
   std::shared_ptr<store::Database> db(std::move(*opened_db));
+  stored_deployments_ = store::make_sqlite_deployments(db);
+  stored_apps_ = store::make_sqlite_apps(db);
+  build_config_routes();
   call_logs_ = std::make_unique<store::CallLogWriter>(
       std::make_unique<store::CallLogStore>(db, config_.privacy), [this](const Error& e) {
         ++metrics_.call_log_write_errors;
@@ -179,8 +183,8 @@ Status Server::open() {
   if (deploys_speech()) asr_->post([](Result<speech::AsrEngine*>) {});
   auto api = ApiHost::start(
       config_, db,
-      [this] { return metrics_.prometheus_text() + renderer_->cache().prometheus_text(); },
-      logger_);
+      [this] { return metrics_.prometheus_text() + renderer_->cache().prometheus_text(); }, logger_,
+      std::cout, [this] { reload_routes(); });
   if (!api) return api.error();
   api_ = std::move(*api);
 
@@ -190,6 +194,7 @@ Status Server::open() {
   auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
   if (!http) return http.error();
   http_ = std::move(*http);
+  start_routing();
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
   tc.idle_timeout = std::chrono::seconds(config_.sip.idle_timeout_s);
@@ -288,16 +293,6 @@ Status Server::open() {
   return Ok{};
 }
 
-const Deployment* Server::route(const std::string& called) const {
-  for (const auto& d : config_.deployments)
-    for (const auto& n : d.numbers)
-      if (n == called) return &d;
-  for (const auto& d : config_.deployments)
-    for (const auto& n : d.numbers)
-      if (n == "*") return &d;
-  return nullptr;
-}
-
 bool Server::screen(const io::Endpoint& source) {
   auto decision = access_->check(source);
   if (decision == sip::AccessDecision::kAllow) return true;
@@ -364,10 +359,11 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     ua_->reject(handle, status);
   };
   if (shutting_down_) return reject(503, "shutting down");
-  const Deployment* deployment = route(called);
-  if (!deployment) return reject(404, "no deployment for the called number");
+  const auto route = routes_->find(called);
+  if (!route) return reject(404, "no deployment for the called number");
+  const Deployment* deployment = &route->deployment;
   record.app = deployment->app;
-  auto app = deployment->secure ? secure_apps_.at(deployment->app) : apps_.at(deployment->app);
+  const auto& app = route->app;
   if (auto v = check_transport(*deployment, from.secure()); v.status) {
     if (v.refuse) return reject(v.status, v.reason);
     logger_.warn("call", "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
@@ -427,13 +423,14 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
                            logger_,
                            *http_,
                            config_.http,
-                           prompt_audio_[deployment->app],
+                           route->prompts,
                            &voices_,
                            asr_.get(),
                            &metrics_};
   ctx.recordings_dir = config_.recording.directory.empty()
                            ? (std::filesystem::path(config_.data_dir) / "recordings").string()
                            : config_.recording.directory;
+  ctx.variables = route->variables;
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

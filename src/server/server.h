@@ -5,7 +5,9 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/ids.h"
 #include "base/log.h"
@@ -14,6 +16,7 @@
 #include "server/api_host.h"
 #include "server/call_session.h"
 #include "server/config.h"
+#include "server/routing_table.h"
 #include "server/server_metrics.h"
 #include "sip/access_policy.h"
 #include "sip/digest_authenticator.h"
@@ -24,6 +27,7 @@
 #include "speech/prompt_table.h"
 #include "speech/voice_catalog.h"
 #include "store/call_log_writer.h"
+#include "store/repositories.h"
 
 namespace keyline::server {
 
@@ -50,7 +54,6 @@ class Server {
   void on_incoming(sip::CallHandle handle, const sip::Message& invite, const sip::Peer& from);
   void answer(sip::CallHandle handle);
   void on_ended(sip::CallHandle handle, sip::EndReason reason, int status);
-  const Deployment* route(const std::string& called) const;
   void begin_shutdown();
   bool deploys_speech() const;  // a deployed app has a module listening for speech
 
@@ -84,6 +87,22 @@ class Server {
   io::TimerId media_tick_ = 0;
   int signal_fd_ = -1;
   bool shutting_down_ = false;
+
+  // Routing (server_routing.cc): the config's deployments, then the stored ones, rebuilt when
+  // the API changes them. Builds run on the API thread that made the change, under
+  // reload_mutex_ (so tables are posted in the order they were built); the worker only swaps
+  // the pointer. A call holds its route, so a reload never changes a running call's app.
+  void build_config_routes();
+  std::shared_ptr<const RoutingTable> build_routes();  // reload_mutex_ held
+  void start_routing();                                // on open(), once the loop exists
+  void reload_routes();                                // any thread
+  std::vector<std::shared_ptr<const RoutedDeployment>> config_routes_;
+  std::shared_ptr<const RoutingTable> routes_;  // worker thread only
+  std::unique_ptr<store::DeploymentRepository> stored_deployments_;
+  std::unique_ptr<store::AppRepository> stored_apps_;
+  std::mutex reload_mutex_;
+  bool routing_live_ = false;          // under reload_mutex_
+  std::uint64_t routing_version_ = 0;  // under reload_mutex_
 };
 
 }  // namespace keyline::server

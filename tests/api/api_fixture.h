@@ -45,6 +45,7 @@ class ApiFixture : public ::testing::Test {
     deps.burst = burst_;
     deps.wall_ms = [] { return std::int64_t{1'700'000'000'000}; };
     deps.steady_now = [this] { return now_; };
+    deps.routing_changed = [this] { ++routing_changes_; };
     service_ = std::make_unique<ApiService>(std::move(deps));
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -90,6 +91,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<KeyHasher> hasher_;
   std::unique_ptr<ApiService> service_;
   std::string admin_, developer_, viewer_;
+  int routing_changes_ = 0;  // times the service told the server to reload its routing table
 };
 
 }  // namespace keyline::api
