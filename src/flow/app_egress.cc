@@ -1,16 +1,10 @@
 #include "flow/app_egress.h"
 
 #include <algorithm>
+#include "base/strings.h"
 
 namespace keyline::flow {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -28,14 +22,14 @@ std::string url_host(std::string_view url) {
   if (!rest.empty() && rest.front() == '[') {
     const auto close = rest.find(']');
     if (close == std::string_view::npos) return {};
-    return lower(rest.substr(1, close - 1));
+    return to_lower(rest.substr(1, close - 1));
   }
-  return lower(rest.substr(0, rest.find(':')));
+  return to_lower(rest.substr(0, rest.find(':')));
 }
 
 bool egress_entry_matches(std::string_view entry, std::string_view host) {
-  const std::string e = lower(entry);
-  const std::string h = lower(host);
+  const std::string e = to_lower(entry);
+  const std::string h = to_lower(host);
   if (h.empty()) return false;
   if (e.rfind("*.", 0) == 0) {
     const std::string suffix = e.substr(1);  // ".example.com"
@@ -46,7 +40,7 @@ bool egress_entry_matches(std::string_view entry, std::string_view host) {
 }
 
 std::optional<std::string> app_egress_refusal(const AppSettings& settings, std::string_view url) {
-  std::string scheme = lower(url.substr(0, std::min<std::size_t>(url.size(), 8)));
+  std::string scheme = to_lower(url.substr(0, std::min<std::size_t>(url.size(), 8)));
   if (settings.secure && scheme != "https://")
     return "a secure app calls web services over https:// only";
   if (!settings.egress) return std::nullopt;

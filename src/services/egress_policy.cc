@@ -10,13 +10,6 @@
 namespace keyline::services {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // "[::1]" -> "::1" (URL hosts carry IPv6 literals in brackets).
 std::string_view unbracket(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
@@ -107,7 +100,7 @@ Result<EgressPolicy> EgressPolicy::parse(const std::vector<std::string>& allow, 
   EgressPolicy policy;
   policy.https_only_ = https_only;
   for (const auto& raw : allow) {
-    const std::string entry = lower(trim(raw));
+    const std::string entry = to_lower(trim(raw));
     if (entry == "*") {
       policy.any_host_ = true;
     } else if (entry.find('/') != std::string::npos || entry.find(':') != std::string::npos) {
@@ -139,7 +132,7 @@ bool EgressPolicy::allows_host(std::string_view host) const {
     }
     return false;
   }
-  const std::string name = lower(host);
+  const std::string name = to_lower(host);
   if (std::find(exact_.begin(), exact_.end(), name) != exact_.end()) return true;
   for (const auto& suffix : suffixes_) {
     if (name.size() > suffix.size() &&

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/strings.h"
 #include "media/byte_order.h"
 #include "media/g711.h"
 #include "media/wav.h"
@@ -19,12 +20,6 @@ constexpr int kMinRate = 8000;
 constexpr int kMaxRate = 48000;
 
 Error audio_error(std::string why) { return make_error("audio", std::move(why)); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::vector<std::int16_t> decode_s16le(std::span<const std::uint8_t> b) {
   std::vector<std::int16_t> out(b.size() / 2);
@@ -70,7 +65,7 @@ Result<std::vector<std::uint8_t>> read_bytes(const std::string& path) {
 
 Result<std::vector<std::int16_t>> decode_audio_8k(std::span<const std::uint8_t> bytes,
                                                   std::string_view extension) {
-  const std::string ext = lower(extension);
+  const std::string ext = to_lower(extension);
   Result<std::vector<std::int16_t>> pcm = std::vector<std::int16_t>{};
   if (ext == ".wav") {
     pcm = from_wav(bytes);
