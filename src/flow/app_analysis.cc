@@ -80,6 +80,11 @@ std::vector<std::string> uses_of(const Module& m) {
           out.push_back(s.options_variable);
         } else if constexpr (std::is_same_v<S, RestSettings>) {
           for (const auto& text : rest_texts(s)) from_text(text);
+        } else if constexpr (std::is_same_v<S, TransferSettings>) {
+          from_text(s.prompt);
+          from_text(s.target);
+          from_text(s.caller_id);
+          for (const auto& [name, value] : s.headers) from_text(value);
         } else if constexpr (std::is_same_v<S, EvaluateJsSettings>) {
           out.insert(out.end(), s.inputs.begin(), s.inputs.end());
           for (const auto& argument : s.arguments) {

@@ -15,6 +15,7 @@
 #include "flow/expression.h"
 #include "flow/input_pattern.h"
 #include "flow/js_sandbox.h"
+#include "flow/transfer_request.h"
 
 namespace keyline::flow {
 
@@ -273,6 +274,20 @@ struct RecordSettings {
   std::chrono::milliseconds no_input{5000};
 };
 
+// Transfer: the call to another number or SIP URI, blind (REFER) or bridged (a second leg).
+// Texts may hold {{placeholders}}; none may read a private value (checked when read).
+struct TransferSettings {
+  std::string prompt;  // said (no barge-in) before the transfer starts; may be empty
+  TransferMode mode = TransferMode::kBlind;
+  std::string target;
+  std::string caller_id;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string dtmf;  // post-connect keys (bridged)
+  std::chrono::milliseconds timeout{30000};
+  std::chrono::seconds max_duration{3600};
+  SourcePos target_pos;
+};
+
 enum class ModuleType {
   kPrompt,
   kMenu,
@@ -293,11 +308,13 @@ enum class ModuleType {
   kRest,
   kEvaluateJs,
   kRecord,
+  kTransfer,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
-// "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record").
+// "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
+// "transfer").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -312,7 +329,7 @@ struct Module {
                ExitSettings, SetVariableSettings, CounterSettings, CallLogSettings, LabelSettings,
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
                DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
-               RecordSettings>
+               RecordSettings, TransferSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

@@ -19,6 +19,10 @@ std::vector<std::string> falling_exits(const Module& m) {
       return {"under_limit", "limit_reached"};
     case ModuleType::kRecord:
       return {"done"};
+    case ModuleType::kTransfer:  // a bridged call that ends comes back to the flow
+      if (std::get<TransferSettings>(m.settings).mode == TransferMode::kBridged)
+        return {"far_end_disconnect", "maxtime_disconnect"};
+      return {};
     case ModuleType::kDigits:
     case ModuleType::kNumber:
     case ModuleType::kDateTime:
@@ -49,6 +53,7 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     if (exit == "done") return {m.name, shadow};
     return {shadow};
   }
+  if (m.type() == ModuleType::kTransfer) return {m.name, shadow};  // every exit sets both
   if (const auto* js = std::get_if<EvaluateJsSettings>(&m.settings)) {
     if (exit == "error") return {shadow};
     std::vector<std::string> out = js->outputs;

@@ -35,6 +35,11 @@ void check_speech_grammars(const AppDocument& app, AppDiagnostics& diagnostics);
 RecordSettings read_record(ValueReader& r, ObjectReader& obj);
 void read_record_call(ValueReader& r, const YAML::Node& node, AppSettings& settings);
 
+// Transfer module (app_transfer_module.cc); then, once every module is read, exits its mode
+// cannot take and private values in its target, caller id, headers or keys.
+TransferSettings read_transfer(ValueReader& r, ObjectReader& obj);
+void check_transfer_modules(const AppDocument& app, AppDiagnostics& diagnostics);
+
 // The prompt table and per-language voices (app_prompts.cc).
 void read_prompt_table(ValueReader& r, const YAML::Node& node, AppDocument& app);
 void read_voices(ValueReader& r, const YAML::Node& node, AppSettings& settings);

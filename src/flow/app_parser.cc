@@ -46,6 +46,9 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"rest", ModuleType::kRest, {"success", "error", "timeout"}},
       {"evaluate_js", ModuleType::kEvaluateJs, {"success", "error"}},
       {"record", ModuleType::kRecord, {"done", "noinput", "error"}},
+      {"transfer",
+       ModuleType::kTransfer,
+       {"done", "noanswer", "busy", "far_end_disconnect", "maxtime_disconnect", "error"}},
   };
   return kTypes;
 }
@@ -256,6 +259,9 @@ class AppReader : public ValueReader {
           diag_.add(module.pos,
                     "a record module cannot be private: a recording of a private "
                     "answer would keep it on disk (collect it with an input module)");
+        break;
+      case ModuleType::kTransfer:
+        module.settings = read_transfer(*this, typed);
         break;
     }
     if (!info->exits.empty()) {
@@ -487,6 +493,7 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
     check_prompt_ids(app, diagnostics);
     check_secure_app(app, diagnostics);
     check_speech_grammars(app, diagnostics);
+    check_transfer_modules(app, diagnostics);
     if (!diagnostics.empty()) return make_error("app", diagnostics.text());
     return app;
   } catch (const YAML::Exception& e) {

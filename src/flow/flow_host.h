@@ -8,6 +8,7 @@
 #include <string>
 
 #include "flow/speech_input.h"
+#include "flow/transfer_request.h"
 #include "flow/web_request.h"
 
 namespace keyline::flow {
@@ -88,6 +89,18 @@ class FlowHost {
   // from inside this call). After a hang-up the interpreter does not call it; the host stops
   // the recording itself.
   virtual void stop_record(char termchar) { (void)termchar; }
+
+  // ---- Transfer (issues 6, 3) ----
+  // Transfer module. Asynchronous: the host transfers the call (blind: SIP REFER; bridged: a
+  // second leg with the media relayed) and later calls Interpreter::on_transfer_result() once.
+  // Returns false when the host cannot transfer calls: the module takes its error exit.
+  virtual bool transfer(const TransferRequest& request) {
+    (void)request;
+    return false;
+  }
+  // The caller hung up (or the app ended) during a transfer: the host ends the other leg and
+  // delivers no result.
+  virtual void cancel_transfer() {}
 };
 
 }  // namespace keyline::flow

@@ -63,6 +63,11 @@ void Interpreter::on_record_done(RecordResult result) {
   post(Event{Event::Kind::kRecordDone});
 }
 
+void Interpreter::on_transfer_result(TransferResult result) {
+  transfer_result_ = std::move(result);
+  post(Event{Event::Kind::kTransferDone});
+}
+
 // A host may call back from inside play() or start_timer() (a simulator, a test). Such events
 // wait in the queue until the current one is fully handled, so the state machine never sees
 // an event in the middle of a transition.
@@ -99,6 +104,8 @@ void Interpreter::handle(const Event& event) {
         begin_collecting();
       } else if (state_ == State::kRecordPrompt) {
         start_recording();
+      } else if (state_ == State::kTransferPrompt) {
+        start_transfer();
       }
       break;
     case Event::Kind::kRecordDone: {
@@ -108,6 +115,15 @@ void Interpreter::handle(const Event& event) {
       if (state_ != State::kRecording) return;  // stale
       state_ = State::kIdle;
       record_finished(result);
+      break;
+    }
+    case Event::Kind::kTransferDone: {
+      if (!transfer_result_) return;
+      TransferResult result = std::move(*transfer_result_);
+      transfer_result_.reset();
+      if (state_ != State::kTransfer) return;  // stale
+      state_ = State::kIdle;
+      transfer_finished(result);
       break;
     }
     case Event::Kind::kDigit:
@@ -143,8 +159,9 @@ void Interpreter::handle(const Event& event) {
     case Event::Kind::kHangup:
       stop_listening();
       if (state_ == State::kWebRequest) host_.cancel_web_request();
+      if (state_ == State::kTransfer) host_.cancel_transfer();
       if (state_ == State::kPrompt || state_ == State::kInputPrompt ||
-          state_ == State::kRecordPrompt)
+          state_ == State::kRecordPrompt || state_ == State::kTransferPrompt)
         host_.stop_playback();
       if (state_ != State::kIdle) record("hangup");
       finish("caller_hangup", false);
@@ -186,6 +203,8 @@ void Interpreter::handle_digit(char digit) {
       return;
     }
     case State::kRecordPrompt:  // the recording has not started: the key is not an answer
+    case State::kTransferPrompt:
+    case State::kTransfer:  // a bridged call's keys are the far end's business (the host's)
       return;
     case State::kRecording:
       // Any key ends a recording; the host answers with on_record_done().
@@ -285,6 +304,9 @@ void Interpreter::execute(const Module& module) {
       return;
     case ModuleType::kRecord:
       run_record(module);
+      return;
+    case ModuleType::kTransfer:
+      run_transfer(module);
       return;
   }
 }

@@ -49,6 +49,8 @@ class Interpreter {
   void on_speech(speech::AsrResult result);
   // The end of the host's current start_record() (Record module).
   void on_record_done(RecordResult result);
+  // The end of the host's current transfer() (Transfer module).
+  void on_transfer_result(TransferResult result);
 
   bool finished() const { return finished_; }
   // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
@@ -70,8 +72,10 @@ class Interpreter {
     kInput,        // an input module is collecting keys (a timer runs)
     kWebRequest,   // a REST module waits for the host's web response
     kDone,
-    kRecordPrompt,  // a Record module's prompt is playing
-    kRecording,     // a Record module waits for the host's recording to end
+    kRecordPrompt,    // a Record module's prompt is playing
+    kRecording,       // a Record module waits for the host's recording to end
+    kTransferPrompt,  // a Transfer module's prompt is playing
+    kTransfer,        // a Transfer module waits for the host's transfer to end
   };
   struct Event {
     enum class Kind {
@@ -83,7 +87,8 @@ class Interpreter {
       kWebResponse,
       kSpeechStarted,
       kSpeech,
-      kRecordDone
+      kRecordDone,
+      kTransferDone
     } kind;
     char digit = '\0';
   };
@@ -172,6 +177,12 @@ class Interpreter {
   // Recording (interpreter_record.cc).
   std::optional<RecordResult> record_result_;  // delivered, waiting for its event
   bool private_input_ = false;                 // last told to the host (private_input())
+
+  // Transfer (interpreter_transfer.cc).
+  void run_transfer(const Module& module);
+  void start_transfer();
+  void transfer_finished(const TransferResult& result);
+  std::optional<TransferResult> transfer_result_;  // delivered, waiting for its event
 };
 
 }  // namespace keyline::flow

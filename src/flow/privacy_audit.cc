@@ -277,6 +277,25 @@ class Auditor {
     }
   }
 
+  // A Transfer's target, caller id, headers and keys go out in SIP signalling, to the
+  // carrier and the far end: a private value there is refused (kind "transfer"; the validator
+  // reports it as an error in every app, and it cannot be acknowledged).
+  void settings(const Module& m, const TransferSettings& s) {
+    spoken(m, s.prompt);
+    std::vector<std::string> texts{s.target, s.caller_id, s.dtmf};
+    for (const auto& [name, value] : s.headers) texts.push_back(value);
+    std::set<std::string> seen;
+    for (const auto& text : texts) {
+      for (const auto& use : template_variables(text)) {
+        const auto* from = tainted(taint_, use);
+        if (!from || !seen.insert(use).second) continue;
+        add(AuditSeverity::kError, "transfer", m, s.target_pos, use, *from,
+            "would be sent in the SIP signalling of transfer " + quoted(m.name) +
+                " (target, caller id and headers may not carry private values)");
+      }
+    }
+  }
+
   template <class S>
   void settings(const Module& m, const S& s) {
     if constexpr (requires { s.common; }) prompts(m, s.common);

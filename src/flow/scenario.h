@@ -10,6 +10,7 @@
 
 #include "base/result.h"
 #include "flow/app_document.h"
+#include "flow/transfer_request.h"
 #include "flow/web_request.h"
 
 namespace keyline::flow {
@@ -23,7 +24,8 @@ struct ScenarioStep {
     kWebResponse,
     kExpectRequest,
     kSay,
-    kRecord,  // the caller speaks for `seconds` to a Record module
+    kRecord,    // the caller speaks for `seconds` to a Record module
+    kTransfer,  // the far end of the waiting Transfer answers (for `seconds`), or does not
   } kind;
   // The prompt text expected (a substring), the keys pressed, or for expect_request a
   // substring of "METHOD URL\nBODY" of the REST request waiting for its answer.
@@ -33,7 +35,11 @@ struct ScenarioStep {
   // say: the words are matched against the module's grammar without audio, as if recognised
   // with this confidence.
   double confidence = 1.0;
-  double seconds = 0;  // record: how long the caller speaks
+  double seconds = 0;  // record: how long the caller speaks; transfer: answered talk time
+  // transfer: how it went ("done", "answered", "busy", "noanswer", "error") and the SIP
+  // status the far end gave (0: the usual one for that outcome).
+  std::string transfer;
+  int status = 0;
 };
 
 struct Scenario {

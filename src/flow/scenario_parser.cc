@@ -55,7 +55,8 @@ class ScenarioReader {
     if (!n.IsMap() || n.size() != 1) {
       problem(n,
               "a step is one of: expect_prompt: TEXT, press: KEYS, silence: true, hangup: true, "
-              "web_response: {status, body} | timeout, expect_request: TEXT, say: WORDS");
+              "web_response: {status, body} | timeout, expect_request: TEXT, say: WORDS, "
+              "record: SECONDS, transfer: OUTCOME");
       return;
     }
     const auto it = n.begin();
@@ -92,15 +93,65 @@ class ScenarioReader {
       } else {
         st.seconds = *seconds;
       }
+    } else if (key == "transfer") {
+      st.kind = ScenarioStep::Kind::kTransfer;
+      transfer(it->second, st);
     } else if (key == "silence" || key == "hangup") {
       st.kind = key == "silence" ? ScenarioStep::Kind::kSilence : ScenarioStep::Kind::kHangup;
     } else {
       problem(it->first, "unknown step '" + key +
                              "' (known: expect_prompt, press, silence, hangup, web_response, "
-                             "expect_request, say, record)");
+                             "expect_request, say, record, transfer)");
       return;
     }
     s.steps.push_back(std::move(st));
+  }
+
+  // done | busy | noanswer | error | answered | {answered: SECONDS} | {OUTCOME: ..., status: N}:
+  // how the waiting Transfer module's far end behaves. {answered: SECONDS}: it answers and
+  // hangs up after SECONDS (unless the module's max_duration_s comes first).
+  void transfer(const YAML::Node& n, ScenarioStep& st) {
+    static const std::vector<std::string> kOutcomes = {"done", "answered", "busy", "noanswer",
+                                                       "error"};
+    auto outcome = [&](const std::string& word, const YAML::Node& at) {
+      for (const auto& known : kOutcomes) {
+        if (word == known) {
+          st.transfer = word;
+          return;
+        }
+      }
+      problem(at, "transfer: one of done, answered, busy, noanswer, error");
+    };
+    if (n.IsScalar()) {
+      outcome(n.Scalar(), n);
+      return;
+    }
+    if (!n.IsMap()) {
+      problem(n, "transfer must be an outcome or a mapping {answered: SECONDS, status: N}");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (key == "status") {
+        const auto status = parse_number(scalar(it->second, "transfer.status"));
+        if (!status || *status < 100 || *status > 699) {
+          problem(it->second, "transfer.status must be a SIP status (100-699)");
+        } else {
+          st.status = static_cast<int>(*status);
+        }
+        continue;
+      }
+      outcome(key, it->first);
+      if (key == "answered") {
+        const auto seconds = parse_number(scalar(it->second, "transfer.answered"));
+        if (!seconds || *seconds < 0 || *seconds > 86400) {
+          problem(it->second, "transfer.answered: the seconds the far end talks (0-86400)");
+        } else {
+          st.seconds = *seconds;
+        }
+      }
+    }
+    if (st.transfer.empty()) problem(n, "transfer needs an outcome (done, answered, ...)");
   }
 
   // WORDS | {text: WORDS, confidence: 0..1}: what the caller says to a module listening for

@@ -38,6 +38,13 @@ class ScenarioHost final : public FlowHost {
     spoken = 0;
   }
   void stop_record(char termchar) override { stop_key = termchar; }
+  // Transfer module: the scenario's transfer step says how the far end behaves.
+  bool transfer(const TransferRequest& request) override {
+    transfer_request = request;
+    transferring = true;
+    return true;
+  }
+  void cancel_transfer() override { transferring = false; }
   // A fixed instant, so scenarios that hear {{session.time}} are repeatable.
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
@@ -51,6 +58,8 @@ class ScenarioHost final : public FlowHost {
   RecordRequest record_request;
   double spoken = 0;         // seconds the caller has spoken into the recording
   char stop_key = '\0';      // a key ended the recording
+  bool transferring = false;
+  TransferRequest transfer_request;
   std::string last_request;  // "METHOD URL\nBODY" of the latest REST request
   std::vector<std::string> heard;
   std::vector<std::string> shown;  // as heard, but a prompt saying a private value is hidden
@@ -159,6 +168,8 @@ class Runner {
         host_.timer_armed = false;
         interpreter_.on_timer();
         return true;
+      case ScenarioStep::Kind::kTransfer:
+        return end_transfer(step, where, result);
       case ScenarioStep::Kind::kHangup:
         interpreter_.on_hangup();
         return true;
@@ -195,6 +206,48 @@ class Runner {
         }
         return true;
     }
+    return true;
+  }
+
+  // What the real host would report for the far end the step describes.
+  bool end_transfer(const ScenarioStep& step, const std::string& where, ScenarioResult& result) {
+    if (!host_.transferring || interpreter_.finished()) {
+      result.failures.push_back(where + "transfer, but no Transfer module was transferring");
+      return false;
+    }
+    const bool blind = host_.transfer_request.mode == TransferMode::kBlind;
+    const bool wrong_mode = blind ? step.transfer == "answered" : step.transfer == "done";
+    if (wrong_mode) {
+      result.failures.push_back(where + "transfer: " + step.transfer + " cannot end a " +
+                                (blind ? "blind" : "bridged") + " transfer" +
+                                (blind ? " (use done)" : " (use answered)"));
+      return false;
+    }
+    host_.transferring = false;
+    TransferResult r;
+    using Outcome = TransferResult::Outcome;
+    if (step.transfer == "done") {
+      r.outcome = Outcome::kDone;
+      r.status = 200;
+    } else if (step.transfer == "busy") {
+      r.outcome = Outcome::kBusy;
+      r.status = 486;
+    } else if (step.transfer == "noanswer") {
+      r.outcome = Outcome::kNoAnswer;
+      r.status = 487;
+    } else if (step.transfer == "error") {
+      r.outcome = Outcome::kError;
+      r.status = blind ? 403 : 503;
+      r.error = "scenario: the far end refused";
+    } else {  // answered: talks, then hangs up, unless the module's limit comes first
+      const double max = static_cast<double>(host_.transfer_request.max_duration.count());
+      r.status = 200;
+      r.outcome = step.seconds >= max ? Outcome::kMaxTimeDisconnect : Outcome::kFarEndDisconnect;
+      r.duration = std::min(step.seconds, max);
+    }
+    if (step.status) r.status = step.status;
+    interpreter_.on_transfer_result(std::move(r));
+    listen();
     return true;
   }
 

@@ -1,5 +1,6 @@
 #include "flow/simulator.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -51,6 +52,19 @@ class TerminalHost final : public FlowHost {
     recording = true;
   }
 
+  bool transfer(const TransferRequest& request) override {
+    out_ << "[transfer] " << (request.mode == TransferMode::kBlind ? "blind" : "bridged") << " to "
+         << request.target << ": type done, busy, noanswer, error, or \"answered SECONDS\"\n";
+    transfer_mode = request.mode;
+    max_duration = static_cast<double>(request.max_duration.count());
+    transferring = true;
+    return true;
+  }
+  void cancel_transfer() override { transferring = false; }
+
+  bool transferring = false;
+  TransferMode transfer_mode = TransferMode::kBlind;
+  double max_duration = 0;
   bool playing = false;
   bool recording = false;
   bool timer_armed = false;
@@ -80,6 +94,33 @@ WebResponse read_web_answer(const std::string& line) {
   }
   r.status = static_cast<int>(*status);
   if (space != std::string::npos) r.body = line.substr(space + 1);
+  return r;
+}
+
+// "done", "busy", "noanswer", "error", "answered 42" -> what the host would report.
+TransferResult read_transfer_answer(const std::string& line, double max_duration) {
+  TransferResult r;
+  using Outcome = TransferResult::Outcome;
+  if (line.rfind("done", 0) == 0) {
+    r.outcome = Outcome::kDone;
+    r.status = 200;
+  } else if (line.rfind("busy", 0) == 0) {
+    r.outcome = Outcome::kBusy;
+    r.status = 486;
+  } else if (line.rfind("noanswer", 0) == 0) {
+    r.outcome = Outcome::kNoAnswer;
+    r.status = 487;
+  } else if (line.rfind("answered", 0) == 0) {
+    const auto space = line.find(' ');
+    const auto seconds = space == std::string::npos ? std::optional<double>(0)
+                                                    : parse_number(line.substr(space + 1));
+    const double talked = seconds && *seconds > 0 ? *seconds : 0;
+    r.status = 200;
+    r.outcome = talked >= max_duration ? Outcome::kMaxTimeDisconnect : Outcome::kFarEndDisconnect;
+    r.duration = std::min(talked, max_duration);
+  } else {
+    r.error = "simulated error";
+  }
   return r;
 }
 
@@ -146,6 +187,18 @@ int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) 
         r.reason = "no_input";
       }
       interpreter.on_record_done(std::move(r));
+      continue;
+    }
+    if (host.transferring) {  // the builder plays the far end
+      out << "[transfer]> " << std::flush;
+      std::string line;
+      if (!std::getline(in, line)) {
+        out << "\n";
+        interpreter.on_hangup();
+        break;
+      }
+      host.transferring = false;
+      interpreter.on_transfer_result(read_transfer_answer(line, host.max_duration));
       continue;
     }
     if (!host.timer_armed) {  // neither playing nor waiting: cannot happen with a sound app

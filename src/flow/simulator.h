@@ -17,7 +17,9 @@ namespace keyline::flow {
 // web service's answer: "200 {\"ok\": true}" (status, then the body), "timeout", or
 // "error TEXT". A module listening for speech prints "[keys or words]> ": a line with a
 // lower-case letter is the caller's words, matched against its grammar (as `keyline test`'s
-// say: does). At the end it prints every module visited and the exit reason.
+// say: does). A Transfer module prints "[transfer] MODE to TARGET" and "[transfer]> ", and
+// reads how the far end behaves: "done", "busy", "noanswer", "error" or "answered SECONDS".
+// At the end it prints every module visited and the exit reason.
 // Returns 0 when the call ended normally, 1 on an app error ("error:..." exit reason).
 int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out);
 

@@ -161,6 +161,14 @@ void MediaSession::play(SharedPrompt prompt) {
 
 void MediaSession::stop_playout() { queue_.clear(); }
 
+void MediaSession::push_live_audio(std::span<const std::int16_t> pcm) {
+  constexpr std::size_t kMaxLive = 8 * 200;  // 200 ms at 8 kHz
+  live_.insert(live_.end(), pcm.begin(), pcm.end());
+  if (live_.size() > kMaxLive)
+    live_.erase(live_.begin(),
+                live_.begin() + static_cast<std::ptrdiff_t>(live_.size() - kMaxLive));
+}
+
 std::optional<DigitSource> MediaSession::send_digit(char digit, DtmfMode how) {
   if (digit_to_event(digit) < 0) return std::nullopt;
   bool rfc4733 = how == DtmfMode::kRfc4733 ||
@@ -270,6 +278,14 @@ void MediaSession::send_media() {
   SharedPrompt finishing;
   if (next_tone_frame(tone)) {
     // An in-band key press replaces the prompt, which resumes after it.
+    frame = tone.data();
+  } else if (queue_.empty() && live_.size() >= kFrameSamples && encoder_) {
+    // Relayed audio from a bridged leg: decoded there, encoded here, so the two legs may use
+    // different codecs.
+    std::array<std::int16_t, kFrameSamples> pcm{};
+    std::copy_n(live_.begin(), kFrameSamples, pcm.begin());
+    live_.erase(live_.begin(), live_.begin() + kFrameSamples);
+    encoder_->encode(pcm, tone);
     frame = tone.data();
   } else if (!queue_.empty()) {
     Playing& current = queue_.front();

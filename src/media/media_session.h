@@ -128,6 +128,11 @@ class MediaSession {
   // once if RFC 4733 or a tone already reported the press.
   void inject_digit(char digit, DigitSource source);
 
+  // Bridged transfers: audio from the other leg (8 kHz linear, as on_audio delivers it),
+  // sent in this session's codec whenever no prompt or key tone is going out. At most 200 ms
+  // wait; older audio is dropped so the delay between the legs stays small.
+  void push_live_audio(std::span<const std::int16_t> pcm);
+
   // Keeps decoded received audio (8 kHz linear), for the test phone's --record.
   void keep_received_audio(bool keep) { keep_audio_ = keep; }
   const std::vector<std::int16_t>& received_audio() const { return received_audio_; }
@@ -187,6 +192,7 @@ class MediaSession {
   std::deque<DtmfPacket> dtmf_out_;
   std::uint32_t dtmf_timestamp_ = 0;
   std::uint32_t dtmf_packets_total_ = 0;
+  std::deque<std::int16_t> live_;       // relayed audio waiting to be sent (push_live_audio)
   std::vector<std::int16_t> tone_out_;  // in-band key presses being sent
   std::size_t tone_pos_ = 0;
 

@@ -3,6 +3,7 @@
 #include "base/secure_wipe.h"
 #include "privacy/redact.h"
 #include "server/app_voices.h"
+#include "server/transfer_leg.h"
 
 namespace keyline::server {
 
@@ -22,6 +23,8 @@ CallSession::CallSession(Context context, sip::CallHandle handle,
 
 CallSession::~CallSession() {
   *alive_ = false;
+  transfer_leg_.reset();  // hangs the second leg up
+  if (transfer_timer_) ctx_.loop.cancel_timer(transfer_timer_);
   speech_.reset();
   cancel_web_request();
   if (timer_) ctx_.loop.cancel_timer(timer_);
@@ -32,6 +35,10 @@ void CallSession::on_answered() {
   media::MediaSession::Handlers handlers;
   handlers.on_digit = [this](char digit) {
     ctx_.logger.debug("call", record_.call_id + " digit received");
+    if (transfer_leg_ && transfer_leg_->answered()) {
+      transfer_leg_->relay_digit(digit);  // bridged: the caller's keys are for the far end
+      return;
+    }
     if (interpreter_) interpreter_->on_digit(digit);
   };
   handlers.on_playout_done = [this] {
@@ -40,6 +47,7 @@ void CallSession::on_answered() {
     if (interpreter_) interpreter_->on_play_done();
   };
   handlers.on_audio = [this](std::span<const std::int16_t> pcm) {
+    if (transfer_leg_) transfer_leg_->relay_from_caller(pcm);
     if (speech_ && !ended_) speech_->on_audio(pcm);
   };
   handlers.on_inactive = [this] {
@@ -252,6 +260,12 @@ std::chrono::system_clock::time_point CallSession::wall_now() const {
   return std::chrono::system_clock::now();
 }
 
+void CallSession::tick() {
+  media_->tick();
+  if (transfer_leg_) transfer_leg_->tick();
+  check_record();
+}
+
 store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   ended_ = true;
   cancel_timer();
@@ -271,6 +285,7 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   }
   // We hung up for a reason of our own: the call log says which.
   if (!hangup_reason_.empty()) record_.exit_reason = hangup_reason_;
+  cancel_transfer();  // the caller is gone: so is the second leg
   if (module_recorder_) finish_record("hangup", '\0', false);
   stop_call_recording();
   media_->send_bye();

@@ -18,6 +18,8 @@
 #include "media/media_session.h"
 #include "server/call_speech.h"
 #include "server/http_config.h"
+#include "server/leg_router.h"
+#include "server/transfer_config.h"
 #include "services/http_client.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
@@ -26,6 +28,8 @@
 #include "store/call_record.h"
 
 namespace keyline::server {
+
+class TransferLeg;
 
 class CallSession final : public flow::FlowHost {
  public:
@@ -48,6 +52,15 @@ class CallSession final : public flow::FlowHost {
     // Deployment variables (stored deployments): set before the app starts, so they override
     // the app's starting values of the same name.
     std::map<std::string, std::string> variables = {};
+    // Transfers (call_transfer.cc): the worker's leg router and ids, where legs' RTP ports
+    // come from, the `transfer:` config, and where the call came from (number targets go
+    // back that way when no transfer.domain is set). Null router: transfers fail.
+    LegRouter* legs = nullptr;
+    IdGenerator* ids = nullptr;
+    media::MediaConfig media_config = {};
+    TransferConfig transfer = {};
+    std::string caller_host;  // the host of the inbound Request-URI
+    io::Endpoint caller_peer = {};
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -60,10 +73,7 @@ class CallSession final : public flow::FlowHost {
   // SIP says the call is over (either side). Returns the finished call log
   // entry; the session's private state is wiped.
   store::CallRecord on_ended(sip::EndReason reason, int status);
-  void tick() {
-    media_->tick();
-    check_record();
-  }
+  void tick();
   sip::CallHandle handle() const { return handle_; }
   const std::string& call_id() const { return record_.call_id; }
 
@@ -82,6 +92,11 @@ class CallSession final : public flow::FlowHost {
   void private_input(bool active) override;
   void start_record(const flow::RecordRequest& request) override;
   void stop_record(char termchar) override;
+  // Transfer (call_transfer.cc).
+  bool transfer(const flow::TransferRequest& request) override;
+  void cancel_transfer() override;
+  // Our REFER's progress, from the UA (blind transfers).
+  void on_refer(const sip::ReferEvent& event);
 
  private:
   // Recording (call_recording.cc).
@@ -91,6 +106,10 @@ class CallSession final : public flow::FlowHost {
   void finish_record(const char* reason, char termchar, bool deliver);
   Result<std::shared_ptr<media::CallRecorder>> open_recorder(const std::string& id,
                                                              const media::RecorderOptions& options);
+  // Transfer (call_transfer.cc).
+  void start_blind(const flow::TransferRequest& request);
+  void start_bridged(const flow::TransferRequest& request);
+  void finish_transfer(flow::TransferResult result);
   void on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPrompt> prompt);
   // The voice for the session language, chosen once per language per call.
   const speech::VoiceInfo& voice_for(const std::string& language);
@@ -119,6 +138,13 @@ class CallSession final : public flow::FlowHost {
   std::string record_id_;
   flow::RecordRequest record_request_;
   int recordings_ = 0;
+
+  // Transfer (call_transfer.cc).
+  std::unique_ptr<TransferLeg> transfer_leg_;  // a bridged transfer's second leg
+  bool transfer_active_ = false;               // a result is still due to the interpreter
+  bool blind_transfer_ = false;                // ... from our REFER
+  io::TimerId transfer_timer_ = 0;
+  std::uint64_t transfer_id_ = 0;  // a result posted for an older transfer is dropped
 };
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t);

@@ -26,6 +26,7 @@
 #include "server/deployment_app.h"
 #include "server/media_codec.h"
 #include "server/phone.h"
+#include "server/phone_answer.h"
 #include "server/secret_files.h"
 #include "server/server.h"
 #include "server/verify_privacy.h"
@@ -54,6 +55,11 @@ commands:
         telephone-event; --codec offers only that codec (default PCMU, PCMA);
         --say speaks each phrase (flite, after the DTMF groups) as a turn,
         --say-over-ms N that long into the prompt (speech barge-in)
+  call --answer sip:USER@IP:PORT [--say "hello|bye"] [--dtmf KEYS] [--reject STATUS] [--ring-ms N]
+        [--hangup-after-ms N] [--record out.wav] [--timeout S]
+        the test phone as the called party: answer one call on IP:PORT (UDP),
+        print the keys received, key KEYS as tones 1 s after answering, say the
+        phrases, hang up after N ms
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
   simulate | test --config FILE --deployment NAME [--synthetic] [SCENARIO.yaml...]
                          run the app a deployment runs, as it runs it; a secure
@@ -202,12 +208,67 @@ int cmd_serve(int argc, char** argv) {
   return ran ? 0 : 1;
 }
 
+// `keyline call --answer`: the test phone as the called party (server/phone_answer.h).
+int cmd_answer(const Args& a) {
+  if (a.positional.size() != 1) {
+    std::cerr << "keyline call --answer: give the sip:USER@IP:PORT to listen on\n";
+    return 2;
+  }
+  AnswerPhoneOptions o;
+  o.listen = a.positional[0];
+  o.say = a.get("say").value_or("");
+  o.dtmf = a.get("dtmf").value_or("");
+  for (char c : o.dtmf) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '*' && c != '#' &&
+        !(c >= 'A' && c <= 'D')) {
+      std::cerr << "keyline call --answer: --dtmf keys are 0-9 * # A-D\n";
+      return 2;
+    }
+  }
+  o.record_path = a.get("record").value_or("");
+  auto number = [&](const char* name, int& out, int min, int max) {
+    if (auto v = a.get(name)) {
+      auto n = parse_int<int>(*v);
+      if (!n || *n < min || *n > max) {
+        std::cerr << "keyline call: --" << name << " must be " << min << "-" << max << "\n";
+        return false;
+      }
+      out = *n;
+    }
+    return true;
+  };
+  if (!number("reject", o.reject_status, 300, 699) || !number("ring-ms", o.ring_ms, 0, 600000) ||
+      !number("hangup-after-ms", o.hangup_after_ms, 0, 600000) ||
+      !number("timeout", o.timeout_seconds, 1, 3600))
+    return 2;
+  auto level = parse_log_level(a.get("log-level").value_or("warn"));
+  Logger logger = make_logger(level.value_or(LogLevel::kWarn));
+  return run_answer_phone(o, std::cout, logger);
+}
+
 int cmd_call(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2,
-                      {"dtmf", "say", "say-over-ms", "record", "timeout", "gap-ms",
-                       "hangup-after-ms", "from", "log-level", "srtp-suite", "dtmf-method", "codec",
-                       "ca", "cert", "key", "auth-user", "auth-password-env", "speak-wav"},
-                      {"tcp", "srtp", "tls"});
+  Args a = parse_args(argc, argv, 2, {"dtmf",
+                                      "say",
+                                      "say-over-ms",
+                                      "record",
+                                      "timeout",
+                                      "gap-ms",
+                                      "hangup-after-ms",
+                                      "from",
+                                      "log-level",
+                                      "srtp-suite",
+                                      "dtmf-method",
+                                      "codec",
+                                      "ca",
+                                      "cert",
+                                      "key",
+                                      "auth-user",
+                                      "auth-password-env",
+                                      "speak-wav",
+                                      "reject",
+                                      "ring-ms"},
+                      {"tcp", "srtp", "tls", "answer"});
+  if (a.error.empty() && a.has("answer")) return cmd_answer(a);
   if (!a.error.empty() || a.positional.size() != 1) {
     std::cerr << "keyline call: " << (a.error.empty() ? "give one sip: URI to call" : a.error)
               << "\n";

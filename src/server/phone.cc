@@ -215,7 +215,14 @@ class Phone {
     stream.telephone_event_pt = negotiated->telephone_event_pt;
     if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
     codec_ = stream.codec;
-    auto started = media_->start(stream, {});
+    // Keys from the far end (RFC 4733 or tones in its audio) are printed: a bridged transfer's
+    // agent keying in-band proves its audio reaches the caller.
+    media::MediaSession::Handlers handlers;
+    handlers.on_digit = [this](char digit) {
+      digits_received_ += digit;
+      say(std::string("DTMF received: ") + digit);
+    };
+    auto started = media_->start(stream, std::move(handlers));
     stream.srtp.reset();
     if (!started) {
       say("media could not start: " + started.error().message + "; hanging up");
@@ -382,7 +389,7 @@ class Phone {
          << " speech_ms=" << speech_frames_ * 20
          << " dtmf_groups_sent=" << std::min(next_group_, dtmf_groups_) << "/" << dtmf_groups_
          << " phrases_said=" << next_group_ - std::min(next_group_, dtmf_groups_) << "/"
-         << groups_.size() - dtmf_groups_ << " ended="
+         << groups_.size() - dtmf_groups_ << " dtmf_received=" << digits_received_ << " ended="
          << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : std::string("no")) << "\n";
     bool clean = ended_ && (end_reason_ == sip::EndReason::kRemoteBye ||
                             end_reason_ == sip::EndReason::kLocalBye);
@@ -428,6 +435,7 @@ class Phone {
   bool heard_since_group_ = false;
   std::size_t last_received_samples_ = 0;
   std::uint64_t speech_frames_ = 0;
+  std::string digits_received_;
 };
 
 }  // namespace

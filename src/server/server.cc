@@ -262,7 +262,25 @@ Status Server::open() {
   h.on_incoming = [this](sip::CallHandle c, const sip::Message& invite, const sip::Peer& from) {
     on_incoming(c, invite, from);
   };
-  h.on_ended = [this](sip::CallHandle c, sip::EndReason r, int status) { on_ended(c, r, status); };
+  h.on_ended = [this](sip::CallHandle c, sip::EndReason r, int status) {
+    if (LegEvents* leg = legs_.find(c)) return leg->on_leg_ended(r, status);
+    on_ended(c, r, status);
+  };
+  // Outbound legs are the server's own (bridged transfers); blind transfers report on the
+  // caller's dialog.
+  h.on_provisional = [this](sip::CallHandle c, const sip::Message& response) {
+    if (LegEvents* leg = legs_.find(c)) leg->on_leg_provisional(response);
+  };
+  h.on_answered = [this](sip::CallHandle c, const sip::Message& response) {
+    if (LegEvents* leg = legs_.find(c)) {
+      leg->on_leg_answered(response);
+    } else {
+      ua_->hangup(c);  // an answer for a leg nobody wants any more
+    }
+  };
+  h.on_refer = [this](sip::CallHandle c, const sip::ReferEvent& event) {
+    if (auto it = calls_.find(c); it != calls_.end()) it->second->on_refer(event);
+  };
   ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
 
   std::string transports = std::string(transport_->has_udp() ? "UDP" : "") +
@@ -431,6 +449,12 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
                            ? (std::filesystem::path(config_.data_dir) / "recordings").string()
                            : config_.recording.directory;
   ctx.variables = route->variables;
+  ctx.legs = &legs_;
+  ctx.ids = &ids_;
+  ctx.media_config = mc;
+  ctx.transfer = config_.transfer;
+  if (auto ruri = sip::parse_uri(invite.request_uri)) ctx.caller_host = ruri->host;
+  ctx.caller_peer = from.endpoint;
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

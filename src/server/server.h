@@ -16,6 +16,7 @@
 #include "server/api_host.h"
 #include "server/call_session.h"
 #include "server/config.h"
+#include "server/leg_router.h"
 #include "server/routing_table.h"
 #include "server/server_metrics.h"
 #include "sip/access_policy.h"
@@ -80,6 +81,7 @@ class Server {
   std::unique_ptr<sip::AccessPolicy> access_;
   bool screen(const io::Endpoint& source);
 
+  LegRouter legs_;  // bridged transfers' second legs (declared before calls_: outlives them)
   std::map<sip::CallHandle, std::unique_ptr<CallSession>> calls_;
   std::map<sip::CallHandle, std::string> answers_;  // SDP to send when the ring time is over
   // Calls that never got a session (rejected): their log entry waits for on_ended.

@@ -1,5 +1,7 @@
 #include "sip/user_agent.h"
 
+#include "sip/user_agent_call.h"
+
 #include <algorithm>
 
 #include "base/strings.h"
@@ -12,7 +14,7 @@
 namespace keyline::sip {
 namespace {
 
-constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY";
 
 // Methods we recognise but do not accept (405) as opposed to unknown ones (501).
 bool is_known_method(std::string_view m) {
@@ -89,44 +91,6 @@ std::string_view end_reason_name(EndReason reason) {
   }
   return "unknown";
 }
-
-struct UserAgent::Call {
-  enum class State {
-    kIncoming,     // UAS: INVITE received, no final response yet
-    kAnswered,     // UAS: 2xx sent, waiting for ACK
-    kCalling,      // UAC: INVITE sent
-    kProceeding,   // UAC: provisional received
-    kCancelling,   // UAC: CANCEL asked for, waiting for the final response
-    kConfirmed,    // dialog established
-    kTerminating,  // BYE sent, or a final error sent / received
-  };
-  CallHandle handle = 0;
-  bool uas = true;
-  State state = State::kIncoming;
-  bool ended = false;          // on_ended has been fired
-  bool bye_after_ack = false;  // hung up before the ACK: BYE waits for it (RFC 3261 15)
-  bool sips = false;           // the dialog's Request-URI was sips: (TLS end to end)
-  int auth_attempts = 0;       // UAC: INVITEs re-sent with credentials
-  Peer peer;
-  std::string call_id;
-  std::string local_tag;
-  std::string remote_tag;
-  std::string local_header;   // our From (UAC) or To (UAS) header value, with tag
-  std::string remote_header;  // theirs
-  std::string remote_target;
-  std::vector<std::string> route_set;
-  std::uint32_t local_cseq = 0;
-  Message invite;  // UAS: the INVITE received; UAC: the INVITE sent
-  TransactionId invite_tx = 0;
-  TransactionId bye_tx = 0;
-  std::string local_sdp;
-  std::string answer_bytes;  // UAS: our 2xx, retransmitted until the ACK
-  std::string ack_bytes;     // UAC: our ACK, repeated for each retransmitted 2xx
-  TimerHandle retransmit_timer = 0;
-  TimerHandle give_up_timer = 0;
-  TimerHandle no_answer_timer = 0;
-  Millis interval{0};
-};
 
 UserAgent::UserAgent(io::EventLoop& loop, Transport& transport, UaConfig config, Handlers handlers,
                      Logger& logger, IdGenerator& ids)
@@ -401,6 +365,7 @@ void UserAgent::on_in_dialog(Call& call, TransactionId tx, const Message& reques
     return;
   }
   if (method == "OPTIONS") return respond(tx, request, 200);
+  if (method == "NOTIFY") return on_notify(call, tx, request);
   respond(tx, request, is_known_method(method) ? 405 : 501);
 }
 
@@ -475,7 +440,8 @@ void UserAgent::hangup(CallHandle handle) {
 }
 
 Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::string& from_uri,
-                                     const Peer& peer, const std::string& sdp) {
+                                     const Peer& peer, const std::string& sdp,
+                                     const HeaderList& headers) {
   auto target = parse_uri(request_uri);
   if (!target) return make_error("sip", "bad request URI: " + target.error().message);
   if (target->scheme == "sips" && !peer.secure())
@@ -492,10 +458,12 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
   call->remote_header = "<" + request_uri + ">";
   call->remote_target = request_uri;
   call->local_sdp = sdp;
+  call->extra_headers = headers;
 
   Message m = new_request(*call, "INVITE");
   m.add_header("Contact", contact_for(peer, call->sips));
   m.add_header("Allow", std::string(kAllow));
+  for (const auto& [name, value] : headers) m.add_header(name, value);
   m.add_header("Content-Type", "application/sdp");
   m.body = sdp;
   call->invite = m;
@@ -533,6 +501,7 @@ void UserAgent::on_response(TransactionId tx, const Message& response, ResponseO
   Call* call = find_by_transaction(tx);
   if (!call) return;  // e.g. the CANCEL's own 200, or a call already forgotten
   if (tx == call->invite_tx && !call->uas) return on_invite_response(*call, response, origin);
+  if (tx == call->refer_tx) return on_refer_response(*call, response);
   if (tx == call->bye_tx && response.status >= 200) forget_later(call->handle);
 }
 
@@ -621,6 +590,7 @@ bool UserAgent::retry_with_credentials(Call& call, const Message& response) {
                                   m.request_uri, ids_.token(16), 1));
   m.add_header("Contact", contact_for(call.peer, call.sips));
   m.add_header("Allow", std::string(kAllow));
+  for (const auto& [name, value] : call.extra_headers) m.add_header(name, value);
   m.add_header("Content-Type", "application/sdp");
   m.body = call.local_sdp;
   call.invite = m;
@@ -700,6 +670,7 @@ void UserAgent::forget(CallHandle handle) {
   by_dialog_.erase(dialog_key(call->call_id, call->local_tag));
   by_transaction_.erase(call->invite_tx);
   by_transaction_.erase(call->bye_tx);
+  by_transaction_.erase(call->refer_tx);
   calls_.erase(handle);
 }
 

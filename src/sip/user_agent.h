@@ -57,6 +57,18 @@ struct UaConfig {
   std::string auth_password;
 };
 
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// How our REFER (RFC 3515) is going: the REFER's own final response, then the NOTIFYs of the
+// implicit subscription, each carrying the status line of the transferee's INVITE
+// (message/sipfrag). `final` is set when the subscription ended (Subscription-State:
+// terminated) or the REFER itself failed.
+struct ReferEvent {
+  enum class Kind { kResponse, kNotify } kind = Kind::kResponse;
+  int status = 0;  // the REFER's response status, or the sipfrag's status (0: unreadable)
+  bool final = false;
+};
+
 // What an admission check (access policy, digest authentication) answers
 // a new INVITE with instead of creating a call: a final response and the
 // extra headers it carries (WWW-Authenticate, Retry-After).
@@ -89,6 +101,8 @@ class UserAgent final : private TransactionUser {
     // Either role, exactly once per call, never from inside a UserAgent call
     // made by the owner (it is posted to the loop).
     std::function<void(CallHandle, EndReason, int status)> on_ended;
+    // Our REFER's progress (refer()); called from the UA's message handling.
+    std::function<void(CallHandle, const ReferEvent&)> on_refer;
   };
 
   // On a worker: timers from the loop, bytes to the transport.
@@ -108,8 +122,16 @@ class UserAgent final : private TransactionUser {
   void reject(CallHandle call, int status);
 
   // UAC: send an INVITE with an SDP offer to `to` over `peer`.
+  // `headers` are added as they are (the caller checks names and values).
   Result<CallHandle> invite(const std::string& request_uri, const std::string& from_uri,
-                            const Peer& peer, const std::string& sdp);
+                            const Peer& peer, const std::string& sdp,
+                            const HeaderList& headers = {});
+
+  // Blind transfer (user_agent_refer.cc): a REFER in the established dialog asking the peer
+  // to call `refer_to`; `headers` travel as headers of that URI (RFC 3261 19.1.1), so the
+  // peer copies them into its INVITE. Progress arrives through Handlers::on_refer. Fails when
+  // the call is not established or a REFER is already in flight.
+  Status refer(CallHandle call, const std::string& refer_to, const HeaderList& headers = {});
 
   // Ends the call whatever its state: BYE when answered, CANCEL (UAC) or 480
   // (UAS) before.
@@ -136,6 +158,9 @@ class UserAgent final : private TransactionUser {
   void on_in_dialog(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_invite_response(Call& call, const Message& response, ResponseOrigin origin);
   bool retry_with_credentials(Call& call, const Message& response);
+  // REFER (user_agent_refer.cc).
+  void on_refer_response(Call& call, const Message& response);
+  void on_notify(Call& call, TransactionId tx, const Message& request);
 
   void respond(TransactionId tx, const Message& request, int status, std::string_view to_tag = {});
   void final_uas(Call& call, int status);

@@ -51,6 +51,13 @@ class FakeFlowHost : public FlowHost {
   void private_input(bool active) override { private_changes.push_back(active); }
   void start_record(const RecordRequest& request) override { records.push_back(request); }
   void stop_record(char termchar) override { record_stops.push_back(termchar); }
+  // Transfer (issues 6, 3).
+  bool transfer(const TransferRequest& request) override {
+    if (!can_transfer) return false;
+    transfers.push_back(request);
+    return true;
+  }
+  void cancel_transfer() override { ++transfer_cancels; }
 
   std::vector<std::string> texts() const {
     std::vector<std::string> out;
@@ -76,6 +83,9 @@ class FakeFlowHost : public FlowHost {
   std::vector<bool> private_changes;  // every private_input() call, in order
   std::vector<RecordRequest> records;
   std::string record_stops;
+  bool can_transfer = true;
+  std::vector<TransferRequest> transfers;
+  int transfer_cancels = 0;
 };
 
 // The caller says `text` (matched against the grammar being listened for, as the host's
