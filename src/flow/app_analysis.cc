@@ -80,6 +80,9 @@ std::vector<std::string> uses_of(const Module& m) {
           out.push_back(s.options_variable);
         } else if constexpr (std::is_same_v<S, RestSettings>) {
           for (const auto& text : rest_texts(s)) from_text(text);
+        } else if constexpr (std::is_same_v<S, EmailSettings> || std::is_same_v<S, SmsSettings> ||
+                             std::is_same_v<S, SoapSettings>) {
+          for (const auto& text : service_texts(m)) from_text(text);
         } else if constexpr (std::is_same_v<S, EvaluateJsSettings>) {
           out.insert(out.end(), s.inputs.begin(), s.inputs.end());
           for (const auto& argument : s.arguments) {

@@ -14,7 +14,8 @@ std::string_view module_type_name(ModuleType type) {
       "goto_page", "exit",         "set_variable", "counter",
       "call_log",  "label",        "number",       "yes_no",
       "date_time", "custom_field", "dynamic_menu", "language",
-      "rest",      "evaluate_js",  "record"};
+      "rest",      "evaluate_js",  "record",       "email",
+      "soap",      "sms"};
   const auto i = static_cast<std::size_t>(type);
   return i < std::size(kNames) ? kNames[i] : "?";
 }

@@ -46,6 +46,9 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"rest", ModuleType::kRest, {"success", "error", "timeout"}},
       {"evaluate_js", ModuleType::kEvaluateJs, {"success", "error"}},
       {"record", ModuleType::kRecord, {"done", "noinput", "error"}},
+      {"email", ModuleType::kEmail, {"done", "error"}},
+      {"soap", ModuleType::kSoap, {"success", "error", "timeout"}},
+      {"sms", ModuleType::kSms, {"done", "error"}},
   };
   return kTypes;
 }
@@ -256,6 +259,11 @@ class AppReader : public ValueReader {
           diag_.add(module.pos,
                     "a record module cannot be private: a recording of a private "
                     "answer would keep it on disk (collect it with an input module)");
+        break;
+      case ModuleType::kEmail:
+      case ModuleType::kSms:
+      case ModuleType::kSoap:
+        read_service_module(*this, typed, info->type, module);  // app_message_modules.cc
         break;
     }
     if (!info->exits.empty()) {

@@ -10,6 +10,7 @@
 
 #include "base/result.h"
 #include "flow/app_document.h"
+#include "flow/message_request.h"
 #include "flow/web_request.h"
 
 namespace keyline::flow {
@@ -24,6 +25,9 @@ struct ScenarioStep {
     kExpectRequest,
     kSay,
     kRecord,  // the caller speaks for `seconds` to a Record module
+    // Email and SMS (issue 7): the outcome of the message waiting to go, and a check of it.
+    kMessageResult,
+    kExpectMessage,
   } kind;
   // The prompt text expected (a substring), the keys pressed, or for expect_request a
   // substring of "METHOD URL\nBODY" of the REST request waiting for its answer.
@@ -34,6 +38,9 @@ struct ScenarioStep {
   // with this confidence.
   double confidence = 1.0;
   double seconds = 0;  // record: how long the caller speaks
+  // message: sent | {error: TEXT} | {id: TEXT}; expect_message: a substring of
+  // "TO\nSUBJECT\nBODY" (recipients comma-separated; SMS has an empty subject) in `text`.
+  MessageResult message;
 };
 
 struct Scenario {

@@ -17,7 +17,8 @@ namespace keyline::flow {
 // web service's answer: "200 {\"ok\": true}" (status, then the body), "timeout", or
 // "error TEXT". A module listening for speech prints "[keys or words]> ": a line with a
 // lower-case letter is the caller's words, matched against its grammar (as `keyline test`'s
-// say: does). At the end it prints every module visited and the exit reason.
+// say: does). An Email or SMS module prints "[email] ..." / "[sms] ..." with its text and
+// counts as sent. At the end it prints every module visited and the exit reason.
 // Returns 0 when the call ended normally, 1 on an app error ("error:..." exit reason).
 int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out);
 

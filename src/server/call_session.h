@@ -19,6 +19,8 @@
 #include "server/call_speech.h"
 #include "server/http_config.h"
 #include "services/http_client.h"
+#include "services/sms_provider.h"
+#include "services/smtp_client.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
 #include "speech/prompt_table.h"
@@ -48,6 +50,10 @@ class CallSession final : public flow::FlowHost {
     // Deployment variables (stored deployments): set before the app starts, so they override
     // the app's starting values of the same name.
     std::map<std::string, std::string> variables = {};
+    // Email and SMS modules (null: not configured; the module takes its error exit).
+    services::SmtpClient* smtp = nullptr;
+    services::HttpClient* sms_http = nullptr;
+    const services::SmsProviderConfig* sms = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -82,8 +88,13 @@ class CallSession final : public flow::FlowHost {
   void private_input(bool active) override;
   void start_record(const flow::RecordRequest& request) override;
   void stop_record(char termchar) override;
+  // Email and SMS (call_messages.cc).
+  bool send_message(const flow::MessageRequest& request) override;
+  void cancel_message() override;
 
  private:
+  void message_done(const std::string& what, flow::MessageResult result,
+                    std::chrono::microseconds elapsed);
   // Recording (call_recording.cc).
   void start_call_recording();
   void stop_call_recording();
@@ -119,6 +130,10 @@ class CallSession final : public flow::FlowHost {
   std::string record_id_;
   flow::RecordRequest record_request_;
   int recordings_ = 0;
+
+  // The Email or SMS module's message in flight (call_messages.cc).
+  services::SmtpClient::RequestId smtp_id_ = 0;
+  services::HttpClient::RequestId sms_id_ = 0;
 };
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t);

@@ -12,9 +12,10 @@
 #include "media/digit_input.h"
 #include "privacy/policy.h"
 #include "sdp/crypto.h"
-#include "speech/tts_cache.h"
 #include "server/http_config.h"
+#include "server/message_config.h"
 #include "server/recording_config.h"
+#include "speech/tts_cache.h"
 
 namespace keyline::server {
 
@@ -140,6 +141,7 @@ struct Config {
   speech::TtsCacheConfig tts_cache;
   HttpSettings http;  // web services for REST modules (`http:` section)
   RecordingSettings recording;  // where recordings are kept (`recording:` section)
+  MessagingSettings messaging;  // Email and SMS modules (`email:` and `sms:` sections)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

@@ -76,6 +76,17 @@ class FakeFlowHost : public FlowHost {
   std::vector<bool> private_changes;  // every private_input() call, in order
   std::vector<RecordRequest> records;
   std::string record_stops;
+
+  // ---- Email and SMS (issue 7) ----
+  bool send_message(const MessageRequest& request) override {
+    if (!can_send) return false;
+    messages.push_back(request);
+    return true;
+  }
+  void cancel_message() override { ++message_cancels; }
+  bool can_send = true;
+  std::vector<MessageRequest> messages;
+  int message_cancels = 0;
 };
 
 // The caller says `text` (matched against the grammar being listened for, as the host's
