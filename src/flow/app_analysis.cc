@@ -85,6 +85,9 @@ std::vector<std::string> uses_of(const Module& m) {
           from_text(s.target);
           from_text(s.caller_id);
           for (const auto& [name, value] : s.headers) from_text(value);
+        } else if constexpr (std::is_same_v<S, EmailSettings> || std::is_same_v<S, SmsSettings> ||
+                             std::is_same_v<S, SoapSettings>) {
+          for (const auto& text : service_texts(m)) from_text(text);
         } else if constexpr (std::is_same_v<S, EvaluateJsSettings>) {
           out.insert(out.end(), s.inputs.begin(), s.inputs.end());
           for (const auto& argument : s.arguments) {

@@ -31,6 +31,10 @@ struct FlowEdge {
 // values, body, auth), for the analysis and the privacy audit.
 std::vector<std::string> rest_texts(const RestSettings& settings);
 
+// Every text of an Email, SMS or SOAP module that may hold {{placeholders}} (empty for other
+// types).
+std::vector<std::string> service_texts(const Module& module);
+
 std::vector<FlowEdge> flow_edges(const AppDocument& app, const Page& page, std::size_t index);
 
 }  // namespace keyline::flow

@@ -10,10 +10,13 @@ namespace keyline::flow {
 std::string_view module_type_name(ModuleType type) {
   // In ModuleType's order.
   static constexpr std::string_view kNames[] = {
-      "prompt",   "menu",         "digits",      "compare_variable", "goto_page",
-      "exit",     "set_variable", "counter",     "call_log",         "label",
-      "number",   "yes_no",       "date_time",   "custom_field",     "dynamic_menu",
-      "language", "rest",         "evaluate_js", "record",           "transfer"};
+      "prompt",    "menu",         "digits",       "compare_variable",
+      "goto_page", "exit",         "set_variable", "counter",
+      "call_log",  "label",        "number",       "yes_no",
+      "date_time", "custom_field", "dynamic_menu", "language",
+      "rest",      "evaluate_js",  "record",       "transfer",
+      "email",
+      "soap",      "sms"};
   const auto i = static_cast<std::size_t>(type);
   return i < std::size(kNames) ? kNames[i] : "?";
 }

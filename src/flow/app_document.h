@@ -237,7 +237,7 @@ struct LanguageSettings {
 
 // REST: one HTTPS request; the response is parsed into the module variable (docs/apps.md).
 enum class RestMethod { kGet, kPost, kPostRaw, kPut, kPatch, kDelete };
-enum class RestReturnType { kJson, kText, kEmpty, kCsv };
+enum class RestReturnType { kJson, kText, kEmpty, kCsv, kXml };
 struct RestSettings {
   RestMethod method = RestMethod::kGet;
   std::string url;  // {{placeholders}} in the path and query are URL-encoded
@@ -286,6 +286,31 @@ struct TransferSettings {
   std::chrono::milliseconds timeout{30000};
   std::chrono::seconds max_duration{3600};
   SourcePos target_pos;
+// ---- Email, SOAP, SMS (issue 7; docs/apps.md) ----
+// Email: one message through the server's SMTP relay (`email:` in the server config). Every
+// text may hold {{placeholders}}, but never a private value: email is not a secure channel.
+struct EmailSettings {
+  std::vector<std::string> to;  // each an address after substitution
+  std::vector<std::string> cc;
+  std::string subject;
+  std::string body;
+};
+
+// SOAP: an envelope template POSTed over the HTTP client (the same egress and TLS rules as
+// REST); the response's Body is mapped into the module variable like REST's XML return type.
+struct SoapSettings {
+  std::string url;
+  std::string action;    // SOAPAction (1.1 header; 1.2 "action" parameter of the content type)
+  std::string envelope;  // XML with {{placeholders}}, each inserted XML-escaped
+  enum class Version { k11, k12 } version = Version::k11;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::chrono::milliseconds timeout{0};  // 0: the server's default (http.timeout_ms)
+};
+
+// SMS: one text message through the server's HTTP provider (`sms:` in the server config).
+struct SmsSettings {
+  std::string to;    // an E.164 number after substitution ("+14155550123")
+  std::string text;  // never a private value: SMS is not a secure channel
 };
 
 enum class ModuleType {
@@ -309,12 +334,15 @@ enum class ModuleType {
   kEvaluateJs,
   kRecord,
   kTransfer,
+  kEmail,
+  kSoap,
+  kSms,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
 // "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
-// "transfer").
+// "transfer", "email", "soap", "sms").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -329,7 +357,7 @@ struct Module {
                ExitSettings, SetVariableSettings, CounterSettings, CallLogSettings, LabelSettings,
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
                DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
-               RecordSettings, TransferSettings>
+               RecordSettings, TransferSettings, EmailSettings, SoapSettings, SmsSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

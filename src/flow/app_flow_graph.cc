@@ -18,6 +18,8 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kCounter:
       return {"under_limit", "limit_reached"};
     case ModuleType::kRecord:
+    case ModuleType::kEmail:
+    case ModuleType::kSms:
       return {"done"};
     case ModuleType::kTransfer:  // a bridged call that ends comes back to the flow
       if (std::get<TransferSettings>(m.settings).mode == TransferMode::kBridged)
@@ -32,6 +34,7 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kYesNo:
     case ModuleType::kRest:
     case ModuleType::kEvaluateJs:
+    case ModuleType::kSoap:
       return {"success"};
     default:
       return {};
@@ -49,6 +52,9 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     return out;
   }
   if (m.type() == ModuleType::kRest) return {m.name, shadow};  // every exit sets both
+  if (m.type() == ModuleType::kSoap || m.type() == ModuleType::kEmail ||
+      m.type() == ModuleType::kSms)
+    return {m.name, shadow};
   if (m.type() == ModuleType::kRecord) {
     if (exit == "done") return {m.name, shadow};
     return {shadow};
@@ -71,6 +77,22 @@ std::vector<std::string> rest_texts(const RestSettings& s) {
   std::vector<std::string> out{s.url, s.body, s.auth_user, s.auth_password, s.auth_token};
   for (const auto& [name, value] : s.headers) out.push_back(value);
   for (const auto& [name, value] : s.form) out.push_back(value);
+  return out;
+}
+
+std::vector<std::string> service_texts(const Module& m) {
+  std::vector<std::string> out;
+  if (const auto* e = std::get_if<EmailSettings>(&m.settings)) {
+    out = e->to;
+    out.insert(out.end(), e->cc.begin(), e->cc.end());
+    out.push_back(e->subject);
+    out.push_back(e->body);
+  } else if (const auto* sms = std::get_if<SmsSettings>(&m.settings)) {
+    out = {sms->to, sms->text};
+  } else if (const auto* soap = std::get_if<SoapSettings>(&m.settings)) {
+    out = {soap->url, soap->action, soap->envelope};
+    for (const auto& [name, value] : soap->headers) out.push_back(value);
+  }
   return out;
 }
 

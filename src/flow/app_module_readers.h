@@ -57,4 +57,15 @@ void read_js_libraries(ValueReader& r, const YAML::Node& node, std::vector<JsLib
 void read_secure_settings(ValueReader& r, ObjectReader& obj, AppSettings& settings);
 void check_secure_app(const AppDocument& app, AppDiagnostics& diagnostics);
 
+// {"Name": "value with {{placeholders}}", ...} (REST and SOAP headers, REST form rows).
+void read_header_pairs(ValueReader& r, const YAML::Node& node, std::string_view key,
+                       std::vector<std::pair<std::string, std::string>>& out);
+// Email, SMS and SOAP (app_message_modules.cc).
+EmailSettings read_email(ValueReader& r, ObjectReader& obj);
+SmsSettings read_sms(ValueReader& r, ObjectReader& obj);
+SoapSettings read_soap(ValueReader& r, ObjectReader& obj);
+// Reads the settings of an Email, SMS or SOAP module into `module` (and refuses a private
+// Email or SMS module: neither channel may carry a private value).
+void read_service_module(ValueReader& r, ObjectReader& obj, ModuleType type, Module& module);
+
 }  // namespace keyline::flow

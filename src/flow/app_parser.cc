@@ -49,6 +49,9 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"transfer",
        ModuleType::kTransfer,
        {"done", "noanswer", "busy", "far_end_disconnect", "maxtime_disconnect", "error"}},
+      {"email", ModuleType::kEmail, {"done", "error"}},
+      {"soap", ModuleType::kSoap, {"success", "error", "timeout"}},
+      {"sms", ModuleType::kSms, {"done", "error"}},
   };
   return kTypes;
 }
@@ -262,6 +265,11 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kTransfer:
         module.settings = read_transfer(*this, typed);
+        break;
+      case ModuleType::kEmail:
+      case ModuleType::kSms:
+      case ModuleType::kSoap:
+        read_service_module(*this, typed, info->type, module);  // app_message_modules.cc
         break;
     }
     if (!info->exits.empty()) {

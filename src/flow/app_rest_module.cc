@@ -2,11 +2,10 @@
 #include "flow/app_module_readers.h"
 
 namespace keyline::flow {
-namespace {
 
 // {"Name": "value with {{placeholders}}", ...}
-void read_pairs(ValueReader& r, const YAML::Node& node, std::string_view key,
-                std::vector<std::pair<std::string, std::string>>& out) {
+void read_header_pairs(ValueReader& r, const YAML::Node& node, std::string_view key,
+                       std::vector<std::pair<std::string, std::string>>& out) {
   if (!node.IsMap()) {
     r.diagnostics().add(pos_of(node),
                         quoted(key) + " must be an object {\"name\": \"value\", ...}");
@@ -29,8 +28,6 @@ void read_pairs(ValueReader& r, const YAML::Node& node, std::string_view key,
     if (r.read_text(it->second, key, value)) out.emplace_back(name, std::move(value));
   }
 }
-
-}  // namespace
 
 RestSettings read_rest(ValueReader& r, ObjectReader& obj) {
   RestSettings out;
@@ -63,13 +60,13 @@ RestSettings read_rest(ValueReader& r, ObjectReader& obj) {
         r.diagnostics().add(pos_of(*n), "'url' must start with https:// (or http://)");
     }
   }
-  if (auto n = obj.get("headers")) read_pairs(r, *n, "headers", out.headers);
+  if (auto n = obj.get("headers")) read_header_pairs(r, *n, "headers", out.headers);
   auto form = obj.get("form");
   auto body = obj.get("body");
   if (form) {
     if (out.method != RestMethod::kPost)
       r.diagnostics().add(pos_of(*form), "'form' rows are sent by method POST only");
-    read_pairs(r, *form, "form", out.form);
+    read_header_pairs(r, *form, "form", out.form);
   }
   if (body) {
     if (out.method == RestMethod::kGet || out.method == RestMethod::kPost)
@@ -89,9 +86,12 @@ RestSettings read_rest(ValueReader& r, ObjectReader& obj) {
         out.return_type = RestReturnType::kEmpty;
       } else if (t == "csv") {
         out.return_type = RestReturnType::kCsv;
+      } else if (t == "xml") {
+        out.return_type = RestReturnType::kXml;
       } else {
         r.diagnostics().add(pos_of(*n),
-                            "'return_type' must be \"json\", \"text\", \"csv\" or \"empty\"");
+                            "'return_type' must be \"json\", \"xml\", \"text\", "
+                            "\"csv\" or \"empty\"");
       }
     }
   }

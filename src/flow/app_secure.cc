@@ -21,6 +21,7 @@ bool private_in_secure_app(ModuleType type) {
     case ModuleType::kCallLog:
     case ModuleType::kRest:
     case ModuleType::kEvaluateJs:
+    case ModuleType::kSoap:
       return true;
     default:
       return false;
@@ -110,6 +111,16 @@ void check_secure_app(const AppDocument& app, AppDiagnostics& diagnostics) {
       if (rest && rest->url.rfind("{{", 0) != 0 && rest->url.rfind("https://", 0) != 0)
         diagnostics.add(m.pos, "rest module " + quoted(m.name) +
                                    ": a secure app calls web services over https:// only");
+      const auto* soap = std::get_if<SoapSettings>(&m.settings);
+      if (soap && soap->url.rfind("{{", 0) != 0 && soap->url.rfind("https://", 0) != 0)
+        diagnostics.add(m.pos, "soap module " + quoted(m.name) +
+                                   ": a secure app calls web services over https:// only");
+      // Email and SMS are not secure channels: a secure app has none (issue 7).
+      if (m.type() == ModuleType::kEmail || m.type() == ModuleType::kSms)
+        diagnostics.add(m.pos, std::string(module_type_name(m.type())) + " module " +
+                                   quoted(m.name) +
+                                   ": a secure app cannot send email or SMS (not a secure "
+                                   "channel); send from a non-secure app");
     }
   }
 }

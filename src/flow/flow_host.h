@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "flow/message_request.h"
 #include "flow/speech_input.h"
 #include "flow/transfer_request.h"
 #include "flow/web_request.h"
@@ -101,6 +102,18 @@ class FlowHost {
   // The caller hung up (or the app ended) during a transfer: the host ends the other leg and
   // delivers no result.
   virtual void cancel_transfer() {}
+  // ---- Email and SMS (issue 7) ----
+  // Email / SMS module. Asynchronous: the host sends the message and later calls
+  // Interpreter::on_message_done() once. Returns false when this host cannot send messages of
+  // the request's channel (no `email:` / `sms:` server config): the module takes its error
+  // exit. The default can send nothing.
+  virtual bool send_message(const MessageRequest& request) {
+    (void)request;
+    return false;
+  }
+  // The call ended while a message was out: the host must NOT deliver its result (the
+  // message may still go).
+  virtual void cancel_message() {}
 };
 
 }  // namespace keyline::flow

@@ -68,6 +68,11 @@ void Interpreter::on_transfer_result(TransferResult result) {
   post(Event{Event::Kind::kTransferDone});
 }
 
+void Interpreter::on_message_done(MessageResult result) {
+  message_result_ = std::move(result);
+  post(Event{Event::Kind::kMessageDone});
+}
+
 // A host may call back from inside play() or start_timer() (a simulator, a test). Such events
 // wait in the queue until the current one is fully handled, so the state machine never sees
 // an event in the middle of a transition.
@@ -143,7 +148,20 @@ void Interpreter::handle(const Event& event) {
         return;
       }
       state_ = State::kIdle;
-      rest_answered(std::move(response));
+      if (current().type() == ModuleType::kSoap) {
+        soap_answered(std::move(response));
+      } else {
+        rest_answered(std::move(response));
+      }
+      break;
+    }
+    case Event::Kind::kMessageDone: {
+      if (!message_result_) return;
+      MessageResult result = std::move(*message_result_);
+      message_result_.reset();
+      if (state_ != State::kMessage) return;  // stale
+      state_ = State::kIdle;
+      message_finished(std::move(result));
       break;
     }
     case Event::Kind::kSpeechStarted:
@@ -160,6 +178,7 @@ void Interpreter::handle(const Event& event) {
       stop_listening();
       if (state_ == State::kWebRequest) host_.cancel_web_request();
       if (state_ == State::kTransfer) host_.cancel_transfer();
+      if (state_ == State::kMessage) host_.cancel_message();
       if (state_ == State::kPrompt || state_ == State::kInputPrompt ||
           state_ == State::kRecordPrompt || state_ == State::kTransferPrompt)
         host_.stop_playback();
@@ -212,7 +231,8 @@ void Interpreter::handle_digit(char digit) {
       return;
     case State::kIdle:
     case State::kWebRequest:  // keys pressed meanwhile wait for the next input module
-      if (state_ == State::kWebRequest) typeahead_ += digit;
+    case State::kMessage:
+      if (state_ != State::kIdle) typeahead_ += digit;
       return;
     case State::kDone:
       return;
@@ -307,6 +327,13 @@ void Interpreter::execute(const Module& module) {
       return;
     case ModuleType::kTransfer:
       run_transfer(module);
+      return;
+    case ModuleType::kEmail:
+    case ModuleType::kSms:
+      run_message(module);
+      return;
+    case ModuleType::kSoap:
+      run_soap(module);
       return;
   }
 }

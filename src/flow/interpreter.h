@@ -13,6 +13,7 @@
 #include "flow/flow_host.h"
 #include "flow/input_collector.h"
 #include "flow/input_modules.h"
+#include "flow/message_request.h"
 #include "flow/variables.h"
 
 namespace keyline::flow {
@@ -51,6 +52,8 @@ class Interpreter {
   void on_record_done(RecordResult result);
   // The end of the host's current transfer() (Transfer module).
   void on_transfer_result(TransferResult result);
+  // The answer to the host's current send_message() (Email, SMS modules).
+  void on_message_done(MessageResult result);
 
   bool finished() const { return finished_; }
   // "exit_module", "end_of_flow", "caller_hangup", "max_retries", "error:<text>".
@@ -76,6 +79,9 @@ class Interpreter {
     kRecording,       // a Record module waits for the host's recording to end
     kTransferPrompt,  // a Transfer module's prompt is playing
     kTransfer,        // a Transfer module waits for the host's transfer to end
+    kRecordPrompt,  // a Record module's prompt is playing
+    kRecording,     // a Record module waits for the host's recording to end
+    kMessage,       // an Email or SMS module waits for the host to send it
   };
   struct Event {
     enum class Kind {
@@ -88,7 +94,8 @@ class Interpreter {
       kSpeechStarted,
       kSpeech,
       kRecordDone,
-      kTransferDone
+      kTransferDone,
+      kMessageDone,
     } kind;
     char digit = '\0';
   };
@@ -118,6 +125,12 @@ class Interpreter {
   void start_recording();
   void record_finished(const RecordResult& result);
   void update_private_input();
+  // Email, SMS (interpreter_message.cc) and SOAP (interpreter_soap.cc).
+  void run_message(const Module& module);
+  void message_finished(MessageResult result);
+  void message_failed(const Module& module, const std::string& message);
+  void run_soap(const Module& module);
+  void soap_answered(WebResponse response);
   void set_input_shadows(const Module& module, std::size_t length, char termchar,
                          const speech::AsrHypothesis* heard = nullptr);
 
@@ -183,6 +196,8 @@ class Interpreter {
   void start_transfer();
   void transfer_finished(const TransferResult& result);
   std::optional<TransferResult> transfer_result_;  // delivered, waiting for its event
+  // Email and SMS (interpreter_message.cc).
+  std::optional<MessageResult> message_result_;  // delivered, waiting for its event
 };
 
 }  // namespace keyline::flow

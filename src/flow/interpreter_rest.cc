@@ -80,7 +80,9 @@ void Interpreter::rest_failed(const Module& module, std::string_view exit,
     go_to(it->second);
     return;
   }
-  finish("error:rest " + module.name + ": " + message, true);
+  finish(
+      "error:" + std::string(module_type_name(module.type())) + " " + module.name + ": " + message,
+      true);
 }
 
 }  // namespace keyline::flow

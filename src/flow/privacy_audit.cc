@@ -76,6 +76,7 @@ Taint compute_taint(const AppDocument& app) {
           m.type() == ModuleType::kSetVariable || m.type() == ModuleType::kEvaluateJs;
       if (m.is_private && !sets_own) taint[m.name] = {m.name};
       if (m.is_private && m.type() == ModuleType::kRest) taint[m.name + "$.headers"] = {m.name};
+      if (m.is_private && m.type() == ModuleType::kSoap) taint[m.name + "$.fault"] = {m.name};
     }
   }
   for (bool changed = true; changed;) {
@@ -235,21 +236,43 @@ class Auditor {
 
   // A REST request carrying a private value: refused at run time over plain http (an error in
   // the app); over https it is the point of the module (a payment), noted for the auditor.
-  void settings(const Module& m, const RestSettings& s) {
+  void settings(const Module& m, const RestSettings& s) { web_service(m, s.url, rest_texts(s)); }
+  void settings(const Module& m, const SoapSettings& s) { web_service(m, s.url, service_texts(m)); }
+
+  // Email and SMS are not secure channels: a private value in any of their texts is refused
+  // when the call runs, so it is an error here, one no acknowledgement can accept.
+  void message(const Module& m) {
+    std::set<std::string> seen;
+    const std::string channel = m.type() == ModuleType::kEmail ? "email" : "SMS";
+    for (const auto& text : service_texts(m)) {
+      for (const auto& use : template_variables(text)) {
+        const auto* from = tainted(taint_, use);
+        if (!from || !seen.insert(use).second) continue;
+        add(AuditSeverity::kError, "message", m, {}, use, *from,
+            "would be sent by " + channel + " by " + quoted(m.name) + " (" + channel +
+                " is not a secure channel: refused when the call runs)");
+      }
+    }
+  }
+  void settings(const Module& m, const EmailSettings&) { message(m); }
+  void settings(const Module& m, const SmsSettings&) { message(m); }
+
+  void web_service(const Module& m, const std::string& url, const std::vector<std::string>& texts) {
+    const std::string module_kind(module_type_name(m.type()));
     // A host the app's egress list leaves out is refused when the call runs. A host written as
     // a placeholder is known only then.
-    const std::string host = url_host(s.url);
+    const std::string host = url_host(url);
     if (app_.egress && !host.empty() && host.find("{{") == std::string::npos) {
       bool listed = false;
       for (const auto& entry : *app_.egress) listed = listed || egress_entry_matches(entry, host);
       if (!listed)
         note(AuditSeverity::kError, "egress", m,
-             "rest module " + quoted(m.name) + " calls host " + quoted(host) +
+             module_kind + " module " + quoted(m.name) + " calls host " + quoted(host) +
                  ", which is not on the app's egress list (refused when the call runs)");
     }
-    const bool https = s.url.rfind("https://", 0) == 0;
+    const bool https = url.rfind("https://", 0) == 0;
     std::set<std::string> seen;
-    for (const auto& text : rest_texts(s)) {
+    for (const auto& text : texts) {
       for (const auto& use : template_variables(text)) {
         const auto* from = tainted(taint_, use);
         if (!from || !seen.insert(use).second) continue;

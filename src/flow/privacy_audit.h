@@ -46,6 +46,9 @@ struct AuditFinding {
 //   egress       a REST URL whose host is not on the app's "egress" list (error)
 //   not_private  "private": false in a secure app (error for an input module, whose value is
 //                then written to the call log; warning otherwise)
+// Not acknowledgeable (never in this list): "message", a private value in an Email or SMS
+// module's texts (error) — the runtime refuses to send it whatever the app says, so
+// `keyline validate` fails such an app even when it is not secure.
 // An acknowledgement that matches no finding is itself reported (kind "acknowledgement",
 // warning), so the list does not outlive the app it described.
 const std::vector<std::string_view>& audit_finding_kinds();

@@ -6,6 +6,7 @@
 #include "base/base64.h"
 #include "flow/json_value.h"
 #include "flow/secure_wipe.h"
+#include "flow/xml_value.h"
 
 namespace keyline::flow {
 namespace {
@@ -126,6 +127,9 @@ Result<WebRequest> build_rest_request(const Module& module, const Variables& var
     case RestReturnType::kCsv:
       r.headers.emplace_back("Accept", "text/csv");
       break;
+    case RestReturnType::kXml:
+      r.headers.emplace_back("Accept", "application/xml, text/xml");
+      break;
     default:
       break;
   }
@@ -158,6 +162,16 @@ RestResult read_rest_response(const RestSettings& settings, const WebResponse& r
         data = std::move(*parsed);
       } else {
         out.problem = "the response is not valid CSV: " + parsed.error().message;
+      }
+      break;
+    }
+    case RestReturnType::kXml: {
+      if (response.body.find_first_not_of(" \t\r\n") == std::string::npos) break;  // no body
+      auto parsed = parse_xml_value(response.body, is_private);
+      if (parsed) {
+        data = std::move(*parsed);
+      } else {
+        out.problem = "the response is not valid XML: " + parsed.error().message;
       }
       break;
     }

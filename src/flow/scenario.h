@@ -11,6 +11,7 @@
 #include "base/result.h"
 #include "flow/app_document.h"
 #include "flow/transfer_request.h"
+#include "flow/message_request.h"
 #include "flow/web_request.h"
 
 namespace keyline::flow {
@@ -26,6 +27,10 @@ struct ScenarioStep {
     kSay,
     kRecord,    // the caller speaks for `seconds` to a Record module
     kTransfer,  // the far end of the waiting Transfer answers (for `seconds`), or does not
+    kRecord,  // the caller speaks for `seconds` to a Record module
+    // Email and SMS (issue 7): the outcome of the message waiting to go, and a check of it.
+    kMessageResult,
+    kExpectMessage,
   } kind;
   // The prompt text expected (a substring), the keys pressed, or for expect_request a
   // substring of "METHOD URL\nBODY" of the REST request waiting for its answer.
@@ -40,6 +45,9 @@ struct ScenarioStep {
   // status the far end gave (0: the usual one for that outcome).
   std::string transfer;
   int status = 0;
+  // message: sent | {error: TEXT} | {id: TEXT}; expect_message: a substring of
+  // "TO\nSUBJECT\nBODY" (recipients comma-separated; SMS has an empty subject) in `text`.
+  MessageResult message;
 };
 
 struct Scenario {

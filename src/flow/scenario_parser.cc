@@ -96,12 +96,18 @@ class ScenarioReader {
     } else if (key == "transfer") {
       st.kind = ScenarioStep::Kind::kTransfer;
       transfer(it->second, st);
+    } else if (key == "message") {
+      st.kind = ScenarioStep::Kind::kMessageResult;
+      message_result(it->second, st.message);
+    } else if (key == "expect_message") {
+      st.kind = ScenarioStep::Kind::kExpectMessage;
+      st.text = scalar(it->second, key);
     } else if (key == "silence" || key == "hangup") {
       st.kind = key == "silence" ? ScenarioStep::Kind::kSilence : ScenarioStep::Kind::kHangup;
     } else {
       problem(it->first, "unknown step '" + key +
                              "' (known: expect_prompt, press, silence, hangup, web_response, "
-                             "expect_request, say, record, transfer)");
+                             "expect_request, say, record, transfer, message, expect_message)");
       return;
     }
     s.steps.push_back(std::move(st));
@@ -152,6 +158,28 @@ class ScenarioReader {
       }
     }
     if (st.transfer.empty()) problem(n, "transfer needs an outcome (done, answered, ...)");
+  }
+
+  // sent | {error: TEXT} | {id: TEXT}: how the Email or SMS module's message went.
+  void message_result(const YAML::Node& n, MessageResult& out) {
+    if (n.IsScalar() && n.Scalar() == "sent") {
+      out.sent = true;
+      return;
+    }
+    if (!n.IsMap() || n.size() != 1) {
+      problem(n, "message must be sent, {error: TEXT} or {id: TEXT}");
+      return;
+    }
+    const auto it = n.begin();
+    const std::string key = it->first.Scalar();
+    if (key == "error") {
+      out.error = scalar(it->second, "message.error");
+    } else if (key == "id") {
+      out.sent = true;
+      out.id = scalar(it->second, "message.id");
+    } else {
+      problem(it->first, "unknown key '" + key + "' in message (known: error, id)");
+    }
   }
 
   // WORDS | {text: WORDS, confidence: 0..1}: what the caller says to a module listening for

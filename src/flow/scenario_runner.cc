@@ -45,6 +45,17 @@ class ScenarioHost final : public FlowHost {
     return true;
   }
   void cancel_transfer() override { transferring = false; }
+  // Email and SMS: the scenario's message step gives the outcome.
+  bool send_message(const MessageRequest& request) override {
+    message_pending = true;
+    last_message.clear();
+    for (const auto& to : request.to) last_message += (last_message.empty() ? "" : ",") + to;
+    last_message += "\n" + request.subject + "\n" + request.body;
+    return true;
+  }
+  void cancel_message() override { message_pending = false; }
+  bool message_pending = false;
+  std::string last_message;  // "TO\nSUBJECT\nBODY" of the latest Email or SMS
   // A fixed instant, so scenarios that hear {{session.time}} are repeatable.
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
@@ -192,6 +203,25 @@ class Runner {
         }
         host_.web_pending = false;
         interpreter_.on_web_response(step.web);
+        return true;
+      case ScenarioStep::Kind::kMessageResult:
+        if (!host_.message_pending || interpreter_.finished()) {
+          result.failures.push_back(where + "message, but no Email or SMS module was sending");
+          return false;
+        }
+        host_.message_pending = false;
+        interpreter_.on_message_done(step.message);
+        return true;
+      case ScenarioStep::Kind::kExpectMessage:
+        if (!host_.message_pending) {
+          result.failures.push_back(where +
+                                    "expect_message, but no Email or SMS module was sending");
+          return false;
+        }
+        if (host_.last_message.find(step.text) == std::string::npos) {
+          result.failures.push_back(where + "the message does not contain \"" + step.text + "\"");
+          return false;
+        }
         return true;
       case ScenarioStep::Kind::kExpectRequest:
         if (!host_.web_pending) {

@@ -65,7 +65,20 @@ class TerminalHost final : public FlowHost {
   bool transferring = false;
   TransferMode transfer_mode = TransferMode::kBlind;
   double max_duration = 0;
+  // Email and SMS: shown (they never hold a private value) and taken as sent.
+  bool send_message(const MessageRequest& request) override {
+    const bool email = request.channel == MessageRequest::Channel::kEmail;
+    out_ << (email ? "[email] to " : "[sms] to ");
+    for (std::size_t i = 0; i < request.to.size(); ++i) out_ << (i ? ", " : "") << request.to[i];
+    if (email) out_ << " subject: " << request.subject;
+    out_ << '\n' << (email ? "[email body] " : "[sms text] ") << request.body << '\n';
+    message_pending = true;
+    return true;
+  }
+  void cancel_message() override { message_pending = false; }
+
   bool playing = false;
+  bool message_pending = false;
   bool recording = false;
   bool timer_armed = false;
   bool web_pending = false;
@@ -162,6 +175,14 @@ int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) 
       }
       host.web_pending = false;
       interpreter.on_web_response(read_web_answer(line));
+      continue;
+    }
+    if (host.message_pending) {
+      host.message_pending = false;
+      MessageResult sent;
+      sent.sent = true;
+      sent.id = "simulated";
+      interpreter.on_message_done(std::move(sent));
       continue;
     }
     if (host.recording) {  // the builder plays the caller speaking

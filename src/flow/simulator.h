@@ -19,7 +19,9 @@ namespace keyline::flow {
 // lower-case letter is the caller's words, matched against its grammar (as `keyline test`'s
 // say: does). A Transfer module prints "[transfer] MODE to TARGET" and "[transfer]> ", and
 // reads how the far end behaves: "done", "busy", "noanswer", "error" or "answered SECONDS".
-// At the end it prints every module visited and the exit reason.
+// An Email or SMS module prints
+// "[email] ..." / "[sms] ..." with its text and counts as sent. At the end it prints every
+// module visited and the exit reason.
 // Returns 0 when the call ended normally, 1 on an app error ("error:..." exit reason).
 int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out);
 

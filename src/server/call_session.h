@@ -21,6 +21,8 @@
 #include "server/leg_router.h"
 #include "server/transfer_config.h"
 #include "services/http_client.h"
+#include "services/sms_provider.h"
+#include "services/smtp_client.h"
 #include "sip/user_agent.h"
 #include "speech/prompt_renderer.h"
 #include "speech/prompt_table.h"
@@ -61,6 +63,10 @@ class CallSession final : public flow::FlowHost {
     TransferConfig transfer = {};
     std::string caller_host;  // the host of the inbound Request-URI
     io::Endpoint caller_peer = {};
+    // Email and SMS modules (null: not configured; the module takes its error exit).
+    services::SmtpClient* smtp = nullptr;
+    services::HttpClient* sms_http = nullptr;
+    const services::SmsProviderConfig* sms = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -97,8 +103,13 @@ class CallSession final : public flow::FlowHost {
   void cancel_transfer() override;
   // Our REFER's progress, from the UA (blind transfers).
   void on_refer(const sip::ReferEvent& event);
+  // Email and SMS (call_messages.cc).
+  bool send_message(const flow::MessageRequest& request) override;
+  void cancel_message() override;
 
  private:
+  void message_done(const std::string& what, flow::MessageResult result,
+                    std::chrono::microseconds elapsed);
   // Recording (call_recording.cc).
   void start_call_recording();
   void stop_call_recording();
@@ -145,6 +156,9 @@ class CallSession final : public flow::FlowHost {
   bool blind_transfer_ = false;                // ... from our REFER
   io::TimerId transfer_timer_ = 0;
   std::uint64_t transfer_id_ = 0;  // a result posted for an older transfer is dropped
+  // The Email or SMS module's message in flight (call_messages.cc).
+  services::SmtpClient::RequestId smtp_id_ = 0;
+  services::HttpClient::RequestId sms_id_ = 0;
 };
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t);

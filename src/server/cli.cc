@@ -480,12 +480,13 @@ int cmd_validate(int argc, char** argv) {
     // A secure app must pass the audit: every error fixed or acknowledged.
     const auto findings = flow::audit_app(*app);
     bool audit_failed = false;
-    if (app->settings.secure) {
-      for (const auto& f : findings) {
-        if (f.severity != flow::AuditSeverity::kError || f.acknowledged) continue;
-        std::cerr << flow::format_finding(path, f) << "\n";
-        audit_failed = true;
-      }
+    // Any app fails on a private value in an Email or SMS module (kind "message"): the call
+    // would refuse to send it.
+    for (const auto& f : findings) {
+      if (!app->settings.secure && f.kind != "message") continue;
+      if (f.severity != flow::AuditSeverity::kError || f.acknowledged) continue;
+      std::cerr << flow::format_finding(path, f) << "\n";
+      audit_failed = true;
     }
     // A REST module that would send a private value over plain http fails at run time: warn
     // now (`keyline audit` lists every privacy finding).

@@ -364,7 +364,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   if (!c.is_map(root, "(top level)")) return make_error("config", c.message());
   c.only_keys(root, "",
               {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments", "privacy", "api",
-               "retention", "http", "tts", "recording", "transfer"});
+               "retention", "http", "tts", "recording", "transfer", "email", "sms"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
     c.only_keys(sip, "sip",
                 {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s",
@@ -451,6 +451,12 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   read_http_config(root["http"], base_dir, config.http,
                    [&c](const YAML::Node& node, const std::string& path,
                         const std::string& message) { c.fail(node, path, message); });
+  {
+    const ConfigFail fail = [&c](const YAML::Node& node, const std::string& path,
+                                 const std::string& message) { c.fail(node, path, message); };
+    read_email_config(root["email"], base_dir, config.messaging, fail);
+    read_sms_config(root["sms"], base_dir, config.messaging, fail);
+  }
   if (!c.ok()) return make_error("config", c.message());
   if (!config.tts_cache.disk_dir.empty())
     config.tts_cache.disk_dir = resolve(base_dir, config.tts_cache.disk_dir);

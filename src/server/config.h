@@ -13,6 +13,7 @@
 #include "privacy/policy.h"
 #include "sdp/crypto.h"
 #include "server/http_config.h"
+#include "server/message_config.h"
 #include "server/recording_config.h"
 #include "server/transfer_config.h"
 #include "speech/tts_cache.h"
@@ -142,6 +143,7 @@ struct Config {
   HttpSettings http;  // web services for REST modules (`http:` section)
   RecordingSettings recording;  // where recordings are kept (`recording:` section)
   TransferConfig transfer;      // where bridged transfer legs go (`transfer:` section)
+  MessagingSettings messaging;  // Email and SMS modules (`email:` and `sms:` sections)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

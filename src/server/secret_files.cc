@@ -21,6 +21,8 @@ std::vector<SecretFile> secret_files(const Config& config) {
     out.push_back({config.api.tls_key, "the api.tls_key private key"});
   if (!config.http.client.client_key.empty())
     out.push_back({config.http.client.client_key, "the http client private key"});
+  for (const auto& path : config.messaging.secret_files)
+    out.push_back({path, "an email or sms credential"});
   return out;
 }
 

@@ -194,6 +194,7 @@ Status Server::open() {
   auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
   if (!http) return http.error();
   http_ = std::move(*http);
+  if (auto status = start_messaging(); !status) return status.error();
   start_routing();
 
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
@@ -455,6 +456,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   ctx.transfer = config_.transfer;
   if (auto ruri = sip::parse_uri(invite.request_uri)) ctx.caller_host = ruri->host;
   ctx.caller_peer = from.endpoint;
+  ctx.smtp = smtp_.get();
+  ctx.sms_http = sms_http_.get();
+  if (config_.messaging.sms) ctx.sms = &*config_.messaging.sms;
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

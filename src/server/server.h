@@ -71,6 +71,10 @@ class Server {
   // Speech input: the recognizer's thread; the model loads on the first recognition.
   std::unique_ptr<speech::AsrWorker> asr_;
   std::unique_ptr<services::HttpClient> http_;  // the worker's web client (REST modules)
+  // Email and SMS modules (null when `email:` / `sms:` is not configured). The SMS client's
+  // egress policy allows the provider's host alone.
+  std::unique_ptr<services::SmtpClient> smtp_;
+  std::unique_ptr<services::HttpClient> sms_http_;
   std::unique_ptr<store::CallLogWriter> call_logs_;
   ServerMetrics metrics_;
   std::unique_ptr<ApiHost> api_;
@@ -97,6 +101,7 @@ class Server {
   void build_config_routes();
   std::shared_ptr<const RoutingTable> build_routes();  // reload_mutex_ held
   void start_routing();                                // on open(), once the loop exists
+  Status start_messaging();  // the SMTP and SMS clients, when configured (call_messages.cc)
   void reload_routes();                                // any thread
   std::vector<std::shared_ptr<const RoutedDeployment>> config_routes_;
   std::shared_ptr<const RoutingTable> routes_;  // worker thread only

@@ -86,6 +86,17 @@ class FakeFlowHost : public FlowHost {
   bool can_transfer = true;
   std::vector<TransferRequest> transfers;
   int transfer_cancels = 0;
+
+  // ---- Email and SMS (issue 7) ----
+  bool send_message(const MessageRequest& request) override {
+    if (!can_send) return false;
+    messages.push_back(request);
+    return true;
+  }
+  void cancel_message() override { ++message_cancels; }
+  bool can_send = true;
+  std::vector<MessageRequest> messages;
+  int message_cancels = 0;
 };
 
 // The caller says `text` (matched against the grammar being listened for, as the host's

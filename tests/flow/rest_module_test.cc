@@ -246,7 +246,7 @@ TEST(RestModule, TextCsvAndEmptyReturnTypes) {
 
 TEST(RestModule, ParserReportsBadSettings) {
   auto app = parse_modules(R"({"type": "rest", "name": "pay", "method": "FETCH",
-     "url": "ftp://x", "form": {"a": "b"}, "return_type": "xml", "timeout_ms": 5,
+     "url": "ftp://x", "form": {"a": "b"}, "return_type": "yaml", "timeout_ms": 5,
      "auth": {"type": "digest"}, "exits": {"nomatch": "pay"}})");
   ASSERT_FALSE(app);
   const std::string& m = app.error().message;

@@ -93,7 +93,7 @@ TEST(Scenario, ParseErrorsHavePositions) {
   EXPECT_EQ(r.error().message,
             "s.yaml:2:5: unknown step 'dance' (known: expect_prompt, press, silence, hangup, "
             "web_response, "
-            "expect_request, say, record, transfer)\n"
+            "expect_request, say, record, transfer, message, expect_message)\n"
             "s.yaml:3:12: press: only phone keys 0-9 * # A-D (and spaces)\n"
             "s.yaml:4:1: unknown key 'foo' (known: name, session, steps, expect)");
   EXPECT_FALSE(parse_scenarios("[", "s.yaml").ok());
