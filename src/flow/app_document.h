@@ -286,6 +286,8 @@ struct TransferSettings {
   std::chrono::milliseconds timeout{30000};
   std::chrono::seconds max_duration{3600};
   SourcePos target_pos;
+};
+
 // ---- Email, SOAP, SMS (issue 7; docs/apps.md) ----
 // Email: one message through the server's SMTP relay (`email:` in the server config). Every
 // text may hold {{placeholders}}, but never a private value: email is not a secure channel.

@@ -79,8 +79,6 @@ class Interpreter {
     kRecording,       // a Record module waits for the host's recording to end
     kTransferPrompt,  // a Transfer module's prompt is playing
     kTransfer,        // a Transfer module waits for the host's transfer to end
-    kRecordPrompt,  // a Record module's prompt is playing
-    kRecording,     // a Record module waits for the host's recording to end
     kMessage,       // an Email or SMS module waits for the host to send it
   };
   struct Event {

@@ -27,7 +27,6 @@ struct ScenarioStep {
     kSay,
     kRecord,    // the caller speaks for `seconds` to a Record module
     kTransfer,  // the far end of the waiting Transfer answers (for `seconds`), or does not
-    kRecord,  // the caller speaks for `seconds` to a Record module
     // Email and SMS (issue 7): the outcome of the message waiting to go, and a check of it.
     kMessageResult,
     kExpectMessage,
