@@ -518,6 +518,7 @@ int cmd_apikey(int argc, char** argv) {
     return 2;
   }
   std::string data_dir = default_config().data_dir;
+  DatabaseSettings database;  // the config's database: (PostgreSQL when it has a url)
   if (auto path = a.get("config")) {
     auto config = load_config(*path);
     if (!config) {
@@ -525,9 +526,10 @@ int cmd_apikey(int argc, char** argv) {
       return 2;
     }
     data_dir = config->data_dir;
+    database = config->database;
   }
   if (auto dir = a.get("data-dir")) data_dir = *dir;
-  auto created = create_api_key(data_dir, *a.get("email"), *role);
+  auto created = create_api_key(data_dir, *a.get("email"), *role, database.url, database.password);
   if (!created) {
     std::cerr << "keyline apikey create: " << created.error().message << "\n";
     return 1;

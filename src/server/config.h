@@ -13,6 +13,7 @@
 #include "privacy/policy.h"
 #include "sdp/crypto.h"
 #include "speech/tts_cache.h"
+#include "server/database_config.h"
 #include "server/http_config.h"
 #include "server/recording_config.h"
 
@@ -140,6 +141,7 @@ struct Config {
   speech::TtsCacheConfig tts_cache;
   HttpSettings http;  // web services for REST modules (`http:` section)
   RecordingSettings recording;  // where recordings are kept (`recording:` section)
+  DatabaseSettings database;    // SQLite (default) or PostgreSQL (`database:` section)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

@@ -46,6 +46,9 @@ class ApiFixture : public ::testing::Test {
     deps.wall_ms = [] { return std::int64_t{1'700'000'000'000}; };
     deps.steady_now = [this] { return now_; };
     deps.routing_changed = [this] { ++routing_changes_; };
+    deps.transaction = [this](const std::function<Status()>& body) {
+      return db_->transaction(body);
+    };
     service_ = std::make_unique<ApiService>(std::move(deps));
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
