@@ -14,15 +14,13 @@ std::string api_key_secret_path(const Config& config) {
 }
 
 Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
-                                                std::shared_ptr<store::Database> db,
                                                 std::shared_ptr<store::Backend> backend,
                                                 std::function<std::string()> server_metrics,
                                                 Logger& logger, std::ostream& console,
                                                 std::function<void()> routing_changed) {
   std::unique_ptr<ApiHost> host(new ApiHost());
-  host->db_ = db;
   host->backend_ = backend;
-  host->calls_ = std::make_unique<store::CallLogStore>(db);
+  host->calls_ = backend->call_logs(config.privacy);
   store::RetentionPolicy policy{config.retention.call_log_detail_days,
                                 config.retention.call_log_days};
   host->retention_ = std::make_unique<store::RetentionJob>(

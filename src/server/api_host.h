@@ -30,10 +30,8 @@ class ApiHost {
   // Starts the retention job always and the API when config.api.enabled.
   // With no admin user yet, creates one and prints its API key on `console`
   // (stdout: not the log), once.
-  // `db` holds the call logs; `backend` the apps, deployments, users and
-  // audit log (the same SQLite file, or PostgreSQL with database.url).
+  // `backend`: SQLite (<data_dir>/keyline.db) or PostgreSQL (database.url).
   static Result<std::unique_ptr<ApiHost>> start(const Config& config,
-                                                std::shared_ptr<store::Database> db,
                                                 std::shared_ptr<store::Backend> backend,
                                                 std::function<std::string()> server_metrics,
                                                 Logger& logger, std::ostream& console = std::cout,
@@ -45,7 +43,6 @@ class ApiHost {
  private:
   ApiHost() = default;
 
-  std::shared_ptr<store::Database> db_;
   std::shared_ptr<store::Backend> backend_;
   std::unique_ptr<store::AppRepository> apps_;
   std::unique_ptr<store::DeploymentRepository> deployments_;

@@ -16,6 +16,9 @@ class SqliteBackend final : public Backend {
   }
   std::unique_ptr<UserRepository> users() override { return make_sqlite_users(db_); }
   std::unique_ptr<AuditLog> audit_log() override { return make_sqlite_audit_log(db_); }
+  std::unique_ptr<CallLogStore> call_logs(privacy::RedactionPolicy policy) override {
+    return make_sqlite_call_logs(db_, std::move(policy));
+  }
   Status transaction(const std::function<Status()>& body) override {
     return db_->transaction(body);
   }
@@ -32,6 +35,9 @@ class PostgresBackend final : public Backend {
   std::unique_ptr<DeploymentRepository> deployments() override { return make_pg_deployments(db_); }
   std::unique_ptr<UserRepository> users() override { return make_pg_users(db_); }
   std::unique_ptr<AuditLog> audit_log() override { return make_pg_audit_log(db_); }
+  std::unique_ptr<CallLogStore> call_logs(privacy::RedactionPolicy policy) override {
+    return make_pg_call_logs(db_, std::move(policy));
+  }
   Status transaction(const std::function<Status()>& body) override {
     return db_->transaction(body);
   }
@@ -62,6 +68,12 @@ Result<std::shared_ptr<Backend>> open_backend(const BackendSettings& settings) {
   auto db = open_and_migrate(settings.sqlite_path);
   if (!db) return db.error();
   return make_sqlite_backend(std::shared_ptr<Database>(std::move(*db)));
+}
+
+Result<std::unique_ptr<CallLogStore>> open_call_logs(const BackendSettings& settings) {
+  auto backend = open_backend(settings);
+  if (!backend) return backend.error();
+  return (*backend)->call_logs(privacy::RedactionPolicy{});
 }
 
 }  // namespace keyline::store

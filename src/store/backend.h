@@ -9,6 +9,8 @@
 #include <string>
 
 #include "base/result.h"
+#include "privacy/policy.h"
+#include "store/call_log_store.h"
 #include "store/database.h"
 #include "store/repositories.h"
 
@@ -21,6 +23,8 @@ class Backend {
   virtual std::unique_ptr<DeploymentRepository> deployments() = 0;
   virtual std::unique_ptr<UserRepository> users() = 0;
   virtual std::unique_ptr<AuditLog> audit_log() = 0;
+  // Writes are redacted with `policy` (reads do not need one).
+  virtual std::unique_ptr<CallLogStore> call_logs(privacy::RedactionPolicy policy) = 0;
   // Runs `body` (calls on this backend's repositories) in one transaction:
   // all of its writes or none. Repository calls that open their own
   // transaction nest inside it.
@@ -42,5 +46,7 @@ Result<std::shared_ptr<Backend>> open_postgres_backend(const std::string& url,
                                                        const std::string& password);
 // Opens (and migrates) the backend the settings name.
 Result<std::shared_ptr<Backend>> open_backend(const BackendSettings& settings);
+// Its call logs, for reading (`keyline logs`); they keep the connection open.
+Result<std::unique_ptr<CallLogStore>> open_call_logs(const BackendSettings& settings);
 
 }  // namespace keyline::store

@@ -27,7 +27,7 @@ class ApiFixture : public ::testing::Test {
     deployments_ = store::make_sqlite_deployments(db_);
     users_ = store::make_sqlite_users(db_);
     audit_ = store::make_sqlite_audit_log(db_);
-    calls_ = std::make_unique<store::CallLogStore>(db_);
+    calls_ = store::make_sqlite_call_logs(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);

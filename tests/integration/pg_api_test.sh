@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `keyline serve` with database.url on a real PostgreSQL server (a throwaway
 # cluster, password from a file): the API writes apps and deployments there,
-# lists them, exports them, and the
+# lists them, keeps a call's redacted log there, exports them, and the
 # import of a bad document writes nothing. A second server on the same
 # database sees the same apps (the point of a shared database).
 source "$(dirname "$0")/lib.sh" "$1" "$2"
@@ -92,6 +92,30 @@ cp "$WORK/body" "$WORK/export.json"
 expect "$(api POST /v1/import "$(cat "$WORK/export.json")")" 409 "import of existing names"
 expect "$(api GET /v1/apps/support/revisions)" 200 "revisions after conflict"
 expect "$(json "len(d['revisions'])")" 2 "a conflicting import added revisions"
+
+# A call's log is written to PostgreSQL (redacted) and read back by the API and `keyline logs`.
+"$KEYLINE" call "sip:100@127.0.0.1:$SIP_PORT" --dtmf "1 12345#" --timeout 60 >"$WORK/phone.txt" 2>&1 ||
+  { cat "$WORK/phone.txt"; fail "phone exited non-zero"; }
+grep -q "BYE received" "$WORK/phone.txt" || fail "call did not complete"
+found=""
+for _ in $(seq 1 100); do
+  api GET "/v1/calls?number=100&limit=10" >/dev/null
+  found="$(json "d['calls'][0]['session_id'] if d['calls'] else ''")"
+  [ -n "$found" ] && break
+  sleep 0.1
+done
+[ -n "$found" ] || fail "the call's log never appeared in the API"
+expect "$(api GET "/v1/calls/$found")" 200 "get the call"
+json "[(e['module'], e['result']) for e in d['entries']]" | grep -q "('account', 'success:\[private\]')" ||
+  fail "private entry not masked"
+rows="$("${PG_AS[@]}" "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U "$PG_USER" -d keyline -Atq \
+  -c "SELECT count(*) FROM call_logs WHERE call_id = '$found'")"
+expect "$rows" 1 "call log stored in PostgreSQL"
+"${PG_AS[@]}" "$PG_BIN/pg_dump" -h "$PG_DIR" -p "$PG_PORT" -U "$PG_USER" -d keyline >"$WORK/dump.sql" ||
+  fail "pg_dump"
+if grep -q 12345 "$WORK/dump.sql"; then fail "a private value reached PostgreSQL"; fi
+"$KEYLINE" logs --config "$WORK/keyline.yaml" >"$WORK/logs.txt" 2>&1 || { cat "$WORK/logs.txt"; fail "keyline logs"; }
+grep -q "main/main_menu (menu): 1" "$WORK/logs.txt" || { cat "$WORK/logs.txt"; fail "keyline logs did not read PostgreSQL"; }
 
 stop_server
 
