@@ -41,6 +41,9 @@ struct ApiDependencies {
   // Called after a write that can change how calls are routed (a deployment, or an app a
   // deployment may follow); the server reloads its routing table. May be empty.
   std::function<void()> routing_changed;
+  // Runs its argument in one database transaction (POST /v1/import: all or
+  // nothing). Empty: the import answers 501.
+  std::function<Status(const std::function<Status()>&)> transaction;
 };
 
 class ApiService {
@@ -85,6 +88,7 @@ void add_deployment_routes(ApiService& api);
 void add_call_routes(ApiService& api);
 void add_system_routes(ApiService& api);
 void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc)
+void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

@@ -3,13 +3,12 @@
 // file:line:col problems come back as the problem document's `errors`.
 #include "api/api_service.h"
 #include "api/problem.h"
+#include "api/route_helpers.h"
 #include "base/strings.h"
 #include "flow/app_document.h"
 #include "flow/privacy_audit.h"
 
 namespace keyline::api {
-namespace {
-
 bool valid_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name)
@@ -18,6 +17,8 @@ bool valid_name(std::string_view name) {
       return false;
   return true;
 }
+
+namespace {
 
 Response bad_name() {
   return problem(400, "invalid-name", "Invalid name",
@@ -72,6 +73,32 @@ Json revision_json(const store::AppRevision& r, bool with_document) {
 
 }  // namespace
 
+AppProblems check_app_document(const std::string& name, const std::string& document) {
+  auto parsed = flow::parse_app(document, name + ".json");
+  if (!parsed) {
+    auto items = problems_from(parsed.error().message);
+    if (items.empty()) items.push_back({"", "the document could not be read"});
+    return {"The app document has errors", "see errors (file:line:col)", std::move(items)};
+  }
+  if (parsed->name != name)
+    return {"The app document has errors",
+            "the document's name must match the URL",
+            {{"/name", "is '" + parsed->name + "', the URL says '" + name + "'"}}};
+  // A secure app is stored only once every audit error is fixed or acknowledged.
+  if (parsed->settings.secure) {
+    std::string findings;
+    for (const auto& f : flow::audit_app(*parsed)) {
+      if (f.severity == flow::AuditSeverity::kError && !f.acknowledged)
+        findings += (findings.empty() ? "" : "\n") + flow::format_finding(name + ".json", f);
+    }
+    if (!findings.empty())
+      return {"The secure app fails the privacy audit",
+              "fix or acknowledge each error (settings.audit_acknowledged)",
+              problems_from(findings)};
+  }
+  return {};
+}
+
 void add_app_routes(ApiService& api) {
   using store::Role;
 
@@ -104,26 +131,9 @@ void add_app_routes(ApiService& api) {
         if (req.content_type.rfind("application/json", 0) != 0 && !req.content_type.empty())
           return problem(415, "unsupported-media-type", "Unsupported media type",
                          "send the app document as application/json");
-        auto parsed = flow::parse_app(req.body, name + ".json");
-        if (!parsed)
-          return problem(422, "invalid-app", "The app document has errors",
-                         "see errors (file:line:col)", problems_from(parsed.error().message));
-        if (parsed->name != name)
-          return problem(422, "invalid-app", "The app document has errors",
-                         "the document's name must match the URL",
-                         {{"/name", "is '" + parsed->name + "', the URL says '" + name + "'"}});
-        // A secure app is stored only once every audit error is fixed or acknowledged.
-        if (parsed->settings.secure) {
-          std::string findings;
-          for (const auto& f : flow::audit_app(*parsed)) {
-            if (f.severity == flow::AuditSeverity::kError && !f.acknowledged)
-              findings += (findings.empty() ? "" : "\n") + flow::format_finding(name + ".json", f);
-          }
-          if (!findings.empty())
-            return problem(422, "invalid-app", "The secure app fails the privacy audit",
-                           "fix or acknowledge each error (settings.audit_acknowledged)",
-                           problems_from(findings));
-        }
+        auto problems = check_app_document(name, req.body);
+        if (!problems.items.empty())
+          return problem(422, "invalid-app", problems.title, problems.detail, problems.items);
         auto existed = api.deps().apps->get(name);
         if (!existed) return store_failure(existed.error());
         const bool was_there = existed->has_value();

@@ -3,6 +3,7 @@
 // before anything is written; all problems come back together.
 #include "api/api_service.h"
 #include "api/problem.h"
+#include "api/route_helpers.h"
 
 namespace keyline::api {
 namespace {
@@ -27,6 +28,8 @@ bool valid_number(std::string_view s) {
   return true;
 }
 
+}  // namespace
+
 Json deployment_json(const store::DeploymentRecord& d) {
   Json j;
   j.set("label", d.label);
@@ -44,8 +47,7 @@ Json deployment_json(const store::DeploymentRecord& d) {
   return j;
 }
 
-// Reads a deployment body into `d`. `label_from_path` is set for PUT (the body
-// may repeat it but not change it).
+// `label_from_path`: the body may repeat it but not change it.
 std::vector<ProblemItem> read_deployment(ApiService& api, const Json& body,
                                          const std::string* label_from_path,
                                          store::DeploymentRecord& d) {
@@ -125,6 +127,8 @@ std::vector<ProblemItem> read_deployment(ApiService& api, const Json& body,
   }
   return errors;
 }
+
+namespace {
 
 Response invalid(std::vector<ProblemItem> errors) {
   return problem(422, "invalid-deployment", "The deployment has errors", "see errors",

@@ -6,7 +6,6 @@
 #include "api/tls_identity.h"
 #include "base/secure_wipe.h"
 #include "server/first_admin.h"
-#include "store/sqlite_repositories.h"
 
 namespace keyline::server {
 
@@ -15,13 +14,13 @@ std::string api_key_secret_path(const Config& config) {
 }
 
 Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
-                                                std::shared_ptr<store::Database> db,
+                                                std::shared_ptr<store::Backend> backend,
                                                 std::function<std::string()> server_metrics,
                                                 Logger& logger, std::ostream& console,
                                                 std::function<void()> routing_changed) {
   std::unique_ptr<ApiHost> host(new ApiHost());
-  host->db_ = db;
-  host->calls_ = std::make_unique<store::CallLogStore>(db);
+  host->backend_ = backend;
+  host->calls_ = backend->call_logs(config.privacy);
   store::RetentionPolicy policy{config.retention.call_log_detail_days,
                                 config.retention.call_log_days};
   host->retention_ = std::make_unique<store::RetentionJob>(
@@ -38,10 +37,10 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
     logger.info("api", "API disabled (api.enabled: false)");
     return host;
   }
-  host->apps_ = store::make_sqlite_apps(db);
-  host->deployments_ = store::make_sqlite_deployments(db);
-  host->users_ = store::make_sqlite_users(db);
-  host->audit_ = store::make_sqlite_audit_log(db);
+  host->apps_ = backend->apps();
+  host->deployments_ = backend->deployments();
+  host->users_ = backend->users();
+  host->audit_ = backend->audit_log();
   auto hasher = api::KeyHasher::load_or_create(api_key_secret_path(config));
   if (!hasher) return hasher.error();
   host->hasher_ = std::make_unique<api::KeyHasher>(*hasher);
@@ -49,7 +48,9 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    auto first = create_first_admin_key(*db, *host->users_, *host->audit_, *host->hasher_, now);
+    auto first = create_first_admin_key(
+        [&backend](const std::function<Status()>& body) { return backend->transaction(body); },
+        *host->users_, *host->audit_, *host->hasher_, now);
     if (!first) return first.error();
     if (*first) {
       console << "First start: admin API key for " << kFirstAdminEmail
@@ -72,6 +73,9 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   deps.hasher = host->hasher_.get();
   deps.server_metrics = std::move(server_metrics);
   deps.routing_changed = std::move(routing_changed);
+  deps.transaction = [backend](const std::function<Status()>& body) {
+    return backend->transaction(body);
+  };
   deps.rate_per_second = config.api.rate_per_second;
   deps.burst = config.api.burst;
   host->service_ = std::make_unique<api::ApiService>(std::move(deps));

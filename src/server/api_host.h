@@ -14,6 +14,7 @@
 #include "api/key_hasher.h"
 #include "base/log.h"
 #include "server/config.h"
+#include "store/backend.h"
 #include "store/call_log_store.h"
 #include "store/database.h"
 #include "store/repositories.h"
@@ -29,8 +30,9 @@ class ApiHost {
   // Starts the retention job always and the API when config.api.enabled.
   // With no admin user yet, creates one and prints its API key on `console`
   // (stdout: not the log), once.
+  // `backend`: SQLite (<data_dir>/keyline.db) or PostgreSQL (database.url).
   static Result<std::unique_ptr<ApiHost>> start(const Config& config,
-                                                std::shared_ptr<store::Database> db,
+                                                std::shared_ptr<store::Backend> backend,
                                                 std::function<std::string()> server_metrics,
                                                 Logger& logger, std::ostream& console = std::cout,
                                                 std::function<void()> routing_changed = {});
@@ -41,7 +43,7 @@ class ApiHost {
  private:
   ApiHost() = default;
 
-  std::shared_ptr<store::Database> db_;
+  std::shared_ptr<store::Backend> backend_;
   std::unique_ptr<store::AppRepository> apps_;
   std::unique_ptr<store::DeploymentRepository> deployments_;
   std::unique_ptr<store::UserRepository> users_;

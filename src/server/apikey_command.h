@@ -15,7 +15,10 @@ struct CreatedKey {
   std::string key_id;
 };
 
+// `postgres_url` set: the user and key go to that PostgreSQL database (the
+// config's database.url) instead of <data_dir>/keyline.db.
 Result<CreatedKey> create_api_key(const std::string& data_dir, const std::string& email,
-                                  store::Role role);
+                                  store::Role role, const std::string& postgres_url = {},
+                                  const std::string& postgres_password = {});
 
 }  // namespace keyline::server

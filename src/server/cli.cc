@@ -31,6 +31,7 @@
 #include "server/server.h"
 #include "server/verify_privacy.h"
 #include "server/voices_command.h"
+#include "store/backend.h"
 #include "store/call_log_store.h"
 
 namespace keyline::server {
@@ -580,6 +581,7 @@ int cmd_apikey(int argc, char** argv) {
     return 2;
   }
   std::string data_dir = default_config().data_dir;
+  DatabaseSettings database;  // the config's database: (PostgreSQL when it has a url)
   if (auto path = a.get("config")) {
     auto config = load_config(*path);
     if (!config) {
@@ -587,9 +589,10 @@ int cmd_apikey(int argc, char** argv) {
       return 2;
     }
     data_dir = config->data_dir;
+    database = config->database;
   }
   if (auto dir = a.get("data-dir")) data_dir = *dir;
-  auto created = create_api_key(data_dir, *a.get("email"), *role);
+  auto created = create_api_key(data_dir, *a.get("email"), *role, database.url, database.password);
   if (!created) {
     std::cerr << "keyline apikey create: " << created.error().message << "\n";
     return 1;
@@ -607,6 +610,7 @@ int cmd_logs(int argc, char** argv) {
     return 2;
   }
   std::string data_dir = default_config().data_dir;
+  DatabaseSettings database;  // PostgreSQL when the config's database: has a url
   if (auto path = a.get("config")) {
     auto config = load_config(*path);
     if (!config) {
@@ -614,14 +618,15 @@ int cmd_logs(int argc, char** argv) {
       return 2;
     }
     data_dir = config->data_dir;
+    database = config->database;
   }
   if (auto dir = a.get("data-dir")) data_dir = *dir;
   std::string db = (std::filesystem::path(data_dir) / "keyline.db").string();
-  if (!std::filesystem::exists(db)) {
+  if (database.url.empty() && !std::filesystem::exists(db)) {
     std::cerr << "keyline logs: no call logs at " << db << "\n";
     return 1;
   }
-  auto store = store::CallLogStore::open(db);
+  auto store = store::open_call_logs({db, database.url, database.password});
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;

@@ -12,6 +12,7 @@
 #include "media/digit_input.h"
 #include "privacy/policy.h"
 #include "sdp/crypto.h"
+#include "server/database_config.h"
 #include "server/http_config.h"
 #include "server/message_config.h"
 #include "server/recording_config.h"
@@ -144,6 +145,7 @@ struct Config {
   RecordingSettings recording;  // where recordings are kept (`recording:` section)
   TransferConfig transfer;      // where bridged transfer legs go (`transfer:` section)
   MessagingSettings messaging;  // Email and SMS modules (`email:` and `sms:` sections)
+  DatabaseSettings database;    // SQLite (default) or PostgreSQL (`database:` section)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

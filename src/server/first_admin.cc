@@ -7,10 +7,20 @@ Result<std::optional<CreatedKey>> create_first_admin_key(store::Database& db,
                                                          store::AuditLog& audit,
                                                          const api::KeyHasher& hasher,
                                                          std::int64_t now_unix_ms) {
+  return create_first_admin_key(
+      [&db](const std::function<Status()>& body) { return db.transaction(body); }, users, audit,
+      hasher, now_unix_ms);
+}
+
+Result<std::optional<CreatedKey>> create_first_admin_key(const RunInTransaction& transaction,
+                                                         store::UserRepository& users,
+                                                         store::AuditLog& audit,
+                                                         const api::KeyHasher& hasher,
+                                                         std::int64_t now_unix_ms) {
   std::optional<CreatedKey> created;
   // One transaction: the check and the insert, so two servers starting on
-  // one database cannot both create an admin.
-  auto st = db.transaction([&]() -> Status {
+  // one SQLite database cannot both create an admin.
+  auto st = transaction([&]() -> Status {
     auto any = users.has_role(store::Role::kAdmin);
     if (!any) return any.error();
     if (*any) return Ok{};

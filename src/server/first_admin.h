@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "api/key_hasher.h"
@@ -17,7 +18,16 @@ namespace keyline::server {
 
 inline constexpr const char* kFirstAdminEmail = "admin@localhost";
 
+// Runs its argument in one transaction of the database the repositories use.
+using RunInTransaction = std::function<Status(const std::function<Status()>&)>;
+
 // The new key when one was created, nullopt when an admin exists already.
+Result<std::optional<CreatedKey>> create_first_admin_key(const RunInTransaction& transaction,
+                                                         store::UserRepository& users,
+                                                         store::AuditLog& audit,
+                                                         const api::KeyHasher& hasher,
+                                                         std::int64_t now_unix_ms);
+// The same on a SQLite database.
 Result<std::optional<CreatedKey>> create_first_admin_key(store::Database& db,
                                                          store::UserRepository& users,
                                                          store::AuditLog& audit,

@@ -23,6 +23,10 @@ std::vector<SecretFile> secret_files(const Config& config) {
     out.push_back({config.http.client.client_key, "the http client private key"});
   for (const auto& path : config.messaging.secret_files)
     out.push_back({path, "an email or sms credential"});
+  if (!config.database.password_file.empty())
+    out.push_back({config.database.password_file, "the database password"});
+  if (config.database.url_has_password && config.source != Config{}.source)
+    out.push_back({config.source, "the database.url password"});
   return out;
 }
 

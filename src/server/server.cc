@@ -21,9 +21,9 @@
 #include "sip/uri.h"
 #include "speech/flite_engine.h"
 #include "speech/pocketsphinx_asr.h"
+#include "store/backend.h"
 #include "store/call_log_store.h"
 #include "store/migrations.h"
-#include "store/sqlite_repositories.h"
 
 namespace keyline::server {
 namespace {
@@ -153,15 +153,24 @@ Status Server::open() {
   auto opened_db = store::open_and_migrate(db_path);
   if (!opened_db) return opened_db.error();
   std::shared_ptr<store::Database> db(std::move(*opened_db));
-  stored_deployments_ = store::make_sqlite_deployments(db);
-  stored_apps_ = store::make_sqlite_apps(db);
+  // Apps, deployments, users, the audit log and call logs: this file, or
+  // PostgreSQL when database.url is set.
+  std::shared_ptr<store::Backend> backend = store::make_sqlite_backend(db);
+  if (!config_.database.url.empty()) {
+    auto pg = store::open_postgres_backend(config_.database.url, config_.database.password);
+    if (!pg) return make_error("store", "database.url: " + pg.error().message);
+    backend = *pg;
+  }
+  logger_.info("server", "database: " + backend->describe());
+  stored_deployments_ = backend->deployments();
+  stored_apps_ = backend->apps();
   build_config_routes();
   call_logs_ = std::make_unique<store::CallLogWriter>(
-      std::make_unique<store::CallLogStore>(db, config_.privacy), [this](const Error& e) {
+      backend->call_logs(config_.privacy), [this](const Error& e) {
         ++metrics_.call_log_write_errors;
         logger_.error("store", "call log write failed: " + e.message);
       });
-  logger_.info("server", "call logs: " + db_path);
+  logger_.info("server", "call logs: " + backend->describe());
   // The renderer (and its cache) exists before the API, whose /metrics reads the cache's figures.
   auto engine = speech::make_flite_engine();
   if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");
@@ -182,7 +191,7 @@ Status Server::open() {
   // first caller does not wait for it. Servers whose apps take keys only never load it.
   if (deploys_speech()) asr_->post([](Result<speech::AsrEngine*>) {});
   auto api = ApiHost::start(
-      config_, db,
+      config_, backend,
       [this] { return metrics_.prometheus_text() + renderer_->cache().prometheus_text(); }, logger_,
       std::cout, [this] { reload_routes(); });
   if (!api) return api.error();

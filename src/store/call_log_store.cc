@@ -24,17 +24,46 @@ constexpr const char* kSelectCalls =
     "SELECT call_id, sip_call_id, from_uri, to_uri, app, start_unix_ms, answer_unix_ms, "
     "end_unix_ms, exit_reason FROM call_logs";
 
+class SqliteCallLogs final : public CallLogStore {
+ public:
+  SqliteCallLogs(std::shared_ptr<Database> db, privacy::RedactionPolicy policy)
+      : db_(std::move(db)), policy_(std::move(policy)) {}
+
+  Status write(const CallRecord& record) override;
+  Result<std::vector<CallRecord>> query(const CallQuery& q) const override;
+  Result<std::optional<CallRecord>> get(const std::string& call_id) const override;
+  Result<std::int64_t> purge_details_before(std::int64_t cutoff_unix_ms) override;
+  Result<std::int64_t> purge_calls_before(std::int64_t cutoff_unix_ms) override;
+
+ private:
+  Status load_visits(CallRecord& record) const;
+
+  std::shared_ptr<Database> db_;
+  privacy::RedactionPolicy policy_;
+};
+
 }  // namespace
+
+std::unique_ptr<CallLogStore> make_sqlite_call_logs(std::shared_ptr<Database> db,
+                                                    privacy::RedactionPolicy policy) {
+  return std::make_unique<SqliteCallLogs>(std::move(db), std::move(policy));
+}
 
 Result<std::unique_ptr<CallLogStore>> CallLogStore::open(const std::string& path,
                                                          privacy::RedactionPolicy policy) {
   auto db = open_and_migrate(path);
   if (!db) return db.error();
-  return std::make_unique<CallLogStore>(std::shared_ptr<Database>(std::move(*db)),
-                                        std::move(policy));
+  return make_sqlite_call_logs(std::shared_ptr<Database>(std::move(*db)), std::move(policy));
 }
 
-Status CallLogStore::write(const CallRecord& record) {
+Result<std::vector<CallRecord>> CallLogStore::list(int limit) const {
+  CallQuery q;
+  q.limit = limit;
+  q.with_details = true;
+  return query(q);
+}
+
+Status SqliteCallLogs::write(const CallRecord& record) {
   auto redact_text = [this](std::string_view text) { return privacy::redact(text, policy_); };
   return db_->transaction([&]() -> Status {
     auto s = db_->prepare(
@@ -70,7 +99,7 @@ Status CallLogStore::write(const CallRecord& record) {
   });
 }
 
-Status CallLogStore::load_visits(CallRecord& record) const {
+Status SqliteCallLogs::load_visits(CallRecord& record) const {
   auto s = db_->prepare(
       "SELECT page, module, type, result FROM call_log_visits WHERE call_id = ? ORDER BY seq");
   if (!s) return s.error();
@@ -84,14 +113,7 @@ Status CallLogStore::load_visits(CallRecord& record) const {
   return Ok{};
 }
 
-Result<std::vector<CallRecord>> CallLogStore::list(int limit) const {
-  CallQuery q;
-  q.limit = limit;
-  q.with_details = true;
-  return query(q);
-}
-
-Result<std::vector<CallRecord>> CallLogStore::query(const CallQuery& q) const {
+Result<std::vector<CallRecord>> SqliteCallLogs::query(const CallQuery& q) const {
   auto guard = db_->lock();
   std::string sql = std::string(kSelectCalls) + " WHERE start_unix_ms >= ?1 AND start_unix_ms < ?2";
   if (!q.number.empty()) sql += " AND (instr(to_uri, ?3) > 0 OR instr(from_uri, ?3) > 0)";
@@ -126,7 +148,7 @@ Result<std::vector<CallRecord>> CallLogStore::query(const CallQuery& q) const {
   return out;
 }
 
-Result<std::optional<CallRecord>> CallLogStore::get(const std::string& call_id) const {
+Result<std::optional<CallRecord>> SqliteCallLogs::get(const std::string& call_id) const {
   auto guard = db_->lock();
   auto s = db_->prepare(std::string(kSelectCalls) + " WHERE call_id = ?");
   if (!s) return s.error();
@@ -139,7 +161,7 @@ Result<std::optional<CallRecord>> CallLogStore::get(const std::string& call_id) 
   return std::optional<CallRecord>{std::move(r)};
 }
 
-Result<std::int64_t> CallLogStore::purge_details_before(std::int64_t cutoff_unix_ms) {
+Result<std::int64_t> SqliteCallLogs::purge_details_before(std::int64_t cutoff_unix_ms) {
   auto guard = db_->lock();
   auto s = db_->prepare(
       "DELETE FROM call_log_visits WHERE call_id IN "
@@ -150,7 +172,7 @@ Result<std::int64_t> CallLogStore::purge_details_before(std::int64_t cutoff_unix
   return static_cast<std::int64_t>(db_->changes());
 }
 
-Result<std::int64_t> CallLogStore::purge_calls_before(std::int64_t cutoff_unix_ms) {
+Result<std::int64_t> SqliteCallLogs::purge_calls_before(std::int64_t cutoff_unix_ms) {
   auto guard = db_->lock();
   auto s = db_->prepare("DELETE FROM call_logs WHERE end_unix_ms < ?");
   if (!s) return s.error();

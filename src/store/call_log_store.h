@@ -1,5 +1,7 @@
-// Call logs in SQLite (the embedded default store), WAL mode so `keyline logs`
-// and the API can read while the server writes.
+// Call logs: written at hang-up by the writer thread, read by `keyline logs`
+// and the API, trimmed by the retention job. SQLite (the embedded default,
+// WAL mode so readers never block the writer) and PostgreSQL
+// (pg_repositories.h) implement it; backend.h picks one.
 #pragma once
 
 #include <cstdint>
@@ -32,29 +34,27 @@ struct CallQuery {
 
 class CallLogStore {
  public:
-  // Opens (and migrates) the database file at `path`. Every text field
+  // Opens (and migrates) the SQLite file at `path`. Every text field
   // written is redacted with `policy` at write time (the call id excepted:
   // the server generates it and it is the key).
   static Result<std::unique_ptr<CallLogStore>> open(const std::string& path,
                                                     privacy::RedactionPolicy policy = {});
-  explicit CallLogStore(std::shared_ptr<Database> db, privacy::RedactionPolicy policy = {})
-      : db_(std::move(db)), policy_(std::move(policy)) {}
+  virtual ~CallLogStore() = default;
 
-  Status write(const CallRecord& record);
+  // A call and its visits, all or nothing; a duplicate call id fails.
+  virtual Status write(const CallRecord& record) = 0;
   Result<std::vector<CallRecord>> list(int limit) const;  // newest first, with details
-  Result<std::vector<CallRecord>> query(const CallQuery& q) const;
-  Result<std::optional<CallRecord>> get(const std::string& call_id) const;
+  virtual Result<std::vector<CallRecord>> query(const CallQuery& q) const = 0;
+  virtual Result<std::optional<CallRecord>> get(const std::string& call_id) const = 0;
 
   // Retention: drops detail entries of calls that ended before `cutoff`, and
   // whole calls that ended before `summary_cutoff`. Returns rows removed.
-  Result<std::int64_t> purge_details_before(std::int64_t cutoff_unix_ms);
-  Result<std::int64_t> purge_calls_before(std::int64_t cutoff_unix_ms);
-
- private:
-  Status load_visits(CallRecord& record) const;
-
-  std::shared_ptr<Database> db_;
-  privacy::RedactionPolicy policy_;
+  virtual Result<std::int64_t> purge_details_before(std::int64_t cutoff_unix_ms) = 0;
+  virtual Result<std::int64_t> purge_calls_before(std::int64_t cutoff_unix_ms) = 0;
 };
+
+// The SQLite store over an open (migrated) database; redacts with `policy`.
+std::unique_ptr<CallLogStore> make_sqlite_call_logs(std::shared_ptr<Database> db,
+                                                    privacy::RedactionPolicy policy = {});
 
 }  // namespace keyline::store

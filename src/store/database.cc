@@ -87,14 +87,19 @@ Status Database::exec(const std::string& sql) {
 
 Status Database::transaction(const std::function<Status()>& body) {
   auto guard = lock();
-  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  // Nested calls (a repository's own transaction inside an import) become
+  // savepoints of the outer transaction: its ROLLBACK still undoes them.
+  const std::string savepoint = "keyline_sp" + std::to_string(depth_);
+  if (auto st = exec(depth_ == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint); !st) return st;
+  ++depth_;
   auto result = body();
+  --depth_;
   if (!result) {
-    (void)exec("ROLLBACK");
+    (void)exec(depth_ == 0 ? "ROLLBACK" : "ROLLBACK TO " + savepoint + "; RELEASE " + savepoint);
     return result;
   }
-  if (auto st = exec("COMMIT"); !st) {
-    (void)exec("ROLLBACK");
+  if (auto st = exec(depth_ == 0 ? "COMMIT" : "RELEASE " + savepoint); !st) {
+    if (depth_ == 0) (void)exec("ROLLBACK");
     return st;
   }
   return Ok{};

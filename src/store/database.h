@@ -60,6 +60,7 @@ class Database {
   Result<Statement> prepare(std::string_view sql);
   Status exec(const std::string& sql);  // several statements, no results
   // BEGIN IMMEDIATE, run `body`, COMMIT when it succeeds, ROLLBACK when not.
+  // Nested calls use savepoints inside the outer transaction.
   Status transaction(const std::function<Status()>& body);
   std::int64_t last_insert_id() const;
   int changes() const;
@@ -71,6 +72,7 @@ class Database {
   sqlite3* db_;
   std::string path_;
   std::recursive_mutex mutex_;
+  int depth_ = 0;  // open transactions on this connection (guarded by mutex_)
 };
 
 }  // namespace keyline::store

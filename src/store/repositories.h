@@ -1,7 +1,6 @@
 // What Keyline keeps besides call logs, as plain records and the repository
-// interfaces the API sees. SQLite implementations live beside them
-// (sqlite_repositories.h); a PostgreSQL set is planned behind the same
-// interfaces (docs/operations.md).
+// interfaces the API sees. SQLite (sqlite_repositories.h) and PostgreSQL
+// (pg_repositories.h) implement them; backend.h picks one.
 #pragma once
 
 #include <cstdint>
@@ -82,6 +81,9 @@ class AppRepository {
   virtual Result<std::optional<AppRevision>> revision(const std::string& name, int revision) = 0;
   // False when no such app. Fails while a deployment uses it.
   virtual Result<bool> remove(const std::string& name) = 0;
+  // Import: writes `app` and exactly these revisions, keeping their numbers,
+  // authors and times. Fails (kind "conflict") when the app already exists.
+  virtual Status restore(const AppRecord& app, const std::vector<AppRevision>& revisions) = 0;
 };
 
 class DeploymentRepository {

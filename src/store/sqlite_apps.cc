@@ -115,6 +115,42 @@ class SqliteApps final : public AppRepository {
     return removed;
   }
 
+  Status restore(const AppRecord& app, const std::vector<AppRevision>& revisions) override {
+    return db_->transaction([&]() -> Status {
+      auto exists = db_->prepare("SELECT 1 FROM apps WHERE name = ?");
+      if (!exists) return exists.error();
+      exists->bind(1, app.name);
+      auto row = exists->step();
+      if (!row) return row.error();
+      if (*row) return make_error("conflict", "app '" + app.name + "' already exists");
+      auto a = db_->prepare(
+          "INSERT INTO apps (name, owner, folder, created_unix_ms, updated_unix_ms, "
+          "latest_revision) VALUES (?,?,?,?,?,?)");
+      if (!a) return a.error();
+      a->bind(1, app.name);
+      a->bind(2, app.owner);
+      a->bind(3, app.folder);
+      a->bind(4, app.created_unix_ms);
+      a->bind(5, app.updated_unix_ms);
+      a->bind(6, static_cast<std::int64_t>(app.latest_revision));
+      if (auto st = a->run(); !st) return st;
+      auto ins = db_->prepare(
+          "INSERT INTO app_revisions (app, revision, document, author, created_unix_ms) "
+          "VALUES (?,?,?,?,?)");
+      if (!ins) return ins.error();
+      for (const auto& r : revisions) {
+        ins->reset();
+        ins->bind(1, app.name);
+        ins->bind(2, static_cast<std::int64_t>(r.revision));
+        ins->bind(3, r.document);
+        ins->bind(4, r.author);
+        ins->bind(5, r.created_unix_ms);
+        if (auto st = ins->run(); !st) return st;
+      }
+      return Ok{};
+    });
+  }
+
  private:
   static constexpr const char* kSelect =
       "SELECT name, owner, folder, created_unix_ms, updated_unix_ms, latest_revision FROM apps";

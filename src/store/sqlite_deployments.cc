@@ -1,27 +1,8 @@
+#include "store/lines.h"
 #include "store/sqlite_repositories.h"
 
 namespace keyline::store {
 namespace {
-
-// Numbers are stored one per line (the API refuses numbers holding
-// whitespace), variables in a table of their own.
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : "\n") + item;
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 class SqliteDeployments final : public DeploymentRepository {
  public:

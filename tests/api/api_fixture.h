@@ -27,7 +27,7 @@ class ApiFixture : public ::testing::Test {
     deployments_ = store::make_sqlite_deployments(db_);
     users_ = store::make_sqlite_users(db_);
     audit_ = store::make_sqlite_audit_log(db_);
-    calls_ = std::make_unique<store::CallLogStore>(db_);
+    calls_ = store::make_sqlite_call_logs(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);
@@ -46,6 +46,9 @@ class ApiFixture : public ::testing::Test {
     deps.wall_ms = [] { return std::int64_t{1'700'000'000'000}; };
     deps.steady_now = [this] { return now_; };
     deps.routing_changed = [this] { ++routing_changes_; };
+    deps.transaction = [this](const std::function<Status()>& body) {
+      return db_->transaction(body);
+    };
     service_ = std::make_unique<ApiService>(std::move(deps));
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

@@ -16,6 +16,7 @@ using AuditCoverageTest = ApiFixture;
 const std::set<std::string> kAuditedWrites = {
     "PUT /v1/apps/{name}",         "DELETE /v1/apps/{name}",         "POST /v1/deployments",
     "PUT /v1/deployments/{label}", "DELETE /v1/deployments/{label}", "POST /v1/privacy/memory-scan",
+    "POST /v1/import",
 };
 
 TEST_F(AuditCoverageTest, EveryWriteRouteIsInTheAuditedList) {
@@ -34,6 +35,9 @@ TEST_F(AuditCoverageTest, EachWriteLeavesOneEntryWithActorActionAndTarget) {
   std::vector<std::uint8_t> half(8, 7);
   const std::string probe = "{\"probes\":[{\"label\":\"x\",\"masked\":\"" + base64_encode(half) +
                             "\",\"key\":\"" + base64_encode(half) + "\"}]}";
+  const std::string import = R"({"keyline_export":1,"apps":[{"name":"imported","revisions":[)"
+                             R"({"revision":1,"document":)" +
+                             Json(demo_app("imported")).dump() + "}]}]}";
   const std::vector<Step> steps = {
       {"PUT", "/v1/apps/support", demo_app("support"), "app.create", "support", 201},
       {"PUT", "/v1/apps/support", demo_app("support"), "app.update", "support", 200},
@@ -44,6 +48,7 @@ TEST_F(AuditCoverageTest, EachWriteLeavesOneEntryWithActorActionAndTarget) {
       {"DELETE", "/v1/deployments/main", "", "deployment.delete", "main", 204},
       {"DELETE", "/v1/apps/support", "", "app.delete", "support", 204},
       {"POST", "/v1/privacy/memory-scan", probe, "privacy.memory_scan", "server", 200},
+      {"POST", "/v1/import", import, "import", "", 200},
   };
   for (const auto& s : steps) {
     auto before = audit_->recent(1000);

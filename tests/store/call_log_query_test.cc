@@ -28,7 +28,7 @@ class CallLogQueryTest : public TempDbTest {
     ASSERT_TRUE(store().write(r));
   }
   CallLogStore& store() {
-    if (!store_) store_ = std::make_unique<CallLogStore>(db_);
+    if (!store_) store_ = make_sqlite_call_logs(db_);
     return *store_;
   }
   std::unique_ptr<CallLogStore> store_;

@@ -1,0 +1,274 @@
+// Moving apps and deployments between databases (SQLite to PostgreSQL, one
+// server to another, files under version control): GET /v1/export writes
+// every app with all its revisions and every deployment as one JSON
+// document; POST /v1/import reads one back. The import checks every app
+// revision as PUT /v1/apps would before writing anything, then writes all of
+// it in one transaction: any problem (a bad deployment, a name that exists)
+// rolls back everything and answers with a problem document.
+#include <algorithm>
+#include <set>
+
+#include "api/api_service.h"
+#include "api/problem.h"
+#include "api/route_helpers.h"
+
+namespace keyline::api {
+namespace {
+
+constexpr int kFormat = 1;
+
+struct ImportedApp {
+  store::AppRecord app;
+  std::vector<store::AppRevision> revisions;
+};
+
+// A time member: absent → `fallback`; present but unreadable → a problem.
+std::int64_t read_time(const Json& object, const char* key, std::int64_t fallback,
+                       const std::string& where, std::vector<ProblemItem>& errors) {
+  const Json* value = object.find(key);
+  if (!value) return fallback;
+  std::optional<std::int64_t> parsed;
+  if (value->is_string()) parsed = parse_time(value->as_string());
+  if (!parsed) errors.push_back({where + "/" + key, "must be an ISO 8601 UTC time"});
+  return parsed.value_or(fallback);
+}
+
+std::optional<ImportedApp> read_app(const Json& j, const std::string& where, const Principal& who,
+                                    std::int64_t now, std::vector<ProblemItem>& errors) {
+  const std::size_t before = errors.size();
+  if (!j.is_object()) {
+    errors.push_back({where, "must be an object"});
+    return std::nullopt;
+  }
+  ImportedApp out;
+  const Json* name = j.find("name");
+  if (!name || !name->is_string() || !valid_name(name->as_string())) {
+    errors.push_back({where + "/name", "required: 1-64 letters, digits, '_' or '-'"});
+    return std::nullopt;
+  }
+  out.app.name = name->as_string();
+  const Json* owner = j.find("owner");
+  out.app.owner = owner && owner->is_string() ? owner->as_string() : who.email;
+  const Json* folder = j.find("folder");
+  out.app.folder = folder && folder->is_string() ? folder->as_string() : "";
+  const Json* revisions = j.find("revisions");
+  if (!revisions || !revisions->is_array() || revisions->as_array().empty()) {
+    errors.push_back({where + "/revisions", "required: a non-empty list of revisions"});
+    return std::nullopt;
+  }
+  const auto& list = revisions->as_array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = where + "/revisions/" + std::to_string(i);
+    const Json& r = list[i];
+    if (!r.is_object()) {
+      errors.push_back({at, "must be an object"});
+      continue;
+    }
+    store::AppRevision rev;
+    rev.app = out.app.name;
+    const Json* number = r.find("revision");
+    auto n = number ? number->as_integer() : std::nullopt;
+    if (!n || *n < 1 || *n > 1'000'000) {
+      errors.push_back({at + "/revision", "required: a revision number from 1"});
+      continue;
+    }
+    rev.revision = static_cast<int>(*n);
+    const Json* author = r.find("author");
+    rev.author = author && author->is_string() ? author->as_string() : who.email;
+    rev.created_unix_ms = read_time(r, "created", now, at, errors);
+    // The exact text as stored (a string), or an object written by hand.
+    const Json* document = r.find("document");
+    if (document && document->is_string())
+      rev.document = document->as_string();
+    else if (document && document->is_object())
+      rev.document = document->dump();
+    else {
+      errors.push_back({at + "/document", "required: the app document (a string or an object)"});
+      continue;
+    }
+    auto problems = check_app_document(out.app.name, rev.document);
+    for (auto& p : problems.items)
+      errors.push_back({at + "/document" + (p.where.empty() ? "" : " " + p.where), p.detail});
+    out.revisions.push_back(std::move(rev));
+  }
+  if (errors.size() != before) return std::nullopt;
+  std::sort(out.revisions.begin(), out.revisions.end(),
+            [](const auto& a, const auto& b) { return a.revision < b.revision; });
+  for (std::size_t i = 0; i < out.revisions.size(); ++i)
+    if (out.revisions[i].revision != static_cast<int>(i + 1)) {
+      errors.push_back({where + "/revisions", "revisions must be numbered 1, 2, ... once each"});
+      return std::nullopt;
+    }
+  out.app.latest_revision = static_cast<int>(out.revisions.size());
+  if (const Json* latest = j.find("latest_revision");
+      latest && latest->as_integer() != std::optional<std::int64_t>(out.app.latest_revision))
+    errors.push_back({where + "/latest_revision", "must be the highest revision number"});
+  out.app.created_unix_ms =
+      read_time(j, "created", out.revisions.front().created_unix_ms, where, errors);
+  out.app.updated_unix_ms =
+      read_time(j, "updated", out.revisions.back().created_unix_ms, where, errors);
+  if (errors.size() != before) return std::nullopt;
+  return out;
+}
+
+Response export_document(ApiService& api) {
+  Json::Array apps_out;
+  Json::Array deployments_out;
+  auto collect = [&]() -> Status {
+    auto apps = api.deps().apps->list();
+    if (!apps) return apps.error();
+    for (const auto& a : *apps) {
+      auto revisions = api.deps().apps->revisions(a.name);
+      if (!revisions) return revisions.error();
+      Json::Array revs;
+      for (auto it = revisions->rbegin(); it != revisions->rend(); ++it) {
+        auto full = api.deps().apps->revision(a.name, it->revision);
+        if (!full) return full.error();
+        if (!*full) continue;
+        Json r;
+        r.set("revision", (*full)->revision);
+        r.set("author", (*full)->author);
+        r.set("created", iso_time((*full)->created_unix_ms));
+        r.set("document", (*full)->document);  // byte for byte, as submitted
+        revs.push_back(std::move(r));
+      }
+      Json j;
+      j.set("name", a.name);
+      j.set("owner", a.owner);
+      j.set("folder", a.folder);
+      j.set("created", iso_time(a.created_unix_ms));
+      j.set("updated", iso_time(a.updated_unix_ms));
+      j.set("latest_revision", a.latest_revision);
+      j.set("revisions", std::move(revs));
+      apps_out.push_back(std::move(j));
+    }
+    auto deployments = api.deps().deployments->list();
+    if (!deployments) return deployments.error();
+    for (const auto& d : *deployments) deployments_out.push_back(deployment_json(d));
+    return Ok{};
+  };
+  // One transaction: a consistent picture even while others write.
+  auto st = api.deps().transaction ? api.deps().transaction(collect) : collect();
+  if (!st) return store_failure(st.error());
+  Json body;
+  body.set("keyline_export", kFormat);
+  body.set("exported", iso_time(api.now_ms()));
+  body.set("apps", std::move(apps_out));
+  body.set("deployments", std::move(deployments_out));
+  return json_response(200, body);
+}
+
+Response import_document(ApiService& api, Request& req, const Principal& who) {
+  if (!api.deps().transaction)
+    return problem(501, "not-implemented", "Not implemented", "this server cannot import");
+  Response bad;
+  auto body = parse_body_object(req, bad);
+  if (!body) return bad;
+  std::vector<ProblemItem> errors;
+  const Json* format = body->find("keyline_export");
+  if (!format || format->as_integer() != std::optional<std::int64_t>(kFormat))
+    errors.push_back({"/keyline_export", "required: 1 (the format GET /v1/export writes)"});
+  for (const auto& [key, value] : body->as_object()) {
+    (void)value;
+    if (key != "keyline_export" && key != "exported" && key != "apps" && key != "deployments")
+      errors.push_back({"/" + key, "unknown field"});
+  }
+  std::vector<ImportedApp> apps;
+  std::set<std::string> names;
+  const Json* apps_json = body->find("apps");
+  if (!apps_json || !apps_json->is_array()) {
+    errors.push_back({"/apps", "required: a list of apps"});
+  } else {
+    for (std::size_t i = 0; i < apps_json->as_array().size(); ++i) {
+      const std::string where = "/apps/" + std::to_string(i);
+      auto app = read_app(apps_json->as_array()[i], where, who, api.now_ms(), errors);
+      if (!app) continue;
+      if (!names.insert(app->app.name).second)
+        errors.push_back({where + "/name", "'" + app->app.name + "' appears twice"});
+      apps.push_back(std::move(*app));
+    }
+  }
+  const Json* deployments_json = body->find("deployments");
+  if (deployments_json && !deployments_json->is_array())
+    errors.push_back({"/deployments", "must be a list of deployments"});
+  if (!errors.empty())
+    return problem(422, "invalid-import", "The import document has errors",
+                   "nothing was written; see errors", errors);
+
+  // Everything below runs in one transaction; `status` says how it failed.
+  int status = 0;
+  std::size_t deployment_count = 0;
+  auto st = api.deps().transaction([&]() -> Status {
+    for (const auto& a : apps) {
+      if (auto r = api.deps().apps->restore(a.app, a.revisions); !r) {
+        if (r.error().kind == "conflict") {
+          status = 409;
+          errors.push_back({"/apps", r.error().message});
+        }
+        return r;
+      }
+    }
+    if (!deployments_json) return Ok{};
+    const auto& list = deployments_json->as_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string where = "/deployments/" + std::to_string(i);
+      if (!list[i].is_object()) {
+        errors.push_back({where, "must be an object"});
+        continue;
+      }
+      // created/updated are the import's to keep; the rest is a POST /v1/deployments body.
+      Json fields = Json(Json::Object{});
+      for (const auto& [key, value] : list[i].as_object())
+        if (key != "created" && key != "updated") fields.set(key, value);
+      store::DeploymentRecord d;
+      for (auto& p : read_deployment(api, fields, nullptr, d))
+        errors.push_back({where + p.where, p.detail});
+      d.created_unix_ms = read_time(list[i], "created", api.now_ms(), where, errors);
+      d.updated_unix_ms = read_time(list[i], "updated", d.created_unix_ms, where, errors);
+      if (!errors.empty()) continue;
+      auto existing = api.deps().deployments->get(d.label);
+      if (!existing) return existing.error();
+      if (*existing) {
+        status = 409;
+        errors.push_back({where + "/label", "a deployment labelled '" + d.label + "' exists"});
+        return make_error("conflict", "deployment exists");
+      }
+      if (auto c = api.deps().deployments->create(d); !c) return c;
+      ++deployment_count;
+    }
+    if (!errors.empty()) {
+      status = 422;
+      return make_error("invalid", "invalid deployments");
+    }
+    return Ok{};
+  });
+  if (!st && status == 409)
+    return problem(409, "already-exists", "Already exists",
+                   "nothing was written: import into a database without these names", errors);
+  if (!st && status == 422)
+    return problem(422, "invalid-import", "The import document has errors",
+                   "nothing was written; see errors", errors);
+  if (!st) return store_failure(st.error());
+  api.routing_changed();
+  Json result;
+  result.set("apps", static_cast<std::int64_t>(apps.size()));
+  result.set("deployments", static_cast<std::int64_t>(deployment_count));
+  Response r = json_response(200, result);
+  if (!api.audit(who, "import", "",
+                 std::to_string(apps.size()) + " apps, " + std::to_string(deployment_count) +
+                     " deployments"))
+    r.headers.emplace_back("X-Audit-Error", "audit write failed");
+  return r;
+}
+
+}  // namespace
+
+void add_export_routes(ApiService& api) {
+  api.add_route("GET", "/v1/export", store::Role::kAdmin,
+                [&api](Request&, const Principal&) { return export_document(api); });
+  api.add_route(
+      "POST", "/v1/import", store::Role::kAdmin,
+      [&api](Request& req, const Principal& who) { return import_document(api, req, who); });
+}
+
+}  // namespace keyline::api

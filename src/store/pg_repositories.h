@@ -1,0 +1,30 @@
+// PostgreSQL implementations of the repositories in repositories.h and of the
+// call-log store (call_log_store.h), all over
+// one shared PgConnection, and the PostgreSQL migrations (the same schema as
+// SQLite's, in PostgreSQL's dialect, versioned in a schema_version table).
+#pragma once
+
+#include <memory>
+
+#include "privacy/policy.h"
+#include "store/call_log_store.h"
+#include "store/pg_connection.h"
+#include "store/repositories.h"
+
+namespace keyline::store {
+
+// The schema version this binary writes (the same numbering as SQLite's).
+int latest_postgres_schema_version();
+// Applies every migration above the database's version in one transaction,
+// under an advisory lock so two nodes starting together do not race. Fails
+// when the database is newer than this binary.
+Status migrate_postgres(PgConnection& db);
+
+std::unique_ptr<AppRepository> make_pg_apps(std::shared_ptr<PgConnection> db);
+std::unique_ptr<DeploymentRepository> make_pg_deployments(std::shared_ptr<PgConnection> db);
+std::unique_ptr<UserRepository> make_pg_users(std::shared_ptr<PgConnection> db);
+std::unique_ptr<AuditLog> make_pg_audit_log(std::shared_ptr<PgConnection> db);
+std::unique_ptr<CallLogStore> make_pg_call_logs(std::shared_ptr<PgConnection> db,
+                                                privacy::RedactionPolicy policy);
+
+}  // namespace keyline::store

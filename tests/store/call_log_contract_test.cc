@@ -1,0 +1,138 @@
+// The call-log store's contract on both backends (see backend_makers.h):
+// redaction at write time, filters, keyset pages, an atomic write, retention.
+#include <gtest/gtest.h>
+
+#include "backend_makers.h"
+#include "store/retention.h"
+
+namespace keyline::store {
+namespace {
+
+template <class Maker>
+class CallLogContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!Maker::available())
+      GTEST_SKIP() << "set KEYLINE_TEST_POSTGRES_URL (tests/integration/pg_store_test.sh does)";
+    auto opened = maker_.open();
+    ASSERT_TRUE(opened) << opened.error().message;
+    backend_ = *opened;
+    calls_ = backend_->call_logs(privacy::RedactionPolicy{});
+  }
+  void TearDown() override {
+    calls_.reset();
+    backend_.reset();
+    maker_.close();
+  }
+
+  void add(const std::string& id, std::int64_t start, const std::string& to, const std::string& app,
+           const std::string& reason) {
+    CallRecord r;
+    r.call_id = id;
+    r.sip_call_id = id + "@host";
+    r.from = "sip:alice@example.com";
+    r.to = to;
+    r.app = app;
+    r.start_unix_ms = start;
+    r.answer_unix_ms = start + 10;
+    r.end_unix_ms = start + 1000;
+    r.exit_reason = reason;
+    r.visits = {{"main", "greeting", "prompt", "next"}, {"main", "menu", "menu", "1"}};
+    ASSERT_TRUE(calls_->write(r));
+  }
+
+  Maker maker_;
+  std::shared_ptr<Backend> backend_;
+  std::unique_ptr<CallLogStore> calls_;
+};
+
+struct MakerName {
+  template <class T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+
+using Makers = ::testing::Types<SqliteMaker, PostgresMaker>;
+TYPED_TEST_SUITE(CallLogContract, Makers, MakerName);
+
+TYPED_TEST(CallLogContract, WritesRedactedAndReadsBackWithDetails) {
+  CallRecord r;
+  r.call_id = "c1";
+  r.sip_call_id = "x@h";
+  r.from = "sip:alice@example.com";
+  r.to = "sip:100@h";
+  r.app = "pay";
+  r.start_unix_ms = 1000;
+  r.end_unix_ms = 2000;
+  r.exit_reason = "exit_module";
+  r.visits = {{"pay", "card", "digits", "success:4111111111111111"}, {"pay", "bye", "exit", "x"}};
+  ASSERT_TRUE(this->calls_->write(r));
+  auto got = this->calls_->get("c1");
+  ASSERT_TRUE(got && got->has_value()) << (got ? "" : got.error().message);
+  ASSERT_EQ((*got)->visits.size(), 2u);
+  EXPECT_EQ((*got)->visits[0].result, "success:411111******1111");
+  EXPECT_EQ((*got)->visits[1].module, "bye");
+  EXPECT_EQ((*got)->end_unix_ms, 2000);
+  EXPECT_FALSE(this->calls_->get("nope")->has_value());
+  CallRecord dup = r;
+  dup.visits.push_back({"p", "m", "prompt", "x"});
+  EXPECT_FALSE(this->calls_->write(dup)) << "a duplicate id fails";
+  EXPECT_EQ((*this->calls_->get("c1"))->visits.size(), 2u) << "and writes no visits";
+}
+
+TYPED_TEST(CallLogContract, FiltersAndPagesNewestFirst) {
+  this->add("a", 1000, "sip:100@h", "demo", "exit_module");
+  this->add("b", 2000, "sip:200@h", "demo", "remote_bye");
+  this->add("c", 3000, "sip:100@h", "sales", "remote_bye:0");
+  this->add("d", 3000, "sip:100@h", "demo", "exit_module");
+  this->add("e", 9000, "sip:100@h", "demo", "exit_module");
+  CallQuery q;
+  q.from_unix_ms = 1000;
+  q.to_unix_ms = 9000;
+  auto all = this->calls_->query(q);
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[0].call_id, "d");
+  EXPECT_EQ((*all)[1].call_id, "c");
+  EXPECT_TRUE((*all)[0].visits.empty()) << "details only when asked";
+  q.number = "100";
+  EXPECT_EQ(this->calls_->query(q)->size(), 3u);
+  q.app = "sales";
+  EXPECT_EQ(this->calls_->query(q)->size(), 1u);
+  q = CallQuery{};
+  q.disposition = "remote_bye";
+  EXPECT_EQ(this->calls_->query(q)->size(), 2u);
+  q.disposition = "remote";
+  EXPECT_TRUE(this->calls_->query(q)->empty());
+  q = CallQuery{};
+  q.limit = 2;
+  q.with_details = true;
+  auto page1 = this->calls_->query(q);
+  ASSERT_EQ(page1->size(), 2u);
+  EXPECT_EQ((*page1)[1].visits.size(), 2u);
+  q.after = std::make_pair((*page1)[1].start_unix_ms, (*page1)[1].call_id);
+  auto page2 = this->calls_->query(q);
+  ASSERT_EQ(page2->size(), 2u);
+  EXPECT_EQ((*page2)[0].call_id, "c");
+  EXPECT_EQ((*page2)[1].call_id, "b");
+  EXPECT_EQ(this->calls_->list(10)->size(), 5u);
+}
+
+TYPED_TEST(CallLogContract, RetentionDropsDetailsThenWholeCalls) {
+  constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+  const std::int64_t now = 100 * kDay;
+  this->add("old", now - 40 * kDay, "sip:1@h", "demo", "exit_module");
+  this->add("mid", now - 10 * kDay, "sip:1@h", "demo", "exit_module");
+  this->add("new", now - 1000, "sip:1@h", "demo", "exit_module");
+  auto out = apply_retention(*this->calls_, RetentionPolicy{5, 30}, now);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->details_removed, 4);  // two visits each of "old" and "mid"
+  EXPECT_EQ(out->calls_removed, 1);
+  EXPECT_FALSE(this->calls_->get("old")->has_value());
+  EXPECT_TRUE((*this->calls_->get("mid"))->visits.empty());
+  EXPECT_EQ((*this->calls_->get("new"))->visits.size(), 2u);
+}
+
+}  // namespace
+}  // namespace keyline::store
