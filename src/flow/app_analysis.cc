@@ -80,6 +80,10 @@ std::vector<std::string> uses_of(const Module& m) {
           out.push_back(s.options_variable);
         } else if constexpr (std::is_same_v<S, RestSettings>) {
           for (const auto& text : rest_texts(s)) from_text(text);
+        } else if constexpr (std::is_same_v<S, GoToAppSettings>) {
+          for (const auto& [name, expression] : s.variables_in) {
+            for (auto& read : expression.variables_read()) out.push_back(std::move(read));
+          }
         } else if constexpr (std::is_same_v<S, EvaluateJsSettings>) {
           out.insert(out.end(), s.inputs.begin(), s.inputs.end());
           for (const auto& argument : s.arguments) {

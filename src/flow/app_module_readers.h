@@ -52,4 +52,14 @@ void read_js_libraries(ValueReader& r, const YAML::Node& node, std::vector<JsLib
 void read_secure_settings(ValueReader& r, ObjectReader& obj, AppSettings& settings);
 void check_secure_app(const AppDocument& app, AppDiagnostics& diagnostics);
 
+// ---- Global error handling, confirmation, Go To App (app_error_handling.cc,
+// app_goto_app_module.cc) ----
+// "settings.errors"; its target is resolved (a bare module name finds its page) and checked
+// once every page is read.
+void read_error_policy(ValueReader& r, const YAML::Node& node, ErrorPolicy& policy);
+void check_error_policy(AppDocument& app, AppDiagnostics& diagnostics);
+// "confirm" of an input module (its type and privacy are already known).
+void read_confirm(ValueReader& r, const YAML::Node& node, Module& module);
+GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj);
+
 }  // namespace keyline::flow

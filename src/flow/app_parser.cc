@@ -46,6 +46,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"rest", ModuleType::kRest, {"success", "error", "timeout"}},
       {"evaluate_js", ModuleType::kEvaluateJs, {"success", "error"}},
       {"record", ModuleType::kRecord, {"done", "noinput", "error"}},
+      {"goto_app", ModuleType::kGoToApp, {"done", "error"}},
   };
   return kTypes;
 }
@@ -117,6 +118,7 @@ class AppReader : public ValueReader {
     if (auto n = obj.get("js_libraries")) read_js_libraries(*this, *n, settings.js_libraries);
     read_secure_settings(*this, obj, settings);
     if (auto n = obj.get("record_call")) read_record_call(*this, *n, settings);
+    if (auto n = obj.get("errors")) read_error_policy(*this, *n, settings.errors);
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -257,6 +259,12 @@ class AppReader : public ValueReader {
                     "a record module cannot be private: a recording of a private "
                     "answer would keep it on disk (collect it with an input module)");
         break;
+      case ModuleType::kGoToApp:
+        module.settings = read_goto_app(*this, typed);
+        break;
+    }
+    if (module.is_input()) {
+      if (auto n = typed.get("confirm")) read_confirm(*this, *n, module);
     }
     if (!info->exits.empty()) {
       if (auto n = typed.get("exits")) read_exits(*n, *info, page, module.exits);
@@ -484,6 +492,7 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
     AppDocument app = AppReader(diagnostics).read(root);
     app.file_name = std::string(file_name);
     check_app_links(app, diagnostics);
+    check_error_policy(app, diagnostics);
     check_prompt_ids(app, diagnostics);
     check_secure_app(app, diagnostics);
     check_speech_grammars(app, diagnostics);

@@ -5,12 +5,17 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <string_view>
 
+#include "base/result.h"
 #include "flow/speech_input.h"
 #include "flow/web_request.h"
 
 namespace keyline::flow {
+
+struct AppDocument;  // flow/app_document.h
 
 // ---- Recording (issues 4, 6, 8) ----
 // A Record module's request: record the caller, after a beep, until a key, final silence or
@@ -88,6 +93,16 @@ class FlowHost {
   // from inside this call). After a hang-up the interpreter does not call it; the host stops
   // the recording itself.
   virtual void stop_record(char termchar) { (void)termchar; }
+
+  // ---- Go To App (issue 6) ----
+  // The app a Go To App module runs: `name` at stored `revision`, or (revision 0) the one the
+  // host serves now. The interpreter keeps the returned document to the end of the call, so a
+  // new revision never disturbs a call already inside the sub-app. The default has no apps:
+  // the module takes its "error" exit.
+  virtual Result<std::shared_ptr<const AppDocument>> load_app(std::string_view name, int revision) {
+    (void)revision;
+    return make_error("flow", "no app named '" + std::string(name) + "' is available here");
+  }
 };
 
 }  // namespace keyline::flow

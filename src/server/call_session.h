@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +49,9 @@ class CallSession final : public flow::FlowHost {
     // Deployment variables (stored deployments): set before the app starts, so they override
     // the app's starting values of the same name.
     std::map<std::string, std::string> variables = {};
+    // Go To App: the server's apps by name and revision (Server::find_sub_app). Null: none.
+    std::function<Result<std::shared_ptr<const flow::AppDocument>>(std::string_view, int)>
+        load_app = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -82,6 +86,9 @@ class CallSession final : public flow::FlowHost {
   void private_input(bool active) override;
   void start_record(const flow::RecordRequest& request) override;
   void stop_record(char termchar) override;
+  // Go To App.
+  Result<std::shared_ptr<const flow::AppDocument>> load_app(std::string_view name,
+                                                            int revision) override;
 
  private:
   // Recording (call_recording.cc).

@@ -431,6 +431,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
                            ? (std::filesystem::path(config_.data_dir) / "recordings").string()
                            : config_.recording.directory;
   ctx.variables = route->variables;
+  ctx.load_app = [this, secure = deployment->secure](std::string_view name, int revision) {
+    return find_sub_app(name, revision, secure);
+  };
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

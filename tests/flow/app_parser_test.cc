@@ -110,7 +110,8 @@ TEST(ParseApp, UnknownModuleTypePointsAtTheType) {
   EXPECT_EQ(errors_of(app_with_modules(R"(  {"type": "promt", "name": "p", "text": "hi"})")),
             "t.json:3:12: unknown module type 'promt' (known types: prompt, menu, digits, "
             "compare_variable, goto_page, exit, set_variable, counter, call_log, label, number, "
-            "yes_no, date_time, custom_field, dynamic_menu, language, rest, evaluate_js, record)");
+            "yes_no, date_time, custom_field, dynamic_menu, language, rest, evaluate_js, record, "
+            "goto_app)");
 }
 
 TEST(ParseApp, GotoUnknownPagePointsAtTheTarget) {
