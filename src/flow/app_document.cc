@@ -16,7 +16,7 @@ std::string_view module_type_name(ModuleType type) {
       "date_time", "custom_field", "dynamic_menu", "language",
       "rest",      "evaluate_js",  "record",       "transfer",
       "email",
-      "soap",      "sms"};
+      "soap",      "sms",          "goto_app"};
   const auto i = static_cast<std::size_t>(type);
   return i < std::size(kNames) ? kNames[i] : "?";
 }
@@ -77,6 +77,17 @@ Result<AppDocument> load_app(const std::string& path) {
   text << file.rdbuf();
   if (file.bad()) return make_error("app", path + ": cannot read the file");
   return parse_app(text.str(), path);
+}
+
+Result<std::shared_ptr<const AppDocument>> load_app_beside(const AppDocument& caller,
+                                                           std::string_view name) {
+  if (!is_app_name(name)) return make_error("app", "'" + std::string(name) + "' is no app name");
+  const std::filesystem::path dir = std::filesystem::path(caller.file_name).parent_path();
+  const std::string path = (dir / (std::string(name) + ".json")).string();
+  auto app = load_app(path);
+  if (!app) return make_error("app", "app '" + std::string(name) + "': " + app.error().message);
+  return std::shared_ptr<const AppDocument>(
+      std::make_shared<const AppDocument>(std::move(app).value()));
 }
 
 }  // namespace keyline::flow

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,21 @@ struct InputSettings {
   // only. A result below `confidence` (0..1) is a no-match.
   bool speech = false;
   double confidence = 0.5;
+};
+
+// Global error handling ("settings.errors", docs/apps.md): what happens when an input module
+// has used up its re-prompts (`input.retries`) and the exit it would take (noinput / nomatch)
+// is not wired. Without a policy the call hangs up, as before policies existed.
+struct ErrorPolicy {
+  enum class Action { kHangup, kGoto, kTransfer } action = Action::kHangup;
+  std::string prompt;  // said first (a goodbye before hanging up); may be empty
+  // goto: any page/module; transfer: the module that transfers the call (until the Transfer
+  // module lands, any module: the policy goes to it like goto).
+  std::string target_page;
+  std::string target_module;
+  SourcePos target_pos;
+  SourcePos pos;
+  bool given = false;
 };
 
 // One entry of "audit_acknowledged": "module: kind" accepts the audit's findings of that kind at
@@ -72,6 +88,7 @@ struct AppSettings {
   // Whole-call recording ("record_call": "off" | "stereo" | "mixed"): both directions, paused
   // while any private input module collects input.
   enum class CallRecording { kOff, kStereo, kMixed } record_call = CallRecording::kOff;
+  ErrorPolicy errors;  // "errors" (global error handling)
 };
 
 // One row of the app's prompt table ("prompts": {language: {id: text | {file, text}}}). A
@@ -315,6 +332,26 @@ struct SmsSettings {
   std::string text;  // never a private value: SMS is not a secure channel
 };
 
+// Go To App: run another app (a sub-app) and come back when it reaches an Exit module.
+struct GoToAppSettings {
+  std::string app;   // the sub-app's name
+  int revision = 0;  // a stored revision; 0: the one the host serves now (kept for the call)
+  std::vector<std::pair<std::string, Expression>> variables_in;  // sub-app variable = expression
+  std::vector<std::string> variables_out;  // sub-app variables copied back as <module>.<name>
+};
+
+// The optional confirmation step of an input module ("confirm"): the entry is read back and
+// the caller presses 1 to keep it or 2 to enter it again.
+struct ConfirmSettings {
+  bool enabled = false;
+  std::string prompt;  // "{value}" is the entry as read back; {{variables}} as in prompts
+  int attempts = 2;    // how often the question is asked before it counts as a no-input/no-match
+  // kFull: the entry as entered; kMasked: its length and, for entries longer than 8 keys,
+  // the last four; kNone: the prompt may not say {value}. A private module cannot use kFull.
+  enum class ReadBack { kFull, kMasked, kNone } read_back = ReadBack::kFull;
+  SourcePos pos;
+};
+
 enum class ModuleType {
   kPrompt,
   kMenu,
@@ -339,12 +376,13 @@ enum class ModuleType {
   kEmail,
   kSoap,
   kSms,
+  kGoToApp,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
 // "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
-// "transfer", "email", "soap", "sms").
+// "transfer", "email", "soap", "sms", "goto_app").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -359,11 +397,13 @@ struct Module {
                ExitSettings, SetVariableSettings, CounterSettings, CallLogSettings, LabelSettings,
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
                DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
-               RecordSettings, TransferSettings, EmailSettings, SoapSettings, SmsSettings>
+               RecordSettings, TransferSettings, EmailSettings, SoapSettings, SmsSettings,
+               GoToAppSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.
   std::map<std::string, Target> exits;
+  ConfirmSettings confirm;  // input modules only (not menus)
 
   ModuleType type() const { return static_cast<ModuleType>(settings.index()); }
   bool is_input() const;  // waits for the caller's keys
@@ -408,6 +448,15 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
 
 // Reads the file at `path`, then parse_app.
 Result<AppDocument> load_app(const std::string& path);
+
+// Go To App without a server (keyline simulate / test): the app `name` from the file
+// <folder of caller.file_name>/<name>.json. A file has one revision, so `revision` is not
+// looked at (the server, too, names its config apps after their files). Errors: a bad name,
+// a missing or invalid file (its problems listed).
+Result<std::shared_ptr<const AppDocument>> load_app_beside(const AppDocument& caller,
+                                                           std::string_view name);
+// A Go To App "app": letters, digits, _, - and ., not starting with '.' (it also names a file).
+bool is_app_name(std::string_view name);
 
 // How well a prompt-table language serves a wanted one: 2 same tag (case-insensitive), 1 same
 // primary subtag, 0 not at all.

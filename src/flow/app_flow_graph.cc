@@ -20,6 +20,7 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kRecord:
     case ModuleType::kEmail:
     case ModuleType::kSms:
+    case ModuleType::kGoToApp:
       return {"done"};
     case ModuleType::kTransfer:  // a bridged call that ends comes back to the flow
       if (std::get<TransferSettings>(m.settings).mode == TransferMode::kBridged)
@@ -60,6 +61,12 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     return {shadow};
   }
   if (m.type() == ModuleType::kTransfer) return {m.name, shadow};  // every exit sets both
+  if (const auto* go = std::get_if<GoToAppSettings>(&m.settings)) {
+    if (exit != "done") return {shadow};
+    std::vector<std::string> out{shadow};
+    for (const auto& name : go->variables_out) out.push_back(m.name + "." + name);
+    return out;
+  }
   if (const auto* js = std::get_if<EvaluateJsSettings>(&m.settings)) {
     if (exit == "error") return {shadow};
     std::vector<std::string> out = js->outputs;
@@ -118,6 +125,17 @@ std::vector<FlowEdge> flow_edges(const AppDocument& app, const Page& page, std::
       add("row " + std::to_string(i + 1), compare->rows[i].target, {});
   } else if (const auto* go = std::get_if<GoToPageSettings>(&m.settings)) {
     add("goto", go->target, {});
+  }
+  // Global error handling: an input module's unwired noinput/nomatch leads to the policy's
+  // target (docs/apps.md, "Global error handling").
+  const ErrorPolicy& policy = app.settings.errors;
+  if (m.is_input() && policy.given && policy.action != ErrorPolicy::Action::kHangup) {
+    for (const char* exit : {"noinput", "nomatch"}) {
+      if (m.exits.count(exit)) continue;
+      add("errors", Target{policy.target_page, policy.target_module, policy.target_pos},
+          sets_on(m, exit));
+      break;  // both set the same
+    }
   }
   if (index + 1 < page.modules.size()) {
     for (const auto& exit : falling_exits(m)) {

@@ -67,5 +67,14 @@ SoapSettings read_soap(ValueReader& r, ObjectReader& obj);
 // Reads the settings of an Email, SMS or SOAP module into `module` (and refuses a private
 // Email or SMS module: neither channel may carry a private value).
 void read_service_module(ValueReader& r, ObjectReader& obj, ModuleType type, Module& module);
+// ---- Global error handling, confirmation, Go To App (app_error_handling.cc,
+// app_goto_app_module.cc) ----
+// "settings.errors"; its target is resolved (a bare module name finds its page) and checked
+// once every page is read.
+void read_error_policy(ValueReader& r, const YAML::Node& node, ErrorPolicy& policy);
+void check_error_policy(AppDocument& app, AppDiagnostics& diagnostics);
+// "confirm" of an input module (its type and privacy are already known).
+void read_confirm(ValueReader& r, const YAML::Node& node, Module& module);
+GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj);
 
 }  // namespace keyline::flow

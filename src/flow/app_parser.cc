@@ -52,6 +52,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"email", ModuleType::kEmail, {"done", "error"}},
       {"soap", ModuleType::kSoap, {"success", "error", "timeout"}},
       {"sms", ModuleType::kSms, {"done", "error"}},
+      {"goto_app", ModuleType::kGoToApp, {"done", "error"}},
   };
   return kTypes;
 }
@@ -123,6 +124,7 @@ class AppReader : public ValueReader {
     if (auto n = obj.get("js_libraries")) read_js_libraries(*this, *n, settings.js_libraries);
     read_secure_settings(*this, obj, settings);
     if (auto n = obj.get("record_call")) read_record_call(*this, *n, settings);
+    if (auto n = obj.get("errors")) read_error_policy(*this, *n, settings.errors);
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -271,6 +273,12 @@ class AppReader : public ValueReader {
       case ModuleType::kSoap:
         read_service_module(*this, typed, info->type, module);  // app_message_modules.cc
         break;
+      case ModuleType::kGoToApp:
+        module.settings = read_goto_app(*this, typed);
+        break;
+    }
+    if (module.is_input()) {
+      if (auto n = typed.get("confirm")) read_confirm(*this, *n, module);
     }
     if (!info->exits.empty()) {
       if (auto n = typed.get("exits")) read_exits(*n, *info, page, module.exits);
@@ -498,6 +506,7 @@ Result<AppDocument> parse_app(std::string_view json_text, std::string_view file_
     AppDocument app = AppReader(diagnostics).read(root);
     app.file_name = std::string(file_name);
     check_app_links(app, diagnostics);
+    check_error_policy(app, diagnostics);
     check_prompt_ids(app, diagnostics);
     check_secure_app(app, diagnostics);
     check_speech_grammars(app, diagnostics);

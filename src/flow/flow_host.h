@@ -5,14 +5,19 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "flow/message_request.h"
+#include "base/result.h"
 #include "flow/speech_input.h"
 #include "flow/transfer_request.h"
 #include "flow/web_request.h"
 
 namespace keyline::flow {
+
+struct AppDocument;  // flow/app_document.h
 
 // ---- Recording (issues 4, 6, 8) ----
 // A Record module's request: record the caller, after a beep, until a key, final silence or
@@ -114,6 +119,15 @@ class FlowHost {
   // The call ended while a message was out: the host must NOT deliver its result (the
   // message may still go).
   virtual void cancel_message() {}
+  // ---- Go To App (issue 6) ----
+  // The app a Go To App module runs: `name` at stored `revision`, or (revision 0) the one the
+  // host serves now. The interpreter keeps the returned document to the end of the call, so a
+  // new revision never disturbs a call already inside the sub-app. The default has no apps:
+  // the module takes its "error" exit.
+  virtual Result<std::shared_ptr<const AppDocument>> load_app(std::string_view name, int revision) {
+    (void)revision;
+    return make_error("flow", "no app named '" + std::string(name) + "' is available here");
+  }
 };
 
 }  // namespace keyline::flow

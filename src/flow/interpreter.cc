@@ -6,6 +6,7 @@
 #include "flow/input_modules.h"
 #include "flow/secure_wipe.h"
 #include "flow/spoken_time.h"
+#include "flow/sub_app_host.h"
 
 namespace keyline::flow {
 namespace {
@@ -39,6 +40,7 @@ Interpreter::~Interpreter() {
   if (speech_result_) speech_result_->wipe();
   if (web_response_) wipe(*web_response_);
   wipe_dynamic_options();
+  wipe_pending_entry();
 }
 
 void Interpreter::start() { post(Event{Event::Kind::kStart}); }
@@ -90,6 +92,12 @@ void Interpreter::post(Event event) {
 }
 
 void Interpreter::handle(const Event& event) {
+  if (state_ == State::kSubApp) {
+    forward_to_sub_app(event);
+    if (state_ == State::kSubApp || finished_) return;
+    run();
+    return;
+  }
   switch (event.kind) {
     case Event::Kind::kStart:
       if (page_) return;  // already started
@@ -111,6 +119,11 @@ void Interpreter::handle(const Event& event) {
         start_recording();
       } else if (state_ == State::kTransferPrompt) {
         start_transfer();
+      } else if (state_ == State::kErrorPrompt) {
+        error_prompt_done();
+      } else if (state_ == State::kConfirmPrompt) {
+        state_ = State::kConfirm;
+        arm_timer(input_settings().initial_timeout);
       }
       break;
     case Event::Kind::kRecordDone: {
@@ -135,6 +148,11 @@ void Interpreter::handle(const Event& event) {
       handle_digit(event.digit);
       break;
     case Event::Kind::kTimer:
+      if (state_ == State::kConfirm && timer_armed_) {
+        timer_armed_ = false;
+        confirm_failed(InputOutcome::kNoInput);
+        break;
+      }
       if (state_ != State::kInput || !timer_armed_) return;  // a stale timer
       timer_armed_ = false;
       on_outcome(collector_.timeout());
@@ -180,7 +198,8 @@ void Interpreter::handle(const Event& event) {
       if (state_ == State::kTransfer) host_.cancel_transfer();
       if (state_ == State::kMessage) host_.cancel_message();
       if (state_ == State::kPrompt || state_ == State::kInputPrompt ||
-          state_ == State::kRecordPrompt || state_ == State::kTransferPrompt)
+          state_ == State::kRecordPrompt || state_ == State::kTransferPrompt ||
+          state_ == State::kErrorPrompt || state_ == State::kConfirmPrompt)
         host_.stop_playback();
       if (state_ != State::kIdle) record("hangup");
       finish("caller_hangup", false);
@@ -234,6 +253,16 @@ void Interpreter::handle_digit(char digit) {
     case State::kMessage:
       if (state_ != State::kIdle) typeahead_ += digit;
       return;
+    case State::kConfirmPrompt:  // the caller may answer over the read-back
+      host_.stop_playback();
+      state_ = State::kConfirm;
+      confirm_key(digit);
+      return;
+    case State::kConfirm:
+      confirm_key(digit);
+      return;
+    case State::kErrorPrompt:  // a goodbye or hand-over message: not an answer to anything
+    case State::kSubApp:       // forwarded before we get here
     case State::kDone:
       return;
   }
@@ -334,6 +363,9 @@ void Interpreter::execute(const Module& module) {
       return;
     case ModuleType::kSoap:
       run_soap(module);
+      return;
+    case ModuleType::kGoToApp:
+      run_goto_app(module);
       return;
   }
 }
@@ -458,6 +490,17 @@ void Interpreter::accept_entry(std::string_view keys, char termchar,
     input_failed(InputOutcome::kNoMatch);
     return;
   }
+  if (module.confirm.enabled) {
+    begin_confirmation(std::move(*value), keys, termchar, heard);
+    return;
+  }
+  commit_entry(std::move(*value), keys, termchar, heard);
+}
+
+void Interpreter::commit_entry(Value entry, std::string_view keys, char termchar,
+                               const speech::AsrHypothesis* heard) {
+  const Module& module = current();
+  const std::optional<Value> value(std::move(entry));
   variables_.set_value(module.name, *value, module.is_private);
   set_input_shadows(module, heard ? value->to_text().size() : keys.size(), termchar, heard);
   state_ = State::kIdle;
@@ -505,7 +548,7 @@ void Interpreter::input_failed(InputOutcome outcome) {
   if (auto it = exits.find(exit_name); it != exits.end()) {
     go_to(it->second);
   } else {
-    finish("max_retries", true);
+    apply_error_policy(exit_name);
   }
 }
 
@@ -576,6 +619,7 @@ void Interpreter::finish(std::string reason, bool hang_up) {
   secure_wipe(typeahead_);
   wipe_dynamic_options();
   if (web_response_) wipe(*web_response_);
+  wipe_pending_entry();
   if (hang_up) host_.hangup();
 }
 

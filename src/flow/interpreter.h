@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <deque>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,8 @@
 #include "flow/variables.h"
 
 namespace keyline::flow {
+
+class SubAppHost;  // flow/sub_app_host.h
 
 // One module the call passed through, for the call log. `result` is the exit taken, plus the
 // value after a ':' ("success:12345", "noinput", "nomatch", "next", "1", "match:2",
@@ -80,6 +84,10 @@ class Interpreter {
     kTransferPrompt,  // a Transfer module's prompt is playing
     kTransfer,        // a Transfer module waits for the host's transfer to end
     kMessage,       // an Email or SMS module waits for the host to send it
+    kErrorPrompt,    // the global error policy's prompt is playing (interpreter_errors.cc)
+    kConfirmPrompt,  // an entry is being read back for confirmation (interpreter_confirm.cc)
+    kConfirm,        // ... and the caller is to press 1 (keep) or 2 (enter again)
+    kSubApp,         // a Go To App module's sub-app runs (interpreter_goto_app.cc)
   };
   struct Event {
     enum class Kind {
@@ -140,6 +148,25 @@ class Interpreter {
   // A complete entry: keys, or (heard != null) the entry a recognised answer stands for.
   void accept_entry(std::string_view keys, char termchar, const speech::AsrHypothesis* heard);
   void input_failed(InputOutcome outcome);
+  // The part of accept_entry after the entry is known to be valid (and confirmed).
+  void commit_entry(Value value, std::string_view keys, char termchar,
+                    const speech::AsrHypothesis* heard);
+  // Global error handling (interpreter_errors.cc): retries are used up and `exit_name` is not
+  // wired.
+  void apply_error_policy(const std::string& exit_name);
+  void error_prompt_done();
+  // Confirmation (interpreter_confirm.cc).
+  void begin_confirmation(Value value, std::string_view keys, char termchar,
+                          const speech::AsrHypothesis* heard);
+  void ask_confirmation();
+  void confirm_key(char digit);
+  void confirm_failed(InputOutcome outcome);
+  void wipe_pending_entry();
+  // Go To App (interpreter_goto_app.cc).
+  void run_goto_app(const Module& module);
+  void forward_to_sub_app(const Event& event);
+  void sub_app_ended();
+  void goto_app_failed(const Module& module, const std::string& message);
   // Speech input (interpreter_speech.cc).
   void start_listening();
   void stop_listening();
@@ -196,6 +223,27 @@ class Interpreter {
   std::optional<TransferResult> transfer_result_;  // delivered, waiting for its event
   // Email and SMS (interpreter_message.cc).
   std::optional<MessageResult> message_result_;  // delivered, waiting for its event
+  // Confirmation: the entry waiting for the caller's 1 (interpreter_confirm.cc).
+  struct PendingEntry {
+    Value value;
+    std::string keys;
+    char termchar = '\0';
+    std::optional<speech::AsrHypothesis> heard;
+  };
+  std::optional<PendingEntry> pending_;
+  int confirm_asks_ = 0;
+
+  // Go To App (interpreter_goto_app.cc). A sub-app runs in a child interpreter whose host
+  // forwards to ours, except that its hang-up means "return to the caller app".
+  // Declared in this order so the sub-app is destroyed before its host and its document.
+  std::shared_ptr<const AppDocument> sub_doc_;  // kept alive while the sub-app runs
+  std::unique_ptr<SubAppHost> sub_host_;
+  std::unique_ptr<Interpreter> sub_app_;
+  int depth_ = 0;  // 0: the call's own app
+  // Apps loaded during this call, by "name@revision": a call that enters the same sub-app
+  // twice runs the revision it got the first time. Shared with sub-apps.
+  using LoadedApps = std::map<std::string, std::shared_ptr<const AppDocument>>;
+  std::shared_ptr<LoadedApps> loaded_apps_;
 };
 
 }  // namespace keyline::flow

@@ -74,7 +74,9 @@ void Interpreter::record_finished(const RecordResult& result) {
 
 void Interpreter::update_private_input() {
   bool active = false;
-  if (!finished_ && page_ && (state_ == State::kInputPrompt || state_ == State::kInput)) {
+  if (!finished_ && page_ &&
+      (state_ == State::kInputPrompt || state_ == State::kInput ||
+       state_ == State::kConfirmPrompt || state_ == State::kConfirm)) {
     active =
         current().is_private || (current().type() == ModuleType::kDynamicMenu && dynamic_private_);
   }

@@ -56,11 +56,16 @@ class ScenarioHost final : public FlowHost {
   void cancel_message() override { message_pending = false; }
   bool message_pending = false;
   std::string last_message;  // "TO\nSUBJECT\nBODY" of the latest Email or SMS
+  // Go To App: the sub-app from <name>.json beside the app under test.
+  Result<std::shared_ptr<const AppDocument>> load_app(std::string_view name, int) override {
+    return load_app_beside(*app, name);
+  }
   // A fixed instant, so scenarios that hear {{session.time}} are repeatable.
   std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
   }
 
+  const AppDocument* app = nullptr;  // the app under test
   bool playing = false;
   bool timer_armed = false;
   bool web_pending = false;
@@ -79,7 +84,9 @@ class ScenarioHost final : public FlowHost {
 class Runner {
  public:
   Runner(const AppDocument& app, const Scenario& scenario)
-      : scenario_(scenario), interpreter_(app, host_, session_of(scenario)) {}
+      : scenario_(scenario), interpreter_(app, host_, session_of(scenario)) {
+    host_.app = &app;
+  }
 
   ScenarioResult run() {
     ScenarioResult result;

@@ -13,7 +13,7 @@ namespace {
 // plays the part of the event loop and delivers the callbacks.
 class TerminalHost final : public FlowHost {
  public:
-  explicit TerminalHost(std::ostream& out) : out_(out) {}
+  TerminalHost(const AppDocument& app, std::ostream& out) : app_(app), out_(out) {}
 
   void play(const PlayRequest& request) override {
     out_ << "[prompt] " << request.text << '\n';
@@ -46,6 +46,11 @@ class TerminalHost final : public FlowHost {
     return true;
   }
   void stop_recognition() override { speech.reset(); }
+  // Go To App: the sub-app from <name>.json beside the simulated app.
+  Result<std::shared_ptr<const AppDocument>> load_app(std::string_view name, int) override {
+    out_ << "[goto_app] " << name << '\n';
+    return load_app_beside(app_, name);
+  }
   void start_record(const RecordRequest& request) override {
     out_ << "[record] " << (request.beep ? "beep; " : "")
          << "type the seconds spoken, then a key to end it (\"3 #\"), or nothing for silence\n";
@@ -86,6 +91,7 @@ class TerminalHost final : public FlowHost {
   std::chrono::milliseconds timer_delay{0};
 
  private:
+  const AppDocument& app_;
   std::ostream& out_;
 };
 
@@ -151,7 +157,7 @@ bool is_words(const std::string& line) {
 }  // namespace
 
 int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) {
-  TerminalHost host(out);
+  TerminalHost host(app, out);
   Variables session;
   session.set("session.id", "simulator");
   session.set("session.connection.ani", "simulator");

@@ -256,6 +256,12 @@ void CallSession::stop_recognition() {
   if (speech_) speech_->stop();
 }
 
+Result<std::shared_ptr<const flow::AppDocument>> CallSession::load_app(std::string_view name,
+                                                                       int revision) {
+  if (!ctx_.load_app) return flow::FlowHost::load_app(name, revision);
+  return ctx_.load_app(name, revision);
+}
+
 std::chrono::system_clock::time_point CallSession::wall_now() const {
   return std::chrono::system_clock::now();
 }

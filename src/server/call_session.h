@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,6 +68,9 @@ class CallSession final : public flow::FlowHost {
     services::SmtpClient* smtp = nullptr;
     services::HttpClient* sms_http = nullptr;
     const services::SmsProviderConfig* sms = nullptr;
+    // Go To App: the server's apps by name and revision (Server::find_sub_app). Null: none.
+    std::function<Result<std::shared_ptr<const flow::AppDocument>>(std::string_view, int)>
+        load_app = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -106,6 +110,9 @@ class CallSession final : public flow::FlowHost {
   // Email and SMS (call_messages.cc).
   bool send_message(const flow::MessageRequest& request) override;
   void cancel_message() override;
+  // Go To App.
+  Result<std::shared_ptr<const flow::AppDocument>> load_app(std::string_view name,
+                                                            int revision) override;
 
  private:
   void message_done(const std::string& what, flow::MessageResult result,

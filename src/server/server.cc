@@ -468,6 +468,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   ctx.smtp = smtp_.get();
   ctx.sms_http = sms_http_.get();
   if (config_.messaging.sms) ctx.sms = &*config_.messaging.sms;
+  ctx.load_app = [this, secure = deployment->secure](std::string_view name, int revision) {
+    return find_sub_app(name, revision, secure);
+  };
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

@@ -110,6 +110,11 @@ class Server {
   std::mutex reload_mutex_;
   bool routing_live_ = false;          // under reload_mutex_
   std::uint64_t routing_version_ = 0;  // under reload_mutex_
+  // Go To App (server_routing.cc): a config app by name (revision 0), else the latest (or the
+  // given) revision of a stored app that a deployment serves. Worker thread only. A secure
+  // caller gets the secure variant.
+  Result<std::shared_ptr<const flow::AppDocument>> find_sub_app(std::string_view name, int revision,
+                                                                bool secure) const;
 };
 
 }  // namespace keyline::server

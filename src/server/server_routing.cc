@@ -58,4 +58,37 @@ void Server::reload_routes() {
   });
 }
 
+Result<std::shared_ptr<const flow::AppDocument>> Server::find_sub_app(std::string_view name,
+                                                                      int revision,
+                                                                      bool secure) const {
+  const std::string key(name);
+  std::shared_ptr<const flow::AppDocument> found;
+  if (revision == 0) {
+    if (auto it = apps_.find(key); it != apps_.end()) found = it->second;
+  }
+  if (!found && routes_) {
+    int best = 0;
+    for (const auto& route : routes_->routes()) {
+      if (!route->stored || route->deployment.app != key || !route->app) continue;
+      const bool wanted = revision != 0 ? route->revision == revision : route->revision > best;
+      if (!wanted) continue;
+      found = route->app;
+      best = route->revision;
+    }
+  }
+  if (!found)
+    return make_error("app", "no app '" + key + "'" +
+                                 (revision ? " at revision " + std::to_string(revision) : "") +
+                                 " is served here (config apps, and stored apps a deployment "
+                                 "runs)");
+  // A secure deployment's sub-app is as secure as the deployment: every value private.
+  if (secure) {
+    if (auto it = secure_apps_.find(key); revision == 0 && it != secure_apps_.end())
+      return it->second;
+    return std::shared_ptr<const flow::AppDocument>(
+        std::make_shared<flow::AppDocument>(flow::as_secure_deployment(*found)));
+  }
+  return found;
+}
+
 }  // namespace keyline::server
