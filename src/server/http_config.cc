@@ -3,28 +3,10 @@
 #include <filesystem>
 #include <vector>
 
+#include "server/config_section.h"
+
 namespace keyline::server {
 namespace {
-
-std::string resolve_path(const std::string& base_dir, const std::string& path) {
-  if (path.empty() || base_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
-}
-
-bool only_keys(const YAML::Node& map, const std::string& path,
-               std::initializer_list<std::string_view> allowed, const ConfigFail& fail) {
-  bool ok = true;
-  for (const auto& kv : map) {
-    const std::string key = kv.first.Scalar();
-    bool known = false;
-    for (auto a : allowed) known = known || key == a;
-    if (!known) {
-      fail(kv.first, path + "." + key, "unknown key");
-      ok = false;
-    }
-  }
-  return ok;
-}
 
 void text(const YAML::Node& map, const std::string& path, const char* key, std::string& out,
           const ConfigFail& fail) {
@@ -57,7 +39,7 @@ void read_egress(const YAML::Node& node, services::EgressPolicy& out, const Conf
     fail(node, "http.egress", "must be a mapping (allow, https_only)");
     return;
   }
-  only_keys(node, "http.egress", {"allow", "https_only"}, fail);
+  only_config_keys(node, "http.egress", {"allow", "https_only"}, fail);
   bool https_only = true;
   if (const YAML::Node h = node["https_only"]; h.IsDefined()) {
     if (!h.IsScalar() || !YAML::convert<bool>::decode(h, https_only))
@@ -96,7 +78,7 @@ void read_http_config(const YAML::Node& node, const std::string& base_dir, HttpS
     fail(node, "http", "must be a mapping");
     return;
   }
-  only_keys(node, "http",
+  only_config_keys(node, "http",
             {"egress", "ca_file", "client_cert", "client_key", "proxy", "timeout_ms",
              "max_response_bytes", "max_redirects"},
             fail);
@@ -113,9 +95,9 @@ void read_http_config(const YAML::Node& node, const std::string& base_dir, HttpS
   out.client.max_redirects_cap = std::max(out.max_redirects, 0);
   if (out.client.client_cert.empty() != out.client.client_key.empty())
     fail(node, "http", "set both client_cert and client_key, or neither");
-  out.client.ca_file = resolve_path(base_dir, out.client.ca_file);
-  out.client.client_cert = resolve_path(base_dir, out.client.client_cert);
-  out.client.client_key = resolve_path(base_dir, out.client.client_key);
+  out.client.ca_file = resolve_config_path(base_dir, out.client.ca_file);
+  out.client.client_cert = resolve_config_path(base_dir, out.client.client_cert);
+  out.client.client_key = resolve_config_path(base_dir, out.client.client_key);
   for (const std::string* file :
        {&out.client.ca_file, &out.client.client_cert, &out.client.client_key}) {
     if (!file->empty() && !std::filesystem::exists(*file))

@@ -6,29 +6,10 @@
 
 #include "base/secure_wipe.h"
 #include "flow/message_module.h"
+#include "server/config_section.h"
 
 namespace keyline::server {
 namespace {
-
-std::string resolve_path(const std::string& base_dir, const std::string& path) {
-  if (path.empty() || base_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
-}
-
-bool only_keys(const YAML::Node& map, const std::string& path,
-               std::initializer_list<std::string_view> allowed, const ConfigFail& fail) {
-  bool ok = true;
-  for (const auto& kv : map) {
-    const std::string key = kv.first.Scalar();
-    bool known = false;
-    for (auto a : allowed) known = known || key == a;
-    if (!known) {
-      fail(kv.first, path + "." + key, "unknown key");
-      ok = false;
-    }
-  }
-  return ok;
-}
 
 bool text(const YAML::Node& map, const std::string& path, const char* key, std::string& out,
           const ConfigFail& fail) {
@@ -61,7 +42,7 @@ void secret(const YAML::Node& map, const std::string& path, const char* key,
     fail(n, path + "." + key, "must be env:VARIABLE or file:PATH (never the secret itself)");
     return;
   }
-  const std::string file = resolve_path(base_dir, spec.substr(5));
+  const std::string file = resolve_config_path(base_dir, spec.substr(5));
   std::ifstream in(file);
   std::string line;
   if (!in || !std::getline(in, line) || line.empty()) {
@@ -108,7 +89,7 @@ void read_email_config(const YAML::Node& node, const std::string& base_dir, Mess
     fail(node, "email", "must be a mapping (host, port, tls, user, password, from)");
     return;
   }
-  only_keys(node, "email",
+  only_config_keys(node, "email",
             {"host", "port", "tls", "user", "password", "from", "ca_file", "timeout_ms",
              "allow_plain_loopback"},
             fail);
@@ -134,7 +115,7 @@ void read_email_config(const YAML::Node& node, const std::string& base_dir, Mess
     fail(node["from"].IsDefined() ? node["from"] : node, "email.from",
          "is required: the sender's address (ivr@example.com)");
   if (text(node, "email", "ca_file", c.ca_file, fail)) {
-    c.ca_file = resolve_path(base_dir, c.ca_file);
+    c.ca_file = resolve_config_path(base_dir, c.ca_file);
     if (!std::filesystem::exists(c.ca_file))
       fail(node["ca_file"], "email.ca_file", "file not found: " + c.ca_file);
   }
@@ -155,7 +136,7 @@ void read_sms_config(const YAML::Node& node, const std::string& base_dir, Messag
     fail(node, "sms", "must be a mapping (url, from, format, auth_header, auth_value)");
     return;
   }
-  only_keys(node, "sms",
+  only_config_keys(node, "sms",
             {"url", "from", "format", "auth_header", "auth_value", "ca_file", "timeout_ms"}, fail);
   services::SmsProviderConfig c;
   if (!text(node, "sms", "url", c.url, fail) || c.url.rfind("https://", 0) != 0)
@@ -181,7 +162,7 @@ void read_sms_config(const YAML::Node& node, const std::string& base_dir, Messag
   }
   secret(node, "sms", "auth_value", base_dir, c.auth_value, out, fail);
   if (text(node, "sms", "ca_file", out.sms_ca_file, fail)) {
-    out.sms_ca_file = resolve_path(base_dir, out.sms_ca_file);
+    out.sms_ca_file = resolve_config_path(base_dir, out.sms_ca_file);
     if (!std::filesystem::exists(out.sms_ca_file))
       fail(node["ca_file"], "sms.ca_file", "file not found: " + out.sms_ca_file);
   }
