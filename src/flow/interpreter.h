@@ -123,6 +123,7 @@ class Interpreter {
   bool prepare_dynamic_menu(const Module& module);  // false: the call went elsewhere
   // REST (interpreter_rest.cc).
   void run_rest(const Module& module);
+  void send_web_request(const Module& module, Result<WebRequest> request);
   void rest_answered(WebResponse response);
   void rest_failed(const Module& module, std::string_view exit, const std::string& message);
   void wipe_dynamic_options();

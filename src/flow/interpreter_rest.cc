@@ -8,7 +8,11 @@
 namespace keyline::flow {
 
 void Interpreter::run_rest(const Module& module) {
-  auto request = build_rest_request(module, variables_);
+  send_web_request(module, build_rest_request(module, variables_));
+}
+
+// REST and SOAP: a built request (or why it could not be built) goes to the host.
+void Interpreter::send_web_request(const Module& module, Result<WebRequest> request) {
   if (!request) {
     rest_failed(module, "error", request.error().message);
     return;

@@ -1,28 +1,13 @@
 // The SOAP module: the filled envelope goes to the host like a REST request (same egress and
 // TLS rules); the answer's Body becomes the module variable, a fault takes the error exit with
 // name$.fault. Part of Interpreter.
-#include "flow/app_egress.h"
 #include "flow/interpreter.h"
 #include "flow/soap_module.h"
 
 namespace keyline::flow {
 
 void Interpreter::run_soap(const Module& module) {
-  auto request = build_soap_request(module, variables_);
-  if (!request) {
-    rest_failed(module, "error", request.error().message);
-    return;
-  }
-  if (auto refusal = app_egress_refusal(app_.settings, request->url)) {
-    wipe(*request);
-    rest_failed(module, "error", *refusal);
-    return;
-  }
-  if (app_.settings.secure) request->carries_private = true;
-  state_ = State::kWebRequest;
-  steps_since_wait_ = 0;
-  host_.web_request(*request);
-  wipe(*request);
+  send_web_request(module, build_soap_request(module, variables_));
 }
 
 void Interpreter::soap_answered(WebResponse response) {
