@@ -115,6 +115,7 @@ void EventLoop::run_due_timers() {
     timer_queue_.erase(timer_queue_.begin());
     auto it = timers_.find(id);
     if (it == timers_.end() || it->second.due != due) continue;  // cancelled
+    running_timer_due_ = due;
     if (it->second.period.count() > 0) {
       Timer& timer = it->second;
       timer.due += timer.period;

@@ -46,6 +46,9 @@ class EventLoop {
   void run();   // until stop(); can be called again afterwards
   void stop();  // thread-safe
   SteadyTime now() const { return std::chrono::steady_clock::now(); }
+  // Inside a timer's callback: the time it was due, so a periodic callback can
+  // measure how late the loop ran it (the media tick's pacing figure).
+  SteadyTime running_timer_due() const { return running_timer_due_; }
 
  private:
   EventLoop(int epoll_fd, int wake_fd);
@@ -66,6 +69,7 @@ class EventLoop {
   std::multimap<SteadyTime, TimerId> timer_queue_;
   std::unordered_map<TimerId, Timer> timers_;
   TimerId next_timer_id_ = 1;
+  SteadyTime running_timer_due_{};
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
 };

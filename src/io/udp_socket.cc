@@ -72,17 +72,19 @@ bool UdpSocket::send_to(std::span<const std::uint8_t> data, const Endpoint& to) 
 }
 
 void UdpSocket::on_readable() {
-  // Bounded batch per wake-up so one busy socket cannot starve the loop.
+  // One datagram per wake-up. The loop is level-triggered, so anything still
+  // queued wakes us again on the next epoll_wait, interleaved fairly with the
+  // other sockets. Reading on until EAGAIN would cost a second recvfrom per
+  // packet for RTP, where a socket gets one packet every 20 ms — the dearest
+  // part of a call's media on a virtual machine.
   std::uint8_t buffer[65536];
-  for (int i = 0; i < 64; ++i) {
-    sockaddr_storage from{};
-    socklen_t from_len = sizeof from;
-    ssize_t n = ::recvfrom(fd_, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from),
-                           &from_len);
-    if (n < 0) return;
-    receiver_(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
-              Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&from), from_len));
-  }
+  sockaddr_storage from{};
+  socklen_t from_len = sizeof from;
+  ssize_t n =
+      ::recvfrom(fd_, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
+  if (n < 0) return;
+  receiver_(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
+            Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&from), from_len));
 }
 
 }  // namespace keyline::io

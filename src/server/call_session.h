@@ -84,6 +84,7 @@ class CallSession final : public flow::FlowHost {
   // entry; the session's private state is wiped.
   store::CallRecord on_ended(sip::EndReason reason, int status);
   void tick();
+  const media::MediaStats& media_stats() const { return media_->stats(); }
   sip::CallHandle handle() const { return handle_; }
   const std::string& call_id() const { return record_.call_id; }
 

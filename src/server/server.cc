@@ -304,9 +304,7 @@ Status Server::open() {
   logger_.info("server", "listening for SIP on " + transport_->host() + ":" +
                              std::to_string(transport_->port()) + " (" + transports + ")");
 
-  media_tick_ = loop_->add_periodic(Millis(20), [this] {
-    for (auto& [handle, call] : calls_) call->tick();
-  });
+  media_tick_ = loop_->add_periodic(Millis(20), [this] { tick_media(); });
 
   signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd_ >= 0) {
@@ -507,6 +505,7 @@ void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status)
   answers_.erase(handle);
   if (auto it = calls_.find(handle); it != calls_.end()) {
     call_logs_->enqueue(it->second->on_ended(reason, status));
+    count_media(it->second->media_stats());
     calls_.erase(it);
     --metrics_.calls_active;
   } else if (auto un = unanswered_.find(handle); un != unanswered_.end()) {

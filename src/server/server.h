@@ -55,6 +55,10 @@ class Server {
   void on_incoming(sip::CallHandle handle, const sip::Message& invite, const sip::Peer& from);
   void answer(sip::CallHandle handle);
   void on_ended(sip::CallHandle handle, sip::EndReason reason, int status);
+  // The worker's 20 ms media tick (server_media_tick.cc): every call sends its
+  // next frame, and the pacing figures go to the metrics.
+  void tick_media();
+  void count_media(const media::MediaStats& stats);  // a call's RTP totals, at its end
   void begin_shutdown();
   bool deploys_speech() const;  // a deployed app has a module listening for speech
 
@@ -91,6 +95,7 @@ class Server {
   // Calls that never got a session (rejected): their log entry waits for on_ended.
   std::map<sip::CallHandle, store::CallRecord> unanswered_;
   io::TimerId media_tick_ = 0;
+  SteadyTime last_media_tick_due_{};
   int signal_fd_ = -1;
   bool shutting_down_ = false;
 

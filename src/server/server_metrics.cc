@@ -13,7 +13,29 @@ std::string ServerMetrics::prometheus_text() const {
          line("keyline_calls_active", "gauge", "Calls in progress.", calls_active.load()) +
          line("keyline_call_log_write_errors_total", "counter", "Call logs that failed to write.",
               call_log_write_errors.load()) +
-         speech_text();
+         speech_text() + media_text();
+}
+
+std::string ServerMetrics::media_text() const {
+  auto line = [](const char* name, const char* help, auto value) {
+    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+           " " + std::to_string(value) + "\n";
+  };
+  return line("keyline_media_call_ticks_total", "RTP frames due (one per call per 20 ms tick).",
+              media_call_ticks.load()) +
+         line("keyline_media_call_ticks_late_total",
+              "RTP frames sent more than 5 ms after they were due.", media_call_ticks_late.load()) +
+         line("keyline_media_ticks_skipped_total",
+              "Media ticks skipped because the worker fell a whole tick behind.",
+              media_ticks_skipped.load()) +
+         line("keyline_rtp_packets_sent_total", "RTP packets sent, counted when calls end.",
+              rtp_packets_sent.load()) +
+         line("keyline_rtp_packets_received_total",
+              "RTP packets received (after SRTP checks), counted when calls end.",
+              rtp_packets_received.load()) +
+         line("keyline_rtp_packets_lost_total",
+              "RTP packets the callers sent that never arrived (RFC 3550 A.3), at call end.",
+              rtp_packets_lost.load());
 }
 
 std::string ServerMetrics::speech_text() const {

@@ -20,8 +20,18 @@ struct ServerMetrics {
   std::atomic<std::uint64_t> asr_errors{0};        // turns the recognizer could not start or decode
   std::atomic<std::uint64_t> asr_speech_starts{0};  // the caller started speaking (barge-in signal)
 
+  // Media pacing and RTP totals (server_media_tick.cc). A "call tick" is one
+  // call's turn in the worker's 20 ms media tick: one RTP frame due.
+  std::atomic<std::uint64_t> media_call_ticks{0};
+  std::atomic<std::uint64_t> media_call_ticks_late{0};  // ... run more than 5 ms after due
+  std::atomic<std::uint64_t> media_ticks_skipped{0};    // whole ticks the loop fell behind on
+  std::atomic<std::uint64_t> rtp_packets_sent{0};       // summed when each call ends
+  std::atomic<std::uint64_t> rtp_packets_received{0};
+  std::atomic<std::int64_t> rtp_packets_lost{0};  // RFC 3550 A.3, as seen by us
+
   // Prometheus text exposition format (version 0.0.4).
   std::string prometheus_text() const;
+  std::string media_text() const;  // the media_* and rtp_* counters
   std::string speech_text() const;  // the asr_* counters
 };
 

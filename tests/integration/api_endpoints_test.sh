@@ -107,6 +107,11 @@ grep -q '^keyline_calls_total 1$' "$WORK/metrics.txt" || { cat "$WORK/metrics.tx
 # The demo's public prompts went through the TTS cache (docs/speech.md, Metrics).
 grep -qE '^keyline_tts_cache_misses_total [1-9]' "$WORK/metrics.txt" || { cat "$WORK/metrics.txt"; fail "no TTS cache figures"; }
 grep -qE '^keyline_tts_cache_entries [1-9]' "$WORK/metrics.txt" || fail "the TTS cache holds nothing after a call"
+# The ended call's RTP totals and the media tick's pacing counters (docs/operations.md).
+for counter in keyline_rtp_packets_sent_total keyline_rtp_packets_received_total keyline_media_call_ticks_total; do
+  grep -qE "^$counter [1-9]" "$WORK/metrics.txt" || { cat "$WORK/metrics.txt"; fail "$counter not counted"; }
+done
+grep -qE '^keyline_media_call_ticks_late_total [0-9]+$' "$WORK/metrics.txt" || fail "no late-tick counter"
 server_alive || fail "server died"
 stop_server
 echo PASS

@@ -38,6 +38,30 @@ TEST(EventLoop, PeriodicTimerRepeatsUntilCancelled) {
   EXPECT_EQ(ticks, 3);
 }
 
+TEST(EventLoop, TimerCallbackSeesTheTimeItWasDue) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  const SteadyTime added = (*loop)->now();
+  std::vector<SteadyTime> dues;
+  std::vector<SteadyTime> ran;
+  TimerId id = 0;
+  id = (*loop)->add_periodic(Millis(10), [&] {
+    dues.push_back((*loop)->running_timer_due());
+    ran.push_back((*loop)->now());
+    if (dues.size() == 3) {
+      (*loop)->cancel_timer(id);
+      (*loop)->stop();
+    }
+  });
+  (*loop)->run();
+  ASSERT_EQ(dues.size(), 3u);
+  // Due at fixed steps from when it was added (a late run does not move the next due time
+  // unless a whole period was missed), and never run before it was due.
+  EXPECT_GE(dues[0], added + Millis(10));
+  for (std::size_t i = 0; i < dues.size(); ++i) EXPECT_GE(ran[i], dues[i]);
+  for (std::size_t i = 1; i < dues.size(); ++i) EXPECT_GE(dues[i] - dues[i - 1], Millis(10));
+}
+
 TEST(EventLoop, PostFromAnotherThreadRunsOnLoop) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop);
@@ -76,6 +100,33 @@ TEST(UdpSocket, LoopbackDatagram) {
   (*loop)->run();
   EXPECT_EQ(got, "hello");
   EXPECT_EQ(from.port(), (*tx)->local().port());
+}
+
+TEST(UdpSocket, DeliversEveryQueuedDatagram) {
+  // One datagram is read per wake-up; the rest must still arrive, in order.
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto any = Endpoint::parse("127.0.0.1", 0);
+  ASSERT_TRUE(any);
+  std::vector<std::string> got;
+  auto rx = UdpSocket::bind(**loop, *any, [&](std::span<const std::uint8_t> d, const Endpoint&) {
+    got.emplace_back(reinterpret_cast<const char*>(d.data()), d.size());
+    if (got.size() == 20) (*loop)->stop();
+  });
+  ASSERT_TRUE(rx);
+  auto tx = UdpSocket::bind(**loop, *any, [](auto, auto&) {});
+  ASSERT_TRUE(tx);
+  for (int i = 0; i < 20; ++i) {  // all queued before the loop first runs
+    std::string msg = "packet " + std::to_string(i);
+    ASSERT_TRUE((*tx)->send_to(
+        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(msg.data()),
+                                      msg.size()),
+        (*rx)->local()));
+  }
+  (*loop)->add_timer(Millis(5000), [&] { (*loop)->stop(); });
+  (*loop)->run();
+  ASSERT_EQ(got.size(), 20u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(got[i], "packet " + std::to_string(i));
 }
 
 TEST(Tcp, AcceptReadAndEcho) {

@@ -1,0 +1,378 @@
+// Concurrent-call media load generator (media issue: >= 2,000 G.711 calls on
+// two cores). One process places N calls with Keyline's own SIP UA and media
+// sessions on one event loop, sends 20 ms G.711 frames on every call, keeps
+// them all up for a hold period, then hangs up and prints what it measured:
+//   - calls answered / failed / ended early by the server;
+//   - RTP the server sent that never arrived (RFC 3550 A.3, summed per call);
+//   - its own pacing (frames sent > 5 ms after due) and CPU use;
+//   - with --server-pid: the server's CPU use and RSS over the hold period.
+// The server's own pacing is in its /metrics (keyline_media_call_ticks_*).
+// bench/media_load.sh runs the whole thing against a release build.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/log.h"
+#include "io/event_loop.h"
+#include "media/frames.h"
+#include "media/media_session.h"
+#include "privacy/redact.h"
+#include "sdp/negotiation.h"
+#include "sdp/session.h"
+#include "server/media_codec.h"
+#include "server/media_crypto.h"
+#include "sip/transport.h"
+#include "sip/uri.h"
+#include "sip/user_agent.h"
+
+namespace {
+
+using namespace keyline;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string target = "sip:load@127.0.0.1:5070";
+  int calls = 100;
+  int rate = 100;        // new calls per second
+  int hold_s = 20;       // seconds every call stays up once all are answered
+  bool srtp = false;     // offer RTP/SAVP (AES_CM_128_HMAC_SHA1_80)
+  bool silence = false;  // send silence instead of the speech-like caller audio
+  int server_pid = 0;
+  std::uint16_t port_min = 40000;
+  std::uint16_t port_max = 59998;
+};
+
+struct LoadCall {
+  std::unique_ptr<media::MediaSession> media;
+  sdp::SessionDescription offer;
+  bool answered = false;
+  bool ended = false;
+};
+
+// utime + stime of a process, in seconds, from /proc/PID/stat.
+double process_cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+long process_rss_kib(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  return 0;
+}
+
+double own_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Two seconds of speech-like audio: a voiced buzz (harmonics of 120 Hz) whose
+// loudness rises and falls four times a second like syllables, with pauses.
+// Silence would flatter the server: its tone detector and level meter skip
+// little work on zeros, but they do real work on a caller's voice.
+media::SharedPrompt caller_audio() {
+  constexpr int kRate = 8000;
+  std::vector<std::int16_t> pcm(2 * kRate);
+  for (std::size_t i = 0; i < pcm.size(); ++i) {
+    const double t = static_cast<double>(i) / kRate;
+    double voiced = 0;
+    for (int h = 1; h <= 8; ++h) voiced += std::sin(2 * M_PI * 120.0 * h * t) / h;
+    const double syllable = std::max(0.0, std::sin(2 * M_PI * 4.0 * t));
+    const double pause = t > 1.6 ? 0.0 : 1.0;
+    pcm[i] = static_cast<std::int16_t>(4000.0 * voiced * syllable * pause);
+  }
+  return std::make_shared<media::EncodedPrompt>(media::encode_prompt(media::Codec::kPcmu, pcm));
+}
+
+class LoadGenerator {
+ public:
+  explicit LoadGenerator(Options options) : options_(std::move(options)) {}
+
+  int run() {
+    auto target = sip::parse_uri(options_.target);
+    if (!target) return fail("bad --target: " + target.error().message);
+    auto remote = io::Endpoint::parse(target->host, target->port ? target->port : 5060);
+    if (!remote) return fail("bad --target host: " + remote.error().message);
+    auto loop = io::EventLoop::create();
+    if (!loop) return fail(loop.error().message);
+    loop_ = std::move(*loop);
+    auto transport = sip::Transport::create(
+        *loop_, sip::TransportConfig{"127.0.0.1", 0, true, false},
+        [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
+        logger_);
+    if (!transport) return fail(transport.error().message);
+    transport_ = std::move(*transport);
+    sip::UaConfig uc;
+    uc.contact_user = "load";
+    uc.user_agent = "Keyline-media-load/0.1";
+    sip::UserAgent::Handlers h;
+    h.on_answered = [this](sip::CallHandle call, const sip::Message& r) { on_answered(call, r); };
+    h.on_ended = [this](sip::CallHandle call, sip::EndReason, int) { on_ended(call); };
+    ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
+    peer_ = sip::Peer{sip::TransportKind::kUdp, *remote, {}};
+
+    started_ = Clock::now();
+    setup_timer_ = loop_->add_periodic(Millis(10), [this] { place_calls(); });
+    loop_->add_periodic(Millis(20), [this] { tick(); });
+    // Calls not answered within a generous setup window count as failed.
+    const int setup_s = options_.calls / std::max(1, options_.rate) + 30;
+    loop_->add_timer(std::chrono::seconds(setup_s), [this] { begin_hold(); });
+    loop_->run();
+    return report();
+  }
+
+ private:
+  int fail(const std::string& message) {
+    std::cerr << "media_load: " << message << "\n";
+    return 2;
+  }
+
+  void place_calls() {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
+    const int due = std::min(options_.calls, static_cast<int>(elapsed * options_.rate) + 1);
+    while (placed_ < due) {
+      ++placed_;
+      auto media = media::MediaSession::create(
+          *loop_, media::MediaConfig{"127.0.0.1", options_.port_min, options_.port_max}, ids_);
+      if (!media) {
+        ++setup_errors_;
+        continue;
+      }
+      LoadCall call;
+      call.media = std::move(*media);
+      sdp::LocalMedia local;
+      local.address = "127.0.0.1";
+      local.rtp_port = call.media->local_port();
+      local.session_id = ids_.u32();
+      local.codecs = {sdp::Codec::kPcmu};
+      if (options_.srtp) {
+        local.srtp_suites = {sdp::SrtpSuite::kAesCm128HmacSha1_80};
+        auto offer = sdp::make_secure_offer(local);
+        if (!offer) {
+          ++setup_errors_;
+          continue;
+        }
+        call.offer = std::move(*offer);
+      } else {
+        call.offer = sdp::make_offer(local);
+      }
+      auto handle =
+          ua_->invite(options_.target, "sip:load@127.0.0.1", peer_, sdp::serialize(call.offer));
+      if (!handle) {
+        ++setup_errors_;
+        continue;
+      }
+      calls_[*handle] = std::move(call);
+    }
+    if (placed_ >= options_.calls) loop_->cancel_timer(setup_timer_);
+  }
+
+  void on_answered(sip::CallHandle handle, const sip::Message& response) {
+    auto it = calls_.find(handle);
+    if (it == calls_.end()) return;
+    LoadCall& call = it->second;
+    auto answer = sdp::parse(response.body);
+    auto negotiated = answer ? sdp::accept_answer(call.offer, *answer)
+                             : Result<sdp::NegotiatedMedia>(answer.error());
+    auto remote = negotiated
+                      ? io::Endpoint::parse(negotiated->remote_address, negotiated->remote_port)
+                      : Result<io::Endpoint>(negotiated.error());
+    if (!remote) {
+      ++setup_errors_;
+      ua_->hangup(handle);
+      return;
+    }
+    media::StreamParams stream;
+    stream.remote = *remote;
+    stream.codec = server::to_media_codec(negotiated->codec);
+    stream.payload_type = negotiated->payload_type;
+    stream.telephone_event_pt = negotiated->telephone_event_pt;
+    if (negotiated->srtp) stream.srtp = server::to_media_srtp(*negotiated->srtp);
+    media::MediaSession::Handlers handlers;
+    if (!options_.silence) {
+      media::MediaSession* session = call.media.get();
+      handlers.on_playout_done = [this, session] { session->play(caller_audio_); };
+    }
+    if (auto started = call.media->start(stream, std::move(handlers)); !started) {
+      ++setup_errors_;
+      ua_->hangup(handle);
+      return;
+    }
+    if (!options_.silence) call.media->play(caller_audio_);
+    call.answered = true;
+    if (++answered_ == options_.calls) begin_hold();
+  }
+
+  void on_ended(sip::CallHandle handle) {
+    auto it = calls_.find(handle);
+    if (it == calls_.end()) return;
+    if (!hanging_up_ && it->second.answered) ++ended_early_;
+    it->second.ended = true;
+    if (hanging_up_ && ++ended_after_hold_ >= answered_) loop_->stop();
+  }
+
+  void tick() {
+    const auto due = loop_->running_timer_due();
+    for (auto& [handle, call] : calls_) {
+      if (!call.answered || call.ended) continue;
+      ++frames_;
+      if (loop_->now() - due > Millis(5)) ++late_frames_;
+      call.media->tick();
+    }
+  }
+
+  void begin_hold() {
+    if (holding_) return;
+    holding_ = true;
+    // Counters start at the hold: setup's ramp is not the steady state.
+    hold_start_ = Clock::now();
+    hold_own_cpu_ = own_cpu_seconds();
+    if (options_.server_pid) hold_server_cpu_ = process_cpu_seconds(options_.server_pid);
+    for (auto& [handle, call] : calls_)
+      if (call.answered && !call.ended) baseline_[handle] = call.media->stats();
+    frames_ = late_frames_ = 0;
+    std::cout << "holding " << answered_ << " calls for " << options_.hold_s << " s\n"
+              << std::flush;
+    loop_->add_timer(std::chrono::seconds(options_.hold_s), [this] { end_hold(); });
+  }
+
+  void end_hold() {
+    hold_seconds_ = std::chrono::duration<double>(Clock::now() - hold_start_).count();
+    hold_own_cpu_ = own_cpu_seconds() - hold_own_cpu_;
+    if (options_.server_pid) {
+      hold_server_cpu_ = process_cpu_seconds(options_.server_pid) - hold_server_cpu_;
+      server_rss_kib_ = process_rss_kib(options_.server_pid);
+    }
+    hold_frames_ = frames_;
+    hold_late_frames_ = late_frames_;
+    for (auto& [handle, call] : calls_) {
+      auto base = baseline_.find(handle);
+      if (!call.answered || call.ended || base == baseline_.end()) continue;
+      const media::MediaStats& now = call.media->stats();
+      received_ += now.packets_received - base->second.packets_received;
+      sent_ += now.packets_sent - base->second.packets_sent;
+      lost_ += now.rtcp.packets_lost - base->second.rtcp.packets_lost;
+      ++measured_calls_;
+    }
+    hanging_up_ = true;
+    for (auto& [handle, call] : calls_) {
+      if (call.answered && !call.ended)
+        ua_->hangup(handle);
+      else
+        ++ended_after_hold_;
+    }
+    loop_->add_timer(std::chrono::seconds(10), [this] { loop_->stop(); });
+  }
+
+  int report() {
+    const double per_call_s = hold_seconds_ * std::max<std::int64_t>(1, measured_calls_);
+    std::printf("calls placed %d, answered %d, setup errors %d, ended early by the server %d\n",
+                placed_, answered_, setup_errors_, ended_early_);
+    std::printf("hold: %.1f s with %lld calls (%s)\n", hold_seconds_,
+                static_cast<long long>(measured_calls_), options_.srtp ? "SRTP" : "RTP");
+    std::printf(
+        "from the server: %llu RTP packets received, %lld lost (%.4f %%), %.1f packets/s per "
+        "call\n",
+        static_cast<unsigned long long>(received_), static_cast<long long>(lost_),
+        received_ + lost_
+            ? 100.0 * static_cast<double>(lost_) / static_cast<double>(received_ + lost_)
+            : 0.0,
+        static_cast<double>(received_) / per_call_s);
+    std::printf(
+        "to the server: %llu RTP packets sent; generator frames late > 5 ms: %llu of %llu (%.4f "
+        "%%)\n",
+        static_cast<unsigned long long>(sent_), static_cast<unsigned long long>(hold_late_frames_),
+        static_cast<unsigned long long>(hold_frames_),
+        hold_frames_
+            ? 100.0 * static_cast<double>(hold_late_frames_) / static_cast<double>(hold_frames_)
+            : 0.0);
+    std::printf("generator CPU over the hold: %.1f %% of one core\n",
+                100.0 * hold_own_cpu_ / std::max(hold_seconds_, 1e-9));
+    if (options_.server_pid)
+      std::printf(
+          "server CPU over the hold: %.1f %% of one core (%.1f us per call-second); RSS %ld KiB\n",
+          100.0 * hold_server_cpu_ / std::max(hold_seconds_, 1e-9),
+          1e6 * hold_server_cpu_ / per_call_s, server_rss_kib_);
+    return answered_ == options_.calls && ended_early_ == 0 ? 0 : 1;
+  }
+
+  Options options_;
+  media::SharedPrompt caller_audio_ = caller_audio();
+  Logger logger_{LogLevel::kWarn, [](std::string_view line) { return privacy::redact_text(line); }};
+  IdGenerator ids_;
+  std::unique_ptr<io::EventLoop> loop_;
+  std::unique_ptr<sip::Transport> transport_;
+  std::unique_ptr<sip::UserAgent> ua_;
+  sip::Peer peer_{};
+  std::unordered_map<sip::CallHandle, LoadCall> calls_;
+  std::unordered_map<sip::CallHandle, media::MediaStats> baseline_;
+  Clock::time_point started_;
+  Clock::time_point hold_start_;
+  io::TimerId setup_timer_ = 0;
+  int placed_ = 0, answered_ = 0, setup_errors_ = 0, ended_early_ = 0, ended_after_hold_ = 0;
+  bool holding_ = false, hanging_up_ = false;
+  std::uint64_t frames_ = 0, late_frames_ = 0, hold_frames_ = 0, hold_late_frames_ = 0;
+  std::uint64_t received_ = 0, sent_ = 0;
+  std::int64_t lost_ = 0, measured_calls_ = 0;
+  double hold_seconds_ = 0, hold_own_cpu_ = 0, hold_server_cpu_ = 0;
+  long server_rss_kib_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--target")
+      options.target = value();
+    else if (arg == "--calls")
+      options.calls = std::atoi(value().c_str());
+    else if (arg == "--rate")
+      options.rate = std::atoi(value().c_str());
+    else if (arg == "--hold")
+      options.hold_s = std::atoi(value().c_str());
+    else if (arg == "--srtp")
+      options.srtp = true;
+    else if (arg == "--silence")
+      options.silence = true;
+    else if (arg == "--server-pid")
+      options.server_pid = std::atoi(value().c_str());
+    else {
+      std::cerr << "usage: media_load [--target sip:load@127.0.0.1:5070] [--calls N] [--rate "
+                   "calls/s] [--hold seconds] [--srtp] [--silence] [--server-pid PID]\n";
+      return 2;
+    }
+  }
+  if (options.calls < 1 || options.rate < 1 || options.hold_s < 1) {
+    std::cerr << "media_load: --calls, --rate and --hold must be positive\n";
+    return 2;
+  }
+  return LoadGenerator(options).run();
+}
