@@ -192,7 +192,13 @@ Status Server::open() {
   if (deploys_speech()) asr_->post([](Result<speech::AsrEngine*>) {});
   auto api = ApiHost::start(
       config_, backend,
-      [this] { return metrics_.prometheus_text() + renderer_->cache().prometheus_text(); }, logger_,
+      [this] {
+        return metrics_.prometheus_text() + renderer_->cache().prometheus_text() +
+               ServerMetrics::gauge_text("keyline_call_log_queue_depth",
+                                         "Call logs waiting for the writer thread.",
+                                         call_logs_ ? call_logs_->queued() : 0);
+      },
+      logger_,
       std::cout, [this] { reload_routes(); });
   if (!api) return api.error();
   api_ = std::move(*api);

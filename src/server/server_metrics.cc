@@ -16,6 +16,11 @@ std::string ServerMetrics::prometheus_text() const {
          speech_text() + media_text();
 }
 
+std::string ServerMetrics::gauge_text(const char* name, const char* help, std::uint64_t value) {
+  return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
+         " " + std::to_string(value) + "\n";
+}
+
 std::string ServerMetrics::media_text() const {
   auto line = [](const char* name, const char* help, auto value) {
     return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +

@@ -32,6 +32,8 @@ struct ServerMetrics {
   // Prometheus text exposition format (version 0.0.4).
   std::string prometheus_text() const;
   std::string media_text() const;  // the media_* and rtp_* counters
+  // One gauge in the same format, for figures kept elsewhere.
+  static std::string gauge_text(const char* name, const char* help, std::uint64_t value);
   std::string speech_text() const;  // the asr_* counters
 };
 

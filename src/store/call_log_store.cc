@@ -35,6 +35,11 @@ class SqliteCallLogs final : public CallLogStore {
   Result<std::int64_t> purge_details_before(std::int64_t cutoff_unix_ms) override;
   Result<std::int64_t> purge_calls_before(std::int64_t cutoff_unix_ms) override;
 
+ protected:
+  Status in_transaction(const std::function<Status()>& body) override {
+    return db_->transaction(body);
+  }
+
  private:
   Status load_visits(CallRecord& record) const;
 
@@ -54,6 +59,22 @@ Result<std::unique_ptr<CallLogStore>> CallLogStore::open(const std::string& path
   auto db = open_and_migrate(path);
   if (!db) return db.error();
   return make_sqlite_call_logs(std::shared_ptr<Database>(std::move(*db)), std::move(policy));
+}
+
+std::vector<Status> CallLogStore::write_batch(std::span<const CallRecord> records) {
+  std::vector<Status> results;
+  results.reserve(records.size());
+  auto outer = in_transaction([&]() -> Status {
+    for (const auto& record : records) results.push_back(write(record));
+    return Ok{};
+  });
+  // The commit itself failed: nothing of the batch is on disk.
+  if (!outer)
+    for (auto& result : results)
+      if (result) result = outer;
+  // BEGIN failed before any write ran.
+  while (results.size() < records.size()) results.push_back(outer);
+  return results;
 }
 
 Result<std::vector<CallRecord>> CallLogStore::list(int limit) const {

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,10 @@ class CallLogStore {
 
   // A call and its visits, all or nothing; a duplicate call id fails.
   virtual Status write(const CallRecord& record) = 0;
+  // Several calls in one transaction, so a burst of hang-ups costs one commit
+  // (one WAL sync) rather than one each. Each call is still all or nothing on
+  // its own (a savepoint), so a bad record fails alone. One status per record.
+  std::vector<Status> write_batch(std::span<const CallRecord> records);
   Result<std::vector<CallRecord>> list(int limit) const;  // newest first, with details
   virtual Result<std::vector<CallRecord>> query(const CallQuery& q) const = 0;
   virtual Result<std::optional<CallRecord>> get(const std::string& call_id) const = 0;
@@ -51,6 +57,10 @@ class CallLogStore {
   // whole calls that ended before `summary_cutoff`. Returns rows removed.
   virtual Result<std::int64_t> purge_details_before(std::int64_t cutoff_unix_ms) = 0;
   virtual Result<std::int64_t> purge_calls_before(std::int64_t cutoff_unix_ms) = 0;
+
+ protected:
+  // The backend's outer transaction around write_batch's writes.
+  virtual Status in_transaction(const std::function<Status()>& body) { return body(); }
 };
 
 // The SQLite store over an open (migrated) database; redacts with `policy`.

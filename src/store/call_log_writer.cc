@@ -42,18 +42,30 @@ void CallLogWriter::flush() {
   idle_.wait(lock, [&] { return queue_.empty() && !busy_; });
 }
 
+std::size_t CallLogWriter::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void CallLogWriter::run() {
+  // Everything queued is written in one transaction (up to kMaxBatch): under
+  // a burst of hang-ups the commit's sync is paid once per batch, not per call.
+  constexpr std::size_t kMaxBatch = 256;
+  std::vector<CallRecord> batch;
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty() && stopping_) break;
-    CallRecord record = std::move(queue_.front());
-    queue_.pop_front();
+    while (!queue_.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
     busy_ = true;
     lock.unlock();
-    auto status = store_->write(record);
-    if (!status && on_error_) on_error_(status.error());
-    wipe(record);
+    for (const auto& status : store_->write_batch(batch))
+      if (!status && on_error_) on_error_(status.error());
+    for (auto& record : batch) wipe(record);
+    batch.clear();
     lock.lock();
     busy_ = false;
     if (queue_.empty()) idle_.notify_all();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "store/call_log_store.h"
 
@@ -21,13 +22,15 @@ class CallLogWriter {
 
   void enqueue(CallRecord record);
   void flush();
+  // Records waiting for the writer thread (a gauge for /metrics).
+  std::size_t queued() const;
 
  private:
   void run();
 
   std::unique_ptr<CallLogStore> store_;
   ErrorHandler on_error_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
   std::deque<CallRecord> queue_;

@@ -55,6 +55,10 @@ class PgCallLogs final : public CallLogStore {
     });
   }
 
+  Status in_transaction(const std::function<Status()>& body) override {
+    return db_->transaction(body);
+  }
+
   Result<std::vector<CallRecord>> query(const CallQuery& q) const override {
     // Parameters are numbered as the filters are added; values are never spliced in.
     std::vector<PgParam> params = {q.from_unix_ms, q.to_unix_ms};

@@ -81,6 +81,31 @@ TYPED_TEST(CallLogContract, WritesRedactedAndReadsBackWithDetails) {
   EXPECT_EQ((*this->calls_->get("c1"))->visits.size(), 2u) << "and writes no visits";
 }
 
+TYPED_TEST(CallLogContract, WriteBatchWritesAllAndABadRecordFailsAlone) {
+  this->add("taken", 500, "sip:100@h", "demo", "exit_module");
+  std::vector<CallRecord> batch(3);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].call_id = "batch" + std::to_string(i);
+    batch[i].start_unix_ms = 1000 + static_cast<std::int64_t>(i);
+    batch[i].visits = {{"main", "hello", "prompt", "next"}};
+  }
+  batch[1].call_id = "taken";  // a duplicate: this one must fail, the others must not
+  batch[1].visits = {{"main", "x", "prompt", "next"},
+                     {"main", "y", "prompt", "next"},
+                     {"main", "z", "prompt", "next"}};
+  auto results = this->calls_->write_batch(batch);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0]);
+  EXPECT_FALSE(results[1]) << "the duplicate id fails";
+  EXPECT_TRUE(results[2]);
+  EXPECT_TRUE(*this->calls_->get("batch0"));
+  EXPECT_TRUE(*this->calls_->get("batch2"));
+  EXPECT_EQ((*this->calls_->get("batch2"))->visits.size(), 1u);
+  EXPECT_EQ((*this->calls_->get("taken"))->visits.size(), 2u)
+      << "the failed record's 3 visits were rolled back with it (the original keeps its 2)";
+  EXPECT_EQ((*this->calls_->get("taken"))->start_unix_ms, 500);
+}
+
 TYPED_TEST(CallLogContract, FiltersAndPagesNewestFirst) {
   this->add("a", 1000, "sip:100@h", "demo", "exit_module");
   this->add("b", 2000, "sip:200@h", "demo", "remote_bye");
