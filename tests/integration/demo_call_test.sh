@@ -17,12 +17,7 @@ grep -q "BYE received" "$out" || fail "server did not hang up"
 speech_ms=$(sed -n 's/.*speech_ms=\([0-9]*\).*/\1/p' "$out")
 [ "${speech_ms:-0}" -gt 3000 ] || fail "too little speech heard: ${speech_ms}ms"
 [ -s "$WORK/heard.wav" ] || fail "no recording written"
-# The call log is written by a background writer: give it a moment.
-for _ in $(seq 1 50); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "exit" "$WORK/logs.txt" && break
-  sleep 0.1
-done
-cat "$WORK/logs.txt"
+wait_for_call_log "$WORK/logs.txt" "exit"
 grep -q "main/main_menu (menu): 1" "$WORK/logs.txt" || fail "menu branch 1 not in the call log"
 grep -q "balance/account (digits): success:\[private\]" "$WORK/logs.txt" || fail "account entry not logged as private"
 # The demo's account module is private: its value must be nowhere on disk.

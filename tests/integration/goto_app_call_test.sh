@@ -15,11 +15,7 @@ out="$WORK/phone.txt"
 cat "$out"
 grep -q "answered: 200 OK" "$out" || fail "not answered"
 grep -q "BYE received" "$out" || fail "server did not hang up"
-for _ in $(seq 1 100); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "exit" "$WORK/logs.txt" && break
-  sleep 0.1
-done
-cat "$WORK/logs.txt"
+wait_for_call_log "$WORK/logs.txt" "exit"
 grep -q "order (digits): success" "$WORK/logs.txt" || fail "order number not taken"
 grep -q "pin_code (digits): success:\[private\]" "$WORK/logs.txt" || fail "the sub-app's private PIN module is not in the call log as private"
 grep -q "shipped (prompt)" "$WORK/logs.txt" || fail "the caller app did not get verified=true back from the sub-app"

@@ -126,3 +126,14 @@ except socket.timeout:
     pass
 PY
 }
+
+# wait_for_call_log OUT PATTERN [DATA_DIR] — `keyline logs` into OUT until it shows PATTERN
+# (the call log is written by a background thread after the call ends), then prints it.
+wait_for_call_log() {
+  local out="$1" pattern="$2" data="${3:-$WORK/data}"
+  for _ in $(seq 1 100); do
+    "$KEYLINE" logs --data-dir "$data" >"$out" 2>&1 && grep -q "$pattern" "$out" && break
+    sleep 0.1
+  done
+  cat "$out"
+}

@@ -97,11 +97,7 @@ YAML
   grep -q "answered: 200 OK (.*SRTP" "$out" || fail "not answered with SRTP over TLS"
   grep -q "BYE received" "$out" || fail "server did not hang up"
   grep -q " via 127.0.0.1:[0-9]*/TLS" "$SRV/server.log" || fail "the call did not come over TLS"
-  for _ in $(seq 1 100); do
-    "$KEYLINE" logs --data-dir "$SRV/data" >"$WORK/$1-logs.txt" 2>&1 && grep -q "exit" "$WORK/$1-logs.txt" && break
-    sleep 0.1
-  done
-  cat "$WORK/$1-logs.txt"
+  wait_for_call_log "$WORK/$1-logs.txt" "exit" "$SRV/data"
 }
 
 # verify [options] — verify-privacy against the running server of the last run_call.

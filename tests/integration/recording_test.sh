@@ -60,11 +60,7 @@ grep -q "spoke 2000 ms of audio" "$out" || fail "the phone did not speak"
 grep -q "sent DTMF \"$CARD\" (in-band tones)" "$out" || fail "card not keyed as tones"
 grep -q "BYE received" "$out" || fail "the server did not hang up"
 
-for _ in $(seq 1 100); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "call:" "$WORK/logs.txt" && break
-  sleep 0.1
-done
-cat "$WORK/logs.txt"
+wait_for_call_log "$WORK/logs.txt" "call:"
 grep -q "main/msg (record): done:" "$WORK/logs.txt" || fail "the Record module did not finish with done"
 grep -q "main/card (recording): paused" "$WORK/logs.txt" || fail "no pause for the private module"
 grep -q "main/card (recording): resumed" "$WORK/logs.txt" || fail "no resume after the private module"

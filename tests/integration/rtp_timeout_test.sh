@@ -18,11 +18,7 @@ mport=$(( (RANDOM % 500) * 2 + 30000 ))
     "127.0.0.1:$SIP_PORT" >"$WORK/sipp.out" 2>&1) ||
   { tail -40 "$WORK/sipp.out"; cat "$WORK"/*errors.log 2>/dev/null; fail "silent-caller scenario failed"; }
 
-for _ in $(seq 1 100); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "rtp_timeout" "$WORK/logs.txt" && break
-  sleep 0.1
-done
-cat "$WORK/logs.txt"
+wait_for_call_log "$WORK/logs.txt" "rtp_timeout"
 grep -q "no RTP/RTCP from the caller" "$WORK/server.log" || fail "server did not report the silent caller"
 grep -q "exit rtp_timeout" "$WORK/logs.txt" || fail "the call log does not give rtp_timeout as the reason"
 server_alive || fail "server died"

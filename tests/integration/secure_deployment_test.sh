@@ -117,12 +117,7 @@ cat "$out"
 grep -q "answered: 200 OK (.*SRTP" "$out" || fail "not answered with SRTP over TLS"
 grep -q "prompt audio received" "$out" || fail "no prompt audio"
 grep -q "BYE received" "$out" || fail "the app did not end the call"
-for _ in $(seq 1 100); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 &&
-    grep -q "main/confirm" "$WORK/logs.txt" && break
-  sleep 0.1
-done
-cat "$WORK/logs.txt"
+wait_for_call_log "$WORK/logs.txt" "main/confirm"
 grep -q "main/card (custom_field): success:\[private\]" "$WORK/logs.txt" || fail "card not masked"
 grep -q "main/amount (number): success:\[private\]" "$WORK/logs.txt" ||
   fail "the amount (private: false in the app) was not masked by the secure deployment"

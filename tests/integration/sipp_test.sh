@@ -47,11 +47,7 @@ run_sipp uac_cancel.xml || { cat "$WORK/sipp-uac_cancel.xml.out"; cat "$WORK"/*e
 echo "== call, key 2 with RFC 4733 from SIPp's capture"
 run_sipp uac_dtmf.xml || { tail -40 "$WORK/sipp-uac_dtmf.xml.out"; cat "$WORK"/*errors.log 2>/dev/null; fail "DTMF call scenario failed"; }
 
-for _ in $(seq 1 50); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "time_prompt" "$WORK/logs.txt" && break
-  sleep 0.1
-done
-cat "$WORK/logs.txt"
+wait_for_call_log "$WORK/logs.txt" "time_prompt"
 grep -q "exit cancelled:487" "$WORK/logs.txt" || fail "cancelled call not logged"
 grep -q "main/main_menu (menu): 2" "$WORK/logs.txt" || fail "menu branch 2 not in the call log"
 grep -q "time_prompt" "$WORK/logs.txt" || fail "time branch not taken"

@@ -35,11 +35,7 @@ speech_ms=$(speech_ms_of "$out")
 [ "${speech_ms:-0}" -gt 3000 ] || fail "too little speech heard over SRTP: ${speech_ms}ms"
 grep -q "media: SRTP AES_CM_128_HMAC_SHA1_80" "$WORK/server.log" || fail "server did not log the suite"
 
-for _ in $(seq 1 50); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "exit" "$WORK/logs.txt" && break
-  sleep 0.1
-done
-cat "$WORK/logs.txt"
+wait_for_call_log "$WORK/logs.txt" "exit"
 grep -q "main/main_menu (menu): 1" "$WORK/logs.txt" || fail "menu branch 1 (encrypted DTMF) not in the call log"
 grep -q "balance/account (digits): success:\[private\]" "$WORK/logs.txt" || fail "account digits (encrypted DTMF) not collected"
 

@@ -67,10 +67,7 @@ grep -q "prompt audio received" "$out" || fail "no prompt audio"
 grep -q 'sent DTMF "12345#"' "$out" || fail "digits not sent"
 grep -q "BYE received" "$out" || fail "server did not hang up over TLS"
 grep -q " via 127.0.0.1:[0-9]*/TLS" "$WORK/server.log" || fail "server did not see the call over TLS"
-for _ in $(seq 1 50); do
-  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 && grep -q "exit" "$WORK/logs.txt" && break
-  sleep 0.1
-done
+wait_for_call_log "$WORK/logs.txt" "exit"
 grep -q "balance/account (digits): success:\[private\]" "$WORK/logs.txt" ||
   { cat "$WORK/logs.txt"; fail "digits over TLS+SRTP not collected"; }
 
