@@ -4,6 +4,9 @@
 # calls, sends 20 ms G.711 frames on each, holds them, and prints packets lost,
 # pacing, CPU and the server's RSS. Then the server's own pacing counters.
 # Usage: bench/media_load.sh [calls=2000] [hold seconds=30] [--srtp]
+#   SLOW_WEB=SECONDS: every call loops a short prompt and a REST request that a local HTTPS
+#   endpoint answers only after SECONDS, so most calls wait on a web service at any moment
+#   (the data-modules issue: slow web services must not delay media on the same worker).
 #   BUILD=build/dev to use another build tree (default: the release build);
 #   NICE=-15 to run both at a higher priority than other work on a shared machine.
 set -euo pipefail
@@ -24,11 +27,35 @@ fi
 ulimit -n "$(ulimit -Hn)"  # two sockets per call on each side
 work="$(mktemp -d /tmp/keyline-media-load.XXXXXX)"
 server=""
-trap '[ -n "$server" ] && kill $server 2>/dev/null; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
+web=""
+trap '[ -n "$web" ] && kill $web 2>/dev/null; [ -n "$server" ] && kill $server 2>/dev/null; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 sip_port="$(port)"
 mkdir -p "$work/apps"
-cp bench/media_load/talk.json "$work/apps/"
+app=talk
+http_section=""
+web=""
+if [ -n "${SLOW_WEB:-}" ]; then
+  pki="$work/pki"
+  mkdir -p "$pki"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=media load CA" -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$pki/server.key" -out "$pki/server.csr" 2>/dev/null
+  printf "subjectAltName=IP:127.0.0.1\n" >"$pki/ext.cnf"
+  openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+    -CAcreateserial -days 2 -extfile "$pki/ext.cnf" -out "$pki/server.pem" 2>/dev/null
+  taskset -c 1 python3 bench/media_load/slow_https.py "$pki/server.pem" "$pki/server.key" \
+    "$SLOW_WEB" "$work/web.port" >"$work/web.out" 2>&1 &
+  web=$!
+  for _ in $(seq 1 100); do [ -f "$work/web.port" ] && break; sleep 0.1; done
+  sed "s/WEB_HOST/127.0.0.1:$(cat "$work/web.port")/" bench/media_load/talk_web.json \
+    >"$work/apps/talk_web.json"
+  app=talk_web
+  http_section="http: {ca_file: $pki/ca.pem, max_connections: 4096, egress: {allow: [\"127.0.0.1\"]}}"
+else
+  cp bench/media_load/talk.json "$work/apps/"
+fi
 srtp_policy=off
 [ "$srtp" = "--srtp" ] && srtp_policy=optional
 cat >"$work/keyline.yaml" <<YAML
@@ -38,8 +65,9 @@ apps_dir: apps
 data_dir: data
 log_level: warn
 api: {port: 0}
+$http_section
 deployments:
-  - {name: talk, numbers: ["*"], app: talk}
+  - {name: talk, numbers: ["*"], app: $app}
 YAML
 key="$("$BUILD/keyline" apikey create --email bench@example.com --role viewer --config "$work/keyline.yaml" 2>/dev/null)"
 (cd "$work" && exec nice -n "${NICE:-0}" taskset -c 0 "$OLDPWD/$BUILD/keyline" serve --config keyline.yaml --log-level info >server.log 2>&1) &
@@ -53,3 +81,8 @@ nice -n "${NICE:-0}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@1
   --rate 200 --hold "$hold" --server-pid "$server_pid" $srtp || echo "media_load: not every call held"
 curl -sS --cacert "$work/data/api-cert.pem" -H "Authorization: Bearer $key" \
   "https://127.0.0.1:$api_port/metrics" | grep -E '^keyline_(media|rtp)_' || true
+if [ -n "$web" ]; then
+  kill -TERM "$web"; wait "$web" 2>/dev/null || true
+  cat "$work/web.out"
+  web=""
+fi

@@ -80,7 +80,7 @@ void read_http_config(const YAML::Node& node, const std::string& base_dir, HttpS
   }
   only_config_keys(node, "http",
             {"egress", "ca_file", "client_cert", "client_key", "proxy", "timeout_ms",
-             "max_response_bytes", "max_redirects"},
+             "max_response_bytes", "max_redirects", "max_connections"},
             fail);
   read_egress(node["egress"], out.client.egress, fail);
   text(node, "http", "ca_file", out.client.ca_file, fail);
@@ -93,6 +93,7 @@ void read_http_config(const YAML::Node& node, const std::string& base_dir, HttpS
   integer(node, "http", "max_response_bytes", out.max_response_bytes, 1024, 64LL << 20, fail);
   integer(node, "http", "max_redirects", out.max_redirects, 0, 10, fail);
   out.client.max_redirects_cap = std::max(out.max_redirects, 0);
+  integer(node, "http", "max_connections", out.client.max_connections, 1, 65536, fail);
   if (out.client.client_cert.empty() != out.client.client_key.empty())
     fail(node, "http", "set both client_cert and client_key, or neither");
   out.client.ca_file = resolve_config_path(base_dir, out.client.ca_file);

@@ -11,6 +11,7 @@ TEST(HttpConfig, DefaultsAllowNothingOverHttpsOnly) {
   EXPECT_TRUE(c.http.client.egress.https_only());
   EXPECT_EQ(c.http.default_timeout, std::chrono::milliseconds(10000));
   EXPECT_EQ(c.http.max_redirects, 0);
+  EXPECT_EQ(c.http.client.max_connections, 64u);
 }
 
 TEST(HttpConfig, ReadsEverySetting) {
@@ -22,6 +23,7 @@ TEST(HttpConfig, ReadsEverySetting) {
   timeout_ms: 2500
   max_response_bytes: 4096
   max_redirects: 2
+  max_connections: 1000
 )",
                         "k.yaml", "");
   ASSERT_TRUE(c) << c.error().message;
@@ -35,6 +37,7 @@ TEST(HttpConfig, ReadsEverySetting) {
   EXPECT_EQ(h.default_timeout, std::chrono::milliseconds(2500));
   EXPECT_EQ(h.max_response_bytes, 4096u);
   EXPECT_EQ(h.max_redirects, 2);
+  EXPECT_EQ(h.client.max_connections, 1000u);
 }
 
 TEST(HttpConfig, ErrorsNameTheLineAndColumn) {
