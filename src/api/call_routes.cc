@@ -48,6 +48,27 @@ std::optional<std::pair<std::int64_t, std::string>> decode_cursor(std::string_vi
   return std::make_pair(*start, text->substr(colon + 1));
 }
 
+Json direction_json(const store::MediaDirectionRecord& d) {
+  Json j;
+  j.set("packets", d.packets);
+  j.set("lost", d.lost);
+  j.set("jitter_ms", d.jitter_ms);
+  j.set("mos", d.mos);
+  return j;
+}
+
+// The call's media quality (docs/api.md): inbound is what the caller sent us,
+// outbound what reached the caller by its RTCP reports (null without them).
+Json media_json(const store::CallMediaRecord& m) {
+  Json j;
+  j.set("codec", m.codec);
+  j.set("srtp", m.srtp);
+  j.set("inbound", direction_json(m.inbound));
+  j.set("outbound", m.outbound ? direction_json(*m.outbound) : Json());
+  j.set("rtt_ms", m.rtt_ms ? Json(*m.rtt_ms) : Json());
+  return j;
+}
+
 Json call_json(const store::CallRecord& r, bool details) {
   Json j;
   j.set("session_id", r.call_id);
@@ -75,6 +96,7 @@ Json call_json(const store::CallRecord& r, bool details) {
       entries.push_back(std::move(e));
     }
     j.set("entries", std::move(entries));
+    if (r.media) j.set("media", media_json(*r.media));
   }
   return j;
 }

@@ -552,6 +552,20 @@ std::string format_time(std::int64_t unix_ms) {
   return out;
 }
 
+void print_media(const store::CallMediaRecord& m) {
+  auto direction = [](const store::MediaDirectionRecord& d) {
+    char text[96];
+    std::snprintf(text, sizeof text, "%lld packets, %lld lost, jitter %.1f ms, MOS %.2f",
+                  static_cast<long long>(d.packets), static_cast<long long>(d.lost), d.jitter_ms,
+                  d.mos);
+    return std::string(text);
+  };
+  std::cout << "  media " << m.codec << (m.srtp ? " SRTP" : " RTP") << "  in: " << direction(m.inbound)
+            << "  out: " << (m.outbound ? direction(*m.outbound) : std::string("no reports"));
+  if (m.rtt_ms) std::cout << "  rtt " << static_cast<int>(*m.rtt_ms) << " ms";
+  std::cout << "\n";
+}
+
 void print_record(const store::CallRecord& r, bool details) {
   std::cout << "call " << r.call_id << "  start " << format_time(r.start_unix_ms) << "  duration "
             << (r.end_unix_ms - r.start_unix_ms) << " ms\n"
@@ -562,6 +576,7 @@ void print_record(const store::CallRecord& r, bool details) {
             << "  ended " << format_time(r.end_unix_ms) << "\n";
   for (const auto& v : r.visits)
     std::cout << "    " << v.page << "/" << v.module << " (" << v.type << "): " << v.result << "\n";
+  if (r.media) print_media(*r.media);
 }
 
 int cmd_apikey(int argc, char** argv) {

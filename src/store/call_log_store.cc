@@ -1,6 +1,7 @@
 #include "store/call_log_store.h"
 
 #include "privacy/redact.h"
+#include "store/call_media_row.h"
 #include "store/migrations.h"
 
 namespace keyline::store {
@@ -42,6 +43,8 @@ class SqliteCallLogs final : public CallLogStore {
 
  private:
   Status load_visits(CallRecord& record) const;
+  Status load_media(CallRecord& record) const;
+  Status write_media(const std::string& call_id, const CallMediaRecord& media);
 
   std::shared_ptr<Database> db_;
   privacy::RedactionPolicy policy_;
@@ -116,8 +119,53 @@ Status SqliteCallLogs::write(const CallRecord& record) {
       v->bind(6, redact_text(visit.result));
       if (auto st = v->run(); !st) return st;
     }
+    if (record.media) return write_media(record.call_id, *record.media);
     return Ok{};
   });
+}
+
+Status SqliteCallLogs::write_media(const std::string& call_id, const CallMediaRecord& media) {
+  auto s = db_->prepare(std::string("INSERT INTO call_media (call_id, ") + kCallMediaColumns +
+                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s) return s.error();
+  const CallMediaRow row = to_media_row(media);
+  s->bind(1, call_id);
+  s->bind(2, row.codec);
+  int i = 3;
+  for (std::int64_t value : {std::int64_t{row.srtp}, row.in_packets, row.in_lost, row.in_jitter_us,
+                             row.in_mos_x100, std::int64_t{row.out_reported}, row.out_packets,
+                             row.out_lost, row.out_jitter_us, row.out_mos_x100})
+    s->bind(i++, value);
+  if (row.rtt_us)
+    s->bind(i, *row.rtt_us);
+  else
+    s->bind_null(i);
+  return s->run();
+}
+
+Status SqliteCallLogs::load_media(CallRecord& record) const {
+  auto s = db_->prepare(std::string("SELECT ") + kCallMediaColumns +
+                        " FROM call_media WHERE call_id = ?");
+  if (!s) return s.error();
+  s->bind(1, record.call_id);
+  auto found = s->step();
+  if (!found) return found.error();
+  if (!*found) return Ok{};
+  CallMediaRow row;
+  row.codec = s->text(0);
+  row.srtp = s->integer(1) != 0;
+  row.in_packets = s->integer(2);
+  row.in_lost = s->integer(3);
+  row.in_jitter_us = s->integer(4);
+  row.in_mos_x100 = s->integer(5);
+  row.out_reported = s->integer(6) != 0;
+  row.out_packets = s->integer(7);
+  row.out_lost = s->integer(8);
+  row.out_jitter_us = s->integer(9);
+  row.out_mos_x100 = s->integer(10);
+  if (!s->is_null(11)) row.rtt_us = s->integer(11);
+  record.media = from_media_row(row);
+  return Ok{};
 }
 
 Status SqliteCallLogs::load_visits(CallRecord& record) const {
@@ -163,8 +211,10 @@ Result<std::vector<CallRecord>> SqliteCallLogs::query(const CallQuery& q) const 
     out.push_back(read_call_row(*s));
   }
   if (q.with_details) {
-    for (auto& r : out)
+    for (auto& r : out) {
       if (auto st = load_visits(r); !st) return st.error();
+      if (auto st = load_media(r); !st) return st.error();
+    }
   }
   return out;
 }
@@ -179,6 +229,7 @@ Result<std::optional<CallRecord>> SqliteCallLogs::get(const std::string& call_id
   if (!*row) return std::optional<CallRecord>{};
   CallRecord r = read_call_row(*s);
   if (auto st = load_visits(r); !st) return st.error();
+  if (auto st = load_media(r); !st) return st.error();
   return std::optional<CallRecord>{std::move(r)};
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,24 @@ struct ModuleVisitRecord {
   std::string module;
   std::string type;
   std::string result;
+};
+
+// The call's media for its CDR (media/call_quality.h computes it): what the
+// caller sent us (inbound) and, when the caller's RTCP reported it, what
+// reached the caller (outbound). Numbers only: nothing here can be private.
+struct MediaDirectionRecord {
+  std::int64_t packets = 0;
+  std::int64_t lost = 0;
+  double jitter_ms = 0;
+  double mos = 0;
+};
+
+struct CallMediaRecord {
+  std::string codec;  // "PCMU", "PCMA", "G722"
+  bool srtp = false;
+  MediaDirectionRecord inbound;
+  std::optional<MediaDirectionRecord> outbound;
+  std::optional<double> rtt_ms;
 };
 
 struct CallRecord {
@@ -27,6 +46,7 @@ struct CallRecord {
   std::int64_t end_unix_ms = 0;
   std::string exit_reason;
   std::vector<ModuleVisitRecord> visits;
+  std::optional<CallMediaRecord> media;  // absent for calls never answered
 };
 
 }  // namespace keyline::store

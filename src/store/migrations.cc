@@ -9,7 +9,7 @@ namespace {
 // Each entry moves the schema from version i to i+1. Never edit a shipped
 // entry: add a new one. Version 1 uses IF NOT EXISTS because databases from
 // before migrations existed already hold those call-log tables.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE IF NOT EXISTS call_logs (
   call_id TEXT PRIMARY KEY,
@@ -88,6 +88,23 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX call_logs_end ON call_logs(end_unix_ms);
 CREATE INDEX call_logs_app_start ON call_logs(app, start_unix_ms);
+)sql",
+    R"sql(
+CREATE TABLE call_media (
+  call_id TEXT PRIMARY KEY REFERENCES call_logs(call_id) ON DELETE CASCADE,
+  codec TEXT NOT NULL,
+  srtp INTEGER NOT NULL,
+  in_packets INTEGER NOT NULL,
+  in_lost INTEGER NOT NULL,
+  in_jitter_us INTEGER NOT NULL,
+  in_mos_x100 INTEGER NOT NULL,
+  out_reported INTEGER NOT NULL,
+  out_packets INTEGER NOT NULL,
+  out_lost INTEGER NOT NULL,
+  out_jitter_us INTEGER NOT NULL,
+  out_mos_x100 INTEGER NOT NULL,
+  rtt_us INTEGER
+);
 )sql",
 };
 

@@ -1,6 +1,7 @@
 // Call logs in PostgreSQL: the same tables and queries as the SQLite store
 // (call_log_store.cc), so every node's calls land in the shared database.
 #include "privacy/redact.h"
+#include "store/call_media_row.h"
 #include "store/pg_repositories.h"
 
 namespace keyline::store {
@@ -51,6 +52,7 @@ class PgCallLogs final : public CallLogStore {
             !st)
           return st;
       }
+      if (record.media) return write_media(record.call_id, *record.media);
       return Ok{};
     });
   }
@@ -92,8 +94,10 @@ class PgCallLogs final : public CallLogStore {
     std::vector<CallRecord> out;
     for (int i = 0; i < rows->rows(); ++i) out.push_back(read_call(*rows, i));
     if (q.with_details)
-      for (auto& r : out)
+      for (auto& r : out) {
         if (auto st = load_visits(r); !st) return st.error();
+        if (auto st = load_media(r); !st) return st.error();
+      }
     return out;
   }
 
@@ -104,6 +108,7 @@ class PgCallLogs final : public CallLogStore {
     if (rows->rows() == 0) return std::optional<CallRecord>{};
     CallRecord r = read_call(*rows, 0);
     if (auto st = load_visits(r); !st) return st.error();
+    if (auto st = load_media(r); !st) return st.error();
     return std::optional<CallRecord>{std::move(r)};
   }
 
@@ -131,6 +136,39 @@ class PgCallLogs final : public CallLogStore {
     for (int i = 0; i < rows->rows(); ++i)
       record.visits.push_back(
           {rows->text(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3)});
+    return Ok{};
+  }
+
+  Status write_media(const std::string& call_id, const CallMediaRecord& media) {
+    const CallMediaRow row = to_media_row(media);
+    return db_->exec(
+        std::string("INSERT INTO call_media (call_id, ") + kCallMediaColumns +
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        {call_id, row.codec, row.srtp, row.in_packets, row.in_lost, row.in_jitter_us,
+         row.in_mos_x100, row.out_reported, row.out_packets, row.out_lost, row.out_jitter_us,
+         row.out_mos_x100, row.rtt_us ? PgParam(*row.rtt_us) : PgParam(std::nullopt)});
+  }
+
+  Status load_media(CallRecord& record) const {
+    auto rows = db_->query(std::string("SELECT ") + kCallMediaColumns +
+                               ", rtt_us IS NULL FROM call_media WHERE call_id = $1",
+                           {record.call_id});
+    if (!rows) return rows.error();
+    if (rows->rows() == 0) return Ok{};
+    CallMediaRow row;
+    row.codec = rows->text(0, 0);
+    row.srtp = rows->boolean(0, 1);
+    row.in_packets = rows->integer(0, 2);
+    row.in_lost = rows->integer(0, 3);
+    row.in_jitter_us = rows->integer(0, 4);
+    row.in_mos_x100 = rows->integer(0, 5);
+    row.out_reported = rows->boolean(0, 6);
+    row.out_packets = rows->integer(0, 7);
+    row.out_lost = rows->integer(0, 8);
+    row.out_jitter_us = rows->integer(0, 9);
+    row.out_mos_x100 = rows->integer(0, 10);
+    if (!rows->boolean(0, 12)) row.rtt_us = rows->integer(0, 11);
+    record.media = from_media_row(row);
     return Ok{};
   }
 

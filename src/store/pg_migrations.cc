@@ -8,7 +8,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE call_logs (
   call_id TEXT PRIMARY KEY,
@@ -87,6 +87,23 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX call_logs_end ON call_logs(end_unix_ms);
 CREATE INDEX call_logs_app_start ON call_logs(app, start_unix_ms);
+)sql",
+    R"sql(
+CREATE TABLE call_media (
+  call_id TEXT PRIMARY KEY REFERENCES call_logs(call_id) ON DELETE CASCADE,
+  codec TEXT NOT NULL,
+  srtp BOOLEAN NOT NULL,
+  in_packets BIGINT NOT NULL,
+  in_lost BIGINT NOT NULL,
+  in_jitter_us BIGINT NOT NULL,
+  in_mos_x100 BIGINT NOT NULL,
+  out_reported BOOLEAN NOT NULL,
+  out_packets BIGINT NOT NULL,
+  out_lost BIGINT NOT NULL,
+  out_jitter_us BIGINT NOT NULL,
+  out_mos_x100 BIGINT NOT NULL,
+  rtt_us BIGINT
+);
 )sql",
 };
 

@@ -96,6 +96,8 @@ done
 expect "$(api GET "/v1/calls/$found" "$VIEWER")" 200 "get the call"
 cat "$WORK/body"; echo
 expect "$(json "d['disposition']")" exit_module "disposition"
+expect "$(json "d['media']['codec']")" PCMU "media codec"
+expect "$(json "d['media']['inbound']['packets'] > 0 and 1.0 <= d['media']['inbound']['mos'] <= 4.5")" True "media quality"
 json "[(e['module'], e['result']) for e in d['entries']]" | grep -q "('main_menu', '1')" || fail "menu entry missing"
 json "[(e['module'], e['result']) for e in d['entries']]" | grep -q "('account', 'success:\[private\]')" || fail "private entry not masked"
 if grep -q 12345 "$WORK/body"; then fail "a private value reached the API"; fi

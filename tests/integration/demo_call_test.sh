@@ -23,6 +23,9 @@ grep -q "balance/account (digits): success:\[private\]" "$WORK/logs.txt" || fail
 # The demo's account module is private: its value must be nowhere on disk.
 if grep -rqa "12345" "$WORK/data" "$WORK/server.log"; then fail "the private account number reached disk or the log"; fi
 grep -q "exit exit_module" "$WORK/logs.txt" || fail "call did not end through the Exit module"
+# The CDR's media quality: the phone's audio arrived, so inbound counts packets and has a MOS.
+grep -qE "^  media PCMU RTP  in: [1-9][0-9]* packets, 0 lost, jitter [0-9.]+ ms, MOS [1-4]\.[0-9]{2}" \
+  "$WORK/logs.txt" || fail "no media quality in the call log"
 server_alive || fail "server died"
 stop_server
 echo PASS

@@ -81,6 +81,53 @@ TYPED_TEST(CallLogContract, WritesRedactedAndReadsBackWithDetails) {
   EXPECT_EQ((*this->calls_->get("c1"))->visits.size(), 2u) << "and writes no visits";
 }
 
+TYPED_TEST(CallLogContract, KeepsTheCallsMediaQuality) {
+  CallRecord r;
+  r.call_id = "m1";
+  r.start_unix_ms = 100;
+  CallMediaRecord media;
+  media.codec = "PCMA";
+  media.srtp = true;
+  media.inbound = {990, 10, 4.25, 3.87};
+  media.outbound = MediaDirectionRecord{1000, 0, 1.5, 4.39};
+  media.rtt_ms = 40.125;
+  r.media = media;
+  ASSERT_TRUE(this->calls_->write(r));
+  CallRecord plain;
+  plain.call_id = "m2";  // never answered: no media
+  plain.start_unix_ms = 200;
+  ASSERT_TRUE(this->calls_->write(plain));
+
+  auto got = this->calls_->get("m1");
+  ASSERT_TRUE(got && *got);
+  ASSERT_TRUE((*got)->media);
+  const CallMediaRecord& m = *(*got)->media;
+  EXPECT_EQ(m.codec, "PCMA");
+  EXPECT_TRUE(m.srtp);
+  EXPECT_EQ(m.inbound.packets, 990);
+  EXPECT_EQ(m.inbound.lost, 10);
+  EXPECT_DOUBLE_EQ(m.inbound.jitter_ms, 4.25);
+  EXPECT_DOUBLE_EQ(m.inbound.mos, 3.87);
+  ASSERT_TRUE(m.outbound);
+  EXPECT_EQ(m.outbound->packets, 1000);
+  EXPECT_DOUBLE_EQ(m.outbound->mos, 4.39);
+  ASSERT_TRUE(m.rtt_ms);
+  EXPECT_DOUBLE_EQ(*m.rtt_ms, 40.125);
+  EXPECT_FALSE((*this->calls_->get("m2"))->media);
+
+  CallQuery q;
+  q.with_details = true;
+  auto listed = this->calls_->query(q);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_TRUE((*listed)[1].media) << "listing with details carries the media too";
+
+  // The media row goes with its call when retention drops the call.
+  ASSERT_TRUE(this->calls_->purge_calls_before(INT64_MAX));
+  r.call_id = "m1";
+  EXPECT_TRUE(this->calls_->write(r)) << "no call_media row was left behind to collide with";
+}
+
 TYPED_TEST(CallLogContract, WriteBatchWritesAllAndABadRecordFailsAlone) {
   this->add("taken", 500, "sip:100@h", "demo", "exit_module");
   std::vector<CallRecord> batch(3);
