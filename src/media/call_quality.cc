@@ -47,8 +47,8 @@ double e_model_r(double loss_fraction, double one_way_delay_ms) {
 CallQuality call_quality(const MediaStats& stats) {
   CallQuality q;
   q.rtt_ms = stats.rtcp.rtt_ms;
-  q.inbound = direction(static_cast<std::int64_t>(stats.packets_received),
-                        stats.rtcp.packets_lost, stats.rtcp.jitter_ms, q.rtt_ms);
+  q.inbound = direction(static_cast<std::int64_t>(stats.packets_received), stats.rtcp.packets_lost,
+                        stats.rtcp.jitter_ms, q.rtt_ms);
   if (stats.rtcp.remote_report) {
     const auto sent = static_cast<std::int64_t>(stats.packets_sent);
     const std::int64_t lost = std::min(stats.rtcp.remote_packets_lost, sent);

@@ -230,10 +230,14 @@ Status Server::open() {
   }
   auto transport = sip::Transport::create(
       *loop_, tc,
-      [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
+      [this](sip::Message m, const sip::Peer& from) {
+        if (m.is_request()) metrics_.count_sip_request(m.method);
+        ua_->on_message(std::move(m), from);
+      },
       logger_);
   if (!transport) return transport.error();
   transport_ = std::move(*transport);
+  transport_->set_response_observer([this](int status) { metrics_.count_sip_response(status); });
   {
     const auto& a = config_.sip.access;
     sip::AccessPolicyConfig pc;

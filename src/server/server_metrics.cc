@@ -13,12 +13,39 @@ std::string ServerMetrics::prometheus_text() const {
          line("keyline_calls_active", "gauge", "Calls in progress.", calls_active.load()) +
          line("keyline_call_log_write_errors_total", "counter", "Call logs that failed to write.",
               call_log_write_errors.load()) +
-         speech_text() + media_text();
+         speech_text() + media_text() + sip_text();
+}
+
+void ServerMetrics::count_sip_response(int status) {
+  if (status >= 100 && status <= 699) ++sip_responses[static_cast<std::size_t>(status - 100)];
+}
+
+void ServerMetrics::count_sip_request(std::string_view method) {
+  std::size_t i = 0;
+  while (i + 1 < kSipMethods.size() && method != kSipMethods[i]) ++i;
+  ++sip_requests[i];
+}
+
+std::string ServerMetrics::sip_text() const {
+  std::string out =
+      "# HELP keyline_sip_responses_sent_total SIP responses sent, by status code "
+      "(retransmissions included).\n# TYPE keyline_sip_responses_sent_total counter\n";
+  for (std::size_t i = 0; i < sip_responses.size(); ++i)
+    if (auto n = sip_responses[i].load())
+      out += "keyline_sip_responses_sent_total{code=\"" + std::to_string(i + 100) + "\"} " +
+             std::to_string(n) + "\n";
+  out +=
+      "# HELP keyline_sip_requests_received_total SIP requests received, by method.\n"
+      "# TYPE keyline_sip_requests_received_total counter\n";
+  for (std::size_t i = 0; i < kSipMethods.size(); ++i)
+    out += "keyline_sip_requests_received_total{method=\"" + std::string(kSipMethods[i]) + "\"} " +
+           std::to_string(sip_requests[i].load()) + "\n";
+  return out;
 }
 
 std::string ServerMetrics::gauge_text(const char* name, const char* help, std::uint64_t value) {
-  return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
-         " " + std::to_string(value) + "\n";
+  return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
+         std::to_string(value) + "\n";
 }
 
 std::string ServerMetrics::media_text() const {

@@ -2,9 +2,11 @@
 // atomics so neither side takes a lock on the call path.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace keyline::server {
 
@@ -29,9 +31,20 @@ struct ServerMetrics {
   std::atomic<std::uint64_t> rtp_packets_received{0};
   std::atomic<std::int64_t> rtp_packets_lost{0};  // RFC 3550 A.3, as seen by us
 
+  // SIP: responses sent by status code (100-699, retransmissions included) and
+  // requests received by method, for CPS and error rates.
+  std::array<std::atomic<std::uint64_t>, 600> sip_responses{};
+  static constexpr std::array<const char*, 14> kSipMethods = {
+      "INVITE", "ACK",   "BYE",   "CANCEL", "OPTIONS",   "REGISTER", "INFO",
+      "UPDATE", "PRACK", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE",  "other"};
+  std::array<std::atomic<std::uint64_t>, kSipMethods.size()> sip_requests{};
+  void count_sip_response(int status);
+  void count_sip_request(std::string_view method);
+
   // Prometheus text exposition format (version 0.0.4).
   std::string prometheus_text() const;
   std::string media_text() const;  // the media_* and rtp_* counters
+  std::string sip_text() const;    // responses by code, requests by method
   // One gauge in the same format, for figures kept elsewhere.
   static std::string gauge_text(const char* name, const char* help, std::uint64_t value);
   std::string speech_text() const;  // the asr_* counters

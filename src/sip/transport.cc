@@ -1,6 +1,7 @@
 #include "sip/transport.h"
 
 #include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "base/strings.h"
@@ -223,6 +224,16 @@ bool Transport::send(const Message& message, const Peer& to) {
 }
 
 bool Transport::send_raw(const std::string& bytes, const Peer& to) {
+  if (on_response_sent_) {
+    // "SIP/2.0 200 ...": the status is the three digits after the version.
+    constexpr std::string_view kVersion = "SIP/2.0 ";
+    if (bytes.size() >= kVersion.size() + 3 && bytes.compare(0, kVersion.size(), kVersion) == 0) {
+      int status = 0;
+      for (std::size_t i = kVersion.size(); i < kVersion.size() + 3 && status >= 0; ++i)
+        status = bytes[i] >= '0' && bytes[i] <= '9' ? status * 10 + (bytes[i] - '0') : -1;
+      if (status >= 100 && status <= 699) on_response_sent_(status);
+    }
+  }
   if (logger_.enabled(LogLevel::kDebug)) {
     logger_.debug("sip", "send to " + to.endpoint.to_string() + "\n" + bytes);
   }

@@ -70,6 +70,12 @@ class Transport final : public TransportSink {
     screen_ = std::move(screen);
   }
 
+  // Runs with the status code of every response sent (retransmissions too):
+  // the server's responses-by-code metric.
+  void set_response_observer(std::function<void(int status)> observer) {
+    on_response_sent_ = std::move(observer);
+  }
+
   bool send(const Message& message, const Peer& to);
   // Sends bytes already serialized (the transaction layer, retransmissions).
   bool send_raw(const std::string& bytes, const Peer& to) override;
@@ -99,6 +105,7 @@ class Transport final : public TransportSink {
   io::EventLoop& loop_;
   MessageHandler handler_;
   std::function<bool(const io::Endpoint&)> screen_;
+  std::function<void(int status)> on_response_sent_;
   Logger& logger_;
   std::string host_;
   std::uint16_t port_ = 0;

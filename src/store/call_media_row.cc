@@ -33,11 +33,10 @@ CallMediaRecord from_media_row(const CallMediaRow& row) {
   CallMediaRecord media;
   media.codec = row.codec;
   media.srtp = row.srtp;
-  media.inbound = {row.in_packets, row.in_lost, row.in_jitter_us / 1000.0,
-                   row.in_mos_x100 / 100.0};
+  media.inbound = {row.in_packets, row.in_lost, row.in_jitter_us / 1000.0, row.in_mos_x100 / 100.0};
   if (row.out_reported)
-    media.outbound = MediaDirectionRecord{row.out_packets, row.out_lost,
-                                          row.out_jitter_us / 1000.0, row.out_mos_x100 / 100.0};
+    media.outbound = MediaDirectionRecord{row.out_packets, row.out_lost, row.out_jitter_us / 1000.0,
+                                          row.out_mos_x100 / 100.0};
   if (row.rtt_us) media.rtt_ms = *row.rtt_us / 1000.0;
   return media;
 }

@@ -111,6 +111,8 @@ grep -qE '^keyline_tts_cache_misses_total [1-9]' "$WORK/metrics.txt" || { cat "$
 grep -qE '^keyline_tts_cache_entries [1-9]' "$WORK/metrics.txt" || fail "the TTS cache holds nothing after a call"
 # The ended call's RTP totals and the media tick's pacing counters (docs/operations.md).
 grep -qE "^keyline_call_log_queue_depth [0-9]+$" "$WORK/metrics.txt" || fail "no call-log queue gauge"
+grep -q '^keyline_sip_requests_received_total{method="INVITE"} 1$' "$WORK/metrics.txt" || fail "INVITE not counted"
+grep -qE '^keyline_sip_responses_sent_total\{code="200"\} [1-9]' "$WORK/metrics.txt" || fail "200 OK not counted"
 for counter in keyline_rtp_packets_sent_total keyline_rtp_packets_received_total keyline_media_call_ticks_total; do
   grep -qE "^$counter [1-9]" "$WORK/metrics.txt" || { cat "$WORK/metrics.txt"; fail "$counter not counted"; }
 done
