@@ -56,9 +56,12 @@ int main(int argc, char** argv) {
   int seconds = 10;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
-    if (arg == "--burst") burst = std::atoi(argv[i + 1]);
-    else if (arg == "--rate") rate = std::atoi(argv[i + 1]);
-    else if (arg == "--seconds") seconds = std::atoi(argv[i + 1]);
+    if (arg == "--burst")
+      burst = std::atoi(argv[i + 1]);
+    else if (arg == "--rate")
+      rate = std::atoi(argv[i + 1]);
+    else if (arg == "--seconds")
+      seconds = std::atoi(argv[i + 1]);
   }
   auto dir = std::filesystem::temp_directory_path() /
              ("keyline-call-log-bench-" + std::to_string(::getpid()));

@@ -66,8 +66,8 @@ UdpSocket::~UdpSocket() {
 }
 
 bool UdpSocket::send_to(std::span<const std::uint8_t> data, const Endpoint& to) {
-  ssize_t n = ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, to.sockaddr_ptr(),
-                       to.sockaddr_len());
+  ssize_t n =
+      ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, to.sockaddr_ptr(), to.sockaddr_len());
   return n == static_cast<ssize_t>(data.size());
 }
 

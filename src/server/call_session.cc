@@ -297,7 +297,8 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   stop_call_recording();
   media_->send_bye();
   const media::MediaStats& m = media_->stats();
-  if (record_.answer_unix_ms) record_.media = media_record(stream_.codec, media_->srtp_suite().has_value(), m);
+  if (record_.answer_unix_ms)
+    record_.media = media_record(stream_.codec, media_->srtp_suite().has_value(), m);
   ctx_.logger.info(
       "call",
       "call " + record_.call_id + " ended (" + std::string(sip::end_reason_name(reason)) +

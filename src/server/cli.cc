@@ -560,7 +560,8 @@ void print_media(const store::CallMediaRecord& m) {
                   d.mos);
     return std::string(text);
   };
-  std::cout << "  media " << m.codec << (m.srtp ? " SRTP" : " RTP") << "  in: " << direction(m.inbound)
+  std::cout << "  media " << m.codec << (m.srtp ? " SRTP" : " RTP")
+            << "  in: " << direction(m.inbound)
             << "  out: " << (m.outbound ? direction(*m.outbound) : std::string("no reports"));
   if (m.rtt_ms) std::cout << "  rtt " << static_cast<int>(*m.rtt_ms) << " ms";
   std::cout << "\n";

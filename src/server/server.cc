@@ -198,8 +198,7 @@ Status Server::open() {
                                          "Call logs waiting for the writer thread.",
                                          call_logs_ ? call_logs_->queued() : 0);
       },
-      logger_,
-      std::cout, [this] { reload_routes(); });
+      logger_, std::cout, [this] { reload_routes(); });
   if (!api) return api.error();
   api_ = std::move(*api);
 

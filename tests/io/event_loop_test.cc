@@ -118,10 +118,9 @@ TEST(UdpSocket, DeliversEveryQueuedDatagram) {
   ASSERT_TRUE(tx);
   for (int i = 0; i < 20; ++i) {  // all queued before the loop first runs
     std::string msg = "packet " + std::to_string(i);
-    ASSERT_TRUE((*tx)->send_to(
-        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(msg.data()),
-                                      msg.size()),
-        (*rx)->local()));
+    ASSERT_TRUE((*tx)->send_to(std::span<const std::uint8_t>(
+                                   reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()),
+                               (*rx)->local()));
   }
   (*loop)->add_timer(Millis(5000), [&] { (*loop)->stop(); });
   (*loop)->run();
