@@ -21,7 +21,9 @@
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "store/call_log_store.h"
+#include "store/reports.h"
 #include "store/repositories.h"
+#include "store/trunks.h"
 
 namespace keyline::api {
 
@@ -31,6 +33,9 @@ struct ApiDependencies {
   store::UserRepository* users = nullptr;
   store::AuditLog* audit = nullptr;
   store::CallLogStore* calls = nullptr;
+  // Trunks and reports (admin routes); null: those routes answer 501.
+  store::TrunkRepository* trunks = nullptr;
+  store::ReportRepository* reports = nullptr;
   const KeyHasher* hasher = nullptr;
   // Prometheus text for the server's own figures (calls, SIP); may be empty.
   std::function<std::string()> server_metrics;
@@ -89,6 +94,7 @@ void add_call_routes(ApiService& api);
 void add_system_routes(ApiService& api);
 void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc)
 void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
+void add_admin_routes(ApiService& api);    // app tools, trunks, reports (admin_routes.h)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

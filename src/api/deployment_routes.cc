@@ -42,20 +42,21 @@ Json deployment_json(const store::DeploymentRecord& d) {
   for (const auto& [k, v] : d.variables) variables.set(k, v);
   j.set("variables", std::move(variables));
   j.set("secure", d.secure);
+  j.set("trunk", d.trunk.empty() ? Json() : Json(d.trunk));
   j.set("created", iso_time(d.created_unix_ms));
   j.set("updated", iso_time(d.updated_unix_ms));
   return j;
 }
 
 // `label_from_path`: the body may repeat it but not change it.
-std::vector<ProblemItem> read_deployment(ApiService& api, const Json& body,
+std::vector<ProblemItem> read_deployment(const ApiDependencies& deps, const Json& body,
                                          const std::string* label_from_path,
                                          store::DeploymentRecord& d) {
   std::vector<ProblemItem> errors;
   for (const auto& [key, value] : body.as_object()) {
     (void)value;
     if (key != "label" && key != "app" && key != "revision" && key != "numbers" &&
-        key != "variables" && key != "secure")
+        key != "variables" && key != "secure" && key != "trunk")
       errors.push_back({"/" + key, "unknown field"});
   }
   if (const Json* label = body.find("label")) {
@@ -76,7 +77,7 @@ std::vector<ProblemItem> read_deployment(ApiService& api, const Json& body,
     errors.push_back({"/app", "required: the name of an app"});
   } else {
     d.app = app->as_string();
-    auto found = api.deps().apps->get(d.app);
+    auto found = deps.apps->get(d.app);
     if (!found || !*found)
       errors.push_back({"/app", "no app named '" + d.app + "'"});
     else
@@ -125,6 +126,20 @@ std::vector<ProblemItem> read_deployment(ApiService& api, const Json& body,
     else
       d.secure = secure->as_bool();
   }
+  // The trunk its calls arrive on: null or absent for any; a name must be a stored trunk.
+  if (const Json* trunk = body.find("trunk"); trunk && !trunk->is_null()) {
+    if (!trunk->is_string() || !valid_label(trunk->as_string())) {
+      errors.push_back({"/trunk", "must be the name of a trunk, or null"});
+    } else if (!deps.trunks) {
+      errors.push_back({"/trunk", "this server keeps no trunks"});
+    } else {
+      auto found = deps.trunks->get(trunk->as_string());
+      if (!found || !*found)
+        errors.push_back({"/trunk", "no trunk named '" + trunk->as_string() + "'"});
+      else
+        d.trunk = trunk->as_string();
+    }
+  }
   return errors;
 }
 
@@ -156,7 +171,7 @@ void add_deployment_routes(ApiService& api) {
                   auto body = parse_body_object(req, bad);
                   if (!body) return bad;
                   store::DeploymentRecord d;
-                  auto errors = read_deployment(api, *body, nullptr, d);
+                  auto errors = read_deployment(api.deps(), *body, nullptr, d);
                   if (!errors.empty()) return invalid(std::move(errors));
                   auto existing = api.deps().deployments->get(d.label);
                   if (!existing) return store_failure(existing.error());
@@ -193,7 +208,7 @@ void add_deployment_routes(ApiService& api) {
                   if (!*existing)
                     return problem(404, "not-found", "Not found", "no such deployment");
                   store::DeploymentRecord d;
-                  auto errors = read_deployment(api, *body, &label, d);
+                  auto errors = read_deployment(api.deps(), *body, &label, d);
                   if (!errors.empty()) return invalid(std::move(errors));
                   d.created_unix_ms = (*existing)->created_unix_ms;
                   d.updated_unix_ms = api.now_ms();

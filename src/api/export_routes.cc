@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <set>
 
+#include "api/admin_routes.h"
 #include "api/api_service.h"
+#include "api/export_import.h"
 #include "api/problem.h"
 #include "api/route_helpers.h"
 
@@ -33,8 +35,9 @@ std::int64_t read_time(const Json& object, const char* key, std::int64_t fallbac
   return parsed.value_or(fallback);
 }
 
-std::optional<ImportedApp> read_app(const Json& j, const std::string& where, const Principal& who,
-                                    std::int64_t now, std::vector<ProblemItem>& errors) {
+std::optional<ImportedApp> read_app(const Json& j, const std::string& where,
+                                    const std::string& actor, std::int64_t now,
+                                    std::vector<ProblemItem>& errors) {
   const std::size_t before = errors.size();
   if (!j.is_object()) {
     errors.push_back({where, "must be an object"});
@@ -48,7 +51,7 @@ std::optional<ImportedApp> read_app(const Json& j, const std::string& where, con
   }
   out.app.name = name->as_string();
   const Json* owner = j.find("owner");
-  out.app.owner = owner && owner->is_string() ? owner->as_string() : who.email;
+  out.app.owner = owner && owner->is_string() ? owner->as_string() : actor;
   const Json* folder = j.find("folder");
   out.app.folder = folder && folder->is_string() ? folder->as_string() : "";
   const Json* revisions = j.find("revisions");
@@ -74,7 +77,7 @@ std::optional<ImportedApp> read_app(const Json& j, const std::string& where, con
     }
     rev.revision = static_cast<int>(*n);
     const Json* author = r.find("author");
-    rev.author = author && author->is_string() ? author->as_string() : who.email;
+    rev.author = author && author->is_string() ? author->as_string() : actor;
     rev.created_unix_ms = read_time(r, "created", now, at, errors);
     // The exact text as stored (a string), or an object written by hand.
     const Json* document = r.find("document");
@@ -111,18 +114,21 @@ std::optional<ImportedApp> read_app(const Json& j, const std::string& where, con
   return out;
 }
 
-Response export_document(ApiService& api) {
+}  // namespace
+
+Response export_document(const ApiDependencies& deps, std::int64_t now_ms) {
   Json::Array apps_out;
   Json::Array deployments_out;
+  Json::Array trunks_out;
   auto collect = [&]() -> Status {
-    auto apps = api.deps().apps->list();
+    auto apps = deps.apps->list();
     if (!apps) return apps.error();
     for (const auto& a : *apps) {
-      auto revisions = api.deps().apps->revisions(a.name);
+      auto revisions = deps.apps->revisions(a.name);
       if (!revisions) return revisions.error();
       Json::Array revs;
       for (auto it = revisions->rbegin(); it != revisions->rend(); ++it) {
-        auto full = api.deps().apps->revision(a.name, it->revision);
+        auto full = deps.apps->revision(a.name, it->revision);
         if (!full) return full.error();
         if (!*full) continue;
         Json r;
@@ -142,24 +148,31 @@ Response export_document(ApiService& api) {
       j.set("revisions", std::move(revs));
       apps_out.push_back(std::move(j));
     }
-    auto deployments = api.deps().deployments->list();
+    auto deployments = deps.deployments->list();
     if (!deployments) return deployments.error();
     for (const auto& d : *deployments) deployments_out.push_back(deployment_json(d));
+    if (deps.trunks) {
+      auto trunks = deps.trunks->list();
+      if (!trunks) return trunks.error();
+      for (const auto& t : *trunks) trunks_out.push_back(trunk_export_json(t));
+    }
     return Ok{};
   };
   // One transaction: a consistent picture even while others write.
-  auto st = api.deps().transaction ? api.deps().transaction(collect) : collect();
+  auto st = deps.transaction ? deps.transaction(collect) : collect();
   if (!st) return store_failure(st.error());
   Json body;
   body.set("keyline_export", kFormat);
-  body.set("exported", iso_time(api.now_ms()));
+  body.set("exported", iso_time(now_ms));
   body.set("apps", std::move(apps_out));
   body.set("deployments", std::move(deployments_out));
+  body.set("trunks", std::move(trunks_out));
   return json_response(200, body);
 }
 
-Response import_document(ApiService& api, Request& req, const Principal& who) {
-  if (!api.deps().transaction)
+Response import_document(const ApiDependencies& deps, const Request& req, const std::string& actor,
+                         std::int64_t now_ms) {
+  if (!deps.transaction)
     return problem(501, "not-implemented", "Not implemented", "this server cannot import");
   Response bad;
   auto body = parse_body_object(req, bad);
@@ -170,7 +183,8 @@ Response import_document(ApiService& api, Request& req, const Principal& who) {
     errors.push_back({"/keyline_export", "required: 1 (the format GET /v1/export writes)"});
   for (const auto& [key, value] : body->as_object()) {
     (void)value;
-    if (key != "keyline_export" && key != "exported" && key != "apps" && key != "deployments")
+    if (key != "keyline_export" && key != "exported" && key != "apps" && key != "deployments" &&
+        key != "trunks")
       errors.push_back({"/" + key, "unknown field"});
   }
   std::vector<ImportedApp> apps;
@@ -181,7 +195,7 @@ Response import_document(ApiService& api, Request& req, const Principal& who) {
   } else {
     for (std::size_t i = 0; i < apps_json->as_array().size(); ++i) {
       const std::string where = "/apps/" + std::to_string(i);
-      auto app = read_app(apps_json->as_array()[i], where, who, api.now_ms(), errors);
+      auto app = read_app(apps_json->as_array()[i], where, actor, now_ms, errors);
       if (!app) continue;
       if (!names.insert(app->app.name).second)
         errors.push_back({where + "/name", "'" + app->app.name + "' appears twice"});
@@ -191,6 +205,34 @@ Response import_document(ApiService& api, Request& req, const Principal& who) {
   const Json* deployments_json = body->find("deployments");
   if (deployments_json && !deployments_json->is_array())
     errors.push_back({"/deployments", "must be a list of deployments"});
+  // Trunks (optional: exports from before trunks existed have none) are checked as POST
+  // /v1/trunks checks them; a deployment may then name one imported with it.
+  std::vector<store::TrunkRecord> trunks;
+  if (const Json* trunks_json = body->find("trunks")) {
+    if (!trunks_json->is_array()) {
+      errors.push_back({"/trunks", "must be a list of trunks"});
+    } else if (!deps.trunks && !trunks_json->as_array().empty()) {
+      errors.push_back({"/trunks", "this server keeps no trunks"});
+    } else {
+      std::set<std::string> trunk_names;
+      for (std::size_t i = 0; i < trunks_json->as_array().size(); ++i) {
+        const std::string where = "/trunks/" + std::to_string(i);
+        const Json& j = trunks_json->as_array()[i];
+        if (!j.is_object()) {
+          errors.push_back({where, "must be an object"});
+          continue;
+        }
+        store::TrunkRecord t;
+        for (auto& p : read_trunk(j, nullptr, nullptr, t))
+          errors.push_back({where + p.where, p.detail});
+        t.created_unix_ms = read_time(j, "created", now_ms, where, errors);
+        t.updated_unix_ms = read_time(j, "updated", t.created_unix_ms, where, errors);
+        if (!t.name.empty() && !trunk_names.insert(t.name).second)
+          errors.push_back({where + "/name", "'" + t.name + "' appears twice"});
+        trunks.push_back(std::move(t));
+      }
+    }
+  }
   if (!errors.empty())
     return problem(422, "invalid-import", "The import document has errors",
                    "nothing was written; see errors", errors);
@@ -198,9 +240,20 @@ Response import_document(ApiService& api, Request& req, const Principal& who) {
   // Everything below runs in one transaction; `status` says how it failed.
   int status = 0;
   std::size_t deployment_count = 0;
-  auto st = api.deps().transaction([&]() -> Status {
+  auto st = deps.transaction([&]() -> Status {
+    for (std::size_t i = 0; i < trunks.size(); ++i) {
+      auto existing = deps.trunks->get(trunks[i].name);
+      if (!existing) return existing.error();
+      if (*existing) {
+        status = 409;
+        errors.push_back({"/trunks/" + std::to_string(i) + "/name",
+                          "a trunk named '" + trunks[i].name + "' exists"});
+        return make_error("conflict", "trunk exists");
+      }
+      if (auto c = deps.trunks->create(trunks[i]); !c) return c;
+    }
     for (const auto& a : apps) {
-      if (auto r = api.deps().apps->restore(a.app, a.revisions); !r) {
+      if (auto r = deps.apps->restore(a.app, a.revisions); !r) {
         if (r.error().kind == "conflict") {
           status = 409;
           errors.push_back({"/apps", r.error().message});
@@ -221,19 +274,19 @@ Response import_document(ApiService& api, Request& req, const Principal& who) {
       for (const auto& [key, value] : list[i].as_object())
         if (key != "created" && key != "updated") fields.set(key, value);
       store::DeploymentRecord d;
-      for (auto& p : read_deployment(api, fields, nullptr, d))
+      for (auto& p : read_deployment(deps, fields, nullptr, d))
         errors.push_back({where + p.where, p.detail});
-      d.created_unix_ms = read_time(list[i], "created", api.now_ms(), where, errors);
+      d.created_unix_ms = read_time(list[i], "created", now_ms, where, errors);
       d.updated_unix_ms = read_time(list[i], "updated", d.created_unix_ms, where, errors);
       if (!errors.empty()) continue;
-      auto existing = api.deps().deployments->get(d.label);
+      auto existing = deps.deployments->get(d.label);
       if (!existing) return existing.error();
       if (*existing) {
         status = 409;
         errors.push_back({where + "/label", "a deployment labelled '" + d.label + "' exists"});
         return make_error("conflict", "deployment exists");
       }
-      if (auto c = api.deps().deployments->create(d); !c) return c;
+      if (auto c = deps.deployments->create(d); !c) return c;
       ++deployment_count;
     }
     if (!errors.empty()) {
@@ -249,26 +302,28 @@ Response import_document(ApiService& api, Request& req, const Principal& who) {
     return problem(422, "invalid-import", "The import document has errors",
                    "nothing was written; see errors", errors);
   if (!st) return store_failure(st.error());
-  api.routing_changed();
+  if (deps.routing_changed) deps.routing_changed();
   Json result;
   result.set("apps", static_cast<std::int64_t>(apps.size()));
   result.set("deployments", static_cast<std::int64_t>(deployment_count));
+  result.set("trunks", static_cast<std::int64_t>(trunks.size()));
   Response r = json_response(200, result);
-  if (!api.audit(who, "import", "",
-                 std::to_string(apps.size()) + " apps, " + std::to_string(deployment_count) +
-                     " deployments"))
+  if (!deps.audit->append(store::AuditEntry{
+          0, now_ms, actor, "import", "",
+          std::to_string(apps.size()) + " apps, " + std::to_string(deployment_count) +
+              " deployments, " + std::to_string(trunks.size()) + " trunks"}))
     r.headers.emplace_back("X-Audit-Error", "audit write failed");
   return r;
 }
 
-}  // namespace
-
 void add_export_routes(ApiService& api) {
-  api.add_route("GET", "/v1/export", store::Role::kAdmin,
-                [&api](Request&, const Principal&) { return export_document(api); });
-  api.add_route(
-      "POST", "/v1/import", store::Role::kAdmin,
-      [&api](Request& req, const Principal& who) { return import_document(api, req, who); });
+  api.add_route("GET", "/v1/export", store::Role::kAdmin, [&api](Request&, const Principal&) {
+    return export_document(api.deps(), api.now_ms());
+  });
+  api.add_route("POST", "/v1/import", store::Role::kAdmin,
+                [&api](Request& req, const Principal& who) {
+                  return import_document(api.deps(), req, who.email, api.now_ms());
+                });
 }
 
 }  // namespace keyline::api

@@ -28,9 +28,9 @@ struct AppProblems {
 AppProblems check_app_document(const std::string& name, const std::string& document);
 
 // Reads a deployment body into `d` (no created/updated); problems as JSON
-// pointers. `label_from_path` is set for PUT. The app is looked up through
-// api.deps().apps, so inside a transaction it sees apps written earlier in it.
-std::vector<ProblemItem> read_deployment(ApiService& api, const Json& body,
+// pointers. `label_from_path` is set for PUT. The app (and trunk) is looked up through
+// deps.apps (deps.trunks), so inside a transaction it sees apps written earlier in it.
+std::vector<ProblemItem> read_deployment(const ApiDependencies& deps, const Json& body,
                                          const std::string* label_from_path,
                                          store::DeploymentRecord& d);
 Json deployment_json(const store::DeploymentRecord& d);

@@ -49,6 +49,8 @@ class ApiHost {
   std::unique_ptr<store::UserRepository> users_;
   std::unique_ptr<store::AuditLog> audit_;
   std::unique_ptr<store::CallLogStore> calls_;
+  std::unique_ptr<store::TrunkRepository> trunks_;
+  std::unique_ptr<store::ReportRepository> reports_;
   std::unique_ptr<api::KeyHasher> hasher_;
   std::unique_ptr<api::ApiService> service_;
   std::unique_ptr<api::HttpsServer> https_;

@@ -13,7 +13,6 @@
 #include "base/strings.h"
 #include "flow/app_analysis.h"
 #include "flow/app_document.h"
-#include "flow/app_graph.h"
 #include "flow/privacy_audit.h"
 #include "flow/scenario.h"
 #include "flow/simulator.h"
@@ -24,6 +23,8 @@
 #include "server/app_voices.h"
 #include "server/config.h"
 #include "server/deployment_app.h"
+#include "server/export_command.h"
+#include "server/graph_command.h"
 #include "server/media_codec.h"
 #include "server/phone.h"
 #include "server/phone_answer.h"
@@ -69,12 +70,19 @@ commands:
                          unreachable modules and variables read before they are set
   audit APP.json...      list every path by which a private value reaches a sink
                          (exit 1 when any is an error, e.g. a Call Log line)
-  graph APP.json         print the app's flow as Graphviz DOT (pages as clusters)
+  graph APP.json [--svg | --format dot|svg] [--out FILE]
+                         the app's flow as Graphviz DOT, or SVG laid out by
+                         Graphviz (pages as clusters, exits as labelled edges)
   test APP.json SCENARIO.yaml...
                          run scripted calls against an app (docs/app-testing.md)
   validate --config FILE check a configuration and the apps it deploys
   logs [--call ID] [--limit N] [--data-dir DIR | --config FILE]
         print call logs
+  export --out DIR [--config FILE | --data-dir DIR]
+  import DIR [--config FILE | --data-dir DIR]
+        move apps (every revision) and deployments between the configured
+        database and DIR/keyline-export.json (export also writes
+        DIR/apps/NAME.json); an import writes all of it or nothing
   apikey create --email EMAIL --role admin|developer|viewer
         [--data-dir DIR | --config FILE]
         create an API key for a user (created if new); the key is printed
@@ -420,21 +428,6 @@ int cmd_test(int argc, char** argv) {
   return failed == 0 ? 0 : 1;
 }
 
-int cmd_graph(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {}, {});
-  if (!a.error.empty() || a.positional.size() != 1) {
-    std::cerr << "keyline graph: give one app document (APP.json)\n";
-    return 2;
-  }
-  auto app = flow::load_app(a.positional[0]);
-  if (!app) {
-    std::cerr << app.error().message << "\n";
-    return 2;
-  }
-  std::cout << flow::app_to_dot(*app);
-  return 0;
-}
-
 // Exit 1 when any finding is an error, so a CI step can gate a deployment on it.
 int cmd_audit(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {}, {});
@@ -684,7 +677,9 @@ int run_cli(int argc, char** argv) {
   if (command == "simulate") return cmd_simulate(argc, argv);
   if (command == "validate") return cmd_validate(argc, argv);
   if (command == "audit") return cmd_audit(argc, argv);
-  if (command == "graph") return cmd_graph(argc, argv);
+  if (command == "graph") return run_graph_command(argc, argv, std::cout, std::cerr);
+  if (command == "export" || command == "import")
+    return run_export_command(argc, argv, std::cout, std::cerr);
   if (command == "test") return cmd_test(argc, argv);
   if (command == "logs") return cmd_logs(argc, argv);
   if (command == "apikey") return cmd_apikey(argc, argv);

@@ -398,6 +398,7 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   if (!route) return reject(404, "no deployment for the called number");
   const Deployment* deployment = &route->deployment;
   record.app = deployment->app;
+  record.deployment = deployment->name;
   const auto& app = route->app;
   if (auto v = check_transport(*deployment, from.secure()); v.status) {
     if (v.refuse) return reject(v.status, v.reason);

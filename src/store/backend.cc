@@ -19,6 +19,8 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<CallLogStore> call_logs(privacy::RedactionPolicy policy) override {
     return make_sqlite_call_logs(db_, std::move(policy));
   }
+  std::unique_ptr<TrunkRepository> trunks() override { return make_sqlite_trunks(db_); }
+  std::unique_ptr<ReportRepository> reports() override { return make_sqlite_reports(db_); }
   Status transaction(const std::function<Status()>& body) override {
     return db_->transaction(body);
   }
@@ -38,6 +40,8 @@ class PostgresBackend final : public Backend {
   std::unique_ptr<CallLogStore> call_logs(privacy::RedactionPolicy policy) override {
     return make_pg_call_logs(db_, std::move(policy));
   }
+  std::unique_ptr<TrunkRepository> trunks() override { return make_pg_trunks(db_); }
+  std::unique_ptr<ReportRepository> reports() override { return make_pg_reports(db_); }
   Status transaction(const std::function<Status()>& body) override {
     return db_->transaction(body);
   }

@@ -12,7 +12,9 @@
 #include "privacy/policy.h"
 #include "store/call_log_store.h"
 #include "store/database.h"
+#include "store/reports.h"
 #include "store/repositories.h"
+#include "store/trunks.h"
 
 namespace keyline::store {
 
@@ -25,6 +27,8 @@ class Backend {
   virtual std::unique_ptr<AuditLog> audit_log() = 0;
   // Writes are redacted with `policy` (reads do not need one).
   virtual std::unique_ptr<CallLogStore> call_logs(privacy::RedactionPolicy policy) = 0;
+  virtual std::unique_ptr<TrunkRepository> trunks() = 0;
+  virtual std::unique_ptr<ReportRepository> reports() = 0;
   // Runs `body` (calls on this backend's repositories) in one transaction:
   // all of its writes or none. Repository calls that open their own
   // transaction nest inside it.

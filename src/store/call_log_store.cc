@@ -92,7 +92,8 @@ Status SqliteCallLogs::write(const CallRecord& record) {
   return db_->transaction([&]() -> Status {
     auto s = db_->prepare(
         "INSERT INTO call_logs (call_id, sip_call_id, from_uri, to_uri, app, "
-        "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason) VALUES (?,?,?,?,?,?,?,?,?)");
+        "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason, deployment) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (!s) return s.error();
     s->bind(1, record.call_id);
     s->bind(2, redact_text(record.sip_call_id));
@@ -103,6 +104,7 @@ Status SqliteCallLogs::write(const CallRecord& record) {
     s->bind(7, record.answer_unix_ms);
     s->bind(8, record.end_unix_ms);
     s->bind(9, redact_text(record.exit_reason));
+    s->bind(10, redact_text(record.deployment));
     if (auto st = s->run(); !st) return st;
     auto v = db_->prepare(
         "INSERT INTO call_log_visits (call_id, seq, page, module, type, result) "

@@ -46,6 +46,7 @@ struct CallRecord {
   std::int64_t end_unix_ms = 0;
   std::string exit_reason;
   std::vector<ModuleVisitRecord> visits;
+  std::string deployment;  // the deployment's label (reports per deployment); may be empty
   std::optional<CallMediaRecord> media;  // absent for calls never answered
 };
 

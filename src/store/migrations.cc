@@ -9,7 +9,7 @@ namespace {
 // Each entry moves the schema from version i to i+1. Never edit a shipped
 // entry: add a new one. Version 1 uses IF NOT EXISTS because databases from
 // before migrations existed already hold those call-log tables.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE IF NOT EXISTS call_logs (
   call_id TEXT PRIMARY KEY,
@@ -105,6 +105,25 @@ CREATE TABLE call_media (
   out_mos_x100 INTEGER NOT NULL,
   rtt_us INTEGER
 );
+)sql",
+    // admin: SIP trunks (a deployment may name one) and the deployment a call ran under, for
+    // reports per deployment.
+    R"sql(
+CREATE TABLE trunks (
+  name TEXT PRIMARY KEY,
+  allow TEXT NOT NULL,
+  transport TEXT NOT NULL,
+  digest_username TEXT NOT NULL,
+  digest_password_ref TEXT NOT NULL,
+  max_calls INTEGER NOT NULL,
+  srtp TEXT NOT NULL,
+  dtmf TEXT NOT NULL,
+  created_unix_ms INTEGER NOT NULL,
+  updated_unix_ms INTEGER NOT NULL
+);
+ALTER TABLE deployments ADD COLUMN trunk TEXT REFERENCES trunks(name);
+ALTER TABLE call_logs ADD COLUMN deployment TEXT NOT NULL DEFAULT '';
+CREATE INDEX call_logs_deployment_start ON call_logs(deployment, start_unix_ms);
 )sql",
 };
 

@@ -33,13 +33,13 @@ class PgCallLogs final : public CallLogStore {
   Status write(const CallRecord& record) override {
     auto redact = [this](std::string_view text) { return privacy::redact(text, policy_); };
     return db_->transaction([&]() -> Status {
-      if (auto st =
-              db_->exec("INSERT INTO call_logs (call_id, sip_call_id, from_uri, to_uri, app, "
-                        "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        {record.call_id, redact(record.sip_call_id), redact(record.from),
-                         redact(record.to), redact(record.app), record.start_unix_ms,
-                         record.answer_unix_ms, record.end_unix_ms, redact(record.exit_reason)});
+      if (auto st = db_->exec(
+              "INSERT INTO call_logs (call_id, sip_call_id, from_uri, to_uri, app, "
+              "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason, deployment) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+              {record.call_id, redact(record.sip_call_id), redact(record.from), redact(record.to),
+               redact(record.app), record.start_unix_ms, record.answer_unix_ms, record.end_unix_ms,
+               redact(record.exit_reason), redact(record.deployment)});
           !st)
         return st;
       for (std::size_t i = 0; i < record.visits.size(); ++i) {

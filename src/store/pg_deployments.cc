@@ -5,8 +5,8 @@ namespace keyline::store {
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms "
-    "FROM deployments";
+    "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms, "
+    "coalesce(trunk, '') FROM deployments";
 
 DeploymentRecord read_deployment(const PgResult& r, int row) {
   DeploymentRecord d;
@@ -17,7 +17,14 @@ DeploymentRecord read_deployment(const PgResult& r, int row) {
   d.secure = r.boolean(row, 4);
   d.created_unix_ms = r.integer(row, 5);
   d.updated_unix_ms = r.integer(row, 6);
+  d.trunk = r.text(row, 7);
   return d;
+}
+
+// No trunk is NULL, so the foreign key to trunks(name) only checks named ones.
+PgParam trunk_param(const std::string& trunk) {
+  if (trunk.empty()) return PgParam(std::nullopt);
+  return PgParam(trunk);
 }
 
 class PgDeployments final : public DeploymentRepository {
@@ -56,9 +63,9 @@ class PgDeployments final : public DeploymentRepository {
     return db_->transaction([&]() -> Status {
       if (auto st = db_->exec(
               "INSERT INTO deployments (label, app, revision, numbers, secure, created_unix_ms, "
-              "updated_unix_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+              "updated_unix_ms, trunk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
               {d.label, d.app, d.revision, join_lines(d.numbers), d.secure, d.created_unix_ms,
-               d.updated_unix_ms});
+               d.updated_unix_ms, trunk_param(d.trunk)});
           !st)
         return st;
       return save_variables(d);
@@ -70,8 +77,9 @@ class PgDeployments final : public DeploymentRepository {
     auto st = db_->transaction([&]() -> Status {
       auto r = db_->query(
           "UPDATE deployments SET app = $1, revision = $2, numbers = $3, secure = $4, "
-          "updated_unix_ms = $5 WHERE label = $6",
-          {d.app, d.revision, join_lines(d.numbers), d.secure, d.updated_unix_ms, d.label});
+          "updated_unix_ms = $5, trunk = $7 WHERE label = $6",
+          {d.app, d.revision, join_lines(d.numbers), d.secure, d.updated_unix_ms, d.label,
+           trunk_param(d.trunk)});
       if (!r) return r.error();
       found = r->affected() > 0;
       if (!found) return Ok{};

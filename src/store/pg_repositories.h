@@ -9,7 +9,9 @@
 #include "privacy/policy.h"
 #include "store/call_log_store.h"
 #include "store/pg_connection.h"
+#include "store/reports.h"
 #include "store/repositories.h"
+#include "store/trunks.h"
 
 namespace keyline::store {
 
@@ -24,6 +26,8 @@ std::unique_ptr<AppRepository> make_pg_apps(std::shared_ptr<PgConnection> db);
 std::unique_ptr<DeploymentRepository> make_pg_deployments(std::shared_ptr<PgConnection> db);
 std::unique_ptr<UserRepository> make_pg_users(std::shared_ptr<PgConnection> db);
 std::unique_ptr<AuditLog> make_pg_audit_log(std::shared_ptr<PgConnection> db);
+std::unique_ptr<TrunkRepository> make_pg_trunks(std::shared_ptr<PgConnection> db);
+std::unique_ptr<ReportRepository> make_pg_reports(std::shared_ptr<PgConnection> db);
 std::unique_ptr<CallLogStore> make_pg_call_logs(std::shared_ptr<PgConnection> db,
                                                 privacy::RedactionPolicy policy);
 

@@ -39,6 +39,7 @@ struct DeploymentRecord {
   bool secure = false;
   std::int64_t created_unix_ms = 0;
   std::int64_t updated_unix_ms = 0;
+  std::string trunk;  // the trunk its calls arrive on (store/trunks.h); empty: any
 };
 
 enum class Role { kAdmin, kDeveloper, kViewer };

@@ -41,7 +41,7 @@ class SqliteDeployments final : public DeploymentRepository {
     return db_->transaction([&]() -> Status {
       auto s = db_->prepare(
           "INSERT INTO deployments (label, app, revision, numbers, secure, created_unix_ms, "
-          "updated_unix_ms) VALUES (?,?,?,?,?,?,?)");
+          "updated_unix_ms, trunk) VALUES (?,?,?,?,?,?,?,?)");
       if (!s) return s.error();
       s->bind(1, d.label);
       s->bind(2, d.app);
@@ -50,6 +50,7 @@ class SqliteDeployments final : public DeploymentRepository {
       s->bind(5, static_cast<std::int64_t>(d.secure));
       s->bind(6, d.created_unix_ms);
       s->bind(7, d.updated_unix_ms);
+      bind_trunk(*s, 8, d.trunk);
       if (auto st = s->run(); !st) return st;
       return save_variables(d);
     });
@@ -60,14 +61,15 @@ class SqliteDeployments final : public DeploymentRepository {
     auto st = db_->transaction([&]() -> Status {
       auto s = db_->prepare(
           "UPDATE deployments SET app = ?, revision = ?, numbers = ?, secure = ?, "
-          "updated_unix_ms = ? WHERE label = ?");
+          "updated_unix_ms = ?, trunk = ? WHERE label = ?");
       if (!s) return s.error();
       s->bind(1, d.app);
       s->bind(2, static_cast<std::int64_t>(d.revision));
       s->bind(3, join_lines(d.numbers));
       s->bind(4, static_cast<std::int64_t>(d.secure));
       s->bind(5, d.updated_unix_ms);
-      s->bind(6, d.label);
+      bind_trunk(*s, 6, d.trunk);
+      s->bind(7, d.label);
       if (auto r = s->run(); !r) return r;
       found = db_->changes() > 0;
       if (!found) return Ok{};
@@ -92,8 +94,8 @@ class SqliteDeployments final : public DeploymentRepository {
 
  private:
   static constexpr const char* kSelect =
-      "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms "
-      "FROM deployments";
+      "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms, "
+      "coalesce(trunk, '') FROM deployments";
 
   static DeploymentRecord read(const Statement& s) {
     DeploymentRecord d;
@@ -104,7 +106,16 @@ class SqliteDeployments final : public DeploymentRepository {
     d.secure = s.integer(4) != 0;
     d.created_unix_ms = s.integer(5);
     d.updated_unix_ms = s.integer(6);
+    d.trunk = s.text(7);
     return d;
+  }
+
+  // No trunk is NULL, so the foreign key to trunks(name) only checks named ones.
+  static void bind_trunk(Statement& s, int index, const std::string& trunk) {
+    if (trunk.empty())
+      s.bind_null(index);
+    else
+      s.bind(index, trunk);
   }
 
   Status load_variables(DeploymentRecord& d) {

@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "store/database.h"
+#include "store/reports.h"
 #include "store/repositories.h"
+#include "store/trunks.h"
 
 namespace keyline::store {
 
@@ -13,5 +15,7 @@ std::unique_ptr<AppRepository> make_sqlite_apps(std::shared_ptr<Database> db);
 std::unique_ptr<DeploymentRepository> make_sqlite_deployments(std::shared_ptr<Database> db);
 std::unique_ptr<UserRepository> make_sqlite_users(std::shared_ptr<Database> db);
 std::unique_ptr<AuditLog> make_sqlite_audit_log(std::shared_ptr<Database> db);
+std::unique_ptr<TrunkRepository> make_sqlite_trunks(std::shared_ptr<Database> db);
+std::unique_ptr<ReportRepository> make_sqlite_reports(std::shared_ptr<Database> db);
 
 }  // namespace keyline::store

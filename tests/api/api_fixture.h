@@ -28,6 +28,8 @@ class ApiFixture : public ::testing::Test {
     users_ = store::make_sqlite_users(db_);
     audit_ = store::make_sqlite_audit_log(db_);
     calls_ = store::make_sqlite_call_logs(db_);
+    trunks_ = store::make_sqlite_trunks(db_);
+    reports_ = store::make_sqlite_reports(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);
@@ -40,6 +42,8 @@ class ApiFixture : public ::testing::Test {
     deps.users = users_.get();
     deps.audit = audit_.get();
     deps.calls = calls_.get();
+    deps.trunks = trunks_.get();
+    deps.reports = reports_.get();
     deps.hasher = hasher_.get();
     deps.rate_per_second = rate_;
     deps.burst = burst_;
@@ -91,6 +95,8 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<store::UserRepository> users_;
   std::unique_ptr<store::AuditLog> audit_;
   std::unique_ptr<store::CallLogStore> calls_;
+  std::unique_ptr<store::TrunkRepository> trunks_;
+  std::unique_ptr<store::ReportRepository> reports_;
   std::unique_ptr<KeyHasher> hasher_;
   std::unique_ptr<ApiService> service_;
   std::string admin_, developer_, viewer_;
