@@ -95,6 +95,7 @@ ApiService::ApiService(ApiDependencies deps)
   add_call_routes(*this);
   add_privacy_routes(*this);
   add_export_routes(*this);
+  add_outbound_routes(*this);
 }
 
 void ApiService::add_route(std::string method, std::string pattern,

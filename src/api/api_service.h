@@ -21,6 +21,7 @@
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "store/call_log_store.h"
+#include "store/outbound_repository.h"
 #include "store/repositories.h"
 
 namespace keyline::api {
@@ -44,6 +45,8 @@ struct ApiDependencies {
   // Runs its argument in one database transaction (POST /v1/import: all or
   // nothing). Empty: the import answers 501.
   std::function<Status(const std::function<Status()>&)> transaction;
+  // The outbound call queue (outbound_routes.cc). Null: those routes are not offered.
+  store::OutboundRepository* outbound = nullptr;
 };
 
 class ApiService {
@@ -89,6 +92,7 @@ void add_call_routes(ApiService& api);
 void add_system_routes(ApiService& api);
 void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc)
 void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
+void add_outbound_routes(ApiService& api);  // queue, status, cancel (outbound_routes.cc)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

@@ -41,6 +41,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   host->deployments_ = backend->deployments();
   host->users_ = backend->users();
   host->audit_ = backend->audit_log();
+  host->outbound_ = backend->outbound();
   auto hasher = api::KeyHasher::load_or_create(api_key_secret_path(config));
   if (!hasher) return hasher.error();
   host->hasher_ = std::make_unique<api::KeyHasher>(*hasher);
@@ -70,6 +71,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   deps.users = host->users_.get();
   deps.audit = host->audit_.get();
   deps.calls = host->calls_.get();
+  deps.outbound = host->outbound_.get();
   deps.hasher = host->hasher_.get();
   deps.server_metrics = std::move(server_metrics);
   deps.routing_changed = std::move(routing_changed);

@@ -28,6 +28,7 @@ class ApiFixture : public ::testing::Test {
     users_ = store::make_sqlite_users(db_);
     audit_ = store::make_sqlite_audit_log(db_);
     calls_ = store::make_sqlite_call_logs(db_);
+    outbound_ = store::make_sqlite_outbound(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);
@@ -40,6 +41,7 @@ class ApiFixture : public ::testing::Test {
     deps.users = users_.get();
     deps.audit = audit_.get();
     deps.calls = calls_.get();
+    deps.outbound = outbound_.get();
     deps.hasher = hasher_.get();
     deps.rate_per_second = rate_;
     deps.burst = burst_;
@@ -91,6 +93,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<store::UserRepository> users_;
   std::unique_ptr<store::AuditLog> audit_;
   std::unique_ptr<store::CallLogStore> calls_;
+  std::unique_ptr<store::OutboundRepository> outbound_;
   std::unique_ptr<KeyHasher> hasher_;
   std::unique_ptr<ApiService> service_;
   std::string admin_, developer_, viewer_;

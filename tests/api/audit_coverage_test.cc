@@ -14,9 +14,18 @@ namespace {
 using AuditCoverageTest = ApiFixture;
 
 const std::set<std::string> kAuditedWrites = {
-    "PUT /v1/apps/{name}",         "DELETE /v1/apps/{name}",         "POST /v1/deployments",
-    "PUT /v1/deployments/{label}", "DELETE /v1/deployments/{label}", "POST /v1/privacy/memory-scan",
+    "PUT /v1/apps/{name}",
+    "DELETE /v1/apps/{name}",
+    "POST /v1/deployments",
+    "PUT /v1/deployments/{label}",
+    "DELETE /v1/deployments/{label}",
+    "POST /v1/privacy/memory-scan",
     "POST /v1/import",
+    // Outbound calls (outbound_routes.cc); the bulk queue's audit is checked in
+    // outbound_api_test.cc (its body is CSV).
+    "POST /v1/deployments/{label}/outbound",
+    "POST /v1/deployments/{label}/outbound/bulk",
+    "DELETE /v1/deployments/{label}/outbound",
 };
 
 TEST_F(AuditCoverageTest, EveryWriteRouteIsInTheAuditedList) {
@@ -45,6 +54,9 @@ TEST_F(AuditCoverageTest, EachWriteLeavesOneEntryWithActorActionAndTarget) {
        "deployment.create", "main", 201},
       {"PUT", "/v1/deployments/main", R"({"app":"support","numbers":["100","200"]})",
        "deployment.update", "main", 200},
+      {"POST", "/v1/deployments/main/outbound", R"({"phone_number":"6175551234"})",
+       "outbound.queue", "main", 201},
+      {"DELETE", "/v1/deployments/main/outbound", "", "outbound.cancel", "main", 202},
       {"DELETE", "/v1/deployments/main", "", "deployment.delete", "main", 204},
       {"DELETE", "/v1/apps/support", "", "app.delete", "support", 204},
       {"POST", "/v1/privacy/memory-scan", probe, "privacy.memory_scan", "server", 200},
