@@ -96,6 +96,7 @@ ApiService::ApiService(ApiDependencies deps)
   add_privacy_routes(*this);
   add_export_routes(*this);
   add_admin_routes(*this);
+  add_outbound_routes(*this);
 }
 
 void ApiService::add_route(std::string method, std::string pattern,

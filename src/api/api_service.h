@@ -22,6 +22,7 @@
 #include "api/router.h"
 #include "store/call_log_store.h"
 #include "store/reports.h"
+#include "store/outbound_repository.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -49,6 +50,8 @@ struct ApiDependencies {
   // Runs its argument in one database transaction (POST /v1/import: all or
   // nothing). Empty: the import answers 501.
   std::function<Status(const std::function<Status()>&)> transaction;
+  // The outbound call queue (outbound_routes.cc). Null: those routes are not offered.
+  store::OutboundRepository* outbound = nullptr;
 };
 
 class ApiService {
@@ -95,6 +98,7 @@ void add_system_routes(ApiService& api);
 void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc)
 void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
 void add_admin_routes(ApiService& api);    // app tools, trunks, reports (admin_routes.h)
+void add_outbound_routes(ApiService& api);  // queue, status, cancel (outbound_routes.cc)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

@@ -81,6 +81,7 @@ Json call_json(const store::CallRecord& r, bool details) {
   j.set("end", iso_time(r.end_unix_ms));
   j.set("duration_ms", r.end_unix_ms - r.start_unix_ms);
   j.set("disposition", r.exit_reason);
+  j.set("direction", r.direction);
   if (details) {
     Json::Array entries;
     for (std::size_t i = 0; i < r.visits.size(); ++i) {

@@ -52,6 +52,10 @@ struct ScenarioStep {
 struct Scenario {
   std::string name;
   std::vector<std::pair<std::string, std::string>> session;  // session variables
+  // An outbound call: answering-machine detection's decision (scripted_callee.h), and the call
+  // parameters the app gets as variables. Empty: an inbound call.
+  std::string callee_type;
+  std::vector<std::pair<std::string, std::string>> parameters;
   std::vector<ScenarioStep> steps;
   std::string expect_end;  // exit reason; "" = not checked
   std::vector<std::pair<std::string, std::string>> expect_variables;

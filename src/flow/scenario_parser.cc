@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "flow/scenario.h"
+#include "flow/scripted_callee.h"
 
 namespace keyline::flow {
 namespace {
@@ -262,6 +263,12 @@ class ScenarioReader {
         s.name = scalar(v, key);
       } else if (key == "session") {
         s.session = pairs(v, key);
+      } else if (key == "callee_type") {
+        s.callee_type = scalar(v, key);
+        if (!valid_callee_type(s.callee_type))
+          problem(v, "callee_type must be voice, answeringmachine, fax or unknown");
+      } else if (key == "parameters") {
+        s.parameters = pairs(v, key);
       } else if (key == "steps") {
         if (!v.IsSequence()) {
           problem(v, "steps must be a list");
@@ -271,7 +278,8 @@ class ScenarioReader {
       } else if (key == "expect") {
         expect(v, s);
       } else {
-        problem(it->first, "unknown key '" + key + "' (known: name, session, steps, expect)");
+        problem(it->first, "unknown key '" + key +
+                               "' (known: name, session, callee_type, parameters, steps, expect)");
       }
     }
     return s;

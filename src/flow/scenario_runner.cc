@@ -6,6 +6,7 @@
 
 #include "flow/interpreter.h"
 #include "flow/scenario.h"
+#include "flow/scripted_callee.h"
 
 namespace keyline::flow {
 namespace {
@@ -84,7 +85,9 @@ class ScenarioHost final : public FlowHost {
 class Runner {
  public:
   Runner(const AppDocument& app, const Scenario& scenario)
-      : scenario_(scenario), interpreter_(app, host_, session_of(scenario)) {
+      : scenario_(scenario),
+        callee_(scenario.callee_type),
+        interpreter_(app, host_, session_of(scenario)) {
     host_.app = &app;
   }
 
@@ -109,6 +112,8 @@ class Runner {
     v.set("session.id", "scenario");
     v.set("session.connection.ani", "scenario");
     v.set("session.connection.dnis", "scenario");
+    for (const auto& [name, value] : scenario.parameters) v.set(name, value);
+    ScriptedCallee(scenario.callee_type).start(v);
     for (const auto& [name, value] : scenario.session) v.set(name, value);
     return v;
   }
@@ -117,6 +122,7 @@ class Runner {
   void listen() {
     while (host_.playing && !interpreter_.finished()) {
       host_.playing = false;
+      callee_.on_play_done(interpreter_.variables());
       interpreter_.on_play_done();
     }
   }
@@ -324,6 +330,7 @@ class Runner {
   }
 
   const Scenario& scenario_;
+  ScriptedCallee callee_;  // outbound: callee_type's decision after the first prompt
   ScenarioHost host_;
   Interpreter interpreter_;
   std::size_t cursor_ = 0;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "flow/interpreter.h"
+#include "flow/scripted_callee.h"
 
 namespace keyline::flow {
 namespace {
@@ -156,18 +157,22 @@ bool is_words(const std::string& line) {
 
 }  // namespace
 
-int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out) {
+int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out,
+                   const std::string& callee_type) {
+  ScriptedCallee callee(callee_type);
   TerminalHost host(app, out);
   Variables session;
   session.set("session.id", "simulator");
   session.set("session.connection.ani", "simulator");
   session.set("session.connection.dnis", "simulator");
+  callee.start(session);
   Interpreter interpreter(app, host, std::move(session));
   interpreter.start();
 
   while (!interpreter.finished()) {
     if (host.playing) {  // prompts "play" instantly
       host.playing = false;
+      callee.on_play_done(interpreter.variables());
       interpreter.on_play_done();
       continue;
     }

@@ -4,6 +4,7 @@
 
 #include <istream>
 #include <ostream>
+#include <string>
 
 #include "flow/app_document.h"
 
@@ -23,6 +24,9 @@ namespace keyline::flow {
 // "[email] ..." / "[sms] ..." with its text and counts as sent. At the end it prints every
 // module visited and the exit reason.
 // Returns 0 when the call ended normally, 1 on an app error ("error:..." exit reason).
-int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out);
+// `callee_type` non-empty: an outbound call whose answering-machine detection says so after
+// the first prompt (flow/scripted_callee.h).
+int run_simulation(const AppDocument& app, std::istream& in, std::ostream& out,
+                   const std::string& callee_type = {});
 
 }  // namespace keyline::flow

@@ -43,6 +43,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   host->audit_ = backend->audit_log();
   host->trunks_ = backend->trunks();
   host->reports_ = backend->reports();
+  host->outbound_ = backend->outbound();
   auto hasher = api::KeyHasher::load_or_create(api_key_secret_path(config));
   if (!hasher) return hasher.error();
   host->hasher_ = std::make_unique<api::KeyHasher>(*hasher);
@@ -74,6 +75,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   deps.calls = host->calls_.get();
   deps.trunks = host->trunks_.get();
   deps.reports = host->reports_.get();
+  deps.outbound = host->outbound_.get();
   deps.hasher = host->hasher_.get();
   deps.server_metrics = std::move(server_metrics);
   deps.routing_changed = std::move(routing_changed);

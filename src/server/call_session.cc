@@ -50,6 +50,7 @@ void CallSession::on_answered() {
   handlers.on_audio = [this](std::span<const std::int16_t> pcm) {
     if (transfer_leg_) transfer_leg_->relay_from_caller(pcm);
     if (speech_ && !ended_) speech_->on_audio(pcm);
+    if (amd_) feed_amd(pcm);
   };
   handlers.on_inactive = [this] {
     if (ended_) return;
@@ -72,6 +73,7 @@ void CallSession::on_answered() {
   session.set("session.connection.ani", record_.from);
   session.set("session.connection.dnis", record_.to);
   for (const auto& [name, value] : ctx_.variables) session.set(name, value);
+  if (ctx_.outbound) set_outbound_variables(session);
   interpreter_ = std::make_unique<flow::Interpreter>(*app_, *this, std::move(session));
   start_call_recording();
   interpreter_->start();

@@ -16,6 +16,7 @@
 #include "flow/flow_host.h"
 #include "flow/interpreter.h"
 #include "io/event_loop.h"
+#include "media/answering_machine_detector.h"
 #include "media/media_session.h"
 #include "server/call_speech.h"
 #include "server/http_config.h"
@@ -71,6 +72,16 @@ class CallSession final : public flow::FlowHost {
     // Go To App: the server's apps by name and revision (Server::find_sub_app). Null: none.
     std::function<Result<std::shared_ptr<const flow::AppDocument>>(std::string_view, int)>
         load_app = nullptr;
+    // Outbound calls the dialer placed (outbound_dialer.h); unset for inbound calls.
+    struct Outbound {
+      std::string parameters = "{}";    // a JSON object: app variables, set after the deployment's
+      bool private_parameters = false;  // secure call: every parameter is a private value
+      std::string postd;                // keys sent once media flows
+      // Answering-machine detection on the callee's audio: session.connection.callee_type is
+      // "processing" until it decides. Unset: callee_type is "unknown" from the start.
+      std::optional<media::AmdSettings> amd;
+    };
+    std::optional<Outbound> outbound = std::nullopt;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -149,6 +160,10 @@ class CallSession final : public flow::FlowHost {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::map<std::string, speech::VoiceInfo> voices_;  // language -> voice (empty: default)
   std::unique_ptr<CallSpeech> speech_;               // made on the first recognition
+  // Outbound: the answering-machine detector, fed the callee's audio until it decides.
+  std::unique_ptr<media::AnsweringMachineDetector> amd_;
+  void set_outbound_variables(flow::Variables& session);  // call_outbound.cc
+  void feed_amd(std::span<const std::int16_t> pcm);
 
   // Whole-call recording (settings.record_call) and the Record module's recording.
   std::shared_ptr<media::CallRecorder> call_recorder_;

@@ -15,6 +15,7 @@
 #include "flow/app_document.h"
 #include "flow/privacy_audit.h"
 #include "flow/scenario.h"
+#include "flow/scripted_callee.h"
 #include "flow/simulator.h"
 #include "privacy/redact.h"
 #include "sdp/crypto.h"
@@ -58,11 +59,12 @@ commands:
         --say speaks each phrase (flite, after the DTMF groups) as a turn,
         --say-over-ms N that long into the prompt (speech barge-in)
   call --answer sip:USER@IP:PORT [--say "hello|bye"] [--dtmf KEYS] [--reject STATUS] [--ring-ms N]
-        [--hangup-after-ms N] [--record out.wav] [--timeout S]
+        [--hangup-after-ms N] [--record out.wav] [--timeout S] [--calls N (with --reject)]
         the test phone as the called party: answer one call on IP:PORT (UDP),
         print the keys received, key KEYS as tones 1 s after answering, say the
         phrases, hang up after N ms
   simulate APP.json      run an app in the terminal: prompts as text, keys on stdin
+        [--callee-type voice|answeringmachine|fax|unknown]: as an outbound call
   simulate | test --config FILE --deployment NAME [--synthetic] [SCENARIO.yaml...]
                          run the app a deployment runs, as it runs it; a secure
                          deployment only with --synthetic (the keys are test data)
@@ -247,6 +249,7 @@ int cmd_answer(const Args& a) {
     return true;
   };
   if (!number("reject", o.reject_status, 300, 699) || !number("ring-ms", o.ring_ms, 0, 600000) ||
+      !number("calls", o.calls, 1, 100) ||
       !number("hangup-after-ms", o.hangup_after_ms, 0, 600000) ||
       !number("timeout", o.timeout_seconds, 1, 3600))
     return 2;
@@ -275,7 +278,8 @@ int cmd_call(int argc, char** argv) {
                                       "auth-password-env",
                                       "speak-wav",
                                       "reject",
-                                      "ring-ms"},
+                                      "ring-ms",
+                                      "calls"},
                       {"tcp", "srtp", "tls", "answer"});
   if (a.error.empty() && a.has("answer")) return cmd_answer(a);
   if (!a.error.empty() || a.positional.size() != 1) {
@@ -379,7 +383,7 @@ std::shared_ptr<const flow::AppDocument> app_to_run(Args& a, std::string_view co
 }
 
 int cmd_simulate(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"config", "deployment"}, {"synthetic"});
+  Args a = parse_args(argc, argv, 2, {"config", "deployment", "callee-type"}, {"synthetic"});
   const std::size_t apps_given = a.get("deployment") ? 0 : 1;
   if (!a.error.empty() || a.positional.size() != apps_given) {
     std::cerr << "keyline simulate: give one app document (APP.json) or --config FILE "
@@ -388,7 +392,13 @@ int cmd_simulate(int argc, char** argv) {
   }
   auto app = app_to_run(a, "simulate");
   if (!app) return 2;
-  return flow::run_simulation(*app, std::cin, std::cout);
+  // An outbound call: what answering-machine detection says after the first prompt.
+  const std::string callee_type = a.get("callee-type") ? *a.get("callee-type") : "";
+  if (!callee_type.empty() && !flow::valid_callee_type(callee_type)) {
+    std::cerr << "keyline simulate: --callee-type is voice, answeringmachine, fax or unknown\n";
+    return 2;
+  }
+  return flow::run_simulation(*app, std::cin, std::cout, callee_type);
 }
 
 // keyline test APP SCENARIO...: one line per scenario, details under a failing one; exit 1 if

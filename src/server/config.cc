@@ -364,8 +364,8 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   if (!c.is_map(root, "(top level)")) return make_error("config", c.message());
   c.only_keys(root, "",
               {"sip", "media", "apps_dir", "data_dir", "log_level", "deployments", "privacy", "api",
-               "retention", "http", "tts", "recording", "transfer", "email", "sms",
-               "database"});
+               "retention", "http", "tts", "recording", "transfer", "email", "sms", "database",
+               "outbound"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
     c.only_keys(sip, "sip",
                 {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s",
@@ -470,6 +470,9 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
                        [&c](const YAML::Node& node, const std::string& path,
                             const std::string& message) { c.fail(node, path, message); });
   read_database_config(root["database"], base_dir, config.database,
+                       [&c](const YAML::Node& node, const std::string& path,
+                            const std::string& message) { c.fail(node, path, message); });
+  read_outbound_config(root["outbound"], config.outbound,
                        [&c](const YAML::Node& node, const std::string& path,
                             const std::string& message) { c.fail(node, path, message); });
   if (!c.ok()) return make_error("config", c.message());

@@ -15,6 +15,7 @@
 #include "server/database_config.h"
 #include "server/http_config.h"
 #include "server/message_config.h"
+#include "server/outbound_config.h"
 #include "server/recording_config.h"
 #include "server/transfer_config.h"
 #include "speech/tts_cache.h"
@@ -146,6 +147,7 @@ struct Config {
   TransferConfig transfer;      // where bridged transfer legs go (`transfer:` section)
   MessagingSettings messaging;  // Email and SMS modules (`email:` and `sms:` sections)
   DatabaseSettings database;    // SQLite (default) or PostgreSQL (`database:` section)
+  OutboundConfig outbound;      // the dialer (`outbound:` section)
 };
 
 // Parses YAML text; relative paths resolve against base_dir.

@@ -207,10 +207,14 @@ class AnswerPhone {
   }
 
   void on_ended(sip::EndReason reason, int status) {
-    ended_ = true;
     end_reason_ = reason;
     say("call ended: " + std::string(sip::end_reason_name(reason)) +
         (status ? " " + std::to_string(status) : ""));
+    if (refused_ && ++refused_calls_ < options_.calls) {
+      handle_ = 0;  // ready for the next call
+      return;
+    }
+    ended_ = true;
     loop_->add_timer(Millis(300), [this] { loop_->stop(); });
   }
 
@@ -250,6 +254,7 @@ class AnswerPhone {
   std::string digits_;
   bool answered_ = false;
   bool refused_ = false;
+  int refused_calls_ = 0;
   bool ended_ = false;
   bool hung_up_ = false;
   bool keyed_ = false;

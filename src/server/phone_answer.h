@@ -21,6 +21,9 @@ struct AnswerPhoneOptions {
   int ring_ms = 0;           // ring (180) this long before answering
   int hangup_after_ms = -1;  // hang up this long after answering (-1: wait for BYE)
   int timeout_seconds = 60;  // give up after this long, whatever happens
+  // With --reject: refuse this many calls, one after another, before exiting (a target that
+  // stays busy for every attempt of a retried outbound call).
+  int calls = 1;
 };
 
 // 0 when a call was answered (or refused as asked) and ended cleanly; 1 otherwise; 2 for bad

@@ -94,6 +94,7 @@ Server::Server(Config config, Logger& logger) : config_(std::move(config)), logg
 
 Server::~Server() {
   api_.reset();
+  dialer_.reset();  // its ringing legs CANCEL through the UA
   calls_.clear();
   ua_.reset();
   transport_.reset();
@@ -301,6 +302,7 @@ Status Server::open() {
     if (auto it = calls_.find(c); it != calls_.end()) it->second->on_refer(event);
   };
   ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
+  start_outbound(*backend);
 
   std::string transports = std::string(transport_->has_udp() ? "UDP" : "") +
                            (transport_->has_udp() && transport_->has_tcp() ? ", " : "") +
@@ -453,32 +455,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
   }
 
-  CallSession::Context ctx{*loop_,
-                           *ua_,
-                           *renderer_,
-                           logger_,
-                           *http_,
-                           config_.http,
-                           route->prompts,
-                           &voices_,
-                           asr_.get(),
-                           &metrics_};
-  ctx.recordings_dir = config_.recording.directory.empty()
-                           ? (std::filesystem::path(config_.data_dir) / "recordings").string()
-                           : config_.recording.directory;
-  ctx.variables = route->variables;
-  ctx.legs = &legs_;
-  ctx.ids = &ids_;
-  ctx.media_config = mc;
-  ctx.transfer = config_.transfer;
+  CallSession::Context ctx = session_context(*route);
   if (auto ruri = sip::parse_uri(invite.request_uri)) ctx.caller_host = ruri->host;
   ctx.caller_peer = from.endpoint;
-  ctx.smtp = smtp_.get();
-  ctx.sms_http = sms_http_.get();
-  if (config_.messaging.sms) ctx.sms = &*config_.messaging.sms;
-  ctx.load_app = [this, secure = deployment->secure](std::string_view name, int revision) {
-    return find_sub_app(name, revision, secure);
-  };
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);
@@ -514,6 +493,7 @@ void Server::answer(sip::CallHandle handle) {
 void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status) {
   answers_.erase(handle);
   if (auto it = calls_.find(handle); it != calls_.end()) {
+    if (dialer_) dialer_->on_call_ended(handle);
     call_logs_->enqueue(it->second->on_ended(reason, status));
     count_media(it->second->media_stats());
     calls_.erase(it);
@@ -535,6 +515,7 @@ void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status)
 void Server::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
+  if (dialer_) dialer_->stop();
   logger_.info("server", "shutting down: " + std::to_string(calls_.size()) + " active call(s)");
   if (calls_.empty()) {
     loop_->stop();

@@ -17,6 +17,7 @@
 #include "server/call_session.h"
 #include "server/config.h"
 #include "server/leg_router.h"
+#include "server/outbound_dialer.h"
 #include "server/routing_table.h"
 #include "server/server_metrics.h"
 #include "sip/access_policy.h"
@@ -120,6 +121,13 @@ class Server {
   // caller gets the secure variant.
   Result<std::shared_ptr<const flow::AppDocument>> find_sub_app(std::string_view name, int revision,
                                                                 bool secure) const;
+
+  // Outbound calls (server_outbound.cc): the dialer, the context every call session gets
+  // (inbound ones add where the call came from), and taking over an answered outbound call.
+  void start_outbound(store::Backend& backend);
+  CallSession::Context session_context(const RoutedDeployment& route);
+  void adopt_call(sip::CallHandle handle, std::unique_ptr<CallSession> call);
+  std::unique_ptr<OutboundDialer> dialer_;  // worker thread only
 };
 
 }  // namespace keyline::server

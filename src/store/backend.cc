@@ -25,6 +25,7 @@ class SqliteBackend final : public Backend {
     return db_->transaction(body);
   }
   std::string describe() const override { return "sqlite:" + db_->path(); }
+  std::unique_ptr<OutboundRepository> outbound() override { return make_sqlite_outbound(db_); }
 
  private:
   std::shared_ptr<Database> db_;
@@ -46,6 +47,7 @@ class PostgresBackend final : public Backend {
     return db_->transaction(body);
   }
   std::string describe() const override { return db_->describe(); }
+  std::unique_ptr<OutboundRepository> outbound() override { return make_pg_outbound(db_); }
 
  private:
   std::shared_ptr<PgConnection> db_;

@@ -13,6 +13,7 @@
 #include "store/call_log_store.h"
 #include "store/database.h"
 #include "store/reports.h"
+#include "store/outbound_repository.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -33,6 +34,8 @@ class Backend {
   // all of its writes or none. Repository calls that open their own
   // transaction nest inside it.
   virtual Status transaction(const std::function<Status()>& body) = 0;
+  // The outbound call queue (outbound_repository.h).
+  virtual std::unique_ptr<OutboundRepository> outbound() = 0;
   // For logs: "sqlite:/var/lib/keyline/keyline.db", "postgresql://u@h:5432/db".
   virtual std::string describe() const = 0;
 };

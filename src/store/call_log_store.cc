@@ -18,12 +18,13 @@ CallRecord read_call_row(const Statement& s) {
   r.answer_unix_ms = s.integer(6);
   r.end_unix_ms = s.integer(7);
   r.exit_reason = s.text(8);
+  r.direction = s.text(9);
   return r;
 }
 
 constexpr const char* kSelectCalls =
     "SELECT call_id, sip_call_id, from_uri, to_uri, app, start_unix_ms, answer_unix_ms, "
-    "end_unix_ms, exit_reason FROM call_logs";
+    "end_unix_ms, exit_reason, direction FROM call_logs";
 
 class SqliteCallLogs final : public CallLogStore {
  public:
@@ -92,8 +93,8 @@ Status SqliteCallLogs::write(const CallRecord& record) {
   return db_->transaction([&]() -> Status {
     auto s = db_->prepare(
         "INSERT INTO call_logs (call_id, sip_call_id, from_uri, to_uri, app, "
-        "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason, deployment) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?)");
+        "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason, deployment, direction) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     if (!s) return s.error();
     s->bind(1, record.call_id);
     s->bind(2, redact_text(record.sip_call_id));
@@ -105,6 +106,7 @@ Status SqliteCallLogs::write(const CallRecord& record) {
     s->bind(8, record.end_unix_ms);
     s->bind(9, redact_text(record.exit_reason));
     s->bind(10, redact_text(record.deployment));
+    s->bind(11, record.direction);
     if (auto st = s->run(); !st) return st;
     auto v = db_->prepare(
         "INSERT INTO call_log_visits (call_id, seq, page, module, type, result) "

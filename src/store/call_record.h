@@ -45,6 +45,7 @@ struct CallRecord {
   std::int64_t answer_unix_ms = 0;  // 0 when never answered
   std::int64_t end_unix_ms = 0;
   std::string exit_reason;
+  std::string direction = "inbound";  // "outbound" for calls the dialer placed
   std::vector<ModuleVisitRecord> visits;
   std::string deployment;  // the deployment's label (reports per deployment); may be empty
   std::optional<CallMediaRecord> media;  // absent for calls never answered

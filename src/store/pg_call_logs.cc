@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kSelectCalls =
     "SELECT call_id, sip_call_id, from_uri, to_uri, app, start_unix_ms, answer_unix_ms, "
-    "end_unix_ms, exit_reason FROM call_logs";
+    "end_unix_ms, exit_reason, direction FROM call_logs";
 
 CallRecord read_call(const PgResult& r, int row) {
   CallRecord c;
@@ -22,6 +22,7 @@ CallRecord read_call(const PgResult& r, int row) {
   c.answer_unix_ms = r.integer(row, 6);
   c.end_unix_ms = r.integer(row, 7);
   c.exit_reason = r.text(row, 8);
+  c.direction = r.text(row, 9);
   return c;
 }
 
@@ -35,11 +36,11 @@ class PgCallLogs final : public CallLogStore {
     return db_->transaction([&]() -> Status {
       if (auto st = db_->exec(
               "INSERT INTO call_logs (call_id, sip_call_id, from_uri, to_uri, app, "
-              "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason, deployment) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+              "start_unix_ms, answer_unix_ms, end_unix_ms, exit_reason, deployment, direction) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
               {record.call_id, redact(record.sip_call_id), redact(record.from), redact(record.to),
                redact(record.app), record.start_unix_ms, record.answer_unix_ms, record.end_unix_ms,
-               redact(record.exit_reason), redact(record.deployment)});
+               redact(record.exit_reason), redact(record.deployment), record.direction});
           !st)
         return st;
       for (std::size_t i = 0; i < record.visits.size(); ++i) {

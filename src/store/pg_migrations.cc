@@ -8,7 +8,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE call_logs (
   call_id TEXT PRIMARY KEY,
@@ -123,6 +123,37 @@ CREATE TABLE trunks (
 ALTER TABLE deployments ADD COLUMN trunk TEXT REFERENCES trunks(name);
 ALTER TABLE call_logs ADD COLUMN deployment TEXT NOT NULL DEFAULT '';
 CREATE INDEX call_logs_deployment_start ON call_logs(deployment, start_unix_ms);
+)sql",
+    // Outbound calls (outbound_repository.h) and the call direction in call logs.
+    R"sql(
+CREATE TABLE outbound_calls (
+  id TEXT PRIMARY KEY,
+  deployment TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  phone_number TEXT NOT NULL,
+  ani TEXT NOT NULL,
+  postd TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  secure BOOLEAN NOT NULL,
+  result_url TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  reattempt_wait_s INTEGER NOT NULL,
+  queued_unix_ms BIGINT NOT NULL,
+  start_unix_ms BIGINT NOT NULL,
+  end_unix_ms BIGINT NOT NULL,
+  next_attempt_unix_ms BIGINT NOT NULL,
+  connected_unix_ms BIGINT NOT NULL,
+  disconnected_unix_ms BIGINT NOT NULL,
+  last_result TEXT NOT NULL,
+  result_pending BOOLEAN NOT NULL,
+  events TEXT NOT NULL,
+  session_ids TEXT NOT NULL
+);
+CREATE INDEX outbound_calls_due ON outbound_calls(status, next_attempt_unix_ms);
+CREATE INDEX outbound_calls_deployment ON outbound_calls(deployment, queued_unix_ms);
+ALTER TABLE call_logs ADD COLUMN direction TEXT NOT NULL DEFAULT 'inbound';
 )sql",
 };
 

@@ -8,6 +8,7 @@
 
 #include "privacy/policy.h"
 #include "store/call_log_store.h"
+#include "store/outbound_repository.h"
 #include "store/pg_connection.h"
 #include "store/reports.h"
 #include "store/repositories.h"
@@ -28,6 +29,7 @@ std::unique_ptr<UserRepository> make_pg_users(std::shared_ptr<PgConnection> db);
 std::unique_ptr<AuditLog> make_pg_audit_log(std::shared_ptr<PgConnection> db);
 std::unique_ptr<TrunkRepository> make_pg_trunks(std::shared_ptr<PgConnection> db);
 std::unique_ptr<ReportRepository> make_pg_reports(std::shared_ptr<PgConnection> db);
+std::unique_ptr<OutboundRepository> make_pg_outbound(std::shared_ptr<PgConnection> db);
 std::unique_ptr<CallLogStore> make_pg_call_logs(std::shared_ptr<PgConnection> db,
                                                 privacy::RedactionPolicy policy);
 

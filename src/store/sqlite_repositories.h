@@ -6,6 +6,7 @@
 
 #include "store/database.h"
 #include "store/reports.h"
+#include "store/outbound_repository.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -17,5 +18,6 @@ std::unique_ptr<UserRepository> make_sqlite_users(std::shared_ptr<Database> db);
 std::unique_ptr<AuditLog> make_sqlite_audit_log(std::shared_ptr<Database> db);
 std::unique_ptr<TrunkRepository> make_sqlite_trunks(std::shared_ptr<Database> db);
 std::unique_ptr<ReportRepository> make_sqlite_reports(std::shared_ptr<Database> db);
+std::unique_ptr<OutboundRepository> make_sqlite_outbound(std::shared_ptr<Database> db);
 
 }  // namespace keyline::store

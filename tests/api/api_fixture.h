@@ -30,6 +30,7 @@ class ApiFixture : public ::testing::Test {
     calls_ = store::make_sqlite_call_logs(db_);
     trunks_ = store::make_sqlite_trunks(db_);
     reports_ = store::make_sqlite_reports(db_);
+    outbound_ = store::make_sqlite_outbound(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);
@@ -44,6 +45,7 @@ class ApiFixture : public ::testing::Test {
     deps.calls = calls_.get();
     deps.trunks = trunks_.get();
     deps.reports = reports_.get();
+    deps.outbound = outbound_.get();
     deps.hasher = hasher_.get();
     deps.rate_per_second = rate_;
     deps.burst = burst_;
@@ -97,6 +99,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<store::CallLogStore> calls_;
   std::unique_ptr<store::TrunkRepository> trunks_;
   std::unique_ptr<store::ReportRepository> reports_;
+  std::unique_ptr<store::OutboundRepository> outbound_;
   std::unique_ptr<KeyHasher> hasher_;
   std::unique_ptr<ApiService> service_;
   std::string admin_, developer_, viewer_;

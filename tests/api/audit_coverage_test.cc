@@ -24,6 +24,11 @@ const std::set<std::string> kAuditedWrites = {
     "POST /v1/trunks",
     "PUT /v1/trunks/{name}",
     "DELETE /v1/trunks/{name}",
+    // Outbound calls (outbound_routes.cc); the bulk queue's audit is checked in
+    // outbound_api_test.cc (its body is CSV).
+    "POST /v1/deployments/{label}/outbound",
+    "POST /v1/deployments/{label}/outbound/bulk",
+    "DELETE /v1/deployments/{label}/outbound",
 };
 // POSTs that change nothing (validation without storing).
 const std::set<std::string> kReadOnlyPosts = {"POST /v1/apps/{name}/validate"};
@@ -54,6 +59,9 @@ TEST_F(AuditCoverageTest, EachWriteLeavesOneEntryWithActorActionAndTarget) {
        "deployment.create", "main", 201},
       {"PUT", "/v1/deployments/main", R"({"app":"support","numbers":["100","200"]})",
        "deployment.update", "main", 200},
+      {"POST", "/v1/deployments/main/outbound", R"({"phone_number":"6175551234"})",
+       "outbound.queue", "main", 201},
+      {"DELETE", "/v1/deployments/main/outbound", "", "outbound.cancel", "main", 202},
       {"DELETE", "/v1/deployments/main", "", "deployment.delete", "main", 204},
       {"DELETE", "/v1/apps/support", "", "app.delete", "support", 204},
       {"POST", "/v1/privacy/memory-scan", probe, "privacy.memory_scan", "server", 200},

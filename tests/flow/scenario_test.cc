@@ -95,12 +95,50 @@ TEST(Scenario, ParseErrorsHavePositions) {
             "web_response, "
             "expect_request, say, record, transfer, message, expect_message)\n"
             "s.yaml:3:12: press: only phone keys 0-9 * # A-D (and spaces)\n"
-            "s.yaml:4:1: unknown key 'foo' (known: name, session, steps, expect)");
+            "s.yaml:4:1: unknown key 'foo' (known: name, session, callee_type, parameters, steps, "
+            "expect)");
   EXPECT_FALSE(parse_scenarios("[", "s.yaml").ok());
 }
 
+// Outbound: callee_type reads "processing" until the first prompt has played, then the
+// scripted decision; parameters are variables.
+TEST(Scenario, CalleeTypeIsDecidedAfterTheFirstPrompt) {
+  auto app = parse_app(R"({"name": "o", "pages": [{"name": "p", "modules": [
+    {"type": "set_variable", "name": "early", "rows": [
+      {"name": "seen", "expression": "session.connection.callee_type"}]},
+    {"type": "prompt", "name": "hello", "text": "Hello {{who}}."},
+    {"type": "compare_variable", "name": "kind", "conditions": [
+      {"variable": "session.connection.callee_type", "operator": "=",
+       "value": "answeringmachine", "goto": "machine"}]},
+    {"type": "prompt", "name": "person", "text": "Press 1.", "exits": {"next": "bye"}},
+    {"type": "prompt", "name": "machine", "text": "A message."},
+    {"type": "exit", "name": "bye"}]}]})",
+                       "o.json");
+  ASSERT_TRUE(app.ok()) << app.error().message;
+  const auto machine = run_one(*app, R"(
+callee_type: answeringmachine
+parameters: {who: Ada}
+steps:
+  - expect_prompt: Hello Ada
+  - expect_prompt: A message
+expect:
+  variables: {seen: processing, session.connection.callee_type: answeringmachine}
+  visits: [p/kind, p/machine]
+)");
+  EXPECT_TRUE(machine.passed) << (machine.failures.empty() ? "" : machine.failures[0]);
+  const auto person = run_one(*app, R"(
+callee_type: voice
+steps:
+  - expect_prompt: Press 1
+)");
+  EXPECT_TRUE(person.passed) << (person.failures.empty() ? "" : person.failures[0]);
+  auto bad = parse_scenarios("callee_type: robot\n", "s.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("callee_type must be voice"), std::string::npos);
+}
+
 TEST(Scenario, ExampleScenariosPass) {
-  for (const char* name : {"demo", "payment"}) {
+  for (const char* name : {"demo", "payment", "appointment_reminder"}) {
     auto app = load_app(std::string(KEYLINE_SOURCE_DIR "/examples/apps/") + name + ".json");
     ASSERT_TRUE(app.ok()) << app.error().message;
     auto scenarios = load_scenarios(std::string(KEYLINE_SOURCE_DIR "/examples/apps/scenarios/") +
