@@ -171,6 +171,9 @@ Status Server::open() {
         logger_.error("store", "call log write failed: " + e.message);
       });
   logger_.info("server", "call logs: " + backend->describe());
+  auto post_call = PostCallSender::start(backend->post_call_queue(), config_.http, logger_);
+  if (!post_call) return post_call.error();
+  post_call_ = std::move(*post_call);
   // The renderer (and its cache) exists before the API, whose /metrics reads the cache's figures.
   auto engine = speech::make_flite_engine();
   if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");
@@ -192,8 +195,11 @@ Status Server::open() {
   if (deploys_speech()) asr_->post([](Result<speech::AsrEngine*>) {});
   auto api = ApiHost::start(
       config_, backend,
-      [this] { return metrics_.prometheus_text() + renderer_->cache().prometheus_text(); }, logger_,
-      std::cout, [this] { reload_routes(); });
+      [this] {
+        return metrics_.prometheus_text() + renderer_->cache().prometheus_text() +
+               post_call_->prometheus_text();
+      },
+      logger_, std::cout, [this] { reload_routes(); });
   if (!api) return api.error();
   api_ = std::move(*api);
 
@@ -203,6 +209,11 @@ Status Server::open() {
   auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
   if (!http) return http.error();
   http_ = std::move(*http);
+  oauth2_tokens_ = std::make_unique<services::OAuth2TokenCache>(
+      [this](services::HttpRequest r, services::HttpClient::Callback done) {
+        http_->start(std::move(r), std::move(done));
+      },
+      [this] { return loop_->now(); });
   if (auto status = start_messaging(); !status) return status.error();
   start_routing();
 
@@ -471,6 +482,13 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   ctx.load_app = [this, secure = deployment->secure](std::string_view name, int revision) {
     return find_sub_app(name, revision, secure);
   };
+  ctx.post_call = [this](flow::WebRequest request, const std::string& key,
+                         const std::string& body_file) {
+    post_call_->enqueue(std::move(request), key, unix_ms(std::chrono::system_clock::now()),
+                        body_file);
+  };
+  ctx.app_revision = route->revision;
+  ctx.oauth2 = oauth2_tokens_.get();
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);

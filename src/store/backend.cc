@@ -23,6 +23,9 @@ class SqliteBackend final : public Backend {
     return db_->transaction(body);
   }
   std::string describe() const override { return "sqlite:" + db_->path(); }
+  std::unique_ptr<PostCallQueue> post_call_queue() override {
+    return make_sqlite_post_call_queue(db_);
+  }
 
  private:
   std::shared_ptr<Database> db_;
@@ -42,6 +45,7 @@ class PostgresBackend final : public Backend {
     return db_->transaction(body);
   }
   std::string describe() const override { return db_->describe(); }
+  std::unique_ptr<PostCallQueue> post_call_queue() override { return make_pg_post_call_queue(db_); }
 
  private:
   std::shared_ptr<PgConnection> db_;

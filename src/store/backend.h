@@ -12,6 +12,7 @@
 #include "privacy/policy.h"
 #include "store/call_log_store.h"
 #include "store/database.h"
+#include "store/post_call_queue.h"
 #include "store/repositories.h"
 
 namespace keyline::store {
@@ -31,6 +32,9 @@ class Backend {
   virtual Status transaction(const std::function<Status()>& body) = 0;
   // For logs: "sqlite:/var/lib/keyline/keyline.db", "postgresql://u@h:5432/db".
   virtual std::string describe() const = 0;
+  // ---- Post-call web service (issue 7) ----
+  // The durable queue of post-call requests (post_call_queue.h).
+  virtual std::unique_ptr<PostCallQueue> post_call_queue() = 0;
 };
 
 struct BackendSettings {

@@ -9,6 +9,7 @@
 #include "privacy/policy.h"
 #include "store/call_log_store.h"
 #include "store/pg_connection.h"
+#include "store/post_call_queue.h"
 #include "store/repositories.h"
 
 namespace keyline::store {
@@ -26,5 +27,7 @@ std::unique_ptr<UserRepository> make_pg_users(std::shared_ptr<PgConnection> db);
 std::unique_ptr<AuditLog> make_pg_audit_log(std::shared_ptr<PgConnection> db);
 std::unique_ptr<CallLogStore> make_pg_call_logs(std::shared_ptr<PgConnection> db,
                                                 privacy::RedactionPolicy policy);
+// ---- Post-call web service (issue 7) ----
+std::unique_ptr<PostCallQueue> make_pg_post_call_queue(std::shared_ptr<PgConnection> db);
 
 }  // namespace keyline::store

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "store/database.h"
+#include "store/post_call_queue.h"
 #include "store/repositories.h"
 
 namespace keyline::store {
@@ -13,5 +14,7 @@ std::unique_ptr<AppRepository> make_sqlite_apps(std::shared_ptr<Database> db);
 std::unique_ptr<DeploymentRepository> make_sqlite_deployments(std::shared_ptr<Database> db);
 std::unique_ptr<UserRepository> make_sqlite_users(std::shared_ptr<Database> db);
 std::unique_ptr<AuditLog> make_sqlite_audit_log(std::shared_ptr<Database> db);
+// ---- Post-call web service (issue 7) ----
+std::unique_ptr<PostCallQueue> make_sqlite_post_call_queue(std::shared_ptr<Database> db);
 
 }  // namespace keyline::store
