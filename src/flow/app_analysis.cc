@@ -81,7 +81,12 @@ std::vector<std::string> uses_of(const Module& m) {
         } else if constexpr (std::is_same_v<S, EmailSettings> || std::is_same_v<S, SmsSettings> ||
                              std::is_same_v<S, SoapSettings>) {
           for (const auto& text : service_texts(m)) from_text(text);
-        } else if constexpr (std::is_same_v<S, GoToAppSettings>) {
+        } else if constexpr (std::is_same_v<S, GoToAppSettings> ||
+                             std::is_same_v<S, SubdialogSettings>) {
+          if constexpr (std::is_same_v<S, SubdialogSettings>) {
+            from_text(s.url);
+            for (const auto& [name, value] : s.headers) from_text(value);
+          }
           for (const auto& [name, expression] : s.variables_in) {
             for (auto& read : expression.variables_read()) out.push_back(std::move(read));
           }

@@ -16,7 +16,8 @@ std::string_view module_type_name(ModuleType type) {
       "date_time", "custom_field", "dynamic_menu", "language",
       "rest",      "evaluate_js",  "record",       "transfer",
       "email",
-      "soap",      "sms",          "goto_app"};
+      "soap",      "sms",          "goto_app",
+      "subdialog"};
   const auto i = static_cast<std::size_t>(type);
   return i < std::size(kNames) ? kNames[i] : "?";
 }

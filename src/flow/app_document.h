@@ -17,6 +17,7 @@
 #include "flow/input_pattern.h"
 #include "flow/js_sandbox.h"
 #include "flow/transfer_request.h"
+#include "flow/web_request.h"
 
 namespace keyline::flow {
 
@@ -63,6 +64,8 @@ struct AuditAcknowledgement {
   SourcePos pos;
 };
 
+struct PostCallSettings;  // flow/post_call.h
+
 struct AppSettings {
   std::string language = "en-US";
   std::string voice;  // for `language` ("" = its default voice); other languages: `voices`
@@ -89,6 +92,9 @@ struct AppSettings {
   // while any private input module collects input.
   enum class CallRecording { kOff, kStereo, kMixed } record_call = CallRecording::kOff;
   ErrorPolicy errors;  // "errors" (global error handling)
+  // ---- Post-call web service (issue 7) ----
+  // "post_call": the request sent for every call that ends (flow/post_call.h); null: none.
+  std::shared_ptr<const PostCallSettings> post_call;
 };
 
 // One row of the app's prompt table ("prompts": {language: {id: text | {file, text}}}). A
@@ -268,6 +274,7 @@ struct RestSettings {
   std::string auth_user;      // basic (placeholders allowed)
   std::string auth_password;  // basic
   std::string auth_token;     // bearer
+  std::optional<OAuth2Settings> oauth2;  // auth type oauth2 (client credentials)
 };
 
 // Evaluate JS: a script (or a library function) run in the sandbox (flow/js_sandbox.h). The
@@ -324,6 +331,7 @@ struct SoapSettings {
   enum class Version { k11, k12 } version = Version::k11;
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout{0};  // 0: the server's default (http.timeout_ms)
+  std::optional<OAuth2Settings> oauth2;  // "auth": {"type": "oauth2", ...}
 };
 
 // SMS: one text message through the server's HTTP provider (`sms:` in the server config).
@@ -338,6 +346,21 @@ struct GoToAppSettings {
   int revision = 0;  // a stored revision; 0: the one the host serves now (kept for the call)
   std::vector<std::pair<std::string, Expression>> variables_in;  // sub-app variable = expression
   std::vector<std::string> variables_out;  // sub-app variables copied back as <module>.<name>
+};
+
+// ---- Subdialog (issue 7; interpreter_subdialog.cc) ----
+// Subdialog: fetch an app document (a sub-flow) from a URL and run it like Go To App.
+struct SubdialogSettings {
+  std::string url;  // https:// (placeholders allowed in the host and path)
+  // POST (the default) sends variables_in as a JSON document; GET puts them in the query,
+  // where proxies and server logs keep them (the validator warns, and refuses it in a secure
+  // app; a private value is never sent by GET).
+  enum class Method { kPost, kGet } method = Method::kPost;
+  std::vector<std::pair<std::string, Expression>> variables_in;
+  std::vector<std::string> variables_out;  // copied back as <module>.<name>
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::chrono::milliseconds timeout{0};  // 0: the server's default (http.timeout_ms)
+  std::optional<OAuth2Settings> oauth2;
 };
 
 // The optional confirmation step of an input module ("confirm"): the entry is read back and
@@ -377,12 +400,13 @@ enum class ModuleType {
   kSoap,
   kSms,
   kGoToApp,
+  kSubdialog,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
 // "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
-// "transfer", "email", "soap", "sms", "goto_app").
+// "transfer", "email", "soap", "sms", "goto_app", "subdialog").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -398,7 +422,7 @@ struct Module {
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
                DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
                RecordSettings, TransferSettings, EmailSettings, SoapSettings, SmsSettings,
-               GoToAppSettings>
+               GoToAppSettings, SubdialogSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

@@ -21,6 +21,7 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kEmail:
     case ModuleType::kSms:
     case ModuleType::kGoToApp:
+    case ModuleType::kSubdialog:
       return {"done"};
     case ModuleType::kTransfer:  // a bridged call that ends comes back to the flow
       if (std::get<TransferSettings>(m.settings).mode == TransferMode::kBridged)
@@ -65,6 +66,12 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     if (exit != "done") return {shadow};
     std::vector<std::string> out{shadow};
     for (const auto& name : go->variables_out) out.push_back(m.name + "." + name);
+    return out;
+  }
+  if (const auto* sub = std::get_if<SubdialogSettings>(&m.settings)) {
+    if (exit != "done") return {shadow};
+    std::vector<std::string> out{shadow};
+    for (const auto& name : sub->variables_out) out.push_back(m.name + "." + name);
     return out;
   }
   if (const auto* js = std::get_if<EvaluateJsSettings>(&m.settings)) {

@@ -23,6 +23,13 @@ GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj) {
                           "not starting with .");
   }
   if (auto n = obj.get("revision")) r.read_int(*n, "revision", 1, 1000000000, out.revision);
+  read_sub_app_variables(r, obj, out.variables_in, out.variables_out);
+  return out;
+}
+
+void read_sub_app_variables(ValueReader& r, ObjectReader& obj,
+                            std::vector<std::pair<std::string, Expression>>& in,
+                            std::vector<std::string>& out) {
   if (auto n = obj.get("variables_in")) {
     if (!n->IsMap()) {
       r.diagnostics().add(pos_of(*n),
@@ -38,7 +45,7 @@ GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj) {
           r.diagnostics().add(pos_of(it->second), "'variables_in' " + e.error().message);
           continue;
         }
-        out.variables_in.emplace_back(std::move(name), std::move(*e));
+        in.emplace_back(std::move(name), std::move(*e));
       }
     }
   }
@@ -48,12 +55,10 @@ GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj) {
     } else {
       for (const auto& item : *n) {
         std::string name;
-        if (r.read_variable_name(item, "variables_out", name))
-          out.variables_out.push_back(std::move(name));
+        if (r.read_variable_name(item, "variables_out", name)) out.push_back(std::move(name));
       }
     }
   }
-  return out;
 }
 
 }  // namespace keyline::flow

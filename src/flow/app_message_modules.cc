@@ -91,6 +91,19 @@ SoapSettings read_soap(ValueReader& r, ObjectReader& obj) {
   }
   if (auto n = obj.get("headers")) read_header_pairs(r, *n, "headers", out.headers);
   if (auto n = obj.get("timeout_ms")) r.read_ms(*n, "timeout_ms", 100, 120000, out.timeout);
+  if (auto n = obj.get("auth")) {
+    ObjectReader auth(*n, "'auth' of a soap module", r.diagnostics());
+    if (auth.is_object()) {
+      std::string type;
+      if (auto t = auth.required("type")) r.read_string(*t, "type", type);
+      if (type == "oauth2") {
+        out.oauth2 = read_oauth2(r, auth);
+      } else {
+        r.diagnostics().add(auth.pos(), "'auth' of a soap module must be of type \"oauth2\"");
+      }
+      auth.finish();
+    }
+  }
   return out;
 }
 

@@ -77,4 +77,20 @@ void check_error_policy(AppDocument& app, AppDiagnostics& diagnostics);
 void read_confirm(ValueReader& r, const YAML::Node& node, Module& module);
 GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj);
 
+// ---- Post-call web service (issue 7; app_post_call.cc) ----
+// "settings.post_call".
+void read_post_call(ValueReader& r, const YAML::Node& node, AppSettings& settings);
+// The members of an "auth" object of type "oauth2" (app_post_call.cc): token_url (https://),
+// client_id, client_secret ("env:NAME" or "file:PATH", never the secret), scope.
+OAuth2Settings read_oauth2(ValueReader& r, ObjectReader& auth);
+// ---- Subdialog (issue 7; app_subdialog_module.cc) ----
+// Its privacy is known: a GET that may carry values is refused in a secure app (or a private
+// module), warned about otherwise.
+SubdialogSettings read_subdialog(ValueReader& r, ObjectReader& obj, const Module& module,
+                                 const AppSettings& settings);
+// The "variables_in" / "variables_out" of Go To App and Subdialog (app_goto_app_module.cc).
+void read_sub_app_variables(ValueReader& r, ObjectReader& obj,
+                            std::vector<std::pair<std::string, Expression>>& in,
+                            std::vector<std::string>& out);
+
 }  // namespace keyline::flow

@@ -53,6 +53,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"soap", ModuleType::kSoap, {"success", "error", "timeout"}},
       {"sms", ModuleType::kSms, {"done", "error"}},
       {"goto_app", ModuleType::kGoToApp, {"done", "error"}},
+      {"subdialog", ModuleType::kSubdialog, {"done", "error", "timeout"}},
   };
   return kTypes;
 }
@@ -125,6 +126,7 @@ class AppReader : public ValueReader {
     read_secure_settings(*this, obj, settings);
     if (auto n = obj.get("record_call")) read_record_call(*this, *n, settings);
     if (auto n = obj.get("errors")) read_error_policy(*this, *n, settings.errors);
+    if (auto n = obj.get("post_call")) read_post_call(*this, *n, settings);
     if (auto n = obj.get("input")) {
       ObjectReader input(*n, "settings.input", diag_);
       if (input.is_object()) {
@@ -275,6 +277,9 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kGoToApp:
         module.settings = read_goto_app(*this, typed);
+        break;
+      case ModuleType::kSubdialog:
+        module.settings = read_subdialog(*this, typed, module, settings);
         break;
     }
     if (module.is_input()) {

@@ -116,8 +116,10 @@ RestSettings read_rest(ValueReader& r, ObjectReader& obj) {
         } else {
           r.diagnostics().add(auth.pos(), "bearer auth needs 'token'");
         }
+      } else if (type == "oauth2") {
+        out.oauth2 = read_oauth2(r, auth);
       } else if (!type.empty()) {
-        r.diagnostics().add(auth.pos(), "'auth' type must be \"basic\" or \"bearer\"");
+        r.diagnostics().add(auth.pos(), "'auth' type must be \"basic\", \"bearer\" or \"oauth2\"");
       }
       auth.finish();
     }

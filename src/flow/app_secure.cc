@@ -22,6 +22,7 @@ bool private_in_secure_app(ModuleType type) {
     case ModuleType::kRest:
     case ModuleType::kEvaluateJs:
     case ModuleType::kSoap:
+    case ModuleType::kSubdialog:
       return true;
     default:
       return false;

@@ -168,6 +168,8 @@ void Interpreter::handle(const Event& event) {
       state_ = State::kIdle;
       if (current().type() == ModuleType::kSoap) {
         soap_answered(std::move(response));
+      } else if (current().type() == ModuleType::kSubdialog) {
+        subdialog_answered(std::move(response));
       } else {
         rest_answered(std::move(response));
       }
@@ -366,6 +368,9 @@ void Interpreter::execute(const Module& module) {
       return;
     case ModuleType::kGoToApp:
       run_goto_app(module);
+      return;
+    case ModuleType::kSubdialog:
+      run_subdialog(module);
       return;
   }
 }

@@ -168,6 +168,18 @@ class Interpreter {
   void forward_to_sub_app(const Event& event);
   void sub_app_ended();
   void goto_app_failed(const Module& module, const std::string& message);
+  // Apps calling apps: deep enough for a menu app, a payment app and its helpers; shallow
+  // enough that an app calling itself stops at once instead of growing the call's memory.
+  static constexpr int kMaxSubAppDepth = 8;
+  // Go To App and Subdialog share these: the sub-app's inputs, and running it.
+  std::optional<Variables> sub_app_inputs(
+      const Module& module, const std::vector<std::pair<std::string, Expression>>& in);
+  void enter_sub_app(std::shared_ptr<const AppDocument> doc, Variables given,
+                     const std::string& label);
+  // ---- Subdialog (issue 7; interpreter_subdialog.cc) ----
+  void run_subdialog(const Module& module);
+  void subdialog_answered(WebResponse response);
+  void subdialog_failed(const Module& module, std::string_view exit, const std::string& message);
   // Speech input (interpreter_speech.cc).
   void start_listening();
   void stop_listening();

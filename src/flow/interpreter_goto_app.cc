@@ -7,18 +7,11 @@
 #include "flow/sub_app_host.h"
 
 namespace keyline::flow {
-namespace {
-
-// Apps calling apps: deep enough for a menu app, a payment app and its helpers; shallow
-// enough that an app calling itself stops at once instead of growing the call's memory.
-constexpr int kMaxAppDepth = 8;
-
-}  // namespace
-
 void Interpreter::run_goto_app(const Module& module) {
   const auto& go = std::get<GoToAppSettings>(module.settings);
-  if (depth_ + 1 >= kMaxAppDepth) {
-    goto_app_failed(module, "apps call apps more than " + std::to_string(kMaxAppDepth) + " deep");
+  if (depth_ + 1 >= kMaxSubAppDepth) {
+    goto_app_failed(module,
+                    "apps call apps more than " + std::to_string(kMaxSubAppDepth) + " deep");
     return;
   }
   if (!loaded_apps_) loaded_apps_ = std::make_shared<LoadedApps>();
@@ -38,24 +31,36 @@ void Interpreter::run_goto_app(const Module& module) {
     loaded_apps_->emplace(key, doc);
   }
 
-  // The sub-app sees the call (session.*) and what the caller app passes in, nothing else.
+  auto given = sub_app_inputs(module, go.variables_in);
+  if (!given) return;  // the module failed
+  enter_sub_app(std::move(doc), std::move(*given), go.app);
+}
+
+// The sub-app sees the call (session.*) and what the caller app passes in, nothing else.
+// nullopt: an expression failed and the module took its error path.
+std::optional<Variables> Interpreter::sub_app_inputs(
+    const Module& module, const std::vector<std::pair<std::string, Expression>>& in) {
   Variables given;
   std::vector<std::string> session_names;
   variables_.for_each([&session_names](const std::string& name, const std::string&, bool) {
     if (name.rfind("session.", 0) == 0 && name != "session.name") session_names.push_back(name);
   });
   for (const auto& name : session_names) given.set_value(name, *variables_.find(name));
-  for (const auto& [name, expression] : go.variables_in) {
+  for (const auto& [name, expression] : in) {
     auto value = expression.evaluate(variables_);
     if (!value) {
       goto_app_failed(module, "variables_in '" + name + "': " + value.error().message);
-      return;
+      return std::nullopt;
     }
     // A private value stays private in the sub-app (its taint travels with it).
     given.set_value(name, std::move(*value), module.is_private);
   }
+  return given;
+}
 
-  record("start:" + go.app);
+void Interpreter::enter_sub_app(std::shared_ptr<const AppDocument> doc, Variables given,
+                                const std::string& label) {
+  record("start:" + label);
   sub_doc_ = std::move(doc);
   sub_host_ = std::make_unique<SubAppHost>(host_);
   sub_app_ = std::make_unique<Interpreter>(*sub_doc_, *sub_host_, std::move(given));
@@ -136,7 +141,13 @@ void Interpreter::sub_app_ended() {
   std::unique_ptr<SubAppHost> host = std::move(sub_host_);
   std::unique_ptr<Interpreter> child = std::move(sub_app_);
   const Module& module = current();
-  const auto& go = std::get<GoToAppSettings>(module.settings);
+  // Go To App names its app; a Subdialog's document names itself.
+  const auto* go = std::get_if<GoToAppSettings>(&module.settings);
+  const auto* sub = std::get_if<SubdialogSettings>(&module.settings);
+  const std::string app_name = go ? go->app : doc->name;
+  static const std::vector<std::string> kNone;
+  const std::vector<std::string>& outputs =
+      go ? go->variables_out : (sub ? sub->variables_out : kNone);
   state_ = State::kIdle;
   // The sub-app's path joins the call log, its pages named "<app>:<page>".
   for (auto& visit : child->visits_) {
@@ -158,10 +169,10 @@ void Interpreter::sub_app_ended() {
     return;
   }
   if (reason != "exit_module" && reason != "end_of_flow") {
-    goto_app_failed(module, "app '" + go.app + "' ended with " + reason);
+    goto_app_failed(module, "app '" + app_name + "' ended with " + reason);
     return;
   }
-  for (const auto& name : go.variables_out) {
+  for (const auto& name : outputs) {
     if (auto value = child->variables_.lookup(name))
       variables_.set_value(module.name + "." + name, std::move(*value), module.is_private);
   }
@@ -178,7 +189,9 @@ void Interpreter::goto_app_failed(const Module& module, const std::string& messa
   if (auto it = module.exits.find("error"); it != module.exits.end()) {
     go_to(it->second);
   } else {
-    finish("error:goto_app " + module.name + ": " + message, true);
+    finish("error:" + std::string(module_type_name(module.type())) + " " + module.name + ": " +
+               message,
+           true);
   }
 }
 

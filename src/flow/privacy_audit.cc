@@ -7,6 +7,7 @@
 
 #include "flow/app_analysis.h"
 #include "flow/app_egress.h"
+#include "flow/post_call.h"
 #include "flow/variables.h"
 
 namespace keyline::flow {
@@ -319,6 +320,46 @@ class Auditor {
     }
   }
 
+  // Subdialog: its variables_in go to the web service: in the JSON body (POST, like a REST
+  // module's) or in the URL's query (GET: refused when the call runs for a private value).
+  void settings(const Module& m, const SubdialogSettings& s) {
+    std::vector<std::string> texts{s.url};
+    for (const auto& [name, value] : s.headers) texts.push_back(value);
+    if (s.method == SubdialogSettings::Method::kPost) {
+      for (const auto& [name, expression] : s.variables_in)
+        for (const auto& read : expression.variables_read()) texts.push_back("{{" + read + "}}");
+      web_service(m, s.url, texts);
+      return;
+    }
+    web_service(m, s.url, texts);
+    std::set<std::string> seen;
+    for (const auto& [name, expression] : s.variables_in) {
+      for (const auto& use : expression.variables_read()) {
+        const auto* from = tainted(taint_, use);
+        if (!from || !seen.insert(use).second) continue;
+        add(app_.secure ? AuditSeverity::kError : AuditSeverity::kWarning, "rest_http", m, {}, use,
+            *from,
+            "is sent by subdialog " + quoted(m.name) +
+                " with GET, in the URL (refused when the call runs: use POST)");
+      }
+    }
+  }
+
+  // The post-call web service (settings.post_call): a web-service sink like a REST module's,
+  // its findings named after the "post_call" pseudo-module.
+ public:
+  void post_call(const PostCallSettings& p) {
+    const Module& m = p.request;
+    if (const auto* rest = std::get_if<RestSettings>(&m.settings)) {
+      std::vector<std::string> texts = rest_texts(*rest);
+      for (const auto& [name, value] : p.params) texts.push_back(value);
+      web_service(m, rest->url, texts);
+    } else if (const auto* soap = std::get_if<SoapSettings>(&m.settings)) {
+      web_service(m, soap->url, service_texts(m));
+    }
+  }
+
+ private:
   template <class S>
   void settings(const Module& m, const S& s) {
     if constexpr (requires { s.common; }) prompts(m, s.common);
@@ -370,6 +411,7 @@ std::vector<AuditFinding> audit_app(const AppDocument& app) {
   for (const auto& page : app.pages) {
     for (const auto& m : page.modules) auditor.module(m);
   }
+  if (app.settings.post_call) auditor.post_call(*app.settings.post_call);
   auto findings = auditor.take();
   acknowledge(app.settings, findings);
   return findings;

@@ -133,6 +133,7 @@ Result<WebRequest> build_rest_request(const Module& module, const Variables& var
     default:
       break;
   }
+  r.oauth2 = s.oauth2;
   r.carries_private = used_private;
   if (used_private && !is_https(r.url)) {
     wipe(r);

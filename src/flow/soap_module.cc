@@ -87,6 +87,7 @@ Result<WebRequest> build_soap_request(const Module& module, const Variables& var
         v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
     r.headers.emplace_back(name, std::move(v));
   }
+  r.oauth2 = s.oauth2;
   r.carries_private = used_private;
   if (used_private && to_lower(std::string_view(r.url).substr(0, 8)) != "https://") {
     wipe(r);

@@ -4,11 +4,22 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace keyline::flow {
+
+// ---- OAuth2 client credentials (issue 7) ----
+// `auth: {type: oauth2, ...}` of a REST or SOAP module or the post-call web service: the host
+// fetches (and caches) a token from token_url and sends it as "Authorization: Bearer".
+struct OAuth2Settings {
+  std::string token_url;      // https:// only
+  std::string client_id;
+  std::string client_secret;  // a reference the host resolves: "env:NAME" or "file:PATH"
+  std::string scope;          // may be empty
+};
 
 struct WebRequest {
   std::string method;  // GET, POST, PUT, PATCH, DELETE
@@ -20,6 +31,7 @@ struct WebRequest {
   // must never log the request.
   bool carries_private = false;
   std::string module;  // the REST module's name, for the host's log lines
+  std::optional<OAuth2Settings> oauth2;  // set: the host adds a bearer token
 };
 
 struct WebResponse {

@@ -65,6 +65,7 @@ void CallSession::stop_call_recording() {
     char paused[32];
     std::snprintf(paused, sizeof paused, "%.1f", static_cast<double>(info->paused_frames) * 0.02);
     result = "call:" + call_recording_id_ + " (" + seconds + " s, paused " + paused + " s)";
+    finished_recording_ = ctx_.recordings_dir + "/" + call_recording_id_ + ".wav";
   } else {
     result = "error";
     ctx_.logger.error("call", record_.call_id + " call recording lost: " + info.error().message);

@@ -4,6 +4,7 @@
 #include "privacy/redact.h"
 #include "server/app_voices.h"
 #include "server/call_media_record.h"
+#include "server/oauth2_send.h"
 #include "server/transfer_leg.h"
 
 namespace keyline::server {
@@ -196,7 +197,7 @@ void CallSession::web_request(const flow::WebRequest& request) {
   r.carries_private = request.carries_private;
   std::weak_ptr<bool> alive = alive_;
   const std::string module = request.module;
-  web_id_ = ctx_.http.start(std::move(r), [this, alive, module](services::HttpResponse response) {
+  auto answered = [this, alive, module](services::HttpResponse response) {
     if (alive.expired()) return;
     web_id_ = 0;
     flow::WebResponse w;
@@ -222,10 +223,46 @@ void CallSession::web_request(const flow::WebRequest& request) {
     } else {
       flow::wipe(w);
     }
-  });
+  };
+  if (request.oauth2) {
+    send_oauth2_request(*request.oauth2, std::move(r), std::move(answered));
+    return;
+  }
+  web_id_ = ctx_.http.start(std::move(r), std::move(answered));
+}
+
+void CallSession::send_oauth2_request(const flow::OAuth2Settings& oauth2,
+                                      services::HttpRequest request,
+                                      std::function<void(services::HttpResponse)> answered) {
+  const std::uint64_t generation = web_generation_;
+  std::weak_ptr<bool> alive = alive_;
+  auto current = [this, alive, generation] {
+    return !alive.expired() && generation == web_generation_;
+  };
+  // The answer always arrives on a later loop turn, as a plain request's does.
+  auto done = [&loop = ctx_.loop, current,
+               answered = std::move(answered)](services::HttpResponse response) {
+    loop.post([current, answered, response = std::move(response)]() mutable {
+      if (current()) answered(std::move(response));
+    });
+  };
+  if (!ctx_.oauth2) {
+    services::HttpResponse none;
+    none.error = services::HttpError::kOther;
+    none.error_message = "oauth2: this server has no token cache";
+    done(std::move(none));
+    return;
+  }
+  send_with_oauth2(
+      {ctx_.http, *ctx_.oauth2, ctx_.http_settings.app_secrets}, oauth2, std::move(request),
+      [this, current](services::HttpClient::RequestId id) {
+        if (current()) web_id_ = id;
+      },
+      std::move(done));
 }
 
 void CallSession::cancel_web_request() {
+  ++web_generation_;
   if (web_id_) ctx_.http.cancel(web_id_);
   web_id_ = 0;
 }
@@ -287,7 +324,6 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
     record_.exit_reason = interpreter_->exit_reason();
     for (const auto& v : interpreter_->visits())
       record_.visits.push_back({v.page, v.module, v.type, v.result});
-    interpreter_->variables().wipe();
   } else {
     record_.exit_reason = std::string(sip::end_reason_name(reason));
     if (status) record_.exit_reason += ":" + std::to_string(status);
@@ -297,6 +333,9 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   cancel_transfer();  // the caller is gone: so is the second leg
   if (module_recorder_) finish_record("hangup", '\0', false);
   stop_call_recording();
+  // Needs the call's variables (before they are wiped) and the finished recording.
+  queue_post_call();
+  if (interpreter_) interpreter_->variables().wipe();
   media_->send_bye();
   const media::MediaStats& m = media_->stats();
   if (record_.answer_unix_ms)

@@ -15,6 +15,7 @@
 #include "flow/app_document.h"
 #include "flow/flow_host.h"
 #include "flow/interpreter.h"
+#include "flow/post_call.h"
 #include "io/event_loop.h"
 #include "media/answering_machine_detector.h"
 #include "media/media_session.h"
@@ -23,6 +24,7 @@
 #include "server/leg_router.h"
 #include "server/transfer_config.h"
 #include "services/http_client.h"
+#include "services/oauth2_tokens.h"
 #include "services/sms_provider.h"
 #include "services/smtp_client.h"
 #include "sip/user_agent.h"
@@ -82,6 +84,17 @@ class CallSession final : public flow::FlowHost {
       std::optional<media::AmdSettings> amd;
     };
     std::optional<Outbound> outbound = std::nullopt;
+    // ---- Post-call web service (issue 7; call_post_call.cc) ----
+    // Takes the app's post-call request (and its recording upload, whose body is `body_file`)
+    // when the call ends (PostCallSender::enqueue): must not block. Null: post-call requests
+    // are not sent. `app_revision` is the stored revision the call runs (0: a config app).
+    std::function<void(flow::WebRequest request, const std::string& key,
+                       const std::string& body_file)>
+        post_call = nullptr;
+    int app_revision = 0;
+    // ---- OAuth2 client credentials (issue 7; oauth2_send.h) ----
+    // The worker's token cache (null: REST/SOAP modules with OAuth2 auth fail).
+    services::OAuth2TokenCache* oauth2 = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -127,6 +140,13 @@ class CallSession final : public flow::FlowHost {
                                                             int revision) override;
 
  private:
+  // The app's post-call request, built before the call's variables are wiped
+  // (call_post_call.cc).
+  void queue_post_call();
+  void queue_recording_upload(const flow::PostCallFacts& facts);
+  // A REST/SOAP request with an OAuth2 token (oauth2_send.h).
+  void send_oauth2_request(const flow::OAuth2Settings& oauth2, services::HttpRequest request,
+                           std::function<void(services::HttpResponse)> answered);
   void message_done(const std::string& what, flow::MessageResult result,
                     std::chrono::microseconds elapsed);
   // Recording (call_recording.cc).
@@ -155,6 +175,7 @@ class CallSession final : public flow::FlowHost {
   bool playing_ = false;
   io::TimerId timer_ = 0;
   services::HttpClient::RequestId web_id_ = 0;  // the REST request in flight
+  std::uint64_t web_generation_ = 0;  // an OAuth2 answer for an older request is dropped
   bool ended_ = false;
   std::string hangup_reason_;  // set when we end the call ourselves (rtp_timeout)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
@@ -168,6 +189,7 @@ class CallSession final : public flow::FlowHost {
   // Whole-call recording (settings.record_call) and the Record module's recording.
   std::shared_ptr<media::CallRecorder> call_recorder_;
   std::string call_recording_id_;
+  std::string finished_recording_;  // the whole-call recording's file, once it is complete
   std::shared_ptr<media::CallRecorder> module_recorder_;
   std::string record_id_;
   flow::RecordRequest record_request_;

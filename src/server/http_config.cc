@@ -79,9 +79,9 @@ void read_http_config(const YAML::Node& node, const std::string& base_dir, HttpS
     return;
   }
   only_config_keys(node, "http",
-            {"egress", "ca_file", "client_cert", "client_key", "proxy", "timeout_ms",
-             "max_response_bytes", "max_redirects", "max_connections"},
-            fail);
+                   {"egress", "ca_file", "client_cert", "client_key", "proxy", "timeout_ms",
+                    "max_response_bytes", "max_redirects", "max_connections", "post_call", "app_secrets"},
+                   fail);
   read_egress(node["egress"], out.client.egress, fail);
   text(node, "http", "ca_file", out.client.ca_file, fail);
   text(node, "http", "client_cert", out.client.client_cert, fail);
@@ -96,6 +96,42 @@ void read_http_config(const YAML::Node& node, const std::string& base_dir, HttpS
   integer(node, "http", "max_connections", out.client.max_connections, 1, 65536, fail);
   if (out.client.client_cert.empty() != out.client.client_key.empty())
     fail(node, "http", "set both client_cert and client_key, or neither");
+  if (const YAML::Node pc = node["post_call"]; pc.IsDefined()) {
+    if (!pc.IsMap()) {
+      fail(pc, "http.post_call", "must be a mapping");
+    } else {
+      only_config_keys(pc, "http.post_call",
+                       {"retry_initial_ms", "retry_max_ms", "give_up_after_s", "max_in_flight"},
+                       fail);
+      auto& q = out.post_call;
+      long long initial = q.backoff.initial.count(), max = q.backoff.max.count();
+      long long give_up = q.give_up_after.count();
+      integer(pc, "http.post_call", "retry_initial_ms", initial, 10, 3600000, fail);
+      integer(pc, "http.post_call", "retry_max_ms", max, 10, 86400000, fail);
+      integer(pc, "http.post_call", "give_up_after_s", give_up, 1, 30LL * 86400, fail);
+      integer(pc, "http.post_call", "max_in_flight", q.max_in_flight, 1, 1000, fail);
+      if (max < initial) fail(pc, "http.post_call", "retry_max_ms must be >= retry_initial_ms");
+      q.backoff.initial = std::chrono::milliseconds(initial);
+      q.backoff.max = std::chrono::milliseconds(max);
+      q.give_up_after = std::chrono::seconds(give_up);
+    }
+  }
+  if (const YAML::Node list = node["app_secrets"]; list.IsDefined()) {
+    if (!list.IsSequence()) {
+      fail(list, "http.app_secrets", "must be a list of env:NAME and file:PATH references");
+    } else {
+      for (const auto& item : list) {
+        const std::string ref = item.IsScalar() ? item.Scalar() : std::string();
+        if (ref.rfind("env:", 0) == 0 && ref.size() > 4) {
+          out.app_secrets[ref] = ref;
+        } else if (ref.rfind("file:", 0) == 0 && ref.size() > 5) {
+          out.app_secrets[ref] = "file:" + resolve_config_path(base_dir, ref.substr(5));
+        } else {
+          fail(item, "http.app_secrets", "each entry must be env:NAME or file:PATH");
+        }
+      }
+    }
+  }
   out.client.ca_file = resolve_config_path(base_dir, out.client.ca_file);
   out.client.client_cert = resolve_config_path(base_dir, out.client.client_cert);
   out.client.client_key = resolve_config_path(base_dir, out.client.client_key);

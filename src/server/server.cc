@@ -172,6 +172,9 @@ Status Server::open() {
         logger_.error("store", "call log write failed: " + e.message);
       });
   logger_.info("server", "call logs: " + backend->describe());
+  auto post_call = PostCallSender::start(backend->post_call_queue(), config_.http, logger_);
+  if (!post_call) return post_call.error();
+  post_call_ = std::move(*post_call);
   // The renderer (and its cache) exists before the API, whose /metrics reads the cache's figures.
   auto engine = speech::make_flite_engine();
   if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");
@@ -197,7 +200,8 @@ Status Server::open() {
         return metrics_.prometheus_text() + renderer_->cache().prometheus_text() +
                ServerMetrics::gauge_text("keyline_call_log_queue_depth",
                                          "Call logs waiting for the writer thread.",
-                                         call_logs_ ? call_logs_->queued() : 0);
+                                         call_logs_ ? call_logs_->queued() : 0) +
+               post_call_->prometheus_text();
       },
       logger_, std::cout, [this] { reload_routes(); });
   if (!api) return api.error();
@@ -209,6 +213,11 @@ Status Server::open() {
   auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
   if (!http) return http.error();
   http_ = std::move(*http);
+  oauth2_tokens_ = std::make_unique<services::OAuth2TokenCache>(
+      [this](services::HttpRequest r, services::HttpClient::Callback done) {
+        http_->start(std::move(r), std::move(done));
+      },
+      [this] { return loop_->now(); });
   if (auto status = start_messaging(); !status) return status.error();
   start_routing();
 

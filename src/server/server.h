@@ -18,6 +18,7 @@
 #include "server/config.h"
 #include "server/leg_router.h"
 #include "server/outbound_dialer.h"
+#include "server/post_call_sender.h"
 #include "server/routing_table.h"
 #include "server/server_metrics.h"
 #include "sip/access_policy.h"
@@ -76,11 +77,15 @@ class Server {
   // Speech input: the recognizer's thread; the model loads on the first recognition.
   std::unique_ptr<speech::AsrWorker> asr_;
   std::unique_ptr<services::HttpClient> http_;  // the worker's web client (REST modules)
+  // OAuth2 tokens of the worker's REST/SOAP modules, shared by its calls (oauth2_send.h).
+  std::unique_ptr<services::OAuth2TokenCache> oauth2_tokens_;
   // Email and SMS modules (null when `email:` / `sms:` is not configured). The SMS client's
   // egress policy allows the provider's host alone.
   std::unique_ptr<services::SmtpClient> smtp_;
   std::unique_ptr<services::HttpClient> sms_http_;
   std::unique_ptr<store::CallLogWriter> call_logs_;
+  // The apps' post-call requests: a durable queue and a sender thread (post_call_sender.h).
+  std::unique_ptr<PostCallSender> post_call_;
   ServerMetrics metrics_;
   std::unique_ptr<ApiHost> api_;
   std::unique_ptr<sip::Transport> transport_;

@@ -26,6 +26,13 @@ CallSession::Context Server::session_context(const RoutedDeployment& route) {
   ctx.load_app = [this, secure = route.deployment.secure](std::string_view name, int revision) {
     return find_sub_app(name, revision, secure);
   };
+  ctx.post_call = [this](flow::WebRequest request, const std::string& key,
+                         const std::string& body_file) {
+    post_call_->enqueue(std::move(request), key, unix_ms(std::chrono::system_clock::now()),
+                        body_file);
+  };
+  ctx.app_revision = route.revision;
+  ctx.oauth2 = oauth2_tokens_.get();
   return ctx;
 }
 

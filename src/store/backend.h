@@ -14,6 +14,7 @@
 #include "store/database.h"
 #include "store/reports.h"
 #include "store/outbound_repository.h"
+#include "store/post_call_queue.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -38,6 +39,9 @@ class Backend {
   virtual std::unique_ptr<OutboundRepository> outbound() = 0;
   // For logs: "sqlite:/var/lib/keyline/keyline.db", "postgresql://u@h:5432/db".
   virtual std::string describe() const = 0;
+  // ---- Post-call web service (issue 7) ----
+  // The durable queue of post-call requests (post_call_queue.h).
+  virtual std::unique_ptr<PostCallQueue> post_call_queue() = 0;
 };
 
 struct BackendSettings {

@@ -9,7 +9,7 @@ namespace {
 // Each entry moves the schema from version i to i+1. Never edit a shipped
 // entry: add a new one. Version 1 uses IF NOT EXISTS because databases from
 // before migrations existed already hold those call-log tables.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE IF NOT EXISTS call_logs (
   call_id TEXT PRIMARY KEY,
@@ -155,6 +155,25 @@ CREATE TABLE outbound_calls (
 CREATE INDEX outbound_calls_due ON outbound_calls(status, next_attempt_unix_ms);
 CREATE INDEX outbound_calls_deployment ON outbound_calls(deployment, queued_unix_ms);
 ALTER TABLE call_logs ADD COLUMN direction TEXT NOT NULL DEFAULT 'inbound';
+)sql",
+    // Post-call web service (issue 7): requests not delivered yet, one per call.
+    R"sql(
+CREATE TABLE post_call_queue (
+  id INTEGER PRIMARY KEY,
+  call_id TEXT NOT NULL UNIQUE,
+  method TEXT NOT NULL,
+  url TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  body TEXT NOT NULL,
+  timeout_ms INTEGER NOT NULL,
+  created_unix_ms INTEGER NOT NULL,
+  next_attempt_unix_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  body_file TEXT NOT NULL
+);
+CREATE INDEX post_call_queue_due ON post_call_queue(next_attempt_unix_ms);
 )sql",
 };
 

@@ -11,6 +11,7 @@
 #include "store/outbound_repository.h"
 #include "store/pg_connection.h"
 #include "store/reports.h"
+#include "store/post_call_queue.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -32,5 +33,7 @@ std::unique_ptr<ReportRepository> make_pg_reports(std::shared_ptr<PgConnection> 
 std::unique_ptr<OutboundRepository> make_pg_outbound(std::shared_ptr<PgConnection> db);
 std::unique_ptr<CallLogStore> make_pg_call_logs(std::shared_ptr<PgConnection> db,
                                                 privacy::RedactionPolicy policy);
+// ---- Post-call web service (issue 7) ----
+std::unique_ptr<PostCallQueue> make_pg_post_call_queue(std::shared_ptr<PgConnection> db);
 
 }  // namespace keyline::store

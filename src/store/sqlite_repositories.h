@@ -7,6 +7,7 @@
 #include "store/database.h"
 #include "store/reports.h"
 #include "store/outbound_repository.h"
+#include "store/post_call_queue.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -19,5 +20,7 @@ std::unique_ptr<AuditLog> make_sqlite_audit_log(std::shared_ptr<Database> db);
 std::unique_ptr<TrunkRepository> make_sqlite_trunks(std::shared_ptr<Database> db);
 std::unique_ptr<ReportRepository> make_sqlite_reports(std::shared_ptr<Database> db);
 std::unique_ptr<OutboundRepository> make_sqlite_outbound(std::shared_ptr<Database> db);
+// ---- Post-call web service (issue 7) ----
+std::unique_ptr<PostCallQueue> make_sqlite_post_call_queue(std::shared_ptr<Database> db);
 
 }  // namespace keyline::store

@@ -252,7 +252,7 @@ TEST(RestModule, ParserReportsBadSettings) {
   const std::string& m = app.error().message;
   for (const char* expected :
        {"'method' must be GET", "'url' must start with https://", "'return_type' must be",
-        "'timeout_ms' must be", "type must be \"basic\" or \"bearer\"", "unknown key 'nomatch'"}) {
+        "'timeout_ms' must be", "type must be \"basic\", \"bearer\" or \"oauth2\"", "unknown key 'nomatch'"}) {
     EXPECT_NE(m.find(expected), std::string::npos) << expected << "\n" << m;
   }
   auto form_on_get = parse_modules(
