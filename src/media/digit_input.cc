@@ -1,5 +1,7 @@
 #include "media/digit_input.h"
 
+#include <algorithm>
+
 namespace keyline::media {
 
 std::string_view dtmf_mode_name(DtmfMode mode) {
@@ -8,13 +10,15 @@ std::string_view dtmf_mode_name(DtmfMode mode) {
       return "rfc4733";
     case DtmfMode::kInband:
       return "inband";
+    case DtmfMode::kInfo:
+      return "info";
     default:
       return "auto";
   }
 }
 
 std::optional<DtmfMode> parse_dtmf_mode(std::string_view text) {
-  for (DtmfMode m : {DtmfMode::kAuto, DtmfMode::kRfc4733, DtmfMode::kInband})
+  for (DtmfMode m : {DtmfMode::kAuto, DtmfMode::kRfc4733, DtmfMode::kInband, DtmfMode::kInfo})
     if (text == dtmf_mode_name(m)) return m;
   return std::nullopt;
 }
@@ -30,19 +34,20 @@ std::string_view digit_source_name(DigitSource source) {
   }
 }
 
-bool DigitDeduplicator::accept(char digit, DigitSource source, SteadyTime now) {
+bool DigitDeduplicator::accept(char digit, DigitSource source, SteadyTime now, Millis span) {
   for (const Report& r : recent_) {
-    if (r.digit == digit && r.source != source && now - r.at <= window_ && now >= r.at)
-      return false;
+    const Millis window = std::max({window_, r.span, span});
+    if (r.digit == digit && r.source != source && now - r.at <= window && now >= r.at) return false;
   }
-  recent_[next_] = Report{digit, source, now};
+  recent_[next_] = Report{digit, source, now, span};
   next_ = (next_ + 1) % recent_.size();
   return true;
 }
 
 Result<DigitInput> DigitInput::create(DtmfMode mode, bool telephone_event, Millis window) {
-  DigitInput input(mode, telephone_event && mode != DtmfMode::kInband, window);
-  if (mode != DtmfMode::kRfc4733) {
+  DigitInput input(mode, telephone_event && (mode == DtmfMode::kAuto || mode == DtmfMode::kRfc4733),
+                   window);
+  if (mode == DtmfMode::kAuto || mode == DtmfMode::kInband) {
     auto detector = InbandDtmfDetector::create();
     if (!detector) return detector.error();
     input.detector_ = std::move(*detector);
@@ -50,8 +55,8 @@ Result<DigitInput> DigitInput::create(DtmfMode mode, bool telephone_event, Milli
   return input;
 }
 
-std::optional<char> DigitInput::admit(char digit, DigitSource source, SteadyTime now) {
-  if (dedup_.accept(digit, source, now)) return digit;
+std::optional<char> DigitInput::admit(char digit, DigitSource source, SteadyTime now, Millis span) {
+  if (dedup_.accept(digit, source, now, span)) return digit;
   ++duplicates_;
   return std::nullopt;
 }
@@ -81,10 +86,13 @@ void DigitInput::on_audio_gap(std::size_t samples) {
   if (detector_) detector_->fill_in(samples);
 }
 
-std::optional<char> DigitInput::inject(char digit, DigitSource source, SteadyTime now) {
+std::optional<char> DigitInput::inject(char digit, DigitSource source, SteadyTime now,
+                                       Millis span) {
   if (digit_to_event(digit) < 0) return std::nullopt;
+  if (source == DigitSource::kSipInfo && mode_ != DtmfMode::kAuto && mode_ != DtmfMode::kInfo)
+    return std::nullopt;
   if (digit >= 'a' && digit <= 'd') digit = static_cast<char>(digit - 'a' + 'A');
-  return admit(digit, source, now);
+  return admit(digit, source, now, span);
 }
 
 }  // namespace keyline::media

@@ -21,8 +21,9 @@
 namespace keyline::media {
 
 // auto: RFC 4733 when the peer negotiated telephone-event, in-band tones
-// otherwise (see DigitInput for the overlap); rfc4733 / inband: only that.
-enum class DtmfMode { kAuto, kRfc4733, kInband };
+// otherwise (see DigitInput for the overlap), and SIP INFO; rfc4733 / inband /
+// info: only that.
+enum class DtmfMode { kAuto, kRfc4733, kInband, kInfo };
 enum class DigitSource { kRfc4733, kInband, kSipInfo };
 
 std::string_view dtmf_mode_name(DtmfMode mode);
@@ -42,13 +43,16 @@ constexpr Millis kDuplicateWindow{100};
 class DigitDeduplicator {
  public:
   explicit DigitDeduplicator(Millis window = kDuplicateWindow) : window_(window) {}
-  bool accept(char digit, DigitSource source, SteadyTime now);
+  // `span`: how long this report's press lasted, when the method says (SIP INFO's Duration=);
+  // the same key by another method within it is the same press, even past the window.
+  bool accept(char digit, DigitSource source, SteadyTime now, Millis span = Millis(0));
 
  private:
   struct Report {
     char digit = 0;
     DigitSource source = DigitSource::kRfc4733;
     SteadyTime at{};
+    Millis span{0};
   };
   Millis window_;
   // A few recent reports, not one: with fast keying, the tone detector's
@@ -76,14 +80,17 @@ class DigitInput {
                                          SteadyTime now);
   std::size_t on_audio(std::span<const std::int16_t> pcm8k, SteadyTime now, std::span<char> keys);
   void on_audio_gap(std::size_t samples);
-  std::optional<char> inject(char digit, DigitSource source, SteadyTime now);
+  // SIP INFO digits count in auto and info modes only. `span`: see DigitDeduplicator.
+  std::optional<char> inject(char digit, DigitSource source, SteadyTime now,
+                             Millis span = Millis(0));
 
   std::uint64_t duplicates() const { return duplicates_; }
 
  private:
   DigitInput(DtmfMode mode, bool rfc4733, Millis window)
       : mode_(mode), rfc4733_(rfc4733), dedup_(window) {}
-  std::optional<char> admit(char digit, DigitSource source, SteadyTime now);
+  std::optional<char> admit(char digit, DigitSource source, SteadyTime now,
+                            Millis span = Millis(0));
 
   DtmfMode mode_;
   bool rfc4733_;

@@ -131,6 +131,7 @@ Status MediaSession::start(const StreamParams& params, Handlers handlers) {
   }
   params_ = params;
   params_.srtp.reset();  // wipes our copy of the keys: libsrtp holds them now
+  signalled_remote_ = params.remote;
   handlers_ = std::move(handlers);
   encoder_ = std::move(*encoder);
   decoder_ = std::move(*decoder);
@@ -170,7 +171,8 @@ void MediaSession::push_live_audio(std::span<const std::int16_t> pcm) {
 }
 
 std::optional<DigitSource> MediaSession::send_digit(char digit, DtmfMode how) {
-  if (digit_to_event(digit) < 0) return std::nullopt;
+  // SIP INFO is the signalling's business (UserAgent::send_info), not the stream's.
+  if (digit_to_event(digit) < 0 || how == DtmfMode::kInfo) return std::nullopt;
   bool rfc4733 = how == DtmfMode::kRfc4733 ||
                  (how == DtmfMode::kAuto && params_.telephone_event_pt.has_value());
   if (rfc4733) {
@@ -196,9 +198,9 @@ bool MediaSession::next_tone_frame(std::span<std::uint8_t> frame) {
   return true;
 }
 
-void MediaSession::inject_digit(char digit, DigitSource source) {
+void MediaSession::inject_digit(char digit, DigitSource source, Millis span) {
   if (!started_ || !digits_in_) return;
-  if (auto d = digits_in_->inject(digit, source, loop_.now())) deliver(*d, source);
+  if (auto d = digits_in_->inject(digit, source, loop_.now(), span)) deliver(*d, source);
   stats_.digit_duplicates = digits_in_->duplicates();
 }
 
@@ -245,7 +247,7 @@ void MediaSession::tick() {
     send_rtcp(false);
     schedule_rtcp(1.0);
   }
-  if (params_.inactivity_timeout.count() > 0 && !inactive_reported_ &&
+  if (params_.inactivity_timeout.count() > 0 && params_.receiving && !inactive_reported_ &&
       now - last_received_ >= params_.inactivity_timeout) {
     inactive_reported_ = true;
     post([this] {
@@ -256,6 +258,13 @@ void MediaSession::tick() {
 }
 
 void MediaSession::send_media() {
+  if (!params_.sending) {
+    // On hold: time runs on (the timestamp too, so the peer's jitter buffer sees the pause
+    // as time) but nothing is sent and nothing queued advances.
+    timestamp_ += kFrameSamples;
+    record_tick({}, false);
+    return;
+  }
   if (!dtmf_out_.empty() && params_.telephone_event_pt) {
     // A key press replaces audio; its packets share the press's timestamp.
     DtmfPacket p = dtmf_out_.front();
@@ -290,6 +299,7 @@ void MediaSession::send_media() {
   } else if (!queue_.empty()) {
     Playing& current = queue_.front();
     frame = current.prompt->frames[current.next_frame].data();
+    if (current.prompt->codec != params_.codec) frame = transcode(current.prompt, frame, tone);
     // Every codec here spends 160 bytes on 20 ms (codec.h), so a prompt
     // encoded for another codec still has frames of the right size; it is
     // the caller's job not to play one (it would sound like noise).

@@ -63,6 +63,13 @@ struct StreamParams {
   // No RTP or RTCP from the peer for this long fires on_inactive once; zero
   // never does.
   Millis inactivity_timeout{0};
+  // Hold (RFC 3264 8.4): false while our direction is recvonly or inactive. Nothing is sent
+  // (RTCP goes on); a prompt, key presses and relayed audio pause where they are and go on
+  // from there when sending resumes.
+  bool sending = true;
+  // False while the peer is not meant to send (our direction sendonly or inactive): the
+  // inactivity timeout does not run then.
+  bool receiving = true;
 };
 
 using SharedPrompt = std::shared_ptr<const EncodedPrompt>;
@@ -126,7 +133,8 @@ class MediaSession {
 
   // A digit that came another way (SIP INFO): joins the same stream, counted
   // once if RFC 4733 or a tone already reported the press.
-  void inject_digit(char digit, DigitSource source);
+  // `span`: how long the press lasted, when the method says (SIP INFO Duration=).
+  void inject_digit(char digit, DigitSource source, Millis span = Millis(0));
 
   // Bridged transfers: audio from the other leg (8 kHz linear, as on_audio delivers it),
   // sent in this session's codec whenever no prompt or key tone is going out. At most 200 ms
@@ -146,6 +154,13 @@ class MediaSession {
   void add_recorder(std::shared_ptr<CallRecorder> recorder);
   void remove_recorder(const CallRecorder* recorder);
   std::size_t recorders() const { return recorders_.size(); }
+
+  // The stream as re-negotiated in the dialog (re-INVITE or UPDATE, media_session_update.cc):
+  // hold and resume (sending/receiving), a new codec (prompts already queued are transcoded),
+  // a new telephone-event PT, a new remote address (latching starts over), new SRTP keys.
+  // Keeps the SSRC, sequence and timestamp running. On failure the session is unchanged.
+  Status update(const StreamParams& params);
+  const StreamParams& params() const { return params_; }
 
   void tick();  // one 20 ms frame, and RTCP when due
   const MediaStats& stats() const { return stats_; }
@@ -216,6 +231,14 @@ class MediaSession {
   // Decodes what we send, for whole-call recordings (G.722 keeps state, so
   // not the receive direction's decoder).
   std::optional<AudioDecoder> sent_decoder_;
+  // After a codec change: decodes frames of prompts queued in the old codec, which the
+  // encoder then re-encodes (media_session_update.cc).
+  std::optional<AudioDecoder> transcoder_;
+  Codec transcoder_codec_ = Codec::kPcmu;
+  // The remote address as signalled in SDP (params_.remote may have latched elsewhere).
+  io::Endpoint signalled_remote_;
+  const std::uint8_t* transcode(const SharedPrompt& prompt, const std::uint8_t* frame,
+                                std::span<std::uint8_t> out);
 
   std::optional<RtcpSession> rtcp_;
   io::Endpoint rtcp_remote_;

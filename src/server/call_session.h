@@ -139,6 +139,14 @@ class CallSession final : public flow::FlowHost {
   Result<std::shared_ptr<const flow::AppDocument>> load_app(std::string_view name,
                                                             int revision) override;
 
+  // ---- The dialog (call_dialog.cc) ----
+  // A late offer's stream, agreed in the ACK: set before on_answered().
+  void set_stream(media::StreamParams stream) { stream_ = std::move(stream); }
+  // The stream as re-negotiated by a re-INVITE or UPDATE (hold, resume, codec, address).
+  Status update_stream(media::StreamParams stream);
+  // A key from SIP INFO; `span` is its Duration= (0: not given).
+  void on_info_digit(char digit, std::chrono::milliseconds span);
+
  private:
   // The app's post-call request, built before the call's variables are wiped
   // (call_post_call.cc).

@@ -48,14 +48,15 @@ commands:
   call sip:USER@HOST:PORT [--dtmf "1 12345#"] [--say "yes|sales" [--say-over-ms N]]
         [--record out.wav] [--tcp]
         [--timeout S] [--gap-ms N] [--hangup-after-ms N] [--from URI]
-        [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband]
+        [--srtp [--srtp-suite NAME]] [--dtmf-method rfc4733|inband|info]
         [--codec PCMU|PCMA|G722] [--tls [--ca FILE] [--cert FILE --key FILE]]
         [--auth-user NAME --auth-password-env VAR] [--speak-wav FILE]
         the test phone: dial, key digits when the far end falls quiet, record;
         a "~" group in --dtmf says FILE (8 kHz WAV) instead of keying;
         --srtp offers RTP/SAVP with SDES keys (all four suites, or NAME only);
         --dtmf-method inband keys tones in the audio and offers no
-        telephone-event; --codec offers only that codec (default PCMU, PCMA);
+        telephone-event; --dtmf-method info keys SIP INFO (dtmf-relay);
+        --codec offers only that codec (default PCMU, PCMA);
         --say speaks each phrase (flite, after the DTMF groups) as a turn,
         --say-over-ms N that long into the prompt (speech barge-in)
   call --answer sip:USER@IP:PORT [--say "hello|bye"] [--dtmf KEYS] [--reject STATUS] [--ring-ms N]
@@ -321,11 +322,12 @@ int cmd_call(int argc, char** argv) {
     return 2;
   }
   std::string method = a.get("dtmf-method").value_or("rfc4733");
-  if (method != "rfc4733" && method != "inband") {
-    std::cerr << "keyline call: --dtmf-method must be rfc4733 or inband\n";
+  if (method != "rfc4733" && method != "inband" && method != "info") {
+    std::cerr << "keyline call: --dtmf-method must be rfc4733, inband or info\n";
     return 2;
   }
   o.inband_dtmf = method == "inband";
+  o.info_dtmf = method == "info";
   o.codec = a.get("codec").value_or("");
   if (!o.codec.empty() && !parse_codec(o.codec)) {
     std::cerr << "keyline call: --codec must be PCMU, PCMA or G722\n";

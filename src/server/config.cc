@@ -29,7 +29,7 @@ media:
   rtp_port_min: 10000
   rtp_port_max: 20000
   srtp: optional    # off | optional | mandatory (SDES-SRTP, RFC 4568)
-  dtmf_mode: auto   # auto | rfc4733 | inband (docs/media.md)
+  dtmf_mode: auto   # auto | rfc4733 | inband | info (docs/media.md)
   rtp_timeout_s: 60 # hang up after this long without RTP/RTCP from the caller; 0 = never
 apps_dir: apps      # *.json apps, beside the built-in demo (optional here)
 data_dir: data
@@ -369,7 +369,8 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
     c.only_keys(sip, "sip",
                 {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s",
-                 "max_connections", "max_connections_per_source", "tls", "auth", "access"});
+                 "max_connections", "max_connections_per_source", "tls", "auth", "access",
+                 "session_expires_s", "min_se_s"});
     c.string(sip, "sip", "listen", config.sip.listen);
     c.integer(sip, "sip", "port", config.sip.port, 0, 65535);
     c.boolean(sip, "sip", "udp", config.sip.udp);
@@ -378,6 +379,10 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     c.integer(sip, "sip", "t2_ms", config.sip.t2_ms, 500, 60000);
     if (!config.sip.udp && !config.sip.tcp) c.fail(sip, "sip", "enable at least one of udp, tcp");
     c.integer(sip, "sip", "idle_timeout_s", config.sip.idle_timeout_s, 0, 86400);
+    c.integer(sip, "sip", "min_se_s", config.sip.min_se_s, 90, 86400);
+    c.integer(sip, "sip", "session_expires_s", config.sip.session_expires_s, 0, 86400);
+    if (config.sip.session_expires_s != 0 && config.sip.session_expires_s < config.sip.min_se_s)
+      c.fail(sip["session_expires_s"], "sip.session_expires_s", "must be 0 or at least min_se_s");
     c.integer(sip, "sip", "max_connections", config.sip.max_connections, 0, 1000000);
     c.integer(sip, "sip", "max_connections_per_source", config.sip.max_connections_per_source, 0,
               1000000);
@@ -409,7 +414,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     if (auto mode = media::parse_dtmf_mode(dtmf))
       config.media.dtmf_mode = *mode;
     else
-      c.fail(media["dtmf_mode"], "media.dtmf_mode", "must be one of auto, rfc4733, inband");
+      c.fail(media["dtmf_mode"], "media.dtmf_mode", "must be one of auto, rfc4733, inband, info");
   }
   if (YAML::Node api = root["api"]; api.IsDefined() && c.is_map(api, "api")) {
     c.only_keys(api, "api",

@@ -69,6 +69,10 @@ struct SipConfig {
   // TCP/TLS connections with no bytes either way for this long are closed;
   // 0 = never (docs/sip.md).
   int idle_timeout_s = 300;
+  // RFC 4028 session timers (docs/sip.md): the interval offered to peers that support timers
+  // (0: no session timers at all), and the smallest one accepted (422 below it).
+  int session_expires_s = 1800;
+  int min_se_s = 90;
   int max_connections = 0;             // inbound TCP+TLS connections; 0: no limit
   int max_connections_per_source = 0;  // per source IP; 0: no limit
   SipTlsConfig tls;

@@ -18,6 +18,7 @@
 #include "sdp/session.h"
 #include "server/media_codec.h"
 #include "server/media_crypto.h"
+#include "sip/dtmf_info.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
@@ -133,7 +134,7 @@ class Phone {
       }
       local.codecs = {*codec};
     }
-    if (options_.inband_dtmf) local.telephone_event_pt = 0;
+    if (options_.inband_dtmf || options_.info_dtmf) local.telephone_event_pt = 0;
     if (options_.srtp) {
       if (!options_.srtp_suite.empty()) {
         auto suite = sdp::parse_suite(options_.srtp_suite);
@@ -245,6 +246,16 @@ class Phone {
   void tick() {
     if (!answered_ || ended_) return;
     media_->tick();
+    // SIP INFO keys go one per 200 ms: each is its own transaction, and one sent before the
+    // previous arrived could overtake it (a CSeq out of order is refused).
+    if (!info_keys_.empty() && ++info_ticks_ % 10 == 0) {
+      char key = info_keys_.front();
+      info_keys_.pop_front();
+      if (auto sent =
+              ua_->send_info(handle_, "application/dtmf-relay", sip::dtmf_relay_body(key, 160));
+          !sent)
+        say("INFO not sent: " + sent.error().message);
+    }
     double level = media_->last_received_dbfs();
     std::size_t received = media_->received_audio().size();
     bool fresh = received != last_received_samples_;
@@ -270,7 +281,7 @@ class Phone {
     }
     double quiet_for = now_s() - last_speech_at_;
     if (!speaking_ && quiet_for * 1000 >= options_.gap_ms) quiet_since_group_ = true;
-    if (media_->sending_digits() || media_->playing()) return;
+    if (media_->sending_digits() || media_->playing() || !info_keys_.empty()) return;
     if (next_group_ < groups_.size()) {
       bool your_turn = heard_since_group_ && !speaking_ && quiet_for * 1000 >= options_.gap_ms;
       if (options_.say_over_ms >= 0 && next_group_ >= dtmf_groups_)  // talk over the prompt
@@ -323,9 +334,18 @@ class Phone {
     // Without telephone-event in the answer, kAuto falls back to tones.
     auto how = options_.inband_dtmf ? media::DtmfMode::kInband : media::DtmfMode::kAuto;
     std::optional<media::DigitSource> used;
-    for (char digit : group) used = media_->send_digit(digit, how);
+    if (options_.info_dtmf) {
+      for (char digit : group) info_keys_.push_back(digit);
+      info_ticks_ = 0;
+      used = media::DigitSource::kSipInfo;
+    } else {
+      for (char digit : group) used = media_->send_digit(digit, how);
+    }
     say("sent DTMF \"" + group + "\" (" +
-        (used == media::DigitSource::kInband ? "in-band tones" : "RFC 4733") + ")");
+        (used == media::DigitSource::kInband    ? "in-band tones"
+         : used == media::DigitSource::kSipInfo ? "SIP INFO"
+                                                : "RFC 4733") +
+        ")");
     heard_since_group_ = false;
     last_group_at_ = now_s();
     if (next_group_ == groups_.size()) groups_sent_at_ = now_s();
@@ -415,6 +435,8 @@ class Phone {
   sip::CallHandle handle_ = 0;
   std::vector<std::string> groups_;  // DTMF groups, then phrases to say
   std::size_t dtmf_groups_ = 0;
+  std::deque<char> info_keys_;  // --dtmf-method info: keys waiting for their INFO
+  unsigned info_ticks_ = 0;
   std::vector<std::vector<std::int16_t>> spoken_;  // the phrases, synthesized (8 kHz)
   media::Codec codec_ = media::Codec::kPcmu;
   std::size_t next_group_ = 0;

@@ -41,6 +41,9 @@ struct PhoneOptions {
   // Key in-band tones instead of RFC 4733, and offer no telephone-event: a
   // phone behind a trunk that only passes tones.
   bool inband_dtmf = false;
+  // Key each digit as a SIP INFO (application/dtmf-relay), one every 200 ms, and offer no
+  // telephone-event: a phone behind a trunk whose DTMF mode is info.
+  bool info_dtmf = false;
   std::string codec;  // offer only this codec (PCMU, PCMA, G722); empty: PCMU and PCMA
   // A WAV file (8 kHz) the phone says, in its turn, for each "~" in `dtmf`: the caller's
   // voice for Record modules and recording tests.

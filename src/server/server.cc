@@ -271,6 +271,9 @@ Status Server::open() {
   sip::UaConfig uc;
   uc.t1 = Millis(config_.sip.t1_ms);
   uc.t2 = Millis(config_.sip.t2_ms);
+  uc.session_timer.enabled = config_.sip.session_expires_s > 0;
+  uc.session_timer.session_expires_s = config_.sip.session_expires_s;
+  uc.session_timer.min_se_s = config_.sip.min_se_s;
   sip::UserAgent::Handlers h;
   if (config_.sip.auth.enabled) {
     sip::DigestAuthConfig ac;
@@ -310,6 +313,11 @@ Status Server::open() {
   h.on_refer = [this](sip::CallHandle c, const sip::ReferEvent& event) {
     if (auto it = calls_.find(c); it != calls_.end()) it->second->on_refer(event);
   };
+  h.on_offer = [this](sip::CallHandle c, std::string_view offer) { return on_offer(c, offer); };
+  h.on_ack_answer = [this](sip::CallHandle c, std::string_view answer) {
+    on_ack_answer(c, answer);
+  };
+  h.on_info = [this](sip::CallHandle c, const sip::Message& info) { return on_info(c, info); };
   ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
   start_outbound(*backend);
 
@@ -416,10 +424,15 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     logger_.warn("call", "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
   }
 
-  if (invite.body.empty())
-    return reject(488, "no SDP offer (late offer comes with the media issue)");
-  auto offer = sdp::parse(invite.body);
-  if (!offer) return reject(488, "unparsable SDP: " + offer.error().message);
+  // Late offer (RFC 3261 13.2.1): an INVITE without SDP gets our offer in the 200 and the
+  // answer comes in the ACK; media and the app start then (server_dialog.cc).
+  const bool late_offer = invite.body.empty();
+  std::optional<sdp::SessionDescription> offer;
+  if (!late_offer) {
+    auto parsed = sdp::parse(invite.body);
+    if (!parsed) return reject(488, "unparsable SDP: " + parsed.error().message);
+    offer = std::move(*parsed);
+  }
   media::MediaConfig mc{config_.sip.listen, config_.media.rtp_port_min, config_.media.rtp_port_max};
   auto media = media::MediaSession::create(*loop_, mc, ids_);
   if (!media) return reject(503, "no RTP port: " + media.error().message);
@@ -428,40 +441,47 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   local.rtp_port = (*media)->local_port();
   local.session_id = ids_.u32();
   local.srtp = config_.media.srtp;
-  // A secure deployment takes SRTP whenever it is offered, even where media.srtp is off.
+  // A secure deployment takes SRTP whenever it is offered, even where media.srtp is off; it
+  // offers SRTP itself (late offer) since plain RTP would be refused anyway.
   if (deployment->secure && local.srtp == sdp::SrtpPolicy::kOff)
-    local.srtp = sdp::SrtpPolicy::kOptional;
+    local.srtp = late_offer ? sdp::SrtpPolicy::kMandatory : sdp::SrtpPolicy::kOptional;
   // Any codec we can play, in the offerer's order: a G.722-first softphone
-  // gets G.722. In inband mode telephone-event is declined, so the peer
-  // knows to send tones.
+  // gets G.722. In inband and info modes telephone-event is declined, so the
+  // peer knows to use the other method.
   local.codecs = {sdp::Codec::kPcmu, sdp::Codec::kPcma, sdp::Codec::kG722};
-  if (config_.media.dtmf_mode == media::DtmfMode::kInband) local.telephone_event_pt = 0;
-  auto negotiated = sdp::answer_offer(*offer, local);
-  // 488 for what the offer asked (codecs, SRTP policy); 500 when we could not
-  // make a key.
-  if (!negotiated)
-    return reject(negotiated.error().kind == "sdp" ? 488 : 500, negotiated.error().message);
-  if (auto v = check_media(*deployment, negotiated->media.srtp.has_value()); v.status) {
-    if (v.refuse) return reject(v.status, v.reason);
-    logger_.warn("call", "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
-  }
-  auto remote =
-      io::Endpoint::parse(negotiated->media.remote_address, negotiated->media.remote_port);
-  if (!remote) return reject(488, "offer has no usable address");
-
+  if (config_.media.dtmf_mode == media::DtmfMode::kInband ||
+      config_.media.dtmf_mode == media::DtmfMode::kInfo)
+    local.telephone_event_pt = 0;
+  sdp::OfferAnswer offer_answer(local);
   media::StreamParams stream;
-  stream.remote = *remote;
-  stream.codec = to_media_codec(negotiated->media.codec);
-  stream.payload_type = negotiated->media.payload_type;
-  stream.telephone_event_pt = negotiated->media.telephone_event_pt;
-  stream.dtmf_mode = config_.media.dtmf_mode;
-  stream.inactivity_timeout = std::chrono::seconds(config_.media.rtp_timeout_s);
-  if (const auto& keys = negotiated->media.srtp) {
-    stream.srtp = to_media_srtp(*keys);
-    logger_.info("call", "call " + record.call_id + " media: SRTP " +
-                             std::string(sdp::suite_name(keys->suite)));
+  std::string local_sdp;
+  if (late_offer) {
+    auto ours = offer_answer.offer();
+    if (!ours) return reject(500, ours.error().message);
+    local_sdp = sdp::serialize(*ours);
+    logger_.info("call", "call " + record.call_id +
+                             " late offer: our offer goes in the 200, the answer in the ACK");
   } else {
-    logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
+    auto negotiated = offer_answer.answer(*offer);
+    // 488 for what the offer asked (codecs, SRTP policy); 500 when we could not
+    // make a key.
+    if (!negotiated)
+      return reject(negotiated.error().kind == "sdp" ? 488 : 500, negotiated.error().message);
+    if (auto v = check_media(*deployment, negotiated->media.srtp.has_value()); v.status) {
+      if (v.refuse) return reject(v.status, v.reason);
+      logger_.warn("call",
+                   "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
+    }
+    auto built = stream_params(negotiated->media);
+    if (!built) return reject(488, "offer has no usable address");
+    stream = std::move(*built);
+    if (const auto& keys = negotiated->media.srtp) {
+      logger_.info("call", "call " + record.call_id + " media: SRTP " +
+                               std::string(sdp::suite_name(keys->suite)));
+    } else {
+      logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
+    }
+    local_sdp = sdp::serialize(negotiated->sdp);
   }
 
   CallSession::Context ctx = session_context(*route);
@@ -470,7 +490,9 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);
-  answers_[handle] = sdp::serialize(negotiated->sdp);
+  answers_[handle] = std::move(local_sdp);
+  offer_answer_.emplace(handle, std::move(offer_answer));
+  if (late_offer) late_offers_.insert(handle);
   if (deployment->answer_delay_ms > 0) {
     ua_->ringing(handle);
     loop_->add_timer(Millis(deployment->answer_delay_ms), [this, handle] { answer(handle); });
@@ -496,11 +518,14 @@ void Server::answer(sip::CallHandle handle) {
   if (it == calls_.end() || sdp_it == answers_.end()) return;  // cancelled while ringing
   ua_->answer(handle, sdp_it->second);
   answers_.erase(sdp_it);
+  if (late_offers_.count(handle)) return;  // media and the app start with the ACK's answer
   it->second->on_answered();
 }
 
 void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status) {
   answers_.erase(handle);
+  offer_answer_.erase(handle);
+  late_offers_.erase(handle);
   if (auto it = calls_.find(handle); it != calls_.end()) {
     if (dialer_) dialer_->on_call_ended(handle);
     call_logs_->enqueue(it->second->on_ended(reason, status));

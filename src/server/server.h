@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "base/log.h"
 #include "flow/app_document.h"
 #include "io/event_loop.h"
+#include "sdp/offer_answer.h"
 #include "server/api_host.h"
 #include "server/call_session.h"
 #include "server/config.h"
@@ -133,6 +135,15 @@ class Server {
   CallSession::Context session_context(const RoutedDeployment& route);
   void adopt_call(sip::CallHandle handle, std::unique_ptr<CallSession> call);
   std::unique_ptr<OutboundDialer> dialer_;  // worker thread only
+  // ---- The dialog (server_dialog.cc): offers inside the dialog (re-INVITE, UPDATE: hold,
+  // resume, codec or address change), late offer (our offer in the 200, the answer in the
+  // ACK), and SIP INFO DTMF. Worker thread only.
+  sip::SdpReply on_offer(sip::CallHandle handle, std::string_view offer);
+  void on_ack_answer(sip::CallHandle handle, std::string_view answer);
+  int on_info(sip::CallHandle handle, const sip::Message& info);
+  Result<media::StreamParams> stream_params(const sdp::NegotiatedMedia& negotiated) const;
+  std::map<sip::CallHandle, sdp::OfferAnswer> offer_answer_;  // each answered call's SDP state
+  std::set<sip::CallHandle> late_offers_;  // 200 sent with our offer: media waits for the ACK
 };
 
 }  // namespace keyline::server

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "sip/dtmf_info.h"
 
 namespace keyline::sip {
 
@@ -201,7 +202,8 @@ void Transport::deliver(std::string_view bytes, const Peer& from) {
   }
   Message message = std::move(std::get<Message>(parsed));
   if (logger_.enabled(LogLevel::kDebug)) {
-    logger_.debug("sip", "recv from " + from.endpoint.to_string() + "\n" + message.serialize());
+    logger_.debug("sip", "recv from " + from.endpoint.to_string() + "\n" +
+                             mask_dtmf_body(message.serialize()));
   }
   handler_(std::move(message), from);
 }
@@ -235,7 +237,7 @@ bool Transport::send_raw(const std::string& bytes, const Peer& to) {
     }
   }
   if (logger_.enabled(LogLevel::kDebug)) {
-    logger_.debug("sip", "send to " + to.endpoint.to_string() + "\n" + bytes);
+    logger_.debug("sip", "send to " + to.endpoint.to_string() + "\n" + mask_dtmf_body(bytes));
   }
   if (to.kind == TransportKind::kUdp) {
     if (!udp_) return false;

@@ -14,7 +14,10 @@
 namespace keyline::sip {
 namespace {
 
-constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY";
+constexpr std::string_view kAllow = kUaAllow;
+
+// The extensions we implement: a Require naming only these is served (RFC 4028).
+bool is_supported_extension(std::string_view option) { return iequals(trim(option), "timer"); }
 
 // Methods we recognise but do not accept (405) as opposed to unknown ones (501).
 bool is_known_method(std::string_view m) {
@@ -29,29 +32,6 @@ std::string tag_of(std::optional<std::string_view> header_value) {
   auto na = parse_name_addr(*header_value);
   if (!na) return {};
   return na->tag().value_or("");
-}
-
-std::uint32_t cseq_number(const Message& m) {
-  auto c = m.header("CSeq");
-  if (!c) return 0;
-  auto parsed = parse_cseq(*c);
-  return parsed ? parsed->number : 0;
-}
-
-std::string cseq_method(const Message& m) {
-  auto c = m.header("CSeq");
-  if (!c) return {};
-  auto parsed = parse_cseq(*c);
-  return parsed ? parsed->method : std::string();
-}
-
-// The URI inside a Contact header value, for the remote target.
-std::string contact_uri(const Message& m) {
-  auto values = m.header_values("Contact");
-  if (values.empty()) return {};
-  auto na = parse_name_addr(values.front());
-  if (!na) return {};
-  return na->uri.to_string();
 }
 
 std::string dialog_key(std::string_view call_id, std::string_view local_tag) {
@@ -88,6 +68,8 @@ std::string_view end_reason_name(EndReason reason) {
       return "failed";
     case EndReason::kTimeout:
       return "timeout";
+    case EndReason::kSessionExpired:
+      return "session_expired";
   }
   return "unknown";
 }
@@ -120,6 +102,7 @@ UserAgent::~UserAgent() {
   for (auto& [handle, call] : calls_) {
     stop_2xx_retransmit(*call);
     timers_.cancel(call->no_answer_timer);
+    timers_.cancel(call->session_timer_handle);
   }
 }
 
@@ -198,11 +181,14 @@ void UserAgent::on_request(TransactionId tx, const Message& request, const Peer&
     respond(tx, request, 416);
     return;
   }
-  // We support no extensions yet: a Require we do not know is a 420.
-  if (auto require = request.header_values("Require"); !require.empty()) {
+  // A Require naming an extension we do not implement is a 420 (PRACK/100rel included: we
+  // never send reliable provisionals, which a Supported: 100rel leaves us free not to do).
+  std::string unsupported;
+  for (auto v : request.header_values("Require"))
+    if (!is_supported_extension(v))
+      unsupported += (unsupported.empty() ? "" : ", ") + std::string(v);
+  if (!unsupported.empty()) {
     Message r = make_response(request, 420, {}, {});
-    std::string unsupported;
-    for (auto v : require) unsupported += (unsupported.empty() ? "" : ", ") + std::string(v);
     r.add_header("Unsupported", unsupported);
     layer_.respond(tx, r);
     return;
@@ -236,7 +222,17 @@ void UserAgent::on_request(TransactionId tx, const Message& request, const Peer&
 void UserAgent::on_new_invite(TransactionId tx, const Message& invite, const Peer& from) {
   // Retransmissions never get here: the INVITE server transaction absorbs
   // them and repeats our latest provisional (RFC 3261 17.2.1).
+  SessionTimerDecision timer = decide_session_timer(invite, config_.session_timer);
+  if (timer.too_small) {
+    Message r = make_response(invite, 422, {}, ids_.token(10));
+    r.add_header("Min-SE", std::to_string(timer.min_se_s));
+    r.add_header("Server", config_.user_agent);
+    layer_.respond(tx, r);
+    return;
+  }
   auto call = std::make_unique<Call>();
+  call->session_timer = timer;
+  call->remote_cseq = cseq_number(invite);
   call->handle = next_handle_++;
   call->uas = true;
   call->peer = from;
@@ -276,9 +272,13 @@ void UserAgent::answer(CallHandle handle, const std::string& sdp) {
   r.add_header("Contact", contact_for(call->peer, call->sips));
   r.add_header("Allow", std::string(kAllow));
   r.add_header("Server", config_.user_agent);
+  add_session_timer_headers(*call, r);
   r.add_header("Content-Type", "application/sdp");
   r.body = sdp;
   call->local_sdp = sdp;
+  // Late offer (RFC 3261 13.2.1): an INVITE without SDP gets our offer here, and the ACK
+  // brings the answer.
+  call->offer_in_2xx = call->invite.body.empty();
   call->state = Call::State::kAnswered;
   call->answer_bytes = r.serialize();
   layer_.respond(call->invite_tx, r);
@@ -306,6 +306,7 @@ void UserAgent::on_ack(const Message& ack, const Peer& /*from*/) {
   // Only ACKs for 2xx get here; those for our error responses end in the
   // INVITE server transaction.
   Call* call = find_dialog(ack.header("Call-ID").value_or(""), tag_of(ack.header("To")));
+  if (call && call->state == Call::State::kConfirmed && on_reinvite_ack(*call, ack)) return;
   if (!call || !call->uas || call->state != Call::State::kAnswered) return;  // stray: absorbed
   if (cseq_number(ack) != cseq_number(call->invite)) return;
   stop_2xx_retransmit(*call);
@@ -314,7 +315,15 @@ void UserAgent::on_ack(const Message& ack, const Peer& /*from*/) {
     send_bye(*call);
     return;
   }
-  if (handlers_.on_confirmed) handlers_.on_confirmed(call->handle);
+  arm_session_timer(*call);
+  CallHandle handle = call->handle;
+  if (call->offer_in_2xx) {
+    call->offer_in_2xx = false;
+    if (handlers_.on_ack_answer) handlers_.on_ack_answer(handle, ack.body);
+    call = find(handle);  // the owner may have hung up from inside the handler
+    if (!call || call->ended) return;
+  }
+  if (handlers_.on_confirmed) handlers_.on_confirmed(handle);
 }
 
 void UserAgent::on_cancel(TransactionId cancel, TransactionId invite, const Message& request,
@@ -354,16 +363,9 @@ void UserAgent::on_in_dialog(Call& call, TransactionId tx, const Message& reques
     respond(tx, request, 481);
     return;
   }
-  if (method == "INVITE") {
-    // Re-INVITE (refresh, hold): keep the session as it is and answer with
-    // our current SDP. Renegotiation comes with the media engine issue.
-    Message r = make_response(request, 200);
-    r.add_header("Contact", contact_for(from, call.sips));
-    r.add_header("Content-Type", "application/sdp");
-    r.body = call.local_sdp;
-    layer_.respond(tx, r);
-    return;
-  }
+  if (method == "INVITE") return on_reinvite(call, tx, request, from);
+  if (method == "UPDATE") return on_update(call, tx, request, from);
+  if (method == "INFO") return on_info(call, tx, request);
   if (method == "OPTIONS") return respond(tx, request, 200);
   if (method == "NOTIFY") return on_notify(call, tx, request);
   respond(tx, request, is_known_method(method) ? 405 : 501);
@@ -502,6 +504,7 @@ void UserAgent::on_response(TransactionId tx, const Message& response, ResponseO
   if (!call) return;  // e.g. the CANCEL's own 200, or a call already forgotten
   if (tx == call->invite_tx && !call->uas) return on_invite_response(*call, response, origin);
   if (tx == call->refer_tx) return on_refer_response(*call, response);
+  if (tx == call->refresh_tx) return on_refresh_response(*call, response);
   if (tx == call->bye_tx && response.status >= 200) forget_later(call->handle);
 }
 
@@ -510,7 +513,8 @@ void UserAgent::on_stray_response(const Message& response, const Peer& /*from*/)
   if (response.status < 200 || response.status >= 300 || cseq_method(response) != "INVITE") return;
   Call* call =
       find_dialog(response.header("Call-ID").value_or(""), tag_of(response.header("From")));
-  if (call && !call->uas && !call->ack_bytes.empty()) sink_.send_raw(call->ack_bytes, call->peer);
+  // Either role: a UAS dialog has ACK bytes once it refreshed the session with a re-INVITE.
+  if (call && !call->ack_bytes.empty()) sink_.send_raw(call->ack_bytes, call->peer);
 }
 
 void UserAgent::on_invite_response(Call& call, const Message& response, ResponseOrigin origin) {
@@ -671,6 +675,8 @@ void UserAgent::forget(CallHandle handle) {
   by_transaction_.erase(call->invite_tx);
   by_transaction_.erase(call->bye_tx);
   by_transaction_.erase(call->refer_tx);
+  by_transaction_.erase(call->refresh_tx);
+  timers_.cancel(call->session_timer_handle);
   calls_.erase(handle);
 }
 

@@ -23,6 +23,7 @@
 #include "io/event_loop.h"
 #include "sip/message.h"
 #include "sip/peer.h"
+#include "sip/session_timer.h"
 #include "sip/timer_service.h"
 #include "sip/transaction.h"
 #include "sip/transaction_layer.h"
@@ -33,13 +34,14 @@ namespace keyline::sip {
 using CallHandle = std::uint64_t;
 
 enum class EndReason {
-  kRemoteBye,   // the peer sent BYE
-  kLocalBye,    // we sent BYE
-  kCancelled,   // CANCEL before answer (either side)
-  kAckTimeout,  // our 2xx was never acknowledged
-  kRejected,    // we answered with a final error response
-  kFailed,      // UAC: the peer answered with a final error (status given)
-  kTimeout,     // UAC: no final response in time
+  kRemoteBye,       // the peer sent BYE
+  kLocalBye,        // we sent BYE
+  kCancelled,       // CANCEL before answer (either side)
+  kAckTimeout,      // our 2xx was never acknowledged
+  kRejected,        // we answered with a final error response
+  kFailed,          // UAC: the peer answered with a final error (status given)
+  kTimeout,         // UAC: no final response in time
+  kSessionExpired,  // RFC 4028: the session timer ran out without a refresh (we sent BYE)
 };
 std::string_view end_reason_name(EndReason reason);
 
@@ -55,6 +57,8 @@ struct UaConfig {
   // per challenge; again only when the server says the nonce was stale).
   std::string auth_user;
   std::string auth_password;
+  // RFC 4028 session timers for the calls we answer (session_timer.h).
+  SessionTimerSettings session_timer;
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -72,6 +76,15 @@ struct ReferEvent {
 // What an admission check (access policy, digest authentication) answers
 // a new INVITE with instead of creating a call: a final response and the
 // extra headers it carries (WWW-Authenticate, Retry-After).
+// What the owner answers an offer inside the dialog with (user_agent_reinvite.cc): the SDP
+// for the 2xx (our answer, or our offer when the request had none), or a status >= 300 that
+// rejects the request and leaves the session as it was (488: the offer is not acceptable).
+// Status 0: no change; our last SDP goes back as it was.
+struct SdpReply {
+  int status = 200;
+  std::string sdp;
+};
+
 struct Admission {
   int status = 403;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -103,6 +116,17 @@ class UserAgent final : private TransactionUser {
     std::function<void(CallHandle, EndReason, int status)> on_ended;
     // Our REFER's progress (refer()); called from the UA's message handling.
     std::function<void(CallHandle, const ReferEvent&)> on_refer;
+
+    // ---- Offer/answer inside the dialog (user_agent_reinvite.cc) ----
+    // The peer's offer in a re-INVITE or UPDATE; an empty `offer` is a re-INVITE without SDP,
+    // which asks for our offer (the answer then arrives through on_ack_answer). Unset: the
+    // session is kept and our last SDP goes back unchanged.
+    std::function<SdpReply(CallHandle, std::string_view offer)> on_offer;
+    // The ACK for a 2xx that carried our offer (a late-offer INVITE, or a re-INVITE without
+    // SDP): its body is the answer, empty when the peer gave none (the owner hangs up).
+    std::function<void(CallHandle, std::string_view answer)> on_ack_answer;
+    // INFO in the dialog (DTMF): returns the response status (200, 415, ...). Unset: 200.
+    std::function<int(CallHandle, const Message& info)> on_info;
   };
 
   // On a worker: timers from the loop, bytes to the transport.
@@ -133,6 +157,10 @@ class UserAgent final : private TransactionUser {
   // the call is not established or a REFER is already in flight.
   Status refer(CallHandle call, const std::string& refer_to, const HeaderList& headers = {});
 
+  // An INFO in the established dialog (SIP INFO DTMF: application/dtmf-relay). Fails when the
+  // call is not established.
+  Status send_info(CallHandle call, const std::string& content_type, const std::string& body);
+
   // Ends the call whatever its state: BYE when answered, CANCEL (UAC) or 480
   // (UAS) before.
   void hangup(CallHandle call);
@@ -161,6 +189,23 @@ class UserAgent final : private TransactionUser {
   // REFER (user_agent_refer.cc).
   void on_refer_response(Call& call, const Message& response);
   void on_notify(Call& call, TransactionId tx, const Message& request);
+  // re-INVITE, UPDATE and INFO as UAS (user_agent_reinvite.cc).
+  void on_reinvite(Call& call, TransactionId tx, const Message& request, const Peer& from);
+  void on_update(Call& call, TransactionId tx, const Message& request, const Peer& from);
+  void on_info(Call& call, TransactionId tx, const Message& request);
+  // The ACK for the 2xx to a re-INVITE (state kConfirmed); false when it is not that ACK.
+  bool on_reinvite_ack(Call& call, const Message& ack);
+  // Returns the status to refuse an in-dialog offer with (491 or 500), or 0 to go ahead.
+  int offer_conflict(const Call& call, bool invite) const;
+  void respond_retry_later(TransactionId tx, const Message& request);
+  // RFC 4028 (session_timer.cc): reads Session-Expires/Min-SE of a request we answer with a
+  // 2xx; false after answering 422 (interval too small).
+  bool negotiate_session_timer(Call& call, TransactionId tx, const Message& request);
+  void add_session_timer_headers(const Call& call, Message& response) const;
+  void arm_session_timer(Call& call);
+  void on_session_timer(CallHandle handle);
+  void send_refresh(Call& call);
+  void on_refresh_response(Call& call, const Message& response);
 
   void respond(TransactionId tx, const Message& request, int status, std::string_view to_tag = {});
   void final_uas(Call& call, int status);
@@ -190,6 +235,7 @@ class UserAgent final : private TransactionUser {
   TransportSink& sink_;
   LocalAddress local_;
   UaConfig config_;
+  std::uint32_t retry_after_seed_ = 0;  // varies Retry-After (RFC 3261 14.2: 0-10 s)
   Handlers handlers_;
   Logger& logger_;
   IdGenerator& ids_;

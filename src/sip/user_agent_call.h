@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sip/headers.h"
+#include "sip/uri.h"
 #include "sip/user_agent.h"
 
 namespace keyline::sip {
@@ -49,6 +51,52 @@ struct UserAgent::Call {
   // REFER (user_agent_refer.cc): our REFER in flight.
   TransactionId refer_tx = 0;
   HeaderList extra_headers;  // UAC: sent with the INVITE (and its authenticated retry)
+
+  // Offer/answer inside the dialog (user_agent_reinvite.cc).
+  std::uint32_t remote_cseq = 0;  // the highest CSeq of the peer's requests so far
+  // Their re-INVITE whose 2xx waits for its ACK (0: none); CSeq of that re-INVITE.
+  TransactionId reinvite_tx = 0;
+  std::uint32_t reinvite_cseq = 0;
+  // The 2xx waiting for its ACK carries our offer (late offer, re-INVITE without SDP): the
+  // ACK brings the answer.
+  bool offer_in_2xx = false;
+  // Our own refresh in flight (a session-timer UPDATE or re-INVITE): a re-INVITE from the
+  // peer meanwhile is glare (491).
+  TransactionId refresh_tx = 0;
+  bool refresh_is_invite = false;
+  bool refresh_with_invite = false;  // the peer refused UPDATE (405/501): refresh by re-INVITE
+
+  // RFC 4028 (session_timer.cc).
+  SessionTimerDecision session_timer;
+  TimerHandle session_timer_handle = 0;
 };
+
+// The methods we accept (Allow).
+inline constexpr std::string_view kUaAllow =
+    "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, UPDATE, INFO";
+
+// Small readers shared by the user agent's files.
+inline std::uint32_t cseq_number(const Message& m) {
+  auto c = m.header("CSeq");
+  if (!c) return 0;
+  auto parsed = parse_cseq(*c);
+  return parsed ? parsed->number : 0;
+}
+
+inline std::string cseq_method(const Message& m) {
+  auto c = m.header("CSeq");
+  if (!c) return {};
+  auto parsed = parse_cseq(*c);
+  return parsed ? parsed->method : std::string();
+}
+
+// The URI inside a Contact header value, for the remote target.
+inline std::string contact_uri(const Message& m) {
+  auto values = m.header_values("Contact");
+  if (values.empty()) return {};
+  auto na = parse_name_addr(values.front());
+  if (!na) return {};
+  return na->uri.to_string();
+}
 
 }  // namespace keyline::sip

@@ -36,9 +36,10 @@ std::string feed_tones(DigitInput& in, std::string_view keys, int start_ms) {
 }
 
 TEST(DtmfMode, NamesRoundTrip) {
-  for (DtmfMode m : {DtmfMode::kAuto, DtmfMode::kRfc4733, DtmfMode::kInband})
+  for (DtmfMode m : {DtmfMode::kAuto, DtmfMode::kRfc4733, DtmfMode::kInband, DtmfMode::kInfo})
     EXPECT_EQ(parse_dtmf_mode(dtmf_mode_name(m)), m);
-  EXPECT_FALSE(parse_dtmf_mode("info"));
+  EXPECT_EQ(dtmf_mode_name(DtmfMode::kInfo), "info");
+  EXPECT_FALSE(parse_dtmf_mode("sip-info"));
   EXPECT_FALSE(parse_dtmf_mode("AUTO"));
   EXPECT_EQ(digit_source_name(DigitSource::kSipInfo), "info");
 }
@@ -116,6 +117,34 @@ TEST(DigitInput, InjectedDigitsJoinTheStreamAndAreDeduplicated) {
   EXPECT_EQ(in->inject('d', DigitSource::kSipInfo, at(40)), 'D');
   EXPECT_FALSE(in->inject('x', DigitSource::kSipInfo, at(50)));     // not a key
   EXPECT_EQ(in->inject('4', DigitSource::kSipInfo, at(400)), '4');  // a later press
+}
+
+TEST(DigitDeduplicator, AnInfoPressCoversItsWholeDuration) {
+  DigitDeduplicator d;
+  // SIP INFO said the key was held 400 ms: RFC 4733 for it 250 ms later is the same press.
+  EXPECT_TRUE(d.accept('7', DigitSource::kSipInfo, at(0), Millis(400)));
+  EXPECT_FALSE(d.accept('7', DigitSource::kRfc4733, at(250)));
+  EXPECT_TRUE(d.accept('7', DigitSource::kRfc4733, at(700)));  // after it: a new press
+  // And the other way round: the INFO's own duration reaches back to the RTP report.
+  EXPECT_TRUE(d.accept('8', DigitSource::kRfc4733, at(1000)));
+  EXPECT_FALSE(d.accept('8', DigitSource::kSipInfo, at(1300), Millis(500)));
+  EXPECT_TRUE(d.accept('8', DigitSource::kSipInfo, at(1700), Millis(100)));
+}
+
+TEST(DigitInput, InfoModeHearsOnlyInfoAndFixedMediaModesIgnoreIt) {
+  auto info = DigitInput::create(DtmfMode::kInfo, true);
+  ASSERT_TRUE(info);
+  EXPECT_FALSE(info->listens_rfc4733());
+  EXPECT_FALSE(info->listens_inband());
+  auto [h, payload] = press('4', 100).front();
+  EXPECT_FALSE(info->on_telephone_event(h, payload, at(0)));
+  EXPECT_EQ(info->inject('4', DigitSource::kSipInfo, at(10)), '4');
+  auto rfc = DigitInput::create(DtmfMode::kRfc4733, true);
+  ASSERT_TRUE(rfc);
+  EXPECT_FALSE(rfc->inject('4', DigitSource::kSipInfo, at(10)));
+  auto inband = DigitInput::create(DtmfMode::kInband, false);
+  ASSERT_TRUE(inband);
+  EXPECT_FALSE(inband->inject('4', DigitSource::kSipInfo, at(10)));
 }
 
 }  // namespace

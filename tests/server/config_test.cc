@@ -44,15 +44,15 @@ TEST(Config, DtmfModeDefaultsToAutoAndIsValidated) {
   EXPECT_EQ(none->media.dtmf_mode, media::DtmfMode::kAuto);
   for (auto [text, mode] :
        {std::pair{"auto", media::DtmfMode::kAuto}, std::pair{"rfc4733", media::DtmfMode::kRfc4733},
-        std::pair{"inband", media::DtmfMode::kInband}}) {
+        std::pair{"inband", media::DtmfMode::kInband}, std::pair{"info", media::DtmfMode::kInfo}}) {
     auto c = parse_config(std::string("media:\n  dtmf_mode: ") + text + "\n", "k.yaml", "");
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->media.dtmf_mode, mode) << text;
   }
-  auto bad = parse_config("media:\n  srtp: off\n  dtmf_mode: info\n", "k.yaml", "");
+  auto bad = parse_config("media:\n  srtp: off\n  dtmf_mode: sipinfo\n", "k.yaml", "");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find(
-                "k.yaml:3:14: media.dtmf_mode: must be one of auto, rfc4733, inband"),
+                "k.yaml:3:14: media.dtmf_mode: must be one of auto, rfc4733, inband, info"),
             std::string::npos)
       << bad.error().message;
   auto not_scalar = parse_config("media:\n  dtmf_mode: {a: 1}\n", "k.yaml", "");
@@ -158,6 +158,25 @@ TEST(Config, ApiIsOnByDefaultOnLoopbackAndItsSettingsAreValidated) {
   ASSERT_FALSE(half);
   EXPECT_NE(half.error().message.find("tls_cert and tls_key"), std::string::npos);
   EXPECT_NE(half.error().message.find("api.threads"), std::string::npos) << half.error().message;
+}
+
+TEST(Config, SessionTimerSettings) {
+  EXPECT_EQ(default_config().sip.session_expires_s, 1800);
+  EXPECT_EQ(default_config().sip.min_se_s, 90);
+  auto off = parse_config("sip:\n  session_expires_s: 0\n  min_se_s: 120\n", "k.yaml", "");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->sip.session_expires_s, 0);
+  EXPECT_EQ(off->sip.min_se_s, 120);
+  auto small = parse_config("sip:\n  min_se_s: 60\n", "k.yaml", "");
+  ASSERT_FALSE(small);
+  EXPECT_NE(small.error().message.find("sip.min_se_s: must be between 90 and 86400"),
+            std::string::npos)
+      << small.error().message;
+  auto below = parse_config("sip:\n  session_expires_s: 100\n  min_se_s: 200\n", "k.yaml", "");
+  ASSERT_FALSE(below);
+  EXPECT_NE(below.error().message.find("sip.session_expires_s: must be 0 or at least min_se_s"),
+            std::string::npos)
+      << below.error().message;
 }
 
 }  // namespace
