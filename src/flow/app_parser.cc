@@ -53,6 +53,8 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"soap", ModuleType::kSoap, {"success", "error", "timeout"}},
       {"sms", ModuleType::kSms, {"done", "error"}},
       {"goto_app", ModuleType::kGoToApp, {"done", "error"}},
+      {"name", ModuleType::kName, {"done", "noinput", "nomatch", "error"}},
+      {"address", ModuleType::kAddress, {"done", "noinput", "nomatch", "error"}},
   };
   return kTypes;
 }
@@ -275,6 +277,10 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kGoToApp:
         module.settings = read_goto_app(*this, typed);
+        break;
+      case ModuleType::kName:  // app_name_address_module.cc
+      case ModuleType::kAddress:
+        read_name_address(*this, typed, settings, info->type, module);
         break;
     }
     if (module.is_input()) {
