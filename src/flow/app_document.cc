@@ -16,8 +16,8 @@ std::string_view module_type_name(ModuleType type) {
       "date_time", "custom_field", "dynamic_menu", "language",
       "rest",      "evaluate_js",  "record",       "transfer",
       "email",
-      "soap",      "sms",          "goto_app",
-      "subdialog"};
+      "soap",      "sms",          "goto_app",     "subdialog",
+      "name",      "address"};
   const auto i = static_cast<std::size_t>(type);
   return i < std::size(kNames) ? kNames[i] : "?";
 }
@@ -36,6 +36,12 @@ bool Module::is_input() const {
     default:
       return false;
   }
+}
+
+const VoiceAnswerSettings* Module::voice_answer() const {
+  if (const auto* n = std::get_if<NameSettings>(&settings)) return n;
+  if (const auto* a = std::get_if<AddressSettings>(&settings)) return a;
+  return nullptr;
 }
 
 const Page* AppDocument::find_page(std::string_view page_name) const {

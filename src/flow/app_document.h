@@ -375,6 +375,27 @@ struct ConfirmSettings {
   SourcePos pos;
 };
 
+// ---- Name and Address (issue 6; app_name_address_module.cc, interpreter_name_address.cc) ----
+// The caller says their name or address. It is recorded, as by a Record module, and - with
+// speech phrases or a grammar - recognized too: the module variable is the words recognized
+// ("" without), `$.recording` the recording's id. A private one keeps no recording (a
+// recording of a private answer would put it on disk; docs/security.md 7d): it recognizes only.
+struct VoiceAnswerSettings {
+  std::string prompt;  // said before the beep, and again on each retry
+  bool beep = true;
+  std::chrono::milliseconds max_length{10000};
+  std::chrono::milliseconds final_silence{2000};
+  std::chrono::milliseconds no_input{5000};
+  int retries = 2;  // re-prompts after no-input / no-match (the app's input default)
+  // Speech: a JSGF grammar or a phrase list (not both); both empty: recorded only.
+  std::string grammar;
+  std::vector<std::string> phrases;
+  double confidence = 0.5;
+  bool recognizes() const { return !grammar.empty() || !phrases.empty(); }
+};
+struct NameSettings : VoiceAnswerSettings {};
+struct AddressSettings : VoiceAnswerSettings {};
+
 enum class ModuleType {
   kPrompt,
   kMenu,
@@ -401,12 +422,14 @@ enum class ModuleType {
   kSms,
   kGoToApp,
   kSubdialog,
+  kName,
+  kAddress,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
 // "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
-// "transfer", "email", "soap", "sms", "goto_app", "subdialog").
+// "transfer", "email", "soap", "sms", "goto_app", "subdialog", "name", "address").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -422,7 +445,7 @@ struct Module {
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
                DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
                RecordSettings, TransferSettings, EmailSettings, SoapSettings, SmsSettings,
-               GoToAppSettings, SubdialogSettings>
+               GoToAppSettings, SubdialogSettings, NameSettings, AddressSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.
@@ -431,6 +454,8 @@ struct Module {
 
   ModuleType type() const { return static_cast<ModuleType>(settings.index()); }
   bool is_input() const;  // waits for the caller's keys
+  // Name and Address modules' settings (nullptr for any other module).
+  const VoiceAnswerSettings* voice_answer() const;
 };
 
 struct Page {

@@ -18,6 +18,8 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kCounter:
       return {"under_limit", "limit_reached"};
     case ModuleType::kRecord:
+    case ModuleType::kName:
+    case ModuleType::kAddress:
     case ModuleType::kEmail:
     case ModuleType::kSms:
     case ModuleType::kGoToApp:
@@ -62,6 +64,10 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     return {shadow};
   }
   if (m.type() == ModuleType::kTransfer) return {m.name, shadow};  // every exit sets both
+  if (m.voice_answer()) {  // Name / Address: every exit but error sets the (maybe empty) answer
+    if (exit == "error") return {shadow};
+    return {m.name, shadow};
+  }
   if (const auto* go = std::get_if<GoToAppSettings>(&m.settings)) {
     if (exit != "done") return {shadow};
     std::vector<std::string> out{shadow};

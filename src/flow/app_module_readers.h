@@ -31,6 +31,11 @@ void check_menu_phrases(ValueReader& r, SourcePos pos, const MenuSettings& menu)
 // Every module with speech on has a grammar the recognizer accepts (app_speech.cc).
 void check_speech_grammars(const AppDocument& app, AppDiagnostics& diagnostics);
 
+// Name and Address modules (app_name_address_module.cc): sets module.settings, and refuses a
+// private one that could not recognize anything.
+void read_name_address(ValueReader& r, ObjectReader& obj, const AppSettings& settings,
+                       ModuleType type, Module& module);
+
 // Record module and settings.record_call (app_record_module.cc).
 RecordSettings read_record(ValueReader& r, ObjectReader& obj);
 void read_record_call(ValueReader& r, const YAML::Node& node, AppSettings& settings);

@@ -54,6 +54,8 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"sms", ModuleType::kSms, {"done", "error"}},
       {"goto_app", ModuleType::kGoToApp, {"done", "error"}},
       {"subdialog", ModuleType::kSubdialog, {"done", "error", "timeout"}},
+      {"name", ModuleType::kName, {"done", "noinput", "nomatch", "error"}},
+      {"address", ModuleType::kAddress, {"done", "noinput", "nomatch", "error"}},
   };
   return kTypes;
 }
@@ -280,6 +282,9 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kSubdialog:
         module.settings = read_subdialog(*this, typed, module, settings);
+      case ModuleType::kName:  // app_name_address_module.cc
+      case ModuleType::kAddress:
+        read_name_address(*this, typed, settings, info->type, module);
         break;
     }
     if (module.is_input()) {

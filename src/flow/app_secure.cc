@@ -23,6 +23,10 @@ bool private_in_secure_app(ModuleType type) {
     case ModuleType::kEvaluateJs:
     case ModuleType::kSoap:
     case ModuleType::kSubdialog:
+    // A name or street address is PHI (a HIPAA identifier): private in a secure app, which
+    // then recognizes it and keeps no recording (docs/apps.md, Name and Address).
+    case ModuleType::kName:
+    case ModuleType::kAddress:
       return true;
     default:
       return false;

@@ -148,6 +148,11 @@ void Interpreter::handle(const Event& event) {
       handle_digit(event.digit);
       break;
     case Event::Kind::kTimer:
+      if (state_ == State::kRecording && timer_armed_) {  // Name/Address: no recognizer answer
+        timer_armed_ = false;
+        voice_answer_timeout();
+        break;
+      }
       if (state_ == State::kConfirm && timer_armed_) {
         timer_armed_ = false;
         confirm_failed(InputOutcome::kNoInput);
@@ -371,6 +376,9 @@ void Interpreter::execute(const Module& module) {
       return;
     case ModuleType::kSubdialog:
       run_subdialog(module);
+    case ModuleType::kName:
+    case ModuleType::kAddress:
+      run_voice_answer(module);  // interpreter_name_address.cc
       return;
   }
 }
@@ -620,6 +628,7 @@ void Interpreter::finish(std::string reason, bool hang_up) {
   disarm_timer();
   stop_listening();
   if (speech_result_) speech_result_->wipe();
+  wipe_voice_answer();
   collector_.wipe();
   secure_wipe(typeahead_);
   wipe_dynamic_options();

@@ -246,6 +246,26 @@ class Interpreter {
   std::optional<PendingEntry> pending_;
   int confirm_asks_ = 0;
 
+  // Name and Address (interpreter_name_address.cc): the answer is recorded (state kRecording,
+  // as a Record module) while the recognizer listens; done when both have reported.
+  void run_voice_answer(const Module& module);
+  void present_voice_answer(const Module& module);
+  void start_voice_answer();
+  void voice_answer_recorded(const RecordResult& result);
+  void voice_answer_heard(speech::AsrResult result);
+  void voice_answer_timeout();
+  void finish_voice_answer();
+  void set_voice_answer_variables(const Module& module, std::string_view text);
+  void voice_answer_error(const std::string& reason);
+  void wipe_voice_answer();
+  struct VoiceAnswerTurn {
+    bool recording = false;  // the host's recording has not ended yet
+    bool hearing = false;    // the recognizer has not answered yet
+    std::optional<RecordResult> recorded;
+    std::optional<speech::AsrResult> heard;
+  };
+  VoiceAnswerTurn voice_;
+
   // Go To App (interpreter_goto_app.cc). A sub-app runs in a child interpreter whose host
   // forwards to ours, except that its hang-up means "return to the caller app".
   // Declared in this order so the sub-app is destroyed before its host and its document.

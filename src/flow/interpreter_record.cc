@@ -22,6 +22,10 @@ void Interpreter::run_record(const Module& module) {
 
 void Interpreter::start_recording() {
   const Module& module = current();
+  if (module.voice_answer()) {  // Name / Address (interpreter_name_address.cc)
+    start_voice_answer();
+    return;
+  }
   const auto& settings = std::get<RecordSettings>(module.settings);
   RecordRequest request;
   request.module = module.name;
@@ -36,6 +40,10 @@ void Interpreter::start_recording() {
 
 void Interpreter::record_finished(const RecordResult& result) {
   const Module& module = current();
+  if (module.voice_answer()) {
+    voice_answer_recorded(result);
+    return;
+  }
   const std::string shadow = module.name + "$.";
   variables_.set(shadow + "status", result.reason);
   variables_.set(shadow + "termchar",
@@ -80,6 +88,10 @@ void Interpreter::update_private_input() {
     active =
         current().is_private || (current().type() == ModuleType::kDynamicMenu && dynamic_private_);
   }
+  // A private Name / Address module: from its prompt until it has its answer.
+  if (!finished_ && page_ && (state_ == State::kRecordPrompt || state_ == State::kRecording) &&
+      current().voice_answer() && current().is_private)
+    active = true;
   if (active == private_input_) return;
   private_input_ = active;
   host_.private_input(active);

@@ -42,6 +42,10 @@ void Interpreter::handle_speech_started() {
 }
 
 void Interpreter::handle_speech(speech::AsrResult result) {
+  if (state_ == State::kRecording && voice_.hearing) {  // Name / Address
+    voice_answer_heard(std::move(result));
+    return;
+  }
   const bool ours = listening_ && (state_ == State::kInput || state_ == State::kInputPrompt);
   if (!ours) {  // stale: keys won, or the module is over
     result.wipe();

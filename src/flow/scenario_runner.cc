@@ -7,6 +7,7 @@
 #include "flow/interpreter.h"
 #include "flow/scenario.h"
 #include "flow/scripted_callee.h"
+#include "speech/asr_grammar.h"
 
 namespace keyline::flow {
 namespace {
@@ -131,6 +132,12 @@ class Runner {
   // ("done", or no-input when nothing was said), and so does reaching the maximum length.
   void end_recording(const char* reason, char key) {
     host_.recording = false;
+    // A Name / Address module also listening, and nothing was said to it: the recognizer
+    // heard nothing it could use before the recording ended.
+    if (host_.speech) {
+      host_.speech.reset();
+      interpreter_.on_speech(speech::AsrResult{});
+    }
     RecordResult r;
     const double max = std::chrono::duration<double>(host_.record_request.max_length).count();
     r.seconds = std::min(host_.spoken, max);
@@ -185,6 +192,14 @@ class Runner {
           end_recording("silence", '\0');
           return true;
         }
+        if (host_.speech && !host_.timer_armed && !interpreter_.finished()) {
+          // A private Name / Address module listens without a timer: its recognizer ends the
+          // turn, and here it heard nothing.
+          host_.speech.reset();
+          interpreter_.on_speech(speech::AsrResult{});
+          listen();
+          return true;
+        }
         if (!host_.timer_armed || interpreter_.finished()) {
           result.failures.push_back(where + "silence, but nothing was waiting for keys");
           return false;
@@ -204,6 +219,9 @@ class Runner {
         }
         const SpeechRequest request = std::move(*host_.speech);
         host_.speech.reset();
+        // Said into a Name / Address module's recording too (about half a second a word).
+        if (host_.recording)
+          host_.spoken += 0.5 * static_cast<double>(speech::split_words(step.text).size());
         interpreter_.on_speech_started();
         interpreter_.on_speech(recognize_text(request.grammar, step.text, step.confidence,
                                               request.confidence_threshold));

@@ -35,6 +35,14 @@ void EnergyVad::reset() {
   speech_end_ = 0;
 }
 
+void EnergyVad::next_utterance() {
+  const double floor = noise_floor_;
+  const bool have_floor = have_floor_;
+  reset();
+  noise_floor_ = floor;
+  have_floor_ = have_floor;
+}
+
 VadState EnergyVad::process(std::span<const std::int16_t> pcm) {
   for (std::int16_t s : pcm) {
     if (state_ == VadState::kEnded) break;

@@ -40,6 +40,10 @@ class EnergyVad {
   VadState process(std::span<const std::int16_t> pcm);
   VadState state() const { return state_; }
   void reset();
+  // As reset(), but the background level learnt so far is kept: for a caller of many
+  // utterances in one stream (answering-machine detection counts words), where the next one
+  // may start at once and must not be taken for the background.
+  void next_utterance();
 
   // Sample offsets (from the first sample given since reset) of the first
   // speech frame and of the first frame of the trailing silence; valid once

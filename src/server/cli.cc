@@ -19,6 +19,7 @@
 #include "flow/simulator.h"
 #include "privacy/redact.h"
 #include "sdp/crypto.h"
+#include "server/amd_command.h"
 #include "server/apikey_command.h"
 #include "server/app_prompts.h"
 #include "server/app_voices.h"
@@ -95,6 +96,9 @@ commands:
         search the server's files and live memory for test values (exit 0:
         none found; `keyline verify-privacy --help` for every option)
   voices                 list the installed TTS voices (engine, name, languages, rate)
+  amd FILE [--greeting-max-ms N ...]
+        answering-machine detection on a recorded answer: prints voice,
+        answeringmachine, fax or unknown, why, and when (`keyline amd --help`)
   version
 )";
 
@@ -697,6 +701,7 @@ int run_cli(int argc, char** argv) {
   if (command == "apikey") return cmd_apikey(argc, argv);
   if (command == "verify-privacy") return run_verify_privacy(argc, argv, std::cout, std::cerr);
   if (command == "voices") return print_voices(std::cout);
+  if (command == "amd") return run_amd_command(argc, argv, std::cout, std::cerr);
   if (command == "version" || command == "--version") {
     std::cout << "keyline 0.1.0\n";
     return 0;

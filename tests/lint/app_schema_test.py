@@ -60,8 +60,18 @@ def main():
     if known != in_schema:
         fail(f"module types differ: parser only {sorted(known - in_schema)}, "
              f"schema only {sorted(in_schema - known)}")
+    # Each type's settings: the definition its "if type is ..." branch refers to (usually named
+    # after the type; "name" is taken by the module-name string, so the name module's is
+    # "name_input").
+    branches = {}
+    for branch in schema["definitions"]["module"].get("allOf", []):
+        const = branch.get("if", {}).get("properties", {}).get("type", {}).get("const")
+        ref = branch.get("then", {}).get("$ref", "")
+        if const:
+            branches[const] = ref.rsplit("/", 1)[-1]
     for t in known:
-        if t not in schema["definitions"]:
+        definition = schema["definitions"].get(branches.get(t, ""))
+        if not isinstance(definition, dict) or definition.get("type") != "object":
             fail(f"module type {t} has no definition in the schema")
     print(f"ok {len(known)} module types")
 
