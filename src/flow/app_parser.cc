@@ -282,6 +282,7 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kSubdialog:
         module.settings = read_subdialog(*this, typed, module, settings);
+        break;
       case ModuleType::kName:  // app_name_address_module.cc
       case ModuleType::kAddress:
         read_name_address(*this, typed, settings, info->type, module);

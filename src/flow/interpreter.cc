@@ -376,6 +376,7 @@ void Interpreter::execute(const Module& module) {
       return;
     case ModuleType::kSubdialog:
       run_subdialog(module);
+      return;
     case ModuleType::kName:
     case ModuleType::kAddress:
       run_voice_answer(module);  // interpreter_name_address.cc
