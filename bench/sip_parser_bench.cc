@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sip/message.h"
+#include "sip/message_view.h"
 
 namespace {
 
@@ -44,6 +45,17 @@ void BM_ParseInvite(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kInvite.size()));
 }
 BENCHMARK(BM_ParseInvite);
+
+// The zero-copy parse alone: the same checks as BM_ParseInvite, no owned Message at the end.
+void BM_ParseInviteView(benchmark::State& state) {
+  for (auto _ : state) {
+    auto parsed = keyline::sip::parse_message_view(kInvite);
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kInvite.size()));
+}
+BENCHMARK(BM_ParseInviteView);
 
 void BM_SerializeInvite(benchmark::State& state) {
   auto parsed = keyline::sip::parse_message(kInvite);

@@ -141,12 +141,21 @@ std::string Via::to_string() const {
 
 Result<std::vector<Via>> parse_vias(std::string_view header_value) {
   std::vector<Via> out;
-  for (auto element : syntax::split_outside_quotes(header_value, ',')) {
-    if (element.empty()) return via_error("empty element");
+  std::optional<Error> error;
+  syntax::for_each_outside_quotes(header_value, ',', [&](std::string_view element) {
+    if (element.empty()) {
+      error = via_error("empty element");
+      return false;
+    }
     auto via = parse_one_via(element);
-    if (!via) return via.error();
+    if (!via) {
+      error = via.error();
+      return false;
+    }
     out.push_back(std::move(via.value()));
-  }
+    return true;
+  });
+  if (error) return *error;
   return out;
 }
 

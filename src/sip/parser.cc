@@ -1,9 +1,13 @@
-// parse_message() and frame_stream(): the untrusted-input side of the message
-// layer. Every check returns a ParseError value; nothing asserts or throws.
+// parse_message_view(), parse_message() and frame_stream(): the untrusted-input side of the
+// message layer. Every check returns a ParseError value; nothing asserts or throws. The
+// parser copies nothing: it indexes the buffer into a MessageView (message_view.h), and
+// parse_message() copies that into a Message only once the message has passed every check.
 #include <array>
+#include <cstring>
 
 #include "base/strings.h"
 #include "sip/message.h"
+#include "sip/message_view.h"
 #include "sip/syntax.h"
 
 namespace keyline::sip {
@@ -13,28 +17,38 @@ ParseError fail(int status, std::string reason) {
   return ParseError{status, std::move(reason), {}};
 }
 
-// The start line plus unfolded headers of one message.
-struct Head {
+// An error that carries what was parsed so far, so a transport can still answer it.
+ParseError fail_with(const MessageView& view, int status, std::string reason) {
+  ParseError error = fail(status, std::move(reason));
+  error.partial = view.to_message();
+  return error;
+}
+
+// Where the header block ended: bytes up to and including the blank line.
+struct HeadEnd {
   std::string_view start_line;
-  std::vector<Header> headers;
-  std::size_t length = 0;  // bytes up to and including the blank line
+  std::size_t length = 0;
 };
+using HeadResult = std::variant<std::monostate /*incomplete*/, HeadEnd, ParseError>;
 
-using HeadResult = std::variant<std::monostate /*incomplete*/, Head, ParseError>;
-
-// Splits lines (CRLF, or bare LF from sloppy peers), unfolding continuation
-// lines into the previous header with a single space (RFC 3261 7.3.1).
-HeadResult read_head(std::string_view text) {
-  Head head;
+// Splits lines (CRLF, or bare LF from sloppy peers) into `view`'s headers, joining
+// continuation lines into the previous header with a single space (RFC 3261 7.3.1).
+HeadResult read_head(std::string_view text, MessageView& view) {
+  HeadEnd head;
   bool first = true;
   std::size_t pos = 0;
+  char* folded = nullptr;  // joined values, allocated at the first continuation line
+  std::size_t folded_used = 0;
+  bool back_is_folded = false;  // the last header's value already lives in `folded`
   while (true) {
-    auto nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) {
+    const char* found = static_cast<const char*>(
+        pos < text.size() ? std::memchr(text.data() + pos, '\n', text.size() - pos) : nullptr);
+    if (!found) {
       if (text.size() - pos > kMaxLineBytes) return fail(513, "line too long");
       if (text.size() > kMaxMessageBytes) return fail(513, "header block too large");
       return std::monostate{};
     }
+    std::size_t nl = static_cast<std::size_t>(found - text.data());
     if (nl - pos > kMaxLineBytes) return fail(513, "line too long");
     std::size_t end = (nl > pos && text[nl - 1] == '\r') ? nl - 1 : nl;
     std::string_view line = text.substr(pos, end - pos);
@@ -49,19 +63,34 @@ HeadResult read_head(std::string_view text) {
       return head;
     }
     if (syntax::is_wsp(line.front())) {
-      if (head.headers.empty()) return fail(400, "continuation line before any header");
+      if (view.headers().empty()) return fail(400, "continuation line before any header");
       std::string_view more = syntax::trim_lws(line);
-      auto& value = head.headers.back().value;
-      if (!more.empty()) value += value.empty() ? std::string(more) : " " + std::string(more);
+      if (more.empty()) continue;
+      HeaderView& h = view.back();
+      if (!folded) folded = view.folded_storage(text.size());
+      if (!back_is_folded) {
+        std::memcpy(folded + folded_used, h.value.data(), h.value.size());
+        h.value = std::string_view(folded + folded_used, h.value.size());
+        back_is_folded = true;
+      }
+      char* out = folded + folded_used + h.value.size();
+      std::size_t added = 0;
+      if (!h.value.empty()) out[added++] = ' ';
+      std::memcpy(out + added, more.data(), more.size());
+      added += more.size();
+      h.value = std::string_view(h.value.data(), h.value.size() + added);
       continue;
+    }
+    if (back_is_folded) {
+      folded_used += view.back().value.size();
+      back_is_folded = false;
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) return fail(400, "header line without colon");
     std::string_view name = syntax::trim_lws(line.substr(0, colon));
     if (!syntax::is_token(name)) return fail(400, "bad header name");
-    if (head.headers.size() >= kMaxHeaders) return fail(513, "too many headers");
-    head.headers.push_back(
-        Header{std::string(name), std::string(syntax::trim_lws(line.substr(colon + 1)))});
+    if (!view.add(HeaderView{name, syntax::trim_lws(line.substr(colon + 1)), header_id(name)}))
+      return fail(513, "too many headers");
   }
 }
 
@@ -77,8 +106,8 @@ bool valid_uri_scheme(std::string_view uri) {
   return true;
 }
 
-// Fills the request or status line into msg; returns an error otherwise.
-std::optional<ParseError> parse_start_line(std::string_view line, Message& msg) {
+// Fills the request or status line into the view; returns an error otherwise.
+std::optional<ParseError> parse_start_line(std::string_view line, MessageView& msg) {
   if (starts_with_sip_version(line)) {
     msg.request = false;
     auto sp = line.find(' ');
@@ -90,7 +119,7 @@ std::optional<ParseError> parse_start_line(std::string_view line, Message& msg) 
     auto code = parse_int<int>(rest.substr(0, 3));
     if (!code || *code < 100 || *code > 699) return fail(400, "bad status code");
     msg.status = *code;
-    msg.reason = rest.size() > 4 ? std::string(rest.substr(4)) : std::string();
+    msg.reason = rest.size() > 4 ? rest.substr(4) : std::string_view();
     return std::nullopt;
   }
   // Decide "SIP or not" on the trimmed line, so trailing spaces (RFC 4475
@@ -102,31 +131,28 @@ std::optional<ParseError> parse_start_line(std::string_view line, Message& msg) 
   msg.request = true;
   // Exactly single spaces: extra LWS in the request line is invalid
   // (RFC 4475 3.1.2.8-10) and would make the Request-URI ambiguous.
-  auto parts = split(line, ' ');
-  if (parts.size() != 3 || parts[0].empty() || parts[1].empty())
+  auto sp1 = line.find(' ');
+  auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos ||
+      sp1 == 0 || sp2 == sp1 + 1)
     return fail(400, "malformed request line");
-  if (!syntax::is_token(parts[0])) return fail(400, "bad method");
-  msg.method = std::string(parts[0]);
-  msg.request_uri = std::string(parts[1]);
-  if (!iequals(parts[2], "SIP/2.0")) return fail(505, "version not supported");
-  if (!valid_uri_scheme(parts[1])) return fail(400, "bad Request-URI");
-  if (auto uri = parse_uri(parts[1]); !uri) return fail(400, "bad Request-URI");
+  std::string_view method = line.substr(0, sp1);
+  std::string_view uri = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  std::string_view version = line.substr(sp2 + 1);
+  if (!syntax::is_token(method)) return fail(400, "bad method");
+  msg.method = method;
+  msg.request_uri = uri;
+  if (!iequals(version, "SIP/2.0")) return fail(505, "version not supported");
+  if (!valid_uri_scheme(uri)) return fail(400, "bad Request-URI");
+  if (auto parsed = parse_uri(uri); !parsed) return fail(400, "bad Request-URI");
   return std::nullopt;
 }
 
-std::size_t count_headers(const std::vector<Header>& headers, std::string_view name) {
-  std::size_t n = 0;
-  for (const auto& h : headers)
-    if (header_name_equals(h.name, name)) ++n;
-  return n;
-}
-
 // Content-Length: nullopt when absent; an error when repeated or not a number.
-std::variant<std::monostate, std::size_t, ParseError> content_length(
-    const std::vector<Header>& headers) {
+std::variant<std::monostate, std::size_t, ParseError> content_length(const MessageView& view) {
   std::optional<std::size_t> found;
-  for (const auto& h : headers) {
-    if (!header_name_equals(h.name, "Content-Length")) continue;
+  for (const auto& h : view.headers()) {
+    if (h.id != HeaderId::kContentLength) continue;
     // Two lengths leave no way to find the body (RFC 4475 3.3.9).
     if (found) return fail(400, "multiple Content-Length headers");
     auto n = parse_int<std::size_t>(h.value);
@@ -137,26 +163,53 @@ std::variant<std::monostate, std::size_t, ParseError> content_length(
   return *found;
 }
 
-std::optional<ParseError> validate_headers(const Message& msg) {
-  constexpr std::array<std::string_view, 5> kMandatory = {"To", "From", "Call-ID", "CSeq", "Via"};
-  for (auto name : kMandatory)
-    if (count_headers(msg.headers, name) == 0) return fail(400, "missing " + std::string(name));
+// CSeq "<number> <method>" checked without building a CSeq (parse_cseq's rules).
+bool cseq_matches(std::string_view value, const MessageView& msg) {
+  value = syntax::trim_lws(value);
+  std::size_t pos = 0;
+  while (pos < value.size() && syntax::is_digit(value[pos])) ++pos;
+  if (!parse_int<std::uint32_t>(value.substr(0, pos))) return false;
+  std::string_view method = syntax::trim_lws(value.substr(pos));
+  if (pos == value.size() || !syntax::is_wsp(value[pos]) || !syntax::is_token(method)) return false;
+  return !msg.request || method == msg.method;
+}
+
+std::optional<ParseError> validate_headers(const MessageView& msg) {
+  // One pass counts the headers the checks below need.
+  std::array<std::size_t, 10> seen{};
+  for (const auto& h : msg.headers()) ++seen[static_cast<std::size_t>(h.id)];
+  auto n = [&](HeaderId id) { return seen[static_cast<std::size_t>(id)]; };
+  constexpr std::array<std::pair<HeaderId, std::string_view>, 5> kMandatory = {{
+      {HeaderId::kTo, "To"},
+      {HeaderId::kFrom, "From"},
+      {HeaderId::kCallId, "Call-ID"},
+      {HeaderId::kCSeq, "CSeq"},
+      {HeaderId::kVia, "Via"},
+  }};
+  for (auto [id, name] : kMandatory)
+    if (n(id) == 0) return fail(400, "missing " + std::string(name));
   // Headers that may appear once only; two of them make the request
   // ambiguous (RFC 4475 3.3.8).
-  constexpr std::array<std::string_view, 6> kSingle = {"To",   "From",         "Call-ID",
-                                                       "CSeq", "Max-Forwards", "Content-Type"};
-  for (auto name : kSingle)
-    if (count_headers(msg.headers, name) > 1) return fail(400, "duplicate " + std::string(name));
+  constexpr std::array<std::pair<HeaderId, std::string_view>, 6> kSingle = {{
+      {HeaderId::kTo, "To"},
+      {HeaderId::kFrom, "From"},
+      {HeaderId::kCallId, "Call-ID"},
+      {HeaderId::kCSeq, "CSeq"},
+      {HeaderId::kMaxForwards, "Max-Forwards"},
+      {HeaderId::kContentType, "Content-Type"},
+  }};
+  for (auto [id, name] : kSingle)
+    if (n(id) > 1) return fail(400, "duplicate " + std::string(name));
 
-  if (!parse_name_addr(*msg.header("To"))) return fail(400, "bad To");
-  if (!parse_name_addr(*msg.header("From"))) return fail(400, "bad From");
-  if (msg.header("Call-ID")->empty()) return fail(400, "empty Call-ID");
-  auto cseq = parse_cseq(*msg.header("CSeq"));
-  if (!cseq) return fail(400, "bad CSeq");
-  if (msg.request && cseq->method != msg.method) return fail(400, "CSeq method mismatch");
-  for (const auto& h : msg.headers)
-    if (header_name_equals(h.name, "Via") && !parse_vias(h.value)) return fail(400, "bad Via");
-  if (auto mf = msg.header("Max-Forwards"); mf && !parse_int<std::uint32_t>(*mf))
+  if (!parse_name_addr(*msg.header(HeaderId::kTo))) return fail(400, "bad To");
+  if (!parse_name_addr(*msg.header(HeaderId::kFrom))) return fail(400, "bad From");
+  if (msg.header(HeaderId::kCallId)->empty()) return fail(400, "empty Call-ID");
+  auto cseq = *msg.header(HeaderId::kCSeq);
+  if (!parse_cseq(cseq)) return fail(400, "bad CSeq");
+  if (!cseq_matches(cseq, msg)) return fail(400, "CSeq method mismatch");
+  for (const auto& h : msg.headers())
+    if (h.id == HeaderId::kVia && !parse_vias(h.value)) return fail(400, "bad Via");
+  if (auto mf = msg.header(HeaderId::kMaxForwards); mf && !parse_int<std::uint32_t>(*mf))
     return fail(400, "bad Max-Forwards");
   return std::nullopt;
 }
@@ -167,52 +220,59 @@ std::size_t leading_crlf(std::string_view s) {
   return n;
 }
 
-}  // namespace
-
-ParseResult parse_message(std::string_view bytes) {
+// parse_message_view() without the result's variant: the view is filled in place.
+std::optional<ParseError> parse_into(std::string_view bytes, MessageView& view) {
   if (bytes.size() > kMaxMessageBytes) return fail(513, "message too large");
   std::string_view text = bytes.substr(leading_crlf(bytes));
   if (text.empty()) return fail(0, "empty or keep-alive");
 
-  HeadResult head_result = read_head(text);
+  HeadResult head_result = read_head(text, view);
   if (auto* error = std::get_if<ParseError>(&head_result)) return std::move(*error);
   if (std::holds_alternative<std::monostate>(head_result)) {
-    Message ignored;
+    MessageView ignored;
     auto first_line = syntax::trim_lws(text.substr(0, text.find('\n')));
     if (auto error = parse_start_line(first_line, ignored)) return std::move(*error);
     return fail(400, "header block not terminated");
   }
-  Head& head = std::get<Head>(head_result);
+  const HeadEnd& head = std::get<HeadEnd>(head_result);
 
-  Message msg;
-  auto start_error = parse_start_line(head.start_line, msg);
-  msg.headers = std::move(head.headers);
-  if (start_error) {
-    if (start_error->status != 0) start_error->partial = std::move(msg);
-    return std::move(*start_error);
+  if (auto error = parse_start_line(head.start_line, view)) {
+    if (error->status != 0) error->partial = view.to_message();
+    return std::move(*error);
   }
 
   std::string_view rest = text.substr(head.length);
-  auto length = content_length(msg.headers);
+  auto length = content_length(view);
   if (auto* error = std::get_if<ParseError>(&length)) {
-    error->partial = std::move(msg);
+    error->partial = view.to_message();
     return std::move(*error);
   }
   if (auto* n = std::get_if<std::size_t>(&length)) {
-    if (rest.size() < *n) {
-      ParseError error = fail(400, "body shorter than Content-Length");
-      error.partial = std::move(msg);
-      return error;
-    }
+    if (rest.size() < *n) return fail_with(view, 400, "body shorter than Content-Length");
     rest = rest.substr(0, *n);  // extra bytes after a datagram's body are ignored
   }
-  msg.body = std::string(rest);
+  view.body = rest;
 
-  if (auto error = validate_headers(msg)) {
-    error->partial = std::move(msg);
+  if (auto error = validate_headers(view)) {
+    error->partial = view.to_message();
     return std::move(*error);
   }
-  return msg;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<MessageView, ParseError> parse_message_view(std::string_view bytes) {
+  // One named result, so it is built in the caller's storage rather than moved there.
+  std::variant<MessageView, ParseError> result(std::in_place_type<MessageView>);
+  if (auto error = parse_into(bytes, std::get<MessageView>(result))) result = std::move(*error);
+  return result;
+}
+
+ParseResult parse_message(std::string_view bytes) {
+  MessageView view;
+  if (auto error = parse_into(bytes, view)) return std::move(*error);
+  return view.to_message();
 }
 
 std::variant<std::monostate, Frame, ParseError> frame_stream(std::string_view buffer) {
@@ -225,19 +285,20 @@ std::variant<std::monostate, Frame, ParseError> frame_stream(std::string_view bu
   };
   if (text.empty()) return keepalive_or_wait();
 
-  HeadResult head_result = read_head(text);
+  MessageView view;
+  HeadResult head_result = read_head(text, view);
   if (auto* error = std::get_if<ParseError>(&head_result)) return std::move(*error);
   if (std::holds_alternative<std::monostate>(head_result)) return keepalive_or_wait();
-  Head& head = std::get<Head>(head_result);
+  const HeadEnd& head = std::get<HeadEnd>(head_result);
 
   // Only bytes that are not SIP at all break the stream; other start-line
   // errors are framed normally so the receiver can answer them (e.g. 505).
-  Message ignored;
+  MessageView ignored;
   if (auto error = parse_start_line(head.start_line, ignored); error && error->status == 0)
     return std::move(*error);
 
   std::size_t body = 0;
-  auto length = content_length(head.headers);
+  auto length = content_length(view);
   if (auto* error = std::get_if<ParseError>(&length)) return std::move(*error);
   if (auto* n = std::get_if<std::size_t>(&length)) body = *n;
   if (body > kMaxMessageBytes || head.length + body > kMaxMessageBytes)

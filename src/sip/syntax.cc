@@ -48,26 +48,10 @@ std::string quote(std::string_view raw) {
 
 std::vector<std::string_view> split_outside_quotes(std::string_view text, char sep) {
   std::vector<std::string_view> out;
-  std::size_t start = 0;
-  int angle = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    char c = text[i];
-    if (c == '"') {
-      auto end = skip_quoted(text, i);
-      if (!end) break;  // unbalanced: the rest is one piece
-      i = *end;
-      continue;
-    }
-    if (c == '<') ++angle;
-    if (c == '>' && angle > 0) --angle;
-    if (c == sep && angle == 0) {
-      out.push_back(trim_lws(text.substr(start, i - start)));
-      start = i + 1;
-    }
-    ++i;
-  }
-  out.push_back(trim_lws(text.substr(start)));
+  for_each_outside_quotes(text, sep, [&](std::string_view piece) {
+    out.push_back(piece);
+    return true;
+  });
   return out;
 }
 
@@ -75,8 +59,7 @@ bool parse_params(std::string_view text, Params& out) {
   text = trim_lws(text);
   if (text.empty()) return true;
   if (text.front() != ';') return false;
-  auto pieces = split_outside_quotes(text.substr(1), ';');
-  for (auto piece : pieces) {
+  return for_each_outside_quotes(text.substr(1), ';', [&](std::string_view piece) {
     auto eq = piece.find('=');
     std::string_view name = trim_lws(piece.substr(0, eq));
     if (!is_token(name)) return false;
@@ -95,8 +78,8 @@ bool parse_params(std::string_view text, Params& out) {
       value = std::string(v);
     }
     out.emplace_back(std::string(name), std::move(value));
-  }
-  return true;
+    return true;
+  });
 }
 
 void append_params(std::string& out, const Params& params) {

@@ -64,6 +64,32 @@ std::string quote(std::string_view raw);
 // Empty pieces are kept so callers can decide whether they are an error.
 std::vector<std::string_view> split_outside_quotes(std::string_view text, char sep);
 
+// The same pieces, handed to fn one at a time without building a vector; stops at the first
+// piece for which fn returns false, and then returns false.
+template <typename Fn>
+bool for_each_outside_quotes(std::string_view text, char sep, Fn&& fn) {
+  std::size_t start = 0;
+  int angle = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '"') {
+      auto end = skip_quoted(text, i);
+      if (!end) break;  // unbalanced: the rest is one piece
+      i = *end;
+      continue;
+    }
+    if (c == '<') ++angle;
+    if (c == '>' && angle > 0) --angle;
+    if (c == sep && angle == 0) {
+      if (!fn(trim_lws(text.substr(start, i - start)))) return false;
+      start = i + 1;
+    }
+    ++i;
+  }
+  return fn(trim_lws(text.substr(start)));
+}
+
 // Parses ";name=value;flag" generic parameters (RFC 3261 25.1 generic-param),
 // tolerating LWS around ';' and '='. Quoted values keep their quotes so they
 // serialize back unchanged. `text` must start at the first ';' (or be empty).
