@@ -72,55 +72,76 @@ bool expect_char(std::string_view s, std::size_t& pos, char c) {
   return true;
 }
 
-Result<Via> parse_one_via(std::string_view text) {
+struct ViaBuilder {
+  Via via;
+  void transport(std::string_view t) {
+    via.transport = std::string(t);
+    for (auto& c : via.transport) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  }
+  void host(std::string_view h) { via.host = std::string(h); }
+  void port(std::uint16_t p) { via.port = p; }
+  void param(std::string_view n, std::string_view v) {
+    via.params.emplace_back(std::string(n), std::string(v));
+  }
+};
+
+struct ViaChecker {
+  void transport(std::string_view) {}
+  void host(std::string_view) {}
+  void port(std::uint16_t) {}
+  void param(std::string_view, std::string_view) {}
+};
+
+// One via-parm; nullptr when valid, else why not.
+template <typename Sink>
+const char* scan_one_via(std::string_view text, Sink& sink) {
   std::size_t pos = 0;
   std::string_view protocol = read_token(text, pos);
-  if (!expect_char(text, pos, '/')) return via_error("bad sent-protocol");
+  if (!expect_char(text, pos, '/')) return "bad sent-protocol";
   std::string_view version = read_token(text, pos);
-  if (!expect_char(text, pos, '/')) return via_error("bad sent-protocol");
+  if (!expect_char(text, pos, '/')) return "bad sent-protocol";
   std::string_view transport = read_token(text, pos);
-  if (!iequals(protocol, "SIP") || version != "2.0") return via_error("not SIP/2.0");
-  if (transport.empty()) return via_error("missing transport");
-
-  Via via;
-  via.transport = std::string(transport);
-  for (auto& c : via.transport) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  if (!iequals(protocol, "SIP") || version != "2.0") return "not SIP/2.0";
+  if (transport.empty()) return "missing transport";
+  sink.transport(transport);
 
   std::string_view rest = syntax::trim_lws(text.substr(pos));
   auto semi = rest.find(';');
   std::string_view sent_by = syntax::trim_lws(rest.substr(0, semi));
+  std::string_view host;
   std::string_view port_text;
   bool has_port = false;
   if (!sent_by.empty() && sent_by.front() == '[') {
     auto close = sent_by.find(']');
-    if (close == std::string_view::npos) return via_error("unterminated IPv6 reference");
-    via.host = std::string(sent_by.substr(1, close - 1));
+    if (close == std::string_view::npos) return "unterminated IPv6 reference";
+    host = sent_by.substr(1, close - 1);
     std::string_view after = syntax::trim_lws(sent_by.substr(close + 1));
     if (!after.empty()) {
-      if (after.front() != ':') return via_error("junk after host");
+      if (after.front() != ':') return "junk after host";
       port_text = syntax::trim_lws(after.substr(1));
       has_port = true;
     }
   } else {
     auto colon = sent_by.find(':');
-    via.host = std::string(syntax::trim_lws(sent_by.substr(0, colon)));
+    host = syntax::trim_lws(sent_by.substr(0, colon));
     if (colon != std::string_view::npos) {
       port_text = syntax::trim_lws(sent_by.substr(colon + 1));
       has_port = true;
     }
   }
-  if (via.host.empty()) return via_error("missing host");
-  for (char c : via.host)
-    if (!syntax::is_alnum(c) && c != '-' && c != '.' && c != ':' && c != '_')
-      return via_error("bad host");
+  if (host.empty()) return "missing host";
+  for (char c : host)
+    if (!syntax::is_alnum(c) && c != '-' && c != '.' && c != ':' && c != '_') return "bad host";
+  sink.host(host);
   if (has_port) {
     auto port = parse_int<std::uint16_t>(port_text);
-    if (!port) return via_error("bad port");
-    via.port = *port;
+    if (!port) return "bad port";
+    sink.port(*port);
   }
-  if (semi != std::string_view::npos && !syntax::parse_params(rest.substr(semi), via.params))
-    return via_error("bad parameter");
-  return via;
+  auto on_param = [&](std::string_view n, std::string_view v) { sink.param(n, v); };
+  if (semi != std::string_view::npos && !syntax::scan_params(rest.substr(semi), on_param))
+    return "bad parameter";
+  return nullptr;
 }
 
 }  // namespace
@@ -141,22 +162,26 @@ std::string Via::to_string() const {
 
 Result<std::vector<Via>> parse_vias(std::string_view header_value) {
   std::vector<Via> out;
-  std::optional<Error> error;
+  const char* why = nullptr;
   syntax::for_each_outside_quotes(header_value, ',', [&](std::string_view element) {
     if (element.empty()) {
-      error = via_error("empty element");
+      why = "empty element";
       return false;
     }
-    auto via = parse_one_via(element);
-    if (!via) {
-      error = via.error();
-      return false;
-    }
-    out.push_back(std::move(via.value()));
+    ViaBuilder builder;
+    if ((why = scan_one_via(element, builder))) return false;
+    out.push_back(std::move(builder.via));
     return true;
   });
-  if (error) return *error;
+  if (why) return via_error(why);
   return out;
+}
+
+bool valid_vias(std::string_view header_value) {
+  return syntax::for_each_outside_quotes(header_value, ',', [&](std::string_view element) {
+    ViaChecker checker;
+    return !element.empty() && scan_one_via(element, checker) == nullptr;
+  });
 }
 
 Result<CSeq> parse_cseq(std::string_view value) {

@@ -28,6 +28,8 @@ struct Via {
 // LWS is allowed around '/', ';', '=' (RFC 4475 3.1.1.1). Fails on an empty
 // element, a protocol other than SIP/2.0, or an empty parameter name.
 Result<std::vector<Via>> parse_vias(std::string_view header_value);
+// The same checks without building the Vias (nothing is allocated).
+bool valid_vias(std::string_view header_value);
 
 struct CSeq {
   std::uint32_t number = 0;

@@ -144,7 +144,7 @@ std::optional<ParseError> parse_start_line(std::string_view line, MessageView& m
   msg.request_uri = uri;
   if (!iequals(version, "SIP/2.0")) return fail(505, "version not supported");
   if (!valid_uri_scheme(uri)) return fail(400, "bad Request-URI");
-  if (auto parsed = parse_uri(uri); !parsed) return fail(400, "bad Request-URI");
+  if (!valid_uri(uri)) return fail(400, "bad Request-URI");
   return std::nullopt;
 }
 
@@ -163,15 +163,18 @@ std::variant<std::monostate, std::size_t, ParseError> content_length(const Messa
   return *found;
 }
 
-// CSeq "<number> <method>" checked without building a CSeq (parse_cseq's rules).
-bool cseq_matches(std::string_view value, const MessageView& msg) {
+// CSeq "<number> <method>" checked without building a CSeq (parse_cseq's rules), and its
+// method against the request's. nullptr when both hold, else the error.
+const char* check_cseq(std::string_view value, const MessageView& msg) {
   value = syntax::trim_lws(value);
   std::size_t pos = 0;
   while (pos < value.size() && syntax::is_digit(value[pos])) ++pos;
-  if (!parse_int<std::uint32_t>(value.substr(0, pos))) return false;
+  if (!parse_int<std::uint32_t>(value.substr(0, pos))) return "bad CSeq";
   std::string_view method = syntax::trim_lws(value.substr(pos));
-  if (pos == value.size() || !syntax::is_wsp(value[pos]) || !syntax::is_token(method)) return false;
-  return !msg.request || method == msg.method;
+  if (pos == value.size() || !syntax::is_wsp(value[pos]) || !syntax::is_token(method))
+    return "bad CSeq";
+  if (msg.request && method != msg.method) return "CSeq method mismatch";
+  return nullptr;
 }
 
 std::optional<ParseError> validate_headers(const MessageView& msg) {
@@ -201,14 +204,13 @@ std::optional<ParseError> validate_headers(const MessageView& msg) {
   for (auto [id, name] : kSingle)
     if (n(id) > 1) return fail(400, "duplicate " + std::string(name));
 
-  if (!parse_name_addr(*msg.header(HeaderId::kTo))) return fail(400, "bad To");
-  if (!parse_name_addr(*msg.header(HeaderId::kFrom))) return fail(400, "bad From");
+  if (!valid_name_addr(*msg.header(HeaderId::kTo))) return fail(400, "bad To");
+  if (!valid_name_addr(*msg.header(HeaderId::kFrom))) return fail(400, "bad From");
   if (msg.header(HeaderId::kCallId)->empty()) return fail(400, "empty Call-ID");
   auto cseq = *msg.header(HeaderId::kCSeq);
-  if (!parse_cseq(cseq)) return fail(400, "bad CSeq");
-  if (!cseq_matches(cseq, msg)) return fail(400, "CSeq method mismatch");
+  if (auto checked = check_cseq(cseq, msg)) return fail(400, checked);
   for (const auto& h : msg.headers())
-    if (h.id == HeaderId::kVia && !parse_vias(h.value)) return fail(400, "bad Via");
+    if (h.id == HeaderId::kVia && !valid_vias(h.value)) return fail(400, "bad Via");
   if (auto mf = msg.header(HeaderId::kMaxForwards); mf && !parse_int<std::uint32_t>(*mf))
     return fail(400, "bad Max-Forwards");
   return std::nullopt;

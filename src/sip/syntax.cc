@@ -56,29 +56,8 @@ std::vector<std::string_view> split_outside_quotes(std::string_view text, char s
 }
 
 bool parse_params(std::string_view text, Params& out) {
-  text = trim_lws(text);
-  if (text.empty()) return true;
-  if (text.front() != ';') return false;
-  return for_each_outside_quotes(text.substr(1), ';', [&](std::string_view piece) {
-    auto eq = piece.find('=');
-    std::string_view name = trim_lws(piece.substr(0, eq));
-    if (!is_token(name)) return false;
-    std::string value;
-    if (eq != std::string_view::npos) {
-      std::string_view v = trim_lws(piece.substr(eq + 1));
-      if (v.empty()) return false;
-      if (v.front() == '"') {
-        auto end = skip_quoted(v, 0);
-        if (!end || *end != v.size()) return false;
-      } else {
-        // token / host / IPv6reference: no whitespace or separators inside.
-        for (char c : v)
-          if (!is_token_char(c) && c != ':' && c != '[' && c != ']') return false;
-      }
-      value = std::string(v);
-    }
-    out.emplace_back(std::string(name), std::move(value));
-    return true;
+  return scan_params(text, [&](std::string_view name, std::string_view value) {
+    out.emplace_back(std::string(name), std::string(value));
   });
 }
 

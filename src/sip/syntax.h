@@ -96,6 +96,35 @@ bool for_each_outside_quotes(std::string_view text, char sep, Fn&& fn) {
 // Fails on an empty name or a malformed value.
 bool parse_params(std::string_view text, Params& out);
 
+// The same grammar handing each parameter to on_param(name, value) (value empty for a flag)
+// instead of storing it: parse_params() builds with it, validation passes a no-op.
+template <typename Fn>
+bool scan_params(std::string_view text, Fn&& on_param) {
+  text = trim_lws(text);
+  if (text.empty()) return true;
+  if (text.front() != ';') return false;
+  return for_each_outside_quotes(text.substr(1), ';', [&](std::string_view piece) {
+    auto eq = piece.find('=');
+    std::string_view name = trim_lws(piece.substr(0, eq));
+    if (!is_token(name)) return false;
+    std::string_view value;
+    if (eq != std::string_view::npos) {
+      value = trim_lws(piece.substr(eq + 1));
+      if (value.empty()) return false;
+      if (value.front() == '"') {
+        auto end = skip_quoted(value, 0);
+        if (!end || *end != value.size()) return false;
+      } else {
+        // token / host / IPv6reference: no whitespace or separators inside.
+        for (char c : value)
+          if (!is_token_char(c) && c != ':' && c != '[' && c != ']') return false;
+      }
+    }
+    on_param(name, value);
+    return true;
+  });
+}
+
 // Appends ";name=value" (or ";name") for every parameter.
 void append_params(std::string& out, const Params& params);
 

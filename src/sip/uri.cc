@@ -36,27 +36,61 @@ bool valid_ipv6(std::string_view h) {
 // URI parameters and headers use a wider character set than header params
 // (RFC 3261 25.1 paramchar / hnv-unreserved), so they are split here
 // without the token validation syntax::parse_params applies.
-bool split_pairs(std::string_view text, char sep, Params& out) {
-  for (auto piece : split(text, sep)) {
+template <typename Fn>
+bool scan_pairs(std::string_view text, char sep, Fn&& on_pair) {
+  std::size_t start = 0;
+  while (true) {
+    auto end = text.find(sep, start);
+    std::string_view piece = text.substr(start, end == std::string_view::npos ? end : end - start);
     auto eq = piece.find('=');
     std::string_view name = piece.substr(0, eq);
     if (name.empty()) return false;
-    std::string_view value =
-        eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1);
-    out.emplace_back(std::string(name), std::string(value));
+    on_pair(name, eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1));
+    if (end == std::string_view::npos) return true;
+    start = end + 1;
   }
-  return true;
 }
 
-Result<Uri> parse_sip_rest(Uri uri, std::string_view rest) {
+// Where the URI scanner puts what it finds: into a Uri, or nowhere when only validating.
+struct UriBuilder {
+  Uri& uri;
+  void scheme(std::string_view s) { uri.scheme = to_lower(s); }
+  void user(std::string_view s) { uri.user = std::string(s); }
+  void password(std::string_view s) { uri.password = std::string(s); }
+  void host(std::string_view s) { uri.host = std::string(s); }
+  void port(std::uint16_t p) { uri.port = p; }
+  void param(std::string_view n, std::string_view v) {
+    uri.params.emplace_back(std::string(n), std::string(v));
+  }
+  void header(std::string_view n, std::string_view v) {
+    uri.headers.emplace_back(std::string(n), std::string(v));
+  }
+  void opaque(std::string_view s) { uri.opaque = std::string(s); }
+};
+
+struct UriChecker {
+  void scheme(std::string_view) {}
+  void user(std::string_view) {}
+  void password(std::string_view) {}
+  void host(std::string_view) {}
+  void port(std::uint16_t) {}
+  void param(std::string_view, std::string_view) {}
+  void header(std::string_view, std::string_view) {}
+  void opaque(std::string_view) {}
+};
+
+// The grammars return nullptr when the text is valid, else why not.
+template <typename Sink>
+const char* scan_sip_rest(std::string_view rest, Sink& sink) {
   auto at = rest.find('@');
   if (at != std::string_view::npos) {
     std::string_view userinfo = rest.substr(0, at);
     rest.remove_prefix(at + 1);
     auto colon = userinfo.find(':');
-    uri.user = std::string(userinfo.substr(0, colon));
-    if (colon != std::string_view::npos) uri.password = std::string(userinfo.substr(colon + 1));
-    if (uri.user.empty()) return uri_error("empty user before '@'");
+    std::string_view user = userinfo.substr(0, colon);
+    sink.user(user);
+    if (colon != std::string_view::npos) sink.password(userinfo.substr(colon + 1));
+    if (user.empty()) return "empty user before '@'";
   }
   auto end = rest.find_first_of(";?");
   std::string_view hostport = rest.substr(0, end);
@@ -66,21 +100,21 @@ Result<Uri> parse_sip_rest(Uri uri, std::string_view rest) {
   bool has_port = false;
   if (!hostport.empty() && hostport.front() == '[') {
     auto close = hostport.find(']');
-    if (close == std::string_view::npos) return uri_error("unterminated IPv6 reference");
+    if (close == std::string_view::npos) return "unterminated IPv6 reference";
     std::string_view host = hostport.substr(1, close - 1);
-    if (!valid_ipv6(host)) return uri_error("bad IPv6 address");
-    uri.host = std::string(host);
+    if (!valid_ipv6(host)) return "bad IPv6 address";
+    sink.host(host);
     std::string_view after = hostport.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return uri_error("junk after IPv6 reference");
+      if (after.front() != ':') return "junk after IPv6 reference";
       port_text = after.substr(1);
       has_port = true;
     }
   } else {
     auto colon = hostport.find(':');
     std::string_view host = hostport.substr(0, colon);
-    if (!valid_hostname(host)) return uri_error("bad host");
-    uri.host = std::string(host);
+    if (!valid_hostname(host)) return "bad host";
+    sink.host(host);
     if (colon != std::string_view::npos) {
       port_text = hostport.substr(colon + 1);
       has_port = true;
@@ -88,26 +122,51 @@ Result<Uri> parse_sip_rest(Uri uri, std::string_view rest) {
   }
   if (has_port) {
     auto port = parse_int<std::uint16_t>(port_text);
-    if (!port) return uri_error("bad port");
-    uri.port = *port;
+    if (!port) return "bad port";
+    sink.port(*port);
   }
 
   auto q = rest.find('?');
   std::string_view params = rest.substr(0, q);
-  if (!params.empty() && !split_pairs(params.substr(1), ';', uri.params))
-    return uri_error("empty parameter name");
-  if (q != std::string_view::npos && !split_pairs(rest.substr(q + 1), '&', uri.headers))
-    return uri_error("empty header name");
-  return uri;
+  auto on_param = [&](std::string_view n, std::string_view v) { sink.param(n, v); };
+  auto on_header = [&](std::string_view n, std::string_view v) { sink.header(n, v); };
+  if (!params.empty() && !scan_pairs(params.substr(1), ';', on_param))
+    return "empty parameter name";
+  if (q != std::string_view::npos && !scan_pairs(rest.substr(q + 1), '&', on_header))
+    return "empty header name";
+  return nullptr;
 }
 
-Result<Uri> parse_tel_rest(Uri uri, std::string_view rest) {
+template <typename Sink>
+const char* scan_tel_rest(std::string_view rest, Sink& sink) {
   auto semi = rest.find(';');
-  uri.user = std::string(rest.substr(0, semi));
-  if (uri.user.empty()) return uri_error("empty telephone number");
-  if (semi != std::string_view::npos && !split_pairs(rest.substr(semi + 1), ';', uri.params))
-    return uri_error("empty parameter name");
-  return uri;
+  std::string_view number = rest.substr(0, semi);
+  sink.user(number);
+  if (number.empty()) return "empty telephone number";
+  auto on_param = [&](std::string_view n, std::string_view v) { sink.param(n, v); };
+  if (semi != std::string_view::npos && !scan_pairs(rest.substr(semi + 1), ';', on_param))
+    return "empty parameter name";
+  return nullptr;
+}
+
+template <typename Sink>
+const char* scan_uri(std::string_view text, Sink& sink) {
+  text = syntax::trim_lws(text);
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '"') return "illegal character";
+  }
+  auto colon = text.find(':');
+  if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon)))
+    return "missing scheme";
+  std::string_view scheme = text.substr(0, colon);
+  sink.scheme(scheme);
+  std::string_view rest = text.substr(colon + 1);
+  if (iequals(scheme, "sip") || iequals(scheme, "sips")) return scan_sip_rest(rest, sink);
+  if (iequals(scheme, "tel")) return scan_tel_rest(rest, sink);
+  if (rest.empty()) return "empty URI";
+  sink.opaque(rest);
+  return nullptr;
 }
 
 int hex_value(char c) {
@@ -120,23 +179,15 @@ int hex_value(char c) {
 }  // namespace
 
 Result<Uri> parse_uri(std::string_view text) {
-  text = syntax::trim_lws(text);
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '"')
-      return uri_error("illegal character");
-  }
-  auto colon = text.find(':');
-  if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon)))
-    return uri_error("missing scheme");
   Uri uri;
-  uri.scheme = to_lower(text.substr(0, colon));
-  std::string_view rest = text.substr(colon + 1);
-  if (uri.scheme == "sip" || uri.scheme == "sips") return parse_sip_rest(std::move(uri), rest);
-  if (uri.scheme == "tel") return parse_tel_rest(std::move(uri), rest);
-  if (rest.empty()) return uri_error("empty URI");
-  uri.opaque = std::string(rest);
+  UriBuilder builder{uri};
+  if (const char* why = scan_uri(text, builder)) return uri_error(why);
   return uri;
+}
+
+bool valid_uri(std::string_view text) {
+  UriChecker checker;
+  return scan_uri(text, checker) == nullptr;
 }
 
 std::string unescape(std::string_view text) {
@@ -195,48 +246,82 @@ std::string NameAddr::to_string() const {
   return out;
 }
 
-Result<NameAddr> parse_name_addr(std::string_view text) {
+namespace {
+
+struct NameAddrBuilder {
+  NameAddr& na;
+  UriBuilder uri{na.uri};
+  void quoted_display_name(std::string_view s) { na.display_name = syntax::unquote(s); }
+  void display_name(std::string_view s) { na.display_name = std::string(s); }
+  void param(std::string_view n, std::string_view v) {
+    na.params.emplace_back(std::string(n), std::string(v));
+  }
+};
+
+struct NameAddrChecker {
+  UriChecker uri;
+  void quoted_display_name(std::string_view) {}
+  void display_name(std::string_view) {}
+  void param(std::string_view, std::string_view) {}
+};
+
+// Returns nullptr when valid, else the error message.
+template <typename Sink>
+const char* scan_name_addr(std::string_view text, Sink& sink) {
   text = syntax::trim_lws(text);
-  if (text.empty()) return make_error("sip", "name-addr: empty");
-  NameAddr na;
+  if (text.empty()) return "name-addr: empty";
+  auto on_param = [&](std::string_view n, std::string_view v) { sink.param(n, v); };
   std::string_view rest;
   if (text.front() == '"') {
     auto end = syntax::skip_quoted(text, 0);
-    if (!end) return make_error("sip", "name-addr: unbalanced quote");
-    na.display_name = syntax::unquote(text.substr(0, *end));
+    if (!end) return "name-addr: unbalanced quote";
+    sink.quoted_display_name(text.substr(0, *end));
     rest = syntax::trim_lws(text.substr(*end));
-    if (rest.empty() || rest.front() != '<')
-      return make_error("sip", "name-addr: display name without <uri>");
+    if (rest.empty() || rest.front() != '<') return "name-addr: display name without <uri>";
   } else if (auto lt = text.find('<'); lt != std::string_view::npos) {
     // Unquoted display name: a sequence of tokens separated by LWS.
     std::string_view display = syntax::trim_lws(text.substr(0, lt));
     for (char c : display)
-      if (!syntax::is_token_char(c) && !syntax::is_wsp(c))
-        return make_error("sip", "name-addr: bad display name");
-    na.display_name = std::string(display);
+      if (!syntax::is_token_char(c) && !syntax::is_wsp(c)) return "name-addr: bad display name";
+    sink.display_name(display);
     rest = text.substr(lt);
   } else {
     // addr-spec: the URI cannot carry its own parameters or headers here.
     auto semi = text.find(';');
     std::string_view uri_text = syntax::trim_lws(text.substr(0, semi));
     if (uri_text.find_first_of("?,") != std::string_view::npos)
-      return make_error("sip", "name-addr: bare URI with headers or comma");
-    auto uri = parse_uri(uri_text);
-    if (!uri) return uri.error();
-    na.uri = std::move(uri.value());
-    if (semi != std::string_view::npos && !syntax::parse_params(text.substr(semi), na.params))
-      return make_error("sip", "name-addr: bad parameter");
-    return na;
+      return "name-addr: bare URI with headers or comma";
+    if (const char* why = scan_uri(uri_text, sink.uri)) return why;
+    if (semi != std::string_view::npos && !syntax::scan_params(text.substr(semi), on_param))
+      return "name-addr: bad parameter";
+    return nullptr;
   }
   auto gt = rest.find('>');
-  if (gt == std::string_view::npos) return make_error("sip", "name-addr: missing '>'");
+  if (gt == std::string_view::npos) return "name-addr: missing '>'";
   // Spaces just inside <> are invalid (RFC 4475 3.1.2.14) but harmless to accept.
-  auto uri = parse_uri(syntax::trim_lws(rest.substr(1, gt - 1)));
-  if (!uri) return uri.error();
-  na.uri = std::move(uri.value());
-  if (!syntax::parse_params(rest.substr(gt + 1), na.params))
-    return make_error("sip", "name-addr: bad parameter");
+  if (const char* why = scan_uri(syntax::trim_lws(rest.substr(1, gt - 1)), sink.uri)) return why;
+  if (!syntax::scan_params(rest.substr(gt + 1), on_param)) return "name-addr: bad parameter";
+  return nullptr;
+}
+
+// A URI's own errors read "uri: ..."; the name-addr ones already say "name-addr: ...".
+Error name_addr_error(const char* why) {
+  std::string_view text(why);
+  return text.starts_with("name-addr:") ? make_error("sip", std::string(text)) : uri_error(why);
+}
+
+}  // namespace
+
+Result<NameAddr> parse_name_addr(std::string_view text) {
+  NameAddr na;
+  NameAddrBuilder builder{na};
+  if (const char* why = scan_name_addr(text, builder)) return name_addr_error(why);
   return na;
+}
+
+bool valid_name_addr(std::string_view text) {
+  NameAddrChecker checker;
+  return scan_name_addr(text, checker) == nullptr;
 }
 
 }  // namespace keyline::sip

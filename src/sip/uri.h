@@ -34,6 +34,8 @@ struct Uri {
 // Parses a URI. Rejects whitespace, '<', '>' and '"' anywhere (they only occur
 // when a URI was cut out of a header wrongly), an empty host, a bad port.
 Result<Uri> parse_uri(std::string_view text);
+// The same checks without building the Uri (nothing is allocated).
+bool valid_uri(std::string_view text);
 
 // Decodes %HH escapes; malformed escapes are left as they are.
 std::string unescape(std::string_view text);
@@ -51,5 +53,7 @@ struct NameAddr {
 // Accepts `"Name" <sip:..>;tag=x`, `Name <sip:..>`, `<sip:..>` and a bare
 // `sip:..;tag=x`, whose parameters belong to the header (RFC 3261 20.10).
 Result<NameAddr> parse_name_addr(std::string_view text);
+// The same checks without building the NameAddr (nothing is allocated).
+bool valid_name_addr(std::string_view text);
 
 }  // namespace keyline::sip
