@@ -24,6 +24,7 @@
 #include "store/reports.h"
 #include "store/outbound_repository.h"
 #include "store/repositories.h"
+#include "store/teams.h"
 #include "store/trunks.h"
 
 namespace keyline::api {
@@ -52,6 +53,9 @@ struct ApiDependencies {
   std::function<Status(const std::function<Status()>&)> transaction;
   // The outbound call queue (outbound_routes.cc). Null: those routes are not offered.
   store::OutboundRepository* outbound = nullptr;
+  // ---- Teams and sharing (issue 9; access.h) ----
+  // Null: no team routes, and every app and deployment is visible to every role.
+  store::TeamRepository* teams = nullptr;
 };
 
 class ApiService {
@@ -99,6 +103,7 @@ void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc
 void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
 void add_admin_routes(ApiService& api);    // app tools, trunks, reports (admin_routes.h)
 void add_outbound_routes(ApiService& api);  // queue, status, cancel (outbound_routes.cc)
+void add_team_routes(ApiService& api);      // teams, members, shares (team_routes.cc)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

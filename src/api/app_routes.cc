@@ -1,6 +1,7 @@
 // Apps and their revisions. A PUT is validated by the flow layer's own parser,
 // so the API accepts exactly what `keyline validate` accepts, and its
 // file:line:col problems come back as the problem document's `errors`.
+#include "api/access.h"
 #include "api/api_service.h"
 #include "api/problem.h"
 #include "api/route_helpers.h"
@@ -102,27 +103,35 @@ AppProblems check_app_document(const std::string& name, const std::string& docum
 void add_app_routes(ApiService& api) {
   using store::Role;
 
-  api.add_route("GET", "/v1/apps", Role::kViewer, [&api](Request&, const Principal&) {
+  api.add_route("GET", "/v1/apps", Role::kViewer, [&api](Request&, const Principal& who) {
     auto apps = api.deps().apps->list();
     if (!apps) return store_failure(apps.error());
+    auto visible = visibility(api, who, kAppKind);
+    if (!visible) return store_failure(visible.error());
     Json::Array list;
-    for (const auto& a : *apps) list.push_back(app_json(a));
+    for (const auto& a : *apps)
+      if (visible->sees(a.name, a.owner)) list.push_back(app_json(a));
     Json body;
     body.set("apps", std::move(list));
     return json_response(200, body);
   });
 
-  api.add_route("GET", "/v1/apps/{name}", Role::kViewer, [&api](Request& req, const Principal&) {
-    const auto& name = req.params["name"];
-    auto app = api.deps().apps->get(name);
-    if (!app) return store_failure(app.error());
-    if (!*app) return problem(404, "not-found", "Not found", "no app named '" + name + "'");
-    auto latest = api.deps().apps->revision(name, (*app)->latest_revision);
-    if (!latest) return store_failure(latest.error());
-    Json body = app_json(**app);
-    if (*latest) body.set("latest", revision_json(**latest, true));
-    return json_response(200, body);
-  });
+  api.add_route("GET", "/v1/apps/{name}", Role::kViewer,
+                [&api](Request& req, const Principal& who) {
+                  const auto& name = req.params["name"];
+                  auto app = api.deps().apps->get(name);
+                  if (!app) return store_failure(app.error());
+                  if (!*app)
+                    return problem(404, "not-found", "Not found", "no app named '" + name + "'");
+                  if (auto denied = deny(api, who, kAppKind, name, (*app)->owner, Need::kRead,
+                                         "no app named '" + name + "'"))
+                    return *denied;
+                  auto latest = api.deps().apps->revision(name, (*app)->latest_revision);
+                  if (!latest) return store_failure(latest.error());
+                  Json body = app_json(**app);
+                  if (*latest) body.set("latest", revision_json(**latest, true));
+                  return json_response(200, body);
+                });
 
   api.add_route(
       "PUT", "/v1/apps/{name}", Role::kDeveloper, [&api](Request& req, const Principal& who) {
@@ -137,6 +146,17 @@ void add_app_routes(ApiService& api) {
         auto existed = api.deps().apps->get(name);
         if (!existed) return store_failure(existed.error());
         const bool was_there = existed->has_value();
+        // A name someone else owns cannot be taken over: 403 even when it is hidden,
+        // since a PUT that answered 404 would read as "create it".
+        if (was_there) {
+          if (auto denied = deny(api, who, kAppKind, name, (**existed).owner, Need::kWrite,
+                                 "no app named '" + name + "'")) {
+            if (denied->status == 404)
+              return problem(403, "forbidden", "Forbidden",
+                             "an app with this name belongs to someone else");
+            return *denied;
+          }
+        }
         auto revision = api.deps().apps->save_revision(name, req.body, who.email, api.now_ms());
         if (!revision) return store_failure(revision.error());
         api.routing_changed();  // deployments at revision 0 follow the new one
@@ -151,12 +171,15 @@ void add_app_routes(ApiService& api) {
       });
 
   api.add_route("GET", "/v1/apps/{name}/revisions", Role::kViewer,
-                [&api](Request& req, const Principal&) {
+                [&api](Request& req, const Principal& who) {
                   const auto& name = req.params["name"];
                   auto app = api.deps().apps->get(name);
                   if (!app) return store_failure(app.error());
                   if (!*app)
                     return problem(404, "not-found", "Not found", "no app named '" + name + "'");
+                  if (auto denied = deny(api, who, kAppKind, name, (*app)->owner, Need::kRead,
+                                         "no app named '" + name + "'"))
+                    return *denied;
                   auto revisions = api.deps().apps->revisions(name);
                   if (!revisions) return store_failure(revisions.error());
                   Json::Array list;
@@ -167,8 +190,9 @@ void add_app_routes(ApiService& api) {
                 });
 
   api.add_route("GET", "/v1/apps/{name}/revisions/{revision}", Role::kViewer,
-                [&api](Request& req, const Principal&) {
+                [&api](Request& req, const Principal& who) {
                   const auto& name = req.params["name"];
+                  if (auto denied = deny_app(api, who, name, Need::kRead)) return *denied;
                   auto number = parse_int<int>(req.params["revision"]);
                   if (!number || *number < 1)
                     return problem(400, "invalid-parameter", "Invalid parameter",
@@ -182,12 +206,15 @@ void add_app_routes(ApiService& api) {
   api.add_route("DELETE", "/v1/apps/{name}", Role::kDeveloper,
                 [&api](Request& req, const Principal& who) {
                   const auto& name = req.params["name"];
+                  if (auto denied = deny_app(api, who, name, Need::kManage)) return *denied;
                   auto removed = api.deps().apps->remove(name);
                   if (!removed && removed.error().kind == "conflict")
                     return problem(409, "app-in-use", "App in use", removed.error().message);
                   if (!removed) return store_failure(removed.error());
                   if (!*removed)
                     return problem(404, "not-found", "Not found", "no app named '" + name + "'");
+                  // A later app of the same name starts unshared.
+                  if (api.deps().teams) (void)api.deps().teams->remove_shares(kAppKind, name);
                   Response r;
                   r.status = 204;
                   r.content_type.clear();

@@ -1,6 +1,7 @@
 // The builder's tools over the API, the same as the CLI's: validate a document without storing
 // it (`keyline validate`), the privacy audit of a stored revision (`keyline audit`), and its flow
 // graph as SVG or DOT (`keyline graph`). Nothing here writes.
+#include "api/access.h"
 #include "api/api_service.h"
 #include "api/problem.h"
 #include "api/route_helpers.h"
@@ -177,11 +178,25 @@ Response graph(ApiService& api, Request& req) {
 void add_app_tool_routes(ApiService& api) {
   using store::Role;
   api.add_route("POST", "/v1/apps/{name}/validate", Role::kViewer,
-                [&api](Request& req, const Principal&) { return validate(api, req); });
+                [&api](Request& req, const Principal& who) {
+                  // Validating a body reads nothing stored; validating the stored app does.
+                  if (req.body.empty())
+                    if (auto denied = deny_app(api, who, req.params["name"], Need::kRead))
+                      return *denied;
+                  return validate(api, req);
+                });
   api.add_route("GET", "/v1/apps/{name}/audit", Role::kViewer,
-                [&api](Request& req, const Principal&) { return audit(api, req); });
+                [&api](Request& req, const Principal& who) {
+                  if (auto denied = deny_app(api, who, req.params["name"], Need::kRead))
+                    return *denied;
+                  return audit(api, req);
+                });
   api.add_route("GET", "/v1/apps/{name}/graph", Role::kViewer,
-                [&api](Request& req, const Principal&) { return graph(api, req); });
+                [&api](Request& req, const Principal& who) {
+                  if (auto denied = deny_app(api, who, req.params["name"], Need::kRead))
+                    return *denied;
+                  return graph(api, req);
+                });
 }
 
 }  // namespace keyline::api

@@ -1,6 +1,7 @@
 // Deployments: a label binding numbers (or patterns) to an app revision, with
 // variables that override the app's and a secure flag. Every field is checked
 // before anything is written; all problems come back together.
+#include "api/access.h"
 #include "api/api_service.h"
 #include "api/problem.h"
 #include "api/route_helpers.h"
@@ -43,6 +44,7 @@ Json deployment_json(const store::DeploymentRecord& d) {
   j.set("variables", std::move(variables));
   j.set("secure", d.secure);
   j.set("trunk", d.trunk.empty() ? Json() : Json(d.trunk));
+  j.set("owner", d.owner);
   j.set("created", iso_time(d.created_unix_ms));
   j.set("updated", iso_time(d.updated_unix_ms));
   return j;
@@ -150,16 +152,30 @@ Response invalid(std::vector<ProblemItem> errors) {
                  std::move(errors));
 }
 
+// A deployment may only run an app its writer can see; a hidden one reads as absent.
+std::optional<Response> app_hidden(const ApiService& api, const Principal& who,
+                                   const std::string& app) {
+  auto denied = deny_app(api, who, app, Need::kRead);
+  if (!denied) return std::nullopt;
+  if (denied->status != 404) return denied;
+  return invalid({{"/app", "no app named '" + app + "'"}});
+}
+
+std::string no_deployment() { return "no such deployment"; }
+
 }  // namespace
 
 void add_deployment_routes(ApiService& api) {
   using store::Role;
 
-  api.add_route("GET", "/v1/deployments", Role::kViewer, [&api](Request&, const Principal&) {
+  api.add_route("GET", "/v1/deployments", Role::kViewer, [&api](Request&, const Principal& who) {
     auto all = api.deps().deployments->list();
     if (!all) return store_failure(all.error());
+    auto visible = visibility(api, who, kDeploymentKind);
+    if (!visible) return store_failure(visible.error());
     Json::Array list;
-    for (const auto& d : *all) list.push_back(deployment_json(d));
+    for (const auto& d : *all)
+      if (visible->sees(d.label, d.owner)) list.push_back(deployment_json(d));
     Json body;
     body.set("deployments", std::move(list));
     return json_response(200, body);
@@ -173,12 +189,14 @@ void add_deployment_routes(ApiService& api) {
                   store::DeploymentRecord d;
                   auto errors = read_deployment(api.deps(), *body, nullptr, d);
                   if (!errors.empty()) return invalid(std::move(errors));
+                  if (auto hidden = app_hidden(api, who, d.app)) return *hidden;
                   auto existing = api.deps().deployments->get(d.label);
                   if (!existing) return store_failure(existing.error());
                   if (*existing)
                     return problem(409, "already-exists", "Already exists",
                                    "a deployment labelled '" + d.label + "' exists");
                   d.created_unix_ms = d.updated_unix_ms = api.now_ms();
+                  d.owner = who.email;
                   if (auto st = api.deps().deployments->create(d); !st)
                     return store_failure(st.error());
                   Response r = json_response(201, deployment_json(d));
@@ -190,10 +208,13 @@ void add_deployment_routes(ApiService& api) {
                 });
 
   api.add_route("GET", "/v1/deployments/{label}", Role::kViewer,
-                [&api](Request& req, const Principal&) {
+                [&api](Request& req, const Principal& who) {
                   auto d = api.deps().deployments->get(req.params["label"]);
                   if (!d) return store_failure(d.error());
                   if (!*d) return problem(404, "not-found", "Not found", "no such deployment");
+                  if (auto denied = deny(api, who, kDeploymentKind, (*d)->label, (*d)->owner,
+                                         Need::kRead, no_deployment()))
+                    return *denied;
                   return json_response(200, deployment_json(**d));
                 });
 
@@ -207,9 +228,14 @@ void add_deployment_routes(ApiService& api) {
                   if (!existing) return store_failure(existing.error());
                   if (!*existing)
                     return problem(404, "not-found", "Not found", "no such deployment");
+                  if (auto denied = deny(api, who, kDeploymentKind, label, (*existing)->owner,
+                                         Need::kWrite, no_deployment()))
+                    return *denied;
                   store::DeploymentRecord d;
                   auto errors = read_deployment(api.deps(), *body, &label, d);
                   if (!errors.empty()) return invalid(std::move(errors));
+                  if (auto hidden = app_hidden(api, who, d.app)) return *hidden;
+                  d.owner = (*existing)->owner;
                   d.created_unix_ms = (*existing)->created_unix_ms;
                   d.updated_unix_ms = api.now_ms();
                   auto updated = api.deps().deployments->update(d);
@@ -226,10 +252,18 @@ void add_deployment_routes(ApiService& api) {
   api.add_route("DELETE", "/v1/deployments/{label}", Role::kDeveloper,
                 [&api](Request& req, const Principal& who) {
                   const std::string label = req.params["label"];
+                  auto existing = api.deps().deployments->get(label);
+                  if (!existing) return store_failure(existing.error());
+                  if (*existing)
+                    if (auto denied = deny(api, who, kDeploymentKind, label, (*existing)->owner,
+                                           Need::kManage, no_deployment()))
+                      return *denied;
                   auto removed = api.deps().deployments->remove(label);
                   if (!removed) return store_failure(removed.error());
                   if (!*removed)
                     return problem(404, "not-found", "Not found", "no such deployment");
+                  if (api.deps().teams)
+                    (void)api.deps().teams->remove_shares(kDeploymentKind, label);
                   Response r;
                   r.status = 204;
                   r.content_type.clear();

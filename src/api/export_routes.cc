@@ -272,10 +272,13 @@ Response import_document(const ApiDependencies& deps, const Request& req, const 
       // created/updated are the import's to keep; the rest is a POST /v1/deployments body.
       Json fields = Json(Json::Object{});
       for (const auto& [key, value] : list[i].as_object())
-        if (key != "created" && key != "updated") fields.set(key, value);
+        if (key != "created" && key != "updated" && key != "owner") fields.set(key, value);
       store::DeploymentRecord d;
       for (auto& p : read_deployment(deps, fields, nullptr, d))
         errors.push_back({where + p.where, p.detail});
+      // Like an app's: the exported owner, else whoever imports it.
+      const Json* owner = list[i].find("owner");
+      d.owner = owner && owner->is_string() ? owner->as_string() : actor;
       d.created_unix_ms = read_time(list[i], "created", now_ms, where, errors);
       d.updated_unix_ms = read_time(list[i], "updated", d.created_unix_ms, where, errors);
       if (!errors.empty()) continue;

@@ -22,17 +22,24 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   host->backend_ = backend;
   host->calls_ = backend->call_logs(config.privacy);
   store::RetentionPolicy policy{config.retention.call_log_detail_days,
-                                config.retention.call_log_days};
+                                config.retention.call_log_days, config.retention.audit_log_days,
+                                config.retention.outbound_days,
+                                config.retention.post_call_queue_days};
   host->retention_ = std::make_unique<store::RetentionJob>(
       *host->calls_, policy, std::chrono::hours(1),
       [&logger](const Result<store::RetentionOutcome>& r) {
         if (!r)
           logger.error("store", "retention job failed: " + r.error().message);
-        else if (r->details_removed || r->calls_removed)
+        else if (r->details_removed || r->calls_removed || r->audit_removed ||
+                 r->outbound_removed || r->post_call_removed)
           logger.info("store", "retention: removed " + std::to_string(r->details_removed) +
                                    " call-log detail entries, " + std::to_string(r->calls_removed) +
-                                   " call logs");
-      });
+                                   " call logs, " + std::to_string(r->audit_removed) +
+                                   " audit entries, " + std::to_string(r->outbound_removed) +
+                                   " outbound calls, " + std::to_string(r->post_call_removed) +
+                                   " post-call requests");
+      },
+      backend->retention_targets());
   if (!config.api.enabled) {
     logger.info("api", "API disabled (api.enabled: false)");
     return host;
@@ -44,6 +51,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   host->trunks_ = backend->trunks();
   host->reports_ = backend->reports();
   host->outbound_ = backend->outbound();
+  host->teams_ = backend->teams();
   auto hasher = api::KeyHasher::load_or_create(api_key_secret_path(config));
   if (!hasher) return hasher.error();
   host->hasher_ = std::make_unique<api::KeyHasher>(*hasher);
@@ -76,6 +84,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   deps.trunks = host->trunks_.get();
   deps.reports = host->reports_.get();
   deps.outbound = host->outbound_.get();
+  deps.teams = host->teams_.get();
   deps.hasher = host->hasher_.get();
   deps.server_metrics = std::move(server_metrics);
   deps.routing_changed = std::move(routing_changed);

@@ -49,6 +49,7 @@ class ApiHost {
   std::unique_ptr<store::UserRepository> users_;
   std::unique_ptr<store::AuditLog> audit_;
   std::unique_ptr<store::OutboundRepository> outbound_;
+  std::unique_ptr<store::TeamRepository> teams_;  // issue 9: teams and sharing
   std::unique_ptr<store::CallLogStore> calls_;
   std::unique_ptr<store::TrunkRepository> trunks_;
   std::unique_ptr<store::ReportRepository> reports_;

@@ -125,6 +125,10 @@ struct ApiSettings {
 struct RetentionSettings {
   int call_log_detail_days = 30;  // detail entries (module visits)
   int call_log_days = 0;          // whole call logs; 0 keeps them
+  // Retention per entity (issue 9); 0 keeps them.
+  int audit_log_days = 0;        // audit entries
+  int outbound_days = 0;         // outbound calls in a final state
+  int post_call_queue_days = 0;  // post-call requests never delivered (given up)
 };
 
 struct Config {

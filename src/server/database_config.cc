@@ -27,8 +27,14 @@ void read_database_config(const YAML::Node& node, const std::string& base_dir,
   YAML::Node password_node;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = it->first.Scalar();
-    if (key != "url" && key != "password") {
-      fail(it->first, "database." + key, "unknown key (known: url, password)");
+    if (key != "url" && key != "password" && key != "pool_size") {
+      fail(it->first, "database." + key, "unknown key (known: url, password, pool_size)");
+    } else if (key == "pool_size") {
+      int n = 0;
+      if (!YAML::convert<int>::decode(it->second, n) || n < 1 || n > 64)
+        fail(it->second, "database.pool_size", "must be an integer from 1 to 64");
+      else
+        out.pool_size = n;
     } else if (!it->second.IsScalar() || it->second.Scalar().empty()) {
       fail(it->second, "database." + key, "must be a non-empty string");
     } else if (key == "url") {

@@ -20,6 +20,8 @@ struct DatabaseSettings {
   std::string password;
   std::string password_file;      // the resolved PATH of file:PATH (a secret file)
   bool url_has_password = false;  // the config file then holds a secret
+  // PostgreSQL connections kept open (store/pg_connection.h), 1-64.
+  int pool_size = 4;
 };
 
 // Reads `node` (a mapping, or undefined for SQLite). Relative file: paths

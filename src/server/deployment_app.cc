@@ -1,6 +1,7 @@
 #include "server/deployment_app.h"
 
 #include "server/server.h"
+#include "server/stored_deployment_app.h"
 
 namespace keyline::server {
 
@@ -13,8 +14,14 @@ Result<std::shared_ptr<const flow::AppDocument>> app_for_deployment(const std::s
   for (const auto& d : config->deployments) {
     if (d.name == deployment) found = &d;
   }
-  if (!found)
-    return make_error("deployment", config_path + ": no deployment named '" + deployment + "'");
+  if (!found) {
+    // Not in the file: a deployment stored through the API, in the configured database.
+    auto stored = stored_app_for_deployment(*config, deployment, synthetic);
+    if (!stored) return stored.error();
+    if (*stored) return **stored;
+    return make_error("deployment", config_path + ": no deployment named '" + deployment +
+                                        "' in the file or the database");
+  }
   if (found->secure && !synthetic)
     return make_error("secure", "deployment '" + deployment +
                                     "' is secure: it runs only with --synthetic, which says the "

@@ -158,7 +158,8 @@ Status Server::open() {
   // PostgreSQL when database.url is set.
   std::shared_ptr<store::Backend> backend = store::make_sqlite_backend(db);
   if (!config_.database.url.empty()) {
-    auto pg = store::open_postgres_backend(config_.database.url, config_.database.password);
+    auto pg = store::open_postgres_backend(config_.database.url, config_.database.password,
+                                           config_.database.pool_size);
     if (!pg) return make_error("store", "database.url: " + pg.error().message);
     backend = *pg;
   }

@@ -29,6 +29,10 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<PostCallQueue> post_call_queue() override {
     return make_sqlite_post_call_queue(db_);
   }
+  std::unique_ptr<TeamRepository> teams() override { return make_sqlite_teams(db_); }
+  std::unique_ptr<RetentionTargets> retention_targets() override {
+    return make_sqlite_retention(db_);
+  }
 
  private:
   std::shared_ptr<Database> db_;
@@ -52,6 +56,8 @@ class PostgresBackend final : public Backend {
   std::string describe() const override { return db_->describe(); }
   std::unique_ptr<OutboundRepository> outbound() override { return make_pg_outbound(db_); }
   std::unique_ptr<PostCallQueue> post_call_queue() override { return make_pg_post_call_queue(db_); }
+  std::unique_ptr<TeamRepository> teams() override { return make_pg_teams(db_); }
+  std::unique_ptr<RetentionTargets> retention_targets() override { return make_pg_retention(db_); }
 
  private:
   std::shared_ptr<PgConnection> db_;
@@ -64,8 +70,8 @@ std::shared_ptr<Backend> make_sqlite_backend(std::shared_ptr<Database> db) {
 }
 
 Result<std::shared_ptr<Backend>> open_postgres_backend(const std::string& url,
-                                                       const std::string& password) {
-  auto conn = PgConnection::connect(url, password);
+                                                       const std::string& password, int pool_size) {
+  auto conn = PgConnection::connect(url, password, pool_size);
   if (!conn) return conn.error();
   std::shared_ptr<PgConnection> shared(std::move(*conn));
   if (auto st = migrate_postgres(*shared); !st) return st.error();
@@ -74,7 +80,8 @@ Result<std::shared_ptr<Backend>> open_postgres_backend(const std::string& url,
 
 Result<std::shared_ptr<Backend>> open_backend(const BackendSettings& settings) {
   if (!settings.postgres_url.empty())
-    return open_postgres_backend(settings.postgres_url, settings.postgres_password);
+    return open_postgres_backend(settings.postgres_url, settings.postgres_password,
+                                 settings.postgres_pool_size);
   auto db = open_and_migrate(settings.sqlite_path);
   if (!db) return db.error();
   return make_sqlite_backend(std::shared_ptr<Database>(std::move(*db)));

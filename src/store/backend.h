@@ -12,10 +12,12 @@
 #include "privacy/policy.h"
 #include "store/call_log_store.h"
 #include "store/database.h"
-#include "store/reports.h"
 #include "store/outbound_repository.h"
 #include "store/post_call_queue.h"
+#include "store/reports.h"
 #include "store/repositories.h"
+#include "store/retention_targets.h"
+#include "store/teams.h"
 #include "store/trunks.h"
 
 namespace keyline::store {
@@ -42,19 +44,26 @@ class Backend {
   // ---- Post-call web service (issue 7) ----
   // The durable queue of post-call requests (post_call_queue.h).
   virtual std::unique_ptr<PostCallQueue> post_call_queue() = 0;
+  // ---- Teams and sharing (issue 9) ----
+  virtual std::unique_ptr<TeamRepository> teams() = 0;
+  // The audit log, outbound calls and post-call queue's retention deletes.
+  virtual std::unique_ptr<RetentionTargets> retention_targets() = 0;
 };
 
 struct BackendSettings {
   std::string sqlite_path;   // used when `postgres_url` is empty
   std::string postgres_url;  // libpq URI, e.g. postgresql://keyline@db:5432/keyline?sslmode=require
   std::string postgres_password;  // overrides the URL's; empty: the URL's or libpq's own sources
+  int postgres_pool_size = 4;     // connections at most (pg_connection.h)
 };
 
 std::shared_ptr<Backend> make_sqlite_backend(std::shared_ptr<Database> db);
 // Connects and applies the PostgreSQL migrations; a server that cannot be
 // reached, refuses the login or holds a newer schema is a clear error.
+// `pool_size` connections at most (pg_connection.h).
 Result<std::shared_ptr<Backend>> open_postgres_backend(const std::string& url,
-                                                       const std::string& password);
+                                                       const std::string& password,
+                                                       int pool_size = 4);
 // Opens (and migrates) the backend the settings name.
 Result<std::shared_ptr<Backend>> open_backend(const BackendSettings& settings);
 // Its call logs, for reading (`keyline logs`); they keep the connection open.

@@ -6,7 +6,7 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms, "
-    "coalesce(trunk, '') FROM deployments";
+    "coalesce(trunk, ''), owner FROM deployments";
 
 DeploymentRecord read_deployment(const PgResult& r, int row) {
   DeploymentRecord d;
@@ -18,6 +18,7 @@ DeploymentRecord read_deployment(const PgResult& r, int row) {
   d.created_unix_ms = r.integer(row, 5);
   d.updated_unix_ms = r.integer(row, 6);
   d.trunk = r.text(row, 7);
+  d.owner = r.text(row, 8);
   return d;
 }
 
@@ -63,9 +64,9 @@ class PgDeployments final : public DeploymentRepository {
     return db_->transaction([&]() -> Status {
       if (auto st = db_->exec(
               "INSERT INTO deployments (label, app, revision, numbers, secure, created_unix_ms, "
-              "updated_unix_ms, trunk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+              "updated_unix_ms, trunk, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
               {d.label, d.app, d.revision, join_lines(d.numbers), d.secure, d.created_unix_ms,
-               d.updated_unix_ms, trunk_param(d.trunk)});
+               d.updated_unix_ms, trunk_param(d.trunk), d.owner});
           !st)
         return st;
       return save_variables(d);

@@ -8,7 +8,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     R"sql(
 CREATE TABLE call_logs (
   call_id TEXT PRIMARY KEY,
@@ -173,6 +173,38 @@ CREATE TABLE post_call_queue (
   body_file TEXT NOT NULL
 );
 CREATE INDEX post_call_queue_due ON post_call_queue(next_attempt_unix_ms);
+)sql",
+    // storage (issue 9): teams, sharing of apps and deployments with users or
+    // teams, a deployment's owner, and recorded prompt audio for stored apps.
+    R"sql(
+CREATE TABLE teams (
+  name TEXT PRIMARY KEY,
+  created_by TEXT NOT NULL,
+  created_unix_ms BIGINT NOT NULL
+);
+CREATE TABLE team_members (
+  team TEXT NOT NULL REFERENCES teams(name) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  PRIMARY KEY (team, email)
+);
+CREATE INDEX team_members_email ON team_members(email);
+CREATE TABLE shares (
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  grantee_kind TEXT NOT NULL,
+  grantee TEXT NOT NULL,
+  created_unix_ms BIGINT NOT NULL,
+  PRIMARY KEY (kind, target, grantee_kind, grantee)
+);
+CREATE INDEX shares_grantee ON shares(grantee_kind, grantee);
+ALTER TABLE deployments ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+CREATE TABLE app_prompts (
+  app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+  file TEXT NOT NULL,
+  audio BYTEA NOT NULL,
+  updated_unix_ms BIGINT NOT NULL,
+  PRIMARY KEY (app, file)
+);
 )sql",
 };
 

@@ -13,6 +13,8 @@
 #include "store/reports.h"
 #include "store/post_call_queue.h"
 #include "store/repositories.h"
+#include "store/retention_targets.h"
+#include "store/teams.h"
 #include "store/trunks.h"
 
 namespace keyline::store {
@@ -35,5 +37,9 @@ std::unique_ptr<CallLogStore> make_pg_call_logs(std::shared_ptr<PgConnection> db
                                                 privacy::RedactionPolicy policy);
 // ---- Post-call web service (issue 7) ----
 std::unique_ptr<PostCallQueue> make_pg_post_call_queue(std::shared_ptr<PgConnection> db);
+// ---- Teams and sharing (issue 9) ----
+std::unique_ptr<TeamRepository> make_pg_teams(std::shared_ptr<PgConnection> db);
+// ---- Retention per entity (issue 9) ----
+std::unique_ptr<RetentionTargets> make_pg_retention(std::shared_ptr<PgConnection> db);
 
 }  // namespace keyline::store

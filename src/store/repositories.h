@@ -40,6 +40,9 @@ struct DeploymentRecord {
   std::int64_t created_unix_ms = 0;
   std::int64_t updated_unix_ms = 0;
   std::string trunk;  // the trunk its calls arrive on (store/trunks.h); empty: any
+  // Who created it (issue 9: sharing). Set by create; update never changes it.
+  // Empty for deployments made before owners existed: only admins see those.
+  std::string owner;
 };
 
 enum class Role { kAdmin, kDeveloper, kViewer };

@@ -41,7 +41,7 @@ class SqliteDeployments final : public DeploymentRepository {
     return db_->transaction([&]() -> Status {
       auto s = db_->prepare(
           "INSERT INTO deployments (label, app, revision, numbers, secure, created_unix_ms, "
-          "updated_unix_ms, trunk) VALUES (?,?,?,?,?,?,?,?)");
+          "updated_unix_ms, trunk, owner) VALUES (?,?,?,?,?,?,?,?,?)");
       if (!s) return s.error();
       s->bind(1, d.label);
       s->bind(2, d.app);
@@ -51,6 +51,7 @@ class SqliteDeployments final : public DeploymentRepository {
       s->bind(6, d.created_unix_ms);
       s->bind(7, d.updated_unix_ms);
       bind_trunk(*s, 8, d.trunk);
+      s->bind(9, d.owner);
       if (auto st = s->run(); !st) return st;
       return save_variables(d);
     });
@@ -95,7 +96,7 @@ class SqliteDeployments final : public DeploymentRepository {
  private:
   static constexpr const char* kSelect =
       "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms, "
-      "coalesce(trunk, '') FROM deployments";
+      "coalesce(trunk, ''), owner FROM deployments";
 
   static DeploymentRecord read(const Statement& s) {
     DeploymentRecord d;
@@ -107,6 +108,7 @@ class SqliteDeployments final : public DeploymentRepository {
     d.created_unix_ms = s.integer(5);
     d.updated_unix_ms = s.integer(6);
     d.trunk = s.text(7);
+    d.owner = s.text(8);
     return d;
   }
 

@@ -9,6 +9,8 @@
 #include "store/outbound_repository.h"
 #include "store/post_call_queue.h"
 #include "store/repositories.h"
+#include "store/retention_targets.h"
+#include "store/teams.h"
 #include "store/trunks.h"
 
 namespace keyline::store {
@@ -22,5 +24,9 @@ std::unique_ptr<ReportRepository> make_sqlite_reports(std::shared_ptr<Database> 
 std::unique_ptr<OutboundRepository> make_sqlite_outbound(std::shared_ptr<Database> db);
 // ---- Post-call web service (issue 7) ----
 std::unique_ptr<PostCallQueue> make_sqlite_post_call_queue(std::shared_ptr<Database> db);
+// ---- Teams and sharing (issue 9) ----
+std::unique_ptr<TeamRepository> make_sqlite_teams(std::shared_ptr<Database> db);
+// ---- Retention per entity (issue 9) ----
+std::unique_ptr<RetentionTargets> make_sqlite_retention(std::shared_ptr<Database> db);
 
 }  // namespace keyline::store

@@ -90,6 +90,7 @@ TEST_F(AdminApiTest, ADeploymentMayNameOnlyAnExistingTrunk) {
   auto ok = call("POST", "/v1/deployments", developer_,
                  R"({"label":"main","app":"demo","numbers":["100"],"trunk":"carrier"})");
   ASSERT_EQ(ok.status, 201) << ok.body;
+  share_with_viewer("deployment", "main");
   EXPECT_EQ(parse_json(ok.body)->find("trunk")->as_string(), "carrier");
   EXPECT_EQ(call("DELETE", "/v1/trunks/carrier", admin_).status, 409) << "in use";
   ASSERT_EQ(call("PUT", "/v1/deployments/main", developer_,
@@ -118,6 +119,7 @@ TEST_F(AdminApiTest, ValidateChecksABodyWithoutStoringIt) {
   // No body: the stored latest revision is checked.
   EXPECT_EQ(call("POST", "/v1/apps/demo/validate", viewer_).status, 404);
   ASSERT_EQ(call("PUT", "/v1/apps/demo", developer_, demo_app("demo")).status, 201);
+  share_with_viewer("app", "demo");
   auto stored = call("POST", "/v1/apps/demo/validate", viewer_);
   ASSERT_EQ(stored.status, 200);
   EXPECT_TRUE(parse_json(stored.body)->find("valid")->as_bool());
@@ -127,6 +129,7 @@ TEST_F(AdminApiTest, ValidateChecksABodyWithoutStoringIt) {
 TEST_F(AdminApiTest, AuditAndGraphOfAStoredRevision) {
   EXPECT_EQ(call("GET", "/v1/apps/demo/audit", viewer_).status, 404);
   ASSERT_EQ(call("PUT", "/v1/apps/demo", developer_, demo_app("demo")).status, 201);
+  share_with_viewer("app", "demo");
   auto audit = call("GET", "/v1/apps/demo/audit", viewer_);
   ASSERT_EQ(audit.status, 200) << audit.body;
   auto doc = parse_json(audit.body);

@@ -31,6 +31,7 @@ class ApiFixture : public ::testing::Test {
     trunks_ = store::make_sqlite_trunks(db_);
     reports_ = store::make_sqlite_reports(db_);
     outbound_ = store::make_sqlite_outbound(db_);
+    teams_ = store::make_sqlite_teams(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);
@@ -46,6 +47,7 @@ class ApiFixture : public ::testing::Test {
     deps.trunks = trunks_.get();
     deps.reports = reports_.get();
     deps.outbound = outbound_.get();
+    deps.teams = teams_.get();
     deps.hasher = hasher_.get();
     deps.rate_per_second = rate_;
     deps.burst = burst_;
@@ -78,6 +80,11 @@ class ApiFixture : public ::testing::Test {
     return service_->handle(r);
   }
 
+  // Opens `target` to the viewer: records are private to their owner otherwise (access.h).
+  void share_with_viewer(const std::string& kind, const std::string& target) {
+    ASSERT_TRUE(teams_->share({kind, target, "user", "viewer@example.com", 1}));
+  }
+
   static std::string demo_app(const std::string& name) {
     std::ifstream in(std::string(KEYLINE_SOURCE_DIR) + "/examples/apps/demo.json");
     std::stringstream s;
@@ -100,6 +107,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<store::TrunkRepository> trunks_;
   std::unique_ptr<store::ReportRepository> reports_;
   std::unique_ptr<store::OutboundRepository> outbound_;
+  std::unique_ptr<store::TeamRepository> teams_;
   std::unique_ptr<KeyHasher> hasher_;
   std::unique_ptr<ApiService> service_;
   std::string admin_, developer_, viewer_;

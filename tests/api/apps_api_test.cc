@@ -38,6 +38,7 @@ TEST_F(AppsApiTest, InvalidAppIsA422ProblemListAndWritesNothing) {
 TEST_F(AppsApiTest, CreateUpdateRevisionsDeleteAndAudit) {
   auto created = call("PUT", "/v1/apps/demo", developer_, demo_app("demo"));
   ASSERT_EQ(created.status, 201) << created.body;
+  share_with_viewer("app", "demo");
   EXPECT_EQ(call("PUT", "/v1/apps/demo", developer_, demo_app("demo")).status, 200);
   auto got = parse_json(call("GET", "/v1/apps/demo", viewer_).body);
   ASSERT_TRUE(got);

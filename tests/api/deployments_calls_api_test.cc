@@ -28,6 +28,7 @@ TEST_F(DeploymentsApiTest, Crud) {
   std::string body =
       R"({"label":"main","app":"demo","numbers":["100","44*"],"variables":{"queue":"sales"},"secure":true})";
   ASSERT_EQ(call("POST", "/v1/deployments", developer_, body).status, 201);
+  share_with_viewer("deployment", "main");
   EXPECT_EQ(call("POST", "/v1/deployments", developer_, body).status, 409);
   auto got = parse_json(call("GET", "/v1/deployments/main", viewer_).body);
   ASSERT_TRUE(got);

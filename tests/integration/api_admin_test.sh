@@ -64,6 +64,8 @@ expect "$(json "d['valid']")" False "a broken app does not validate"
 json "d['errors'][0]['where']" | grep -q '^support.json:[0-9]*:[0-9]*$' || fail "no file:line:col"
 expect "$(api GET /v1/apps/support "$VIEWER")" 404 "validate stored nothing"
 expect "$(api PUT /v1/apps/support "$ADMIN" "$app")" 201 "create app"
+# Records are private to their owner until shared (docs/api.md, teams and sharing).
+expect "$(api PUT /v1/apps/support/shares/users/viewer@example.com "$ADMIN")" 204 "share with the viewer"
 expect "$(api POST /v1/deployments "$ADMIN" '{"label":"desk","app":"support","numbers":["7001"],"trunk":"nope"}')" 422 "unknown trunk"
 expect "$(json "[e['where'] for e in d['errors']]")" "['/trunk']" "unknown trunk problem"
 expect "$(api POST /v1/deployments "$ADMIN" '{"label":"desk","app":"support","numbers":["7001"],"trunk":"carrier"}')" 201 "deployment on a trunk"
