@@ -370,7 +370,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     c.only_keys(sip, "sip",
                 {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s",
                  "max_connections", "max_connections_per_source", "tls", "auth", "access",
-                 "session_expires_s", "min_se_s"});
+                 "session_expires_s", "min_se_s", "trunk_reload_s", "register"});
     c.string(sip, "sip", "listen", config.sip.listen);
     c.integer(sip, "sip", "port", config.sip.port, 0, 65535);
     c.boolean(sip, "sip", "udp", config.sip.udp);
@@ -380,6 +380,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     if (!config.sip.udp && !config.sip.tcp) c.fail(sip, "sip", "enable at least one of udp, tcp");
     c.integer(sip, "sip", "idle_timeout_s", config.sip.idle_timeout_s, 0, 86400);
     c.integer(sip, "sip", "min_se_s", config.sip.min_se_s, 90, 86400);
+    c.integer(sip, "sip", "trunk_reload_s", config.sip.trunk_reload_s, 0, 86400);
     c.integer(sip, "sip", "session_expires_s", config.sip.session_expires_s, 0, 86400);
     if (config.sip.session_expires_s != 0 && config.sip.session_expires_s < config.sip.min_se_s)
       c.fail(sip["session_expires_s"], "sip.session_expires_s", "must be 0 or at least min_se_s");
@@ -393,6 +394,9 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
                  ")");
     read_tls(c, sip["tls"], config.sip.tls);
     read_auth(c, sip["auth"], base_dir, config.sip.auth);
+    read_register_config(sip["register"], base_dir, config.sip.registrations,
+                         [&c](const YAML::Node& node, const std::string& path,
+                              const std::string& message) { c.fail(node, path, message); });
     read_access(c, sip["access"], config.sip.access);
   }
   if (YAML::Node media = root["media"]; media.IsDefined() && c.is_map(media, "media")) {

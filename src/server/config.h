@@ -17,6 +17,7 @@
 #include "server/message_config.h"
 #include "server/outbound_config.h"
 #include "server/recording_config.h"
+#include "server/register_config.h"
 #include "server/transfer_config.h"
 #include "speech/tts_cache.h"
 
@@ -75,6 +76,11 @@ struct SipConfig {
   int min_se_s = 90;
   int max_connections = 0;             // inbound TCP+TLS connections; 0: no limit
   int max_connections_per_source = 0;  // per source IP; 0: no limit
+  // Stored trunks (/v1/trunks) are re-read this often, besides after every API change, so a
+  // change made by another server sharing the database applies too; 0: on API changes only.
+  int trunk_reload_s = 10;
+  // Registrars we keep a binding with (register_config.h); empty: no REGISTER is sent.
+  std::vector<RegisterSettings> registrations;
   SipTlsConfig tls;
   SipAuthConfig auth;
   SipAccessConfig access;
@@ -106,6 +112,9 @@ struct Deployment {
   // with every value-holding module private, so its call logs keep no caller-entered values.
   bool secure = false;
   bool secure_media_warn = false;  // secure_media: require (default) | warn
+  // A stored deployment's trunk (store/trunks.h): only calls arriving on it reach this
+  // deployment, others get 404. Empty: calls from anywhere.
+  std::string trunk;
 };
 
 // The HTTPS JSON API (docs/api.md). On by default, on loopback only; with no

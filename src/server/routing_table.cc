@@ -48,6 +48,7 @@ Result<std::shared_ptr<const RoutedDeployment>> route_for(const store::Deploymen
   route->deployment.numbers = d.numbers;
   route->deployment.app = d.app;
   route->deployment.secure = d.secure;
+  route->deployment.trunk = d.trunk;
   route->stored = true;
   route->revision = revision;
   route->variables = d.variables;

@@ -15,6 +15,9 @@ std::vector<SecretFile> secret_files(const Config& config) {
   if (auth.literal_passwords && config.source != Config{}.source)
     out.push_back({config.source, "sip.auth passwords"});
   for (const auto& path : auth.password_files) out.push_back({path, "a sip.auth password"});
+  for (const auto& r : config.sip.registrations)
+    if (r.password_ref.rfind("file:", 0) == 0)
+      out.push_back({r.password_ref.substr(5), "a sip.register password"});
   if (config.sip.tls.enabled && !config.sip.tls.key.empty())
     out.push_back({config.sip.tls.key, "the sip.tls private key"});
   if (!config.api.tls_key.empty())

@@ -202,9 +202,13 @@ Status Server::open() {
                ServerMetrics::gauge_text("keyline_call_log_queue_depth",
                                          "Call logs waiting for the writer thread.",
                                          call_logs_ ? call_logs_->queued() : 0) +
-               post_call_->prometheus_text();
+               post_call_->prometheus_text() + registration_metrics();
       },
-      logger_, std::cout, [this] { reload_routes(); });
+      logger_, std::cout,
+      [this] {
+        reload_routes();
+        reload_trunks();  // trunk writes come through the same hook
+      });
   if (!api) return api.error();
   api_ = std::move(*api);
 
@@ -321,6 +325,8 @@ Status Server::open() {
   h.on_info = [this](sip::CallHandle c, const sip::Message& info) { return on_info(c, info); };
   ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
   start_outbound(*backend);
+  start_trunks(*backend);
+  if (auto registered = start_registrations(); !registered) return registered.error();
 
   std::string transports = std::string(transport_->has_udp() ? "UDP" : "") +
                            (transport_->has_udp() && transport_->has_tcp() ? ", " : "") +
@@ -353,6 +359,8 @@ bool Server::screen(const io::Endpoint& source) {
   if (decision == sip::AccessDecision::kAllow) return true;
   // Not on the allow-list with `deny: 403`: admit() answers requests 403.
   if (decision == sip::AccessDecision::kDeny && access_->config().deny_with_403) return true;
+  // A stored trunk's allow list lets its carrier in without a config edit.
+  if (decision == sip::AccessDecision::kDeny && trunks_ && trunks_->match(source)) return true;
   if (logger_.enabled(LogLevel::kDebug))
     logger_.debug("access", "dropped a message from " + source.to_string() + ": " +
                                 std::string(sip::access_decision_name(decision)));
@@ -362,7 +370,8 @@ bool Server::screen(const io::Endpoint& source) {
 std::optional<sip::Admission> Server::admit(const sip::Message& request, const sip::Peer& from) {
   // Order: who (allow-list), how many (call cap), then credentials, so an
   // overloaded server spends no hashing on callers it would turn away.
-  if (!access_->allowed_address(from.endpoint)) {
+  const bool on_trunk = trunks_ && trunks_->match(from.endpoint);
+  if (!on_trunk && !access_->allowed_address(from.endpoint)) {
     logger_.info("access", request.method + " from " + from.endpoint.to_string() +
                                " refused: not on the allow-list");
     return sip::Admission{403, {}};
@@ -374,6 +383,9 @@ std::optional<sip::Admission> Server::admit(const sip::Message& request, const s
                  "INVITE from " + from.endpoint.to_string() + " refused: max_calls reached");
     return sip::Admission{503, {{"Retry-After", std::to_string(access_->config().retry_after_s)}}};
   }
+  // A stored trunk decides for its own sources (server_trunks.cc): its cap, its credentials.
+  // One without credentials is trusted by its address, as carriers' trunks usually are.
+  if (on_trunk) return admit_trunk(request, from);
   if (!auth_) return std::nullopt;
   auto outcome = auth_->check(request, from.endpoint.host());
   if (outcome.verdict == sip::AuthVerdict::kFailed) access_->auth_failed(from.endpoint);
@@ -417,6 +429,12 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   const auto route = routes_->find(called);
   if (!route) return reject(404, "no deployment for the called number");
   const Deployment* deployment = &route->deployment;
+  const TrunkRule* trunk = trunks_ ? trunks_->match(from.endpoint) : nullptr;
+  // 404 as for a number nobody serves: a source off the trunk learns nothing about it.
+  if (!deployment->trunk.empty() && (!trunk || trunk->name != deployment->trunk))
+    return reject(404, "deployment '" + deployment->name + "' takes calls on trunk '" +
+                           deployment->trunk + "' only");
+  trunk_call_started(handle, trunk);
   record.app = deployment->app;
   record.deployment = deployment->name;
   const auto& app = route->app;
@@ -441,7 +459,7 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   local.address = config_.sip.listen;
   local.rtp_port = (*media)->local_port();
   local.session_id = ids_.u32();
-  local.srtp = config_.media.srtp;
+  local.srtp = trunk ? trunk->srtp : config_.media.srtp;
   // A secure deployment takes SRTP whenever it is offered, even where media.srtp is off; it
   // offers SRTP itself (late offer) since plain RTP would be refused anyway.
   if (deployment->secure && local.srtp == sdp::SrtpPolicy::kOff)
@@ -450,8 +468,8 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   // gets G.722. In inband and info modes telephone-event is declined, so the
   // peer knows to use the other method.
   local.codecs = {sdp::Codec::kPcmu, sdp::Codec::kPcma, sdp::Codec::kG722};
-  if (config_.media.dtmf_mode == media::DtmfMode::kInband ||
-      config_.media.dtmf_mode == media::DtmfMode::kInfo)
+  const media::DtmfMode dtmf = call_dtmf(handle);
+  if (dtmf == media::DtmfMode::kInband || dtmf == media::DtmfMode::kInfo)
     local.telephone_event_pt = 0;
   sdp::OfferAnswer offer_answer(local);
   media::StreamParams stream;
@@ -476,6 +494,7 @@ void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
     auto built = stream_params(negotiated->media);
     if (!built) return reject(488, "offer has no usable address");
     stream = std::move(*built);
+    stream.dtmf_mode = dtmf;
     if (const auto& keys = negotiated->media.srtp) {
       logger_.info("call", "call " + record.call_id + " media: SRTP " +
                                std::string(sdp::suite_name(keys->suite)));
@@ -524,6 +543,7 @@ void Server::answer(sip::CallHandle handle) {
 }
 
 void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status) {
+  trunk_call_ended(handle);
   answers_.erase(handle);
   offer_answer_.erase(handle);
   late_offers_.erase(handle);
@@ -543,17 +563,18 @@ void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status)
   }
   if (shutting_down_ && calls_.empty() && ua_->active_calls() == 0) {
     // Give the BYE responses a moment, then stop.
-    loop_->add_timer(Millis(200), [this] { loop_->stop(); });
+    loop_->add_timer(Millis(200), [this] { stop_loop(); });
   }
 }
 
 void Server::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
+  stop_registrations();  // un-REGISTER; stop_loop() waits for the answers (bounded)
   if (dialer_) dialer_->stop();
   logger_.info("server", "shutting down: " + std::to_string(calls_.size()) + " active call(s)");
   if (calls_.empty()) {
-    loop_->stop();
+    stop_loop();
     return;
   }
   std::vector<sip::CallHandle> handles;

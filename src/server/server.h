@@ -3,6 +3,8 @@
 // run on threads of their own and post back.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,8 +25,11 @@
 #include "server/post_call_sender.h"
 #include "server/routing_table.h"
 #include "server/server_metrics.h"
+#include "server/trunk_admission.h"
 #include "sip/access_policy.h"
 #include "sip/digest_authenticator.h"
+#include "sip/loop_timer_service.h"
+#include "sip/registration.h"
 #include "sip/transport.h"
 #include "sip/user_agent.h"
 #include "speech/asr_worker.h"
@@ -144,6 +149,44 @@ class Server {
   Result<media::StreamParams> stream_params(const sdp::NegotiatedMedia& negotiated) const;
   std::map<sip::CallHandle, sdp::OfferAnswer> offer_answer_;  // each answered call's SDP state
   std::set<sip::CallHandle> late_offers_;  // 200 sent with our offer: media waits for the ACK
+
+  // ---- Stored trunks in SIP admission (server_trunks.cc, trunk_admission.h). The table is
+  // built on whichever thread asks (the API's after a trunk write, the worker's timer) under
+  // trunk_mutex_, and the worker swaps it in; call counts live on the worker.
+  void start_trunks(store::Backend& backend);  // on open(), once the loop exists
+  void reload_trunks();                        // any thread
+  // The trunk part of admit(): nullopt to go on with the config's checks.
+  std::optional<sip::Admission> admit_trunk(const sip::Message& request, const sip::Peer& from);
+  void trunk_call_started(sip::CallHandle handle, const TrunkRule* trunk);
+  void trunk_call_ended(sip::CallHandle handle);
+  media::DtmfMode call_dtmf(sip::CallHandle handle) const;
+  std::unique_ptr<store::TrunkRepository> stored_trunks_;  // under trunk_mutex_
+  std::shared_ptr<TrunkTable> trunks_built_;               // under trunk_mutex_
+  std::mutex trunk_mutex_;
+  bool trunks_live_ = false;                  // under trunk_mutex_
+  std::string trunks_fingerprint_;            // under trunk_mutex_: what the last table held
+  std::uint64_t trunk_version_ = 0;           // under trunk_mutex_
+  std::shared_ptr<const TrunkTable> trunks_;  // worker thread only
+  TrunkCallCount trunk_calls_;
+  struct CallTrunk {
+    std::string name;
+    media::DtmfMode dtmf;
+  };
+  std::map<sip::CallHandle, CallTrunk> call_trunks_;
+  io::TimerId trunk_timer_ = 0;
+
+  // ---- REGISTER to registrars (server_registrations.cc, sip/registration.h). Worker thread,
+  // but for the state counts, which /metrics reads from the API's threads.
+  Status start_registrations();  // after the user agent exists
+  void stop_registrations();     // un-REGISTER at shutdown
+  void stop_loop();              // once the un-REGISTERs are answered (bounded)
+  std::string registration_metrics() const;
+  std::unique_ptr<sip::LoopTimerService> registration_timers_;
+  std::vector<std::unique_ptr<sip::Registration>> registrations_;
+  std::vector<sip::RegistrationState> registration_states_;  // worker: each one's last state
+  std::array<std::atomic<int>, 5> registration_counts_{};    // by sip::RegistrationState
+  int unregistering_ = 0;
+  bool stop_wanted_ = false;
 };
 
 }  // namespace keyline::server

@@ -58,6 +58,7 @@ sip::SdpReply Server::on_offer(sip::CallHandle handle, std::string_view offer) {
   }
   auto stream = stream_params(answered->media);
   if (!stream) return {488, {}};
+  stream->dtmf_mode = call_dtmf(handle);  // the call's trunk may set its own
   if (late_offers_.count(handle)) {
     // Cannot happen through the UA (our offer is pending: 491), but stay consistent.
     call->second->set_stream(std::move(*stream));
@@ -86,6 +87,7 @@ void Server::on_ack_answer(sip::CallHandle handle, std::string_view answer) {
   if (!agreed) return hang_up("ACK answer not acceptable (" + agreed.error().message + ")");
   auto stream = stream_params(*agreed);
   if (!stream) return hang_up("ACK answer has no usable address");
+  stream->dtmf_mode = call_dtmf(handle);  // the call's trunk may set its own
   logger_.info("call",
                "call " + id + " media: " +
                    (agreed->srtp ? "SRTP " + std::string(sdp::suite_name(agreed->srtp->suite))

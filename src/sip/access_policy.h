@@ -25,6 +25,7 @@ class Cidr {
   static std::optional<Cidr> parse(std::string_view text);
   bool contains(const io::Endpoint& address) const;
   std::string to_string() const;
+  int prefix() const { return prefix_; }  // bits; the longest match wins between trunks
 
  private:
   int family_ = 0;

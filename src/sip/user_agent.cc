@@ -500,6 +500,7 @@ void UserAgent::send_ack(Call& call, const Message& response) {
 }
 
 void UserAgent::on_response(TransactionId tx, const Message& response, ResponseOrigin origin) {
+  if (on_request_response(tx, response)) return;  // user_agent_request.cc
   Call* call = find_by_transaction(tx);
   if (!call) return;  // e.g. the CANCEL's own 200, or a call already forgotten
   if (tx == call->invite_tx && !call->uas) return on_invite_response(*call, response, origin);

@@ -165,6 +165,15 @@ class UserAgent final : private TransactionUser {
   // (UAS) before.
   void hangup(CallHandle call);
 
+  // Out-of-dialog requests the owner makes (REGISTER: registration.h; user_agent_request.cc):
+  // the UA adds Via, Max-Forwards and User-Agent and runs the transaction; `on_final` gets
+  // the final response, or the 408/503 the transaction layer makes up for silence or a
+  // transport error. Provisional responses are not passed on.
+  using FinalResponse = std::function<void(const Message& response)>;
+  Result<TransactionId> send_request(Message request, const Peer& to, FinalResponse on_final);
+  // The Contact header value this UA gives `peer` for the user part `user`.
+  std::string contact(const Peer& peer, std::string_view user) const;
+
   std::size_t active_calls() const;
   // Live transactions, for tests and load reports.
   std::size_t transactions() const { return layer_.size(); }
@@ -182,6 +191,7 @@ class UserAgent final : private TransactionUser {
   void on_stray_response(const Message& response, const Peer& from) override;
   void on_ack_timeout(TransactionId tx) override;
 
+  bool on_request_response(TransactionId tx, const Message& response);  // send_request()'s
   void on_new_invite(TransactionId tx, const Message& invite, const Peer& from);
   void on_in_dialog(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_invite_response(Call& call, const Message& response, ResponseOrigin origin);
@@ -244,6 +254,7 @@ class UserAgent final : private TransactionUser {
   std::map<CallHandle, CallPtr> calls_;
   std::map<std::string, CallHandle> by_dialog_;                   // call-id|local-tag
   std::unordered_map<TransactionId, CallHandle> by_transaction_;  // INVITE (either role), BYE
+  std::unordered_map<TransactionId, FinalResponse> requests_;  // send_request()'s, by transaction
   // Callbacks posted to the loop check this, as the UA may be gone by then.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

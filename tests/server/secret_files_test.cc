@@ -60,6 +60,18 @@ TEST_F(SecretFilesTest, TheConfigFileCountsOnlyWhenAPasswordIsWrittenInIt) {
   EXPECT_TRUE(secret_files(default_config()).empty());
 }
 
+TEST_F(SecretFilesTest, ARegistrationPasswordFileIsChecked) {
+  std::string pw = write("carrier.pw", "secret\n", 0644);
+  auto config = parse_config(
+      "sip:\n  register:\n    registrar: \"sip:192.0.2.10\"\n    aor: \"sip:1@x\"\n"
+      "    username: u\n    password: \"file:carrier.pw\"\n",
+      dir_ + "/keyline.yaml", dir_);
+  ASSERT_TRUE(config) << config.error().message;
+  auto files = secret_files(*config);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].path, pw);
+}
+
 TEST_F(SecretFilesTest, RefusesNamingTheFileAndTheFix) {
   ::chmod(dir_.c_str(), 0755);
   std::string config = write("keyline.yaml", "sip: {}\n", 0644);
