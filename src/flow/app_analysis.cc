@@ -81,6 +81,12 @@ std::vector<std::string> uses_of(const Module& m) {
         } else if constexpr (std::is_same_v<S, EmailSettings> || std::is_same_v<S, SmsSettings> ||
                              std::is_same_v<S, SoapSettings>) {
           for (const auto& text : service_texts(m)) from_text(text);
+        } else if constexpr (std::is_same_v<S, AssistantSettings>) {
+          for (const auto& text : {s.url, s.auth_user, s.auth_password, s.auth_token,
+                                   s.failure_prompt, s.failure_target})
+            from_text(text);
+          for (const auto& [name, value] : s.headers) from_text(value);
+          for (const auto& [name, value] : s.context) from_text(value);
         } else if constexpr (std::is_same_v<S, GoToAppSettings> ||
                              std::is_same_v<S, SubdialogSettings>) {
           if constexpr (std::is_same_v<S, SubdialogSettings>) {

@@ -18,6 +18,8 @@ class AppDiagnostics {
   bool empty() const { return problems_.empty(); }
   // All problems in document order, one per line.
   std::string text() const;
+  // The document's file name as given to parse_app (a SOAP module's local WSDL is beside it).
+  const std::string& file_name() const { return file_name_; }
 
  private:
   struct Problem {

@@ -332,6 +332,12 @@ struct SoapSettings {
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout{0};  // 0: the server's default (http.timeout_ms)
   std::optional<OAuth2Settings> oauth2;  // "auth": {"type": "oauth2", ...}
+  // WSDL (flow/soap_wsdl.h): a file in the app's folder is read when the app loads (url,
+  // action, version and envelope come from it); an https URL is fetched at run time (cached).
+  std::string wsdl_url;       // set only for a URL WSDL: the envelope is made when the call runs
+  std::string operation;      // the WSDL operation
+  bool wsdl_version = false;  // "version" was given: the binding of that version is used
+  std::vector<std::pair<std::string, std::string>> parameters;  // name -> text with placeholders
 };
 
 // SMS: one text message through the server's HTTP provider (`sms:` in the server config).
@@ -361,6 +367,27 @@ struct SubdialogSettings {
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout{0};  // 0: the server's default (http.timeout_ms)
   std::optional<OAuth2Settings> oauth2;
+};
+
+// Assistant (docs/apps.md, "assistant"): each caller turn is POSTed as JSON to a
+// conversational service, whose answer lists the actions Keyline runs (flow/assistant_protocol.h).
+struct AssistantSettings {
+  std::string url;  // https:// only (placeholders allowed in it)
+  std::vector<std::pair<std::string, std::string>> headers;
+  enum class Auth { kNone, kBasic, kBearer } auth = Auth::kNone;
+  std::string auth_user, auth_password, auth_token;
+  std::chrono::milliseconds timeout{5000};  // per turn
+  // Sent with every turn as "context": name -> text with {{placeholders}}.
+  std::vector<std::pair<std::string, std::string>> context;
+  int max_turns = 50;
+  bool barge_in = true;  // the starting barge-in setting (the `barge_in` action changes it)
+  std::chrono::milliseconds noinput_timeout{7000};      // default wait for the first key
+  std::chrono::milliseconds inter_digit_timeout{3000};  // default wait between keys
+  // What happens when the service fails (HTTP error, timeout, bad answer, too many turns):
+  // `failure_prompt`, then the action.
+  std::string failure_prompt;
+  enum class Failure { kError, kHangup, kTransfer } failure = Failure::kError;
+  std::string failure_target;  // kTransfer: a number or sip:/tel: URI
 };
 
 // The optional confirmation step of an input module ("confirm"): the entry is read back and
@@ -424,12 +451,14 @@ enum class ModuleType {
   kSubdialog,
   kName,
   kAddress,
+  kAssistant,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
 // "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
-// "transfer", "email", "soap", "sms", "goto_app", "subdialog", "name", "address").
+// "transfer", "email", "soap", "sms", "goto_app", "subdialog", "name", "address",
+// "assistant").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -445,7 +474,7 @@ struct Module {
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
                DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
                RecordSettings, TransferSettings, EmailSettings, SoapSettings, SmsSettings,
-               GoToAppSettings, SubdialogSettings, NameSettings, AddressSettings>
+               GoToAppSettings, SubdialogSettings, NameSettings, AddressSettings, AssistantSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

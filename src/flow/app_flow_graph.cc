@@ -24,6 +24,7 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kSms:
     case ModuleType::kGoToApp:
     case ModuleType::kSubdialog:
+    case ModuleType::kAssistant:
       return {"done"};
     case ModuleType::kTransfer:  // a bridged call that ends comes back to the flow
       if (std::get<TransferSettings>(m.settings).mode == TransferMode::kBridged)
@@ -64,6 +65,7 @@ std::vector<std::string> sets_on(const Module& m, const std::string& exit) {
     return {shadow};
   }
   if (m.type() == ModuleType::kTransfer) return {m.name, shadow};  // every exit sets both
+  if (m.type() == ModuleType::kAssistant) return {m.name, shadow};
   if (m.voice_answer()) {  // Name / Address: every exit but error sets the (maybe empty) answer
     if (exit == "error") return {shadow};
     return {m.name, shadow};
@@ -112,6 +114,9 @@ std::vector<std::string> service_texts(const Module& m) {
   } else if (const auto* soap = std::get_if<SoapSettings>(&m.settings)) {
     out = {soap->url, soap->action, soap->envelope};
     for (const auto& [name, value] : soap->headers) out.push_back(value);
+    // A WSDL fetched by the call: the envelope is made then, from these.
+    if (!soap->wsdl_url.empty())
+      for (const auto& [name, value] : soap->parameters) out.push_back(value);
   }
   return out;
 }

@@ -63,19 +63,30 @@ SmsSettings read_sms(ValueReader& r, ObjectReader& obj) {
 
 SoapSettings read_soap(ValueReader& r, ObjectReader& obj) {
   SoapSettings out;
-  if (auto n = obj.required("url")) {
+  // With a WSDL, the endpoint, action and envelope come from it ('url' may still override the
+  // WSDL's address): read_soap_wsdl below.
+  const auto wsdl = obj.get("wsdl");
+  if (auto n = wsdl ? obj.get("url") : obj.required("url")) {
     if (r.read_text(*n, "url", out.url)) {
       const bool http = out.url.rfind("https://", 0) == 0 || out.url.rfind("http://", 0) == 0;
       if (!http && out.url.rfind("{{", 0) != 0)
         r.diagnostics().add(pos_of(*n), "'url' must start with https:// (or http://)");
     }
   }
-  if (auto n = obj.get("soap_action")) r.read_text(*n, "soap_action", out.action);
-  if (auto n = obj.required("envelope")) {
-    if (r.read_text(*n, "envelope", out.envelope)) {
-      if (auto problem = check_envelope_template(out.envelope))
-        r.diagnostics().add(pos_of(*n), "'envelope': " + *problem);
+  if (wsdl) {
+    for (const char* key : {"soap_action", "envelope"})
+      if (auto n = obj.get(key))
+        r.diagnostics().add(pos_of(*n), quoted(key) + " comes from the WSDL: leave it out");
+  } else {
+    if (auto n = obj.get("soap_action")) r.read_text(*n, "soap_action", out.action);
+    if (auto n = obj.required("envelope")) {
+      if (r.read_text(*n, "envelope", out.envelope)) {
+        if (auto problem = check_envelope_template(out.envelope))
+          r.diagnostics().add(pos_of(*n), "'envelope': " + *problem);
+      }
     }
+    for (const char* key : {"operation", "parameters"})
+      if (auto n = obj.get(key)) r.diagnostics().add(pos_of(*n), quoted(key) + " needs 'wsdl'");
   }
   if (auto n = obj.get("version")) {
     std::string v;
@@ -91,6 +102,7 @@ SoapSettings read_soap(ValueReader& r, ObjectReader& obj) {
   }
   if (auto n = obj.get("headers")) read_header_pairs(r, *n, "headers", out.headers);
   if (auto n = obj.get("timeout_ms")) r.read_ms(*n, "timeout_ms", 100, 120000, out.timeout);
+  if (wsdl) read_soap_wsdl(r, obj, *wsdl, obj.get("version").has_value(), out);
   if (auto n = obj.get("auth")) {
     ObjectReader auth(*n, "'auth' of a soap module", r.diagnostics());
     if (auth.is_object()) {

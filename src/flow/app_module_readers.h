@@ -69,6 +69,10 @@ void read_header_pairs(ValueReader& r, const YAML::Node& node, std::string_view 
 EmailSettings read_email(ValueReader& r, ObjectReader& obj);
 SmsSettings read_sms(ValueReader& r, ObjectReader& obj);
 SoapSettings read_soap(ValueReader& r, ObjectReader& obj);
+// A SOAP module's "wsdl", "operation" and "parameters" (app_soap_wsdl.cc): a file beside the
+// app is read now and fills the settings; an https URL is kept for the call to fetch.
+void read_soap_wsdl(ValueReader& r, ObjectReader& obj, const YAML::Node& wsdl, bool has_version,
+                    SoapSettings& out);
 // Reads the settings of an Email, SMS or SOAP module into `module` (and refuses a private
 // Email or SMS module: neither channel may carry a private value).
 void read_service_module(ValueReader& r, ObjectReader& obj, ModuleType type, Module& module);
@@ -81,6 +85,8 @@ void check_error_policy(AppDocument& app, AppDiagnostics& diagnostics);
 // "confirm" of an input module (its type and privacy are already known).
 void read_confirm(ValueReader& r, const YAML::Node& node, Module& module);
 GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj);
+// Assistant (app_assistant_module.cc).
+AssistantSettings read_assistant(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
 
 // ---- Post-call web service (issue 7; app_post_call.cc) ----
 // "settings.post_call".

@@ -27,6 +27,7 @@ bool private_in_secure_app(ModuleType type) {
     // then recognizes it and keeps no recording (docs/apps.md, Name and Address).
     case ModuleType::kName:
     case ModuleType::kAddress:
+    case ModuleType::kAssistant:
       return true;
     default:
       return false;
@@ -117,7 +118,10 @@ void check_secure_app(const AppDocument& app, AppDiagnostics& diagnostics) {
         diagnostics.add(m.pos, "rest module " + quoted(m.name) +
                                    ": a secure app calls web services over https:// only");
       const auto* soap = std::get_if<SoapSettings>(&m.settings);
-      if (soap && soap->url.rfind("{{", 0) != 0 && soap->url.rfind("https://", 0) != 0)
+      // A WSDL URL's endpoint is known when the call runs, where a secure app sends https only.
+      const bool from_wsdl = soap && soap->url.empty() && !soap->wsdl_url.empty();
+      if (soap && !from_wsdl && soap->url.rfind("{{", 0) != 0 &&
+          soap->url.rfind("https://", 0) != 0)
         diagnostics.add(m.pos, "soap module " + quoted(m.name) +
                                    ": a secure app calls web services over https:// only");
       // Email and SMS are not secure channels: a secure app has none (issue 7).

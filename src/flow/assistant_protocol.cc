@@ -31,6 +31,7 @@ constexpr ActionName kActionNames[] = {
     {"set_tts", Kind::kSetTts},
     {"set_asr", Kind::kSetAsr},
     {"end", Kind::kEnd},
+    {"send_sip_info", Kind::kSendSipInfo},
 };
 
 Error bad(std::size_t index, std::string_view what) {
@@ -131,7 +132,9 @@ std::optional<Error> read_fields(const Value& v, std::size_t index, AssistantAct
       if ((e = f.flag("barge_in", a.barge_in, &a.has_barge_in))) return e;
       return f.flag("exclude_from_cache", a.exclude_from_cache);
     case Kind::kPlayUrl:
-      return f.text("url", a.url, true);
+      if ((e = f.text("url", a.url, true))) return e;
+      if (a.url.rfind("https://", 0) != 0) return f.wrong("url", "an https:// URL");
+      return f.flag("barge_in", a.barge_in, &a.has_barge_in);
     case Kind::kCollectDtmf: {
       AssistantDtmfCollect& c = a.collect;
       if ((e = f.integer("min", 1, 64, c.min)) || (e = f.integer("max", 1, 64, c.max)) ||
@@ -146,9 +149,9 @@ std::optional<Error> read_fields(const Value& v, std::size_t index, AssistantAct
     case Kind::kCollectSpeech: {
       if ((e = f.strings("phrases", a.phrases))) return e;
       if (a.phrases.empty()) return f.missing("phrases");
-      int percent = 50;
+      int percent = -1;  // absent: the set_asr default (-1 here)
       if ((e = f.integer("confidence_percent", 0, 100, percent))) return e;
-      a.confidence_threshold = percent / 100.0;
+      a.confidence_threshold = percent < 0 ? -1.0 : percent / 100.0;
       return std::nullopt;
     }
     case Kind::kBargeIn: {
@@ -159,10 +162,20 @@ std::optional<Error> read_fields(const Value& v, std::size_t index, AssistantAct
     }
     case Kind::kTransfer:
       if ((e = f.text("target", a.target, true)) || (e = f.text("mode", a.mode)) ||
-          (e = f.pairs("headers", a.headers)) || (e = f.text("uui", a.uui)))
+          (e = f.pairs("headers", a.headers)) || (e = f.text("uui", a.uui)) ||
+          (e = f.text("method", a.method)) || (e = f.text("target_header", a.target_header)))
         return e;
       if (a.mode != "blind" && a.mode != "bridged")
         return f.wrong("mode", "\"blind\" or \"bridged\"");
+      if (a.method != "refer" && a.method != "hangup")
+        return f.wrong("method", "\"refer\" or \"hangup\"");
+      return std::nullopt;
+    case Kind::kSendSipInfo:
+      if ((e = f.pairs("headers", a.headers)) || (e = f.text("body", a.body)) ||
+          (e = f.text("content_type", a.content_type)))
+        return e;
+      if (!a.body.empty() && a.content_type.empty()) a.content_type = "application/text";
+      if (a.headers.empty() && a.body.empty()) return f.missing("headers' or 'body");
       return std::nullopt;
     case Kind::kSendSms:
       if ((e = f.text("text", a.text, true))) return e;
@@ -171,7 +184,8 @@ std::optional<Error> read_fields(const Value& v, std::size_t index, AssistantAct
       if ((e = f.text("language", a.language))) return e;
       return f.text("voice", a.voice);
     case Kind::kSetAsr:
-      return f.text("language", a.language);
+      if ((e = f.text("language", a.language))) return e;
+      return f.integer("confidence_percent", 0, 100, a.confidence_percent);
     case Kind::kEnd: {
       const Value vars = v.member("variables");
       if (!vars.is_null() && vars.kind() != Value::Kind::kMap)
@@ -185,6 +199,52 @@ std::optional<Error> read_fields(const Value& v, std::size_t index, AssistantAct
 }
 
 }  // namespace
+
+bool is_assistant_sip_header_name(std::string_view name) {
+  // Compact forms (one letter) and the headers that make up the dialog, route it or frame the
+  // body are the SIP stack's own.
+  static constexpr std::string_view kReserved[] = {"via",
+                                                   "from",
+                                                   "to",
+                                                   "call-id",
+                                                   "cseq",
+                                                   "contact",
+                                                   "max-forwards",
+                                                   "content-length",
+                                                   "content-type",
+                                                   "route",
+                                                   "record-route",
+                                                   "authorization",
+                                                   "proxy-authorization",
+                                                   "www-authenticate",
+                                                   "proxy-authenticate",
+                                                   "require",
+                                                   "proxy-require",
+                                                   "supported",
+                                                   "allow",
+                                                   "event",
+                                                   "subscription-state",
+                                                   "refer-to",
+                                                   "referred-by",
+                                                   "session-expires",
+                                                   "min-se",
+                                                   "rseq",
+                                                   "rack",
+                                                   "expires",
+                                                   "content-encoding",
+                                                   "content-disposition"};
+  if (name.size() < 2) return false;
+  std::string lower;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+    lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  for (auto reserved : kReserved)
+    if (lower == reserved) return false;
+  return true;
+}
 
 std::string_view assistant_action_name(AssistantAction::Kind kind) {
   for (const auto& n : kActionNames)

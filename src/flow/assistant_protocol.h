@@ -57,7 +57,7 @@ struct AssistantDtmfCollect {
 struct AssistantAction {
   enum class Kind {
     kPlayText,
-    kPlayUrl,  // parsed, not played yet (docs): logged and skipped
+    kPlayUrl,  // a WAV file the host fetches over https and plays
     kCollectDtmf,
     kCollectSpeech,
     kBargeIn,
@@ -71,23 +71,31 @@ struct AssistantAction {
     kSetTts,
     kSetAsr,
     kEnd,
-    kUnknown,  // an action this version does not know: logged (as "unknown") and skipped
+    kSendSipInfo,  // a SIP INFO in the call's dialog (headers and an optional body)
+    kUnknown,      // an action this version does not know: logged (as "unknown") and skipped
   } kind = Kind::kUnknown;
   std::string text;           // play_text; send_sms's message
   bool barge_in = true;       // play_text (default: the module's current setting); barge_in on/off
   bool has_barge_in = false;  // play_text said barge_in itself
   bool exclude_from_cache = false;
-  std::string url;                    // play_url
-  AssistantDtmfCollect collect;       // collect_dtmf
-  std::vector<std::string> phrases;   // collect_speech: what may be said
-  double confidence_threshold = 0.5;  // collect_speech
-  std::string target;                 // transfer target; send_sms "to"
-  std::string mode = "blind";         // transfer: "blind" (REFER) or "bridged"
-  std::vector<std::pair<std::string, std::string>> headers;  // transfer: X-... headers
-  std::string uui;                                           // transfer: User-to-User
-  std::string language;                                      // set_tts / set_asr
-  std::string voice;                                         // set_tts
-  Value variables;                                           // end: a map
+  std::string url;                   // play_url (https://)
+  AssistantDtmfCollect collect;      // collect_dtmf
+  std::vector<std::string> phrases;  // collect_speech: what may be said
+  double confidence_threshold = -1;  // collect_speech (0..1; -1: not given, set_asr's applies)
+  std::string target;                // transfer target; send_sms "to"
+  std::string mode = "blind";        // transfer: "blind" (REFER) or "bridged"
+  // transfer: "refer" (mode applies) or "hangup": BYE with the target in `target_header`.
+  std::string method = "refer";
+  std::string target_header = "Transfer-Target";
+  // transfer: X-... headers; send_sip_info: the INFO's headers.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;             // send_sip_info (optional)
+  std::string content_type;     // send_sip_info: the body's type
+  std::string uui;              // transfer: User-to-User
+  std::string language;         // set_tts / set_asr
+  std::string voice;            // set_tts
+  int confidence_percent = -1;  // set_asr: the default collect_speech threshold (-1: unchanged)
+  Value variables;              // end: a map
 };
 
 struct AssistantResponse {
@@ -96,6 +104,11 @@ struct AssistantResponse {
   // gateway round-trips its context. Absent: the previous turn's stays.
   std::optional<Value> variables;
 };
+
+// A header an assistant may put on a SIP INFO or on a transfer's BYE: a token of two or more
+// characters that is none of the headers the SIP stack writes itself (Via, From, To, Call-ID,
+// CSeq, Contact, Route, Content-Type, ... and the compact one-letter forms).
+bool is_assistant_sip_header_name(std::string_view name);
 
 // The action's name as the protocol spells it ("play_text", ...; "unknown").
 std::string_view assistant_action_name(AssistantAction::Kind kind);

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "flow/message_request.h"
 #include "base/result.h"
@@ -18,6 +20,7 @@
 namespace keyline::flow {
 
 struct AppDocument;  // flow/app_document.h
+class WsdlCache;     // flow/soap_wsdl.h
 
 // ---- Recording (issues 4, 6, 8) ----
 // A Record module's request: record the caller, after a beep, until a key, final silence or
@@ -49,6 +52,17 @@ struct PlayRequest {
   // speaks `text` (already the table's text for the id) otherwise.
   std::string prompt_id;
   bool exclude_from_cache = false;  // the module says "do not cache": treat like private
+  // Assistant play_url: an https URL of a WAV file the host fetches and plays instead of
+  // `text` (a host that cannot fetch it logs why and completes the prompt at once).
+  std::string audio_url;
+};
+
+// Assistant send_sip_info: a SIP INFO in the call's dialog. Header names are checked by the
+// interpreter (no core SIP headers), values carry no CR/LF.
+struct SipInfoRequest {
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type;  // with a body
+  std::string body;
 };
 
 class FlowHost {
@@ -127,6 +141,25 @@ class FlowHost {
   virtual Result<std::shared_ptr<const AppDocument>> load_app(std::string_view name, int revision) {
     (void)revision;
     return make_error("flow", "no app named '" + std::string(name) + "' is available here");
+  }
+
+  // ---- SOAP WSDL (issue 7; flow/soap_wsdl.h) ----
+  // The host's cache of WSDLs fetched by URL, shared by its calls so that a WSDL is fetched
+  // once per TTL rather than once per call. Null (the default): each call keeps its own.
+  virtual WsdlCache* wsdl_cache() { return nullptr; }
+
+  // ---- Assistant (issue 7; interpreter_assistant.cc) ----
+  // Sends a SIP INFO in the call's dialog; its answer is not waited for (as IBM's gateway
+  // does). False: this host has no dialog to send it in.
+  virtual bool send_sip_info(const SipInfoRequest& request) {
+    (void)request;
+    return false;
+  }
+  // Transfer by hang-up: the host adds `headers` (the target in e.g. Transfer-Target) to the
+  // BYE it sends when the app next hangs up. False: this host cannot.
+  virtual bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+    (void)headers;
+    return false;
   }
 };
 

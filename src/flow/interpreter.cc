@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "flow/assistant_run.h"
 #include "flow/compare.h"
 #include "flow/input_modules.h"
 #include "flow/secure_wipe.h"
+#include "flow/soap_wsdl.h"
 #include "flow/spoken_time.h"
 #include "flow/sub_app_host.h"
 
@@ -92,6 +94,11 @@ void Interpreter::post(Event event) {
 }
 
 void Interpreter::handle(const Event& event) {
+  if (state_ == State::kAssistant) {
+    assistant_event(event);
+    run();
+    return;
+  }
   if (state_ == State::kSubApp) {
     forward_to_sub_app(event);
     if (state_ == State::kSubApp || finished_) return;
@@ -175,6 +182,8 @@ void Interpreter::handle(const Event& event) {
         soap_answered(std::move(response));
       } else if (current().type() == ModuleType::kSubdialog) {
         subdialog_answered(std::move(response));
+      } else if (current().type() == ModuleType::kAssistant) {
+        assistant_answered(std::move(response));
       } else {
         rest_answered(std::move(response));
       }
@@ -270,6 +279,7 @@ void Interpreter::handle_digit(char digit) {
       return;
     case State::kErrorPrompt:  // a goodbye or hand-over message: not an answer to anything
     case State::kSubApp:       // forwarded before we get here
+    case State::kAssistant:    // ditto (interpreter_assistant.cc)
     case State::kDone:
       return;
   }
@@ -380,6 +390,9 @@ void Interpreter::execute(const Module& module) {
     case ModuleType::kName:
     case ModuleType::kAddress:
       run_voice_answer(module);  // interpreter_name_address.cc
+      return;
+    case ModuleType::kAssistant:
+      run_assistant(module);
       return;
   }
 }

@@ -20,7 +20,10 @@
 
 namespace keyline::flow {
 
-class SubAppHost;  // flow/sub_app_host.h
+class SubAppHost;        // flow/sub_app_host.h
+struct AssistantAction;  // flow/assistant_protocol.h
+class WsdlCache;         // flow/soap_wsdl.h
+struct Wsdl;             // flow/soap_wsdl.h
 
 // One module the call passed through, for the call log. `result` is the exit taken, plus the
 // value after a ':' ("success:12345", "noinput", "nomatch", "next", "1", "match:2",
@@ -88,6 +91,7 @@ class Interpreter {
     kConfirmPrompt,  // an entry is being read back for confirmation (interpreter_confirm.cc)
     kConfirm,        // ... and the caller is to press 1 (keep) or 2 (enter again)
     kSubApp,         // a Go To App module's sub-app runs (interpreter_goto_app.cc)
+    kAssistant,      // an Assistant module runs a turn's actions (interpreter_assistant.cc)
   };
   struct Event {
     enum class Kind {
@@ -277,6 +281,34 @@ class Interpreter {
   // twice runs the revision it got the first time. Shared with sub-apps.
   using LoadedApps = std::map<std::string, std::shared_ptr<const AppDocument>>;
   std::shared_ptr<LoadedApps> loaded_apps_;
+
+  // Assistant (interpreter_assistant.cc; its state in flow/assistant_run.h). While a turn is
+  // out the state is kWebRequest, while its actions run kAssistant.
+  struct AssistantRun;
+  std::unique_ptr<AssistantRun> assistant_;
+  void run_assistant(const Module& module);
+  void assistant_event(const Event& event);
+  void assistant_answered(WebResponse response);
+  void assistant_failed(const std::string& message);
+  void assistant_send_turn();
+  void assistant_run_actions();
+  void assistant_begin_input();
+  void assistant_digit(char digit);
+  void assistant_input_done(std::string event);
+  void assistant_transfer(const AssistantAction& action);
+  void assistant_transfer_by_hangup(const AssistantAction& action);
+  void assistant_send_sip_info(const AssistantAction& action);
+  void assistant_transfer_done(const TransferResult& result);
+  void assistant_failure_action();
+  void assistant_stop_all();
+
+  // SOAP with a WSDL URL (interpreter_soap.cc): the WSDL is fetched first when the host's cache
+  // (or, without one, this call's) does not hold it.
+  bool soap_wsdl_fetch_ = false;  // the request out is the WSDL's GET
+  std::unique_ptr<WsdlCache> own_wsdl_cache_;
+  WsdlCache& wsdl_cache();
+  void soap_wsdl_answered(const Module& module, WebResponse response);
+  void soap_send(const Module& module, const Wsdl& wsdl);
 };
 
 }  // namespace keyline::flow

@@ -84,7 +84,9 @@ void Interpreter::update_private_input() {
   bool active = false;
   if (!finished_ && page_ &&
       (state_ == State::kInputPrompt || state_ == State::kInput ||
-       state_ == State::kConfirmPrompt || state_ == State::kConfirm)) {
+       state_ == State::kConfirmPrompt || state_ == State::kConfirm ||
+       state_ == State::kAssistant ||
+       (state_ == State::kWebRequest && current().type() == ModuleType::kAssistant))) {
     active =
         current().is_private || (current().type() == ModuleType::kDynamicMenu && dynamic_private_);
   }

@@ -71,6 +71,10 @@ void Interpreter::rest_answered(WebResponse response) {
 // the error exit; with neither wired the call ends with the reason.
 void Interpreter::rest_failed(const Module& module, std::string_view exit,
                               const std::string& message) {
+  if (module.type() == ModuleType::kAssistant) {  // a turn's request could not go out
+    assistant_failed(message);
+    return;
+  }
   Value::Map empty;
   empty.emplace_back("status", Value::number(0));
   empty.emplace_back("data", Value());

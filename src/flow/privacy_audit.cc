@@ -238,7 +238,11 @@ class Auditor {
   // A REST request carrying a private value: refused at run time over plain http (an error in
   // the app); over https it is the point of the module (a payment), noted for the auditor.
   void settings(const Module& m, const RestSettings& s) { web_service(m, s.url, rest_texts(s)); }
-  void settings(const Module& m, const SoapSettings& s) { web_service(m, s.url, service_texts(m)); }
+  void settings(const Module& m, const SoapSettings& s) {
+    // A WSDL URL's endpoint is known only when the call runs (a private value then goes over
+    // https or not at all): the WSDL's own https URL stands for it here.
+    web_service(m, s.url.empty() ? s.wsdl_url : s.url, service_texts(m));
+  }
 
   // Email and SMS are not secure channels: a private value in any of their texts is refused
   // when the call runs, so it is an error here, one no acknowledgement can accept.

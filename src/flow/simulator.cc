@@ -17,7 +17,11 @@ class TerminalHost final : public FlowHost {
   TerminalHost(const AppDocument& app, std::ostream& out) : app_(app), out_(out) {}
 
   void play(const PlayRequest& request) override {
-    out_ << "[prompt] " << request.text << '\n';
+    if (request.audio_url.empty()) {
+      out_ << "[prompt] " << request.text << '\n';
+    } else {
+      out_ << "[audio] " << request.audio_url << '\n';  // an assistant's play_url
+    }
     playing = true;
   }
   void stop_playback() override {

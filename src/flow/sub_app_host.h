@@ -38,6 +38,13 @@ class SubAppHost final : public FlowHost {
                                                       int revision) override {
     return host_.load_app(name, revision);
   }
+  WsdlCache* wsdl_cache() override { return host_.wsdl_cache(); }
+  bool send_sip_info(const SipInfoRequest& request) override {
+    return host_.send_sip_info(request);
+  }
+  bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) override {
+    return host_.set_bye_headers(headers);
+  }
 
  private:
   FlowHost& host_;

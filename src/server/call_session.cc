@@ -29,6 +29,7 @@ CallSession::~CallSession() {
   if (transfer_timer_) ctx_.loop.cancel_timer(transfer_timer_);
   speech_.reset();
   cancel_web_request();
+  cancel_audio_fetch();
   if (timer_) ctx_.loop.cancel_timer(timer_);
 }
 
@@ -83,6 +84,10 @@ void CallSession::on_answered() {
 void CallSession::play(const flow::PlayRequest& request) {
   std::uint64_t id = ++play_id_;
   playing_ = true;
+  if (!request.audio_url.empty()) {
+    play_url(id, request.audio_url);  // call_assistant.cc
+    return;
+  }
   if (!request.prompt_id.empty() && ctx_.prompts) {
     // Recorded audio in the session language; else the table's text (TTS); only with no text
     // at all the recording in the app's own language.
@@ -158,6 +163,7 @@ void CallSession::on_prompt_ready(std::uint64_t play_id, Result<speech::SharedPr
 void CallSession::stop_playback() {
   ++play_id_;
   playing_ = false;
+  cancel_audio_fetch();
   media_->stop_playout();
 }
 
@@ -178,7 +184,7 @@ void CallSession::cancel_timer() {
 
 void CallSession::hangup() {
   if (ended_) return;
-  ctx_.ua.hangup(handle_);
+  ctx_.ua.hangup(handle_, bye_headers_);
 }
 
 void CallSession::web_request(const flow::WebRequest& request) {
@@ -316,6 +322,7 @@ store::CallRecord CallSession::on_ended(sip::EndReason reason, int status) {
   ended_ = true;
   cancel_timer();
   cancel_web_request();
+  cancel_audio_fetch();
   if (speech_) speech_->stop();
   media_->stop_playout();
   record_.end_unix_ms = unix_ms(wall_now());

@@ -95,6 +95,9 @@ class CallSession final : public flow::FlowHost {
     // ---- OAuth2 client credentials (issue 7; oauth2_send.h) ----
     // The worker's token cache (null: REST/SOAP modules with OAuth2 auth fail).
     services::OAuth2TokenCache* oauth2 = nullptr;
+    // ---- SOAP WSDL (issue 7) ----
+    // The worker's cache of WSDLs fetched by URL (null: each call fetches its own).
+    flow::WsdlCache* wsdl = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -138,6 +141,10 @@ class CallSession final : public flow::FlowHost {
   // Go To App.
   Result<std::shared_ptr<const flow::AppDocument>> load_app(std::string_view name,
                                                             int revision) override;
+  flow::WsdlCache* wsdl_cache() override { return ctx_.wsdl; }
+  // Assistant (call_assistant.cc).
+  bool send_sip_info(const flow::SipInfoRequest& request) override;
+  bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) override;
 
   // ---- The dialog (call_dialog.cc) ----
   // A late offer's stream, agreed in the ACK: set before on_answered().
@@ -192,6 +199,11 @@ class CallSession final : public flow::FlowHost {
   // Outbound: the answering-machine detector, fed the callee's audio until it decides.
   std::unique_ptr<media::AnsweringMachineDetector> amd_;
   void set_outbound_variables(flow::Variables& session);  // call_outbound.cc
+  // Assistant (call_assistant.cc): play_url's audio fetch, and the BYE's headers.
+  void play_url(std::uint64_t play_id, const std::string& url);
+  void cancel_audio_fetch();
+  services::HttpClient::RequestId audio_id_ = 0;
+  sip::HeaderList bye_headers_;
   void feed_amd(std::span<const std::int16_t> pcm);
 
   // Whole-call recording (settings.record_call) and the Record module's recording.

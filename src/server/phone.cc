@@ -111,6 +111,17 @@ class Phone {
       say(std::to_string(r.status) + " " + r.reason);
     };
     h.on_answered = [this](sip::CallHandle, const sip::Message& r) { on_answered(r); };
+    // An INFO from the far end (an Assistant's send_sip_info): its X- headers and body size, so
+    // a test can see what arrived. DTMF INFO goes the other way only.
+    h.on_info = [this](sip::CallHandle, const sip::Message& info) {
+      std::string line = "INFO received:";
+      for (const auto& header : info.headers)
+        if (header.name.size() > 2 && (header.name[0] == 'X' || header.name[0] == 'x') &&
+            header.name[1] == '-')
+          line += " " + header.name + "=" + header.value;
+      say(line + " body=" + std::to_string(info.body.size()) + " bytes");
+      return 200;
+    };
     h.on_ended = [this](sip::CallHandle, sip::EndReason reason, int status) {
       on_ended(reason, status);
     };

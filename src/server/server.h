@@ -15,6 +15,7 @@
 #include "base/ids.h"
 #include "base/log.h"
 #include "flow/app_document.h"
+#include "flow/soap_wsdl.h"
 #include "io/event_loop.h"
 #include "sdp/offer_answer.h"
 #include "server/api_host.h"
@@ -86,6 +87,8 @@ class Server {
   std::unique_ptr<services::HttpClient> http_;  // the worker's web client (REST modules)
   // OAuth2 tokens of the worker's REST/SOAP modules, shared by its calls (oauth2_send.h).
   std::unique_ptr<services::OAuth2TokenCache> oauth2_tokens_;
+  // WSDLs fetched by URL for SOAP modules, shared by the worker's calls (flow/soap_wsdl.h).
+  flow::WsdlCache wsdl_cache_;
   // Email and SMS modules (null when `email:` / `sms:` is not configured). The SMS client's
   // egress policy allows the provider's host alone.
   std::unique_ptr<services::SmtpClient> smtp_;

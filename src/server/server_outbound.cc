@@ -33,6 +33,7 @@ CallSession::Context Server::session_context(const RoutedDeployment& route) {
   };
   ctx.app_revision = route.revision;
   ctx.oauth2 = oauth2_tokens_.get();
+  ctx.wsdl = &wsdl_cache_;
   return ctx;
 }
 

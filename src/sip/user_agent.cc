@@ -396,7 +396,9 @@ void UserAgent::send_bye(Call& call) {
   call.state = Call::State::kTerminating;
   // Timers E/F retransmit it and give up; either way the response (or the
   // made-up 408) lets us forget the call.
-  auto tx = layer_.send_request(new_request(call, "BYE"), call.peer);
+  Message bye = new_request(call, "BYE");
+  for (const auto& [name, value] : call.bye_headers) bye.add_header(name, value);
+  auto tx = layer_.send_request(std::move(bye), call.peer);
   if (!tx) {
     forget_later(call.handle);
     return;
@@ -405,9 +407,10 @@ void UserAgent::send_bye(Call& call) {
   by_transaction_[*tx] = call.handle;
 }
 
-void UserAgent::hangup(CallHandle handle) {
+void UserAgent::hangup(CallHandle handle, const HeaderList& bye_headers) {
   Call* call = find(handle);
   if (!call || call->ended) return;
+  call->bye_headers = bye_headers;
   switch (call->state) {
     case Call::State::kIncoming:
       final_uas(*call, 480);

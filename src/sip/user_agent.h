@@ -159,11 +159,16 @@ class UserAgent final : private TransactionUser {
 
   // An INFO in the established dialog (SIP INFO DTMF: application/dtmf-relay). Fails when the
   // call is not established.
-  Status send_info(CallHandle call, const std::string& content_type, const std::string& body);
+  // `headers` are added as they are (the caller checks names and values); with no body,
+  // `content_type` may be empty.
+  Status send_info(CallHandle call, const std::string& content_type, const std::string& body,
+                   const HeaderList& headers = {});
 
   // Ends the call whatever its state: BYE when answered, CANCEL (UAC) or 480
   // (UAS) before.
-  void hangup(CallHandle call);
+  // `bye_headers` go on the BYE (the caller checks them): a transfer by hang-up names the
+  // target there.
+  void hangup(CallHandle call, const HeaderList& bye_headers = {});
 
   // Out-of-dialog requests the owner makes (REGISTER: registration.h; user_agent_request.cc):
   // the UA adds Via, Max-Forwards and User-Agent and runs the transaction; `on_final` gets

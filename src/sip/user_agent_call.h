@@ -27,6 +27,7 @@ struct UserAgent::Call {
   State state = State::kIncoming;
   bool ended = false;          // on_ended has been fired
   bool bye_after_ack = false;  // hung up before the ACK: BYE waits for it (RFC 3261 15)
+  HeaderList bye_headers;      // added to our BYE (hangup with headers: transfer by hang-up)
   bool sips = false;           // the dialog's Request-URI was sips: (TLS end to end)
   int auth_attempts = 0;       // UAC: INVITEs re-sent with credentials
   Peer peer;

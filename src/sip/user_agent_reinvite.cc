@@ -118,12 +118,13 @@ void UserAgent::on_info(Call& call, TransactionId tx, const Message& request) {
 }
 
 Status UserAgent::send_info(CallHandle handle, const std::string& content_type,
-                            const std::string& body) {
+                            const std::string& body, const HeaderList& headers) {
   Call* call = find(handle);
   if (!call || call->ended || call->state != Call::State::kConfirmed)
     return make_error("sip", "INFO needs an established call");
   Message m = new_request(*call, "INFO");
-  m.add_header("Content-Type", content_type);
+  for (const auto& [name, value] : headers) m.add_header(name, value);
+  if (!content_type.empty()) m.add_header("Content-Type", content_type);
   m.body = body;
   // Its response needs no action: a lost or refused key shows in what the peer does next.
   auto tx = layer_.send_request(std::move(m), call->peer);

@@ -145,6 +145,33 @@ TEST(AssistantResponse, ReadsEveryKnownAction) {
     EXPECT_NE(assistant_action_name(r.actions[i].kind), "unknown") << i;
 }
 
+TEST(AssistantResponse, SipInfoTransferByHangupAndAsrOptions) {
+  const auto r = parse_ok(R"({"actions": [
+    {"type": "send_sip_info", "headers": {"X-Case": "42"}, "body": "state=1"},
+    {"type": "transfer", "target": "+15550100", "method": "hangup", "target_header": "X-Target"},
+    {"type": "set_asr", "confidence_percent": 70},
+    {"type": "play_url", "url": "https://example.com/a.wav", "barge_in": false}]})");
+  ASSERT_EQ(r.actions.size(), 4u);
+  EXPECT_EQ(r.actions[0].kind, Kind::kSendSipInfo);
+  EXPECT_EQ(assistant_action_name(r.actions[0].kind), "send_sip_info");
+  ASSERT_EQ(r.actions[0].headers.size(), 1u);
+  EXPECT_EQ(r.actions[0].body, "state=1");
+  EXPECT_EQ(r.actions[0].content_type, "application/text");  // VGW's default
+  EXPECT_EQ(r.actions[1].method, "hangup");
+  EXPECT_EQ(r.actions[1].target_header, "X-Target");
+  EXPECT_EQ(r.actions[2].confidence_percent, 70);
+  EXPECT_TRUE(r.actions[3].has_barge_in);
+  EXPECT_FALSE(r.actions[3].barge_in);
+  EXPECT_NE(parse_error(R"({"actions": [{"type": "send_sip_info"}]})").find("is required"),
+            std::string::npos);
+  EXPECT_NE(parse_error(R"({"actions": [{"type": "transfer", "target": "+1555", "method": "x"}]})")
+                .find("'method'"),
+            std::string::npos);
+  EXPECT_NE(parse_error(R"({"actions": [{"type": "play_url", "url": "http://a.example/x.wav"}]})")
+                .find("https"),
+            std::string::npos);
+}
+
 TEST(AssistantResponse, UnknownActionsAreKeptAsUnknown) {
   const auto r =
       parse_ok(R"({"actions": [{"type": "vgwActDance", "speed": 3}, {"type": "hangup"}]})");

@@ -97,6 +97,23 @@ class FakeFlowHost : public FlowHost {
   bool can_send = true;
   std::vector<MessageRequest> messages;
   int message_cancels = 0;
+
+  // ---- SOAP WSDL (issue 7) ----
+  WsdlCache* wsdl_cache() override { return shared_wsdl; }
+  WsdlCache* shared_wsdl = nullptr;  // set: calls share it, as a server's calls do
+
+  // ---- Assistant (issue 7) ----
+  bool send_sip_info(const SipInfoRequest& request) override {
+    infos.push_back(request);
+    return can_send_info;
+  }
+  bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) override {
+    bye_headers = headers;
+    return can_send_info;
+  }
+  bool can_send_info = true;
+  std::vector<SipInfoRequest> infos;
+  std::vector<std::pair<std::string, std::string>> bye_headers;
 };
 
 // The caller says `text` (matched against the grammar being listened for, as the host's

@@ -138,7 +138,8 @@ steps:
 }
 
 TEST(Scenario, ExampleScenariosPass) {
-  for (const char* name : {"demo", "payment", "appointment_reminder"}) {
+  for (const char* name :
+       {"demo", "payment", "appointment_reminder", "assistant_desk", "balance_wsdl"}) {
     auto app = load_app(std::string(KEYLINE_SOURCE_DIR "/examples/apps/") + name + ".json");
     ASSERT_TRUE(app.ok()) << app.error().message;
     auto scenarios = load_scenarios(std::string(KEYLINE_SOURCE_DIR "/examples/apps/scenarios/") +

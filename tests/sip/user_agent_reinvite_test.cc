@@ -205,6 +205,22 @@ TEST_F(ReinviteTest, SendInfoGoesInTheDialog) {
   EXPECT_NE(std::string(*sent[0].header("To")).find("alice1"), std::string::npos);
 }
 
+// The Assistant module's send_sip_info and transfer by hang-up (issue 7).
+TEST_F(ReinviteTest, InfoAndByeCarryTheOwnersHeaders) {
+  std::string tag = confirmed_call();
+  ASSERT_TRUE(ua->send_info(*incoming, "", "", {{"X-State", "queued"}}));
+  auto sent = sink.take();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].header("X-State"), "queued");
+  EXPECT_FALSE(sent[0].header("Content-Type").has_value());  // no body, no type
+  ua->hangup(*incoming, {{"Transfer-Target", "tel:+15550100"}, {"User-to-User", "abc"}});
+  sent = sink.take();
+  ASSERT_FALSE(sent.empty());
+  EXPECT_EQ(sent.back().method, "BYE");
+  EXPECT_EQ(sent.back().header("Transfer-Target"), "tel:+15550100");
+  EXPECT_EQ(sent.back().header("User-to-User"), "abc");
+}
+
 TEST_F(ReinviteTest, LateOfferTakesTheAnswerFromTheAck) {
   ua->on_message(peer_request("INVITE", "z9hG4bKi1", 1, ""), udp_peer());
   ASSERT_TRUE(incoming);
