@@ -24,6 +24,7 @@
 #include "store/reports.h"
 #include "store/outbound_repository.h"
 #include "store/repositories.h"
+#include "store/recordings.h"
 #include "store/trunks.h"
 
 namespace keyline::api {
@@ -52,6 +53,9 @@ struct ApiDependencies {
   std::function<Status(const std::function<Status()>&)> transaction;
   // The outbound call queue (outbound_routes.cc). Null: those routes are not offered.
   store::OutboundRepository* outbound = nullptr;
+  // ---- Recordings metadata (issue 9; recording branch; recording_routes.cc) ----
+  // Null: the /v1/recordings routes are not offered.
+  store::RecordingRepository* recordings = nullptr;
 };
 
 class ApiService {
@@ -99,6 +103,7 @@ void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc
 void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
 void add_admin_routes(ApiService& api);    // app tools, trunks, reports (admin_routes.h)
 void add_outbound_routes(ApiService& api);  // queue, status, cancel (outbound_routes.cc)
+void add_recording_routes(ApiService& api);  // /v1/recordings (recording_routes.cc)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

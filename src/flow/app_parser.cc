@@ -56,6 +56,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"subdialog", ModuleType::kSubdialog, {"done", "error", "timeout"}},
       {"name", ModuleType::kName, {"done", "noinput", "nomatch", "error"}},
       {"address", ModuleType::kAddress, {"done", "noinput", "nomatch", "error"}},
+      {"call_recording", ModuleType::kCallRecording, {"done", "error"}},
   };
   return kTypes;
 }
@@ -286,6 +287,9 @@ class AppReader : public ValueReader {
       case ModuleType::kName:  // app_name_address_module.cc
       case ModuleType::kAddress:
         read_name_address(*this, typed, settings, info->type, module);
+        break;
+      case ModuleType::kCallRecording:  // app_call_recording_module.cc
+        module.settings = read_call_recording(*this, typed);
         break;
     }
     if (module.is_input()) {

@@ -51,6 +51,15 @@ struct PlayRequest {
   bool exclude_from_cache = false;  // the module says "do not cache": treat like private
 };
 
+// ---- Call Recording module (issue 7) ----
+// What a Call Recording module asks of the whole-call recording.
+struct CallRecordingControl {
+  enum class Action { kStart, kPause, kResume, kStop };
+  Action action = Action::kStart;
+  bool stereo = true;  // start: caller left, Keyline right; false: both mixed into one channel
+  std::string module;  // the module's name (for the host's log)
+};
+
 class FlowHost {
  public:
   virtual ~FlowHost() = default;
@@ -127,6 +136,17 @@ class FlowHost {
   virtual Result<std::shared_ptr<const AppDocument>> load_app(std::string_view name, int revision) {
     (void)revision;
     return make_error("flow", "no app named '" + std::string(name) + "' is available here");
+  }
+
+  // ---- Call Recording module (issue 7; recording branch) ----
+  // Synchronous: start (a no-op when already recording), pause, resume or stop (the file is
+  // finished and its upload queued) the whole-call recording. A module pause nests with the
+  // automatic pause for private input: the recording runs only when neither holds it. An error
+  // (no recordings directory, nothing to pause) sends the module to its "error" exit. The
+  // default records nothing.
+  virtual Status control_call_recording(const CallRecordingControl& control) {
+    (void)control;
+    return make_error("flow", "this host cannot record calls");
   }
 };
 

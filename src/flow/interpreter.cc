@@ -381,6 +381,9 @@ void Interpreter::execute(const Module& module) {
     case ModuleType::kAddress:
       run_voice_answer(module);  // interpreter_name_address.cc
       return;
+    case ModuleType::kCallRecording:
+      run_call_recording(module);  // interpreter_call_recording.cc
+      return;
   }
 }
 

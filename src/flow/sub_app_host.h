@@ -38,6 +38,10 @@ class SubAppHost final : public FlowHost {
                                                       int revision) override {
     return host_.load_app(name, revision);
   }
+  // Call Recording module (recording branch).
+  Status control_call_recording(const CallRecordingControl& control) override {
+    return host_.control_call_recording(control);
+  }
 
  private:
   FlowHost& host_;

@@ -125,6 +125,7 @@ struct ApiSettings {
 struct RetentionSettings {
   int call_log_detail_days = 30;  // detail entries (module visits)
   int call_log_days = 0;          // whole call logs; 0 keeps them
+  int recordings_days = 0;        // recordings (files and rows); 0 keeps them
 };
 
 struct Config {

@@ -29,6 +29,7 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<PostCallQueue> post_call_queue() override {
     return make_sqlite_post_call_queue(db_);
   }
+  std::unique_ptr<RecordingRepository> recordings() override { return make_sqlite_recordings(db_); }
 
  private:
   std::shared_ptr<Database> db_;
@@ -52,6 +53,7 @@ class PostgresBackend final : public Backend {
   std::string describe() const override { return db_->describe(); }
   std::unique_ptr<OutboundRepository> outbound() override { return make_pg_outbound(db_); }
   std::unique_ptr<PostCallQueue> post_call_queue() override { return make_pg_post_call_queue(db_); }
+  std::unique_ptr<RecordingRepository> recordings() override { return make_pg_recordings(db_); }
 
  private:
   std::shared_ptr<PgConnection> db_;

@@ -15,6 +15,7 @@
 #include "store/reports.h"
 #include "store/outbound_repository.h"
 #include "store/post_call_queue.h"
+#include "store/recordings.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -42,6 +43,8 @@ class Backend {
   // ---- Post-call web service (issue 7) ----
   // The durable queue of post-call requests (post_call_queue.h).
   virtual std::unique_ptr<PostCallQueue> post_call_queue() = 0;
+  // ---- Recordings metadata (issue 9; recording branch) ----
+  virtual std::unique_ptr<RecordingRepository> recordings() = 0;
 };
 
 struct BackendSettings {

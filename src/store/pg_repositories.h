@@ -12,6 +12,7 @@
 #include "store/pg_connection.h"
 #include "store/reports.h"
 #include "store/post_call_queue.h"
+#include "store/recordings.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -35,5 +36,7 @@ std::unique_ptr<CallLogStore> make_pg_call_logs(std::shared_ptr<PgConnection> db
                                                 privacy::RedactionPolicy policy);
 // ---- Post-call web service (issue 7) ----
 std::unique_ptr<PostCallQueue> make_pg_post_call_queue(std::shared_ptr<PgConnection> db);
+// ---- Recordings metadata (issue 9; recording branch) ----
+std::unique_ptr<RecordingRepository> make_pg_recordings(std::shared_ptr<PgConnection> db);
 
 }  // namespace keyline::store

@@ -8,6 +8,7 @@
 #include "store/reports.h"
 #include "store/outbound_repository.h"
 #include "store/post_call_queue.h"
+#include "store/recordings.h"
 #include "store/repositories.h"
 #include "store/trunks.h"
 
@@ -22,5 +23,7 @@ std::unique_ptr<ReportRepository> make_sqlite_reports(std::shared_ptr<Database> 
 std::unique_ptr<OutboundRepository> make_sqlite_outbound(std::shared_ptr<Database> db);
 // ---- Post-call web service (issue 7) ----
 std::unique_ptr<PostCallQueue> make_sqlite_post_call_queue(std::shared_ptr<Database> db);
+// ---- Recordings metadata (issue 9; recording branch) ----
+std::unique_ptr<RecordingRepository> make_sqlite_recordings(std::shared_ptr<Database> db);
 
 }  // namespace keyline::store

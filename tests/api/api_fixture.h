@@ -31,6 +31,7 @@ class ApiFixture : public ::testing::Test {
     trunks_ = store::make_sqlite_trunks(db_);
     reports_ = store::make_sqlite_reports(db_);
     outbound_ = store::make_sqlite_outbound(db_);
+    recordings_ = store::make_sqlite_recordings(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);
@@ -46,6 +47,7 @@ class ApiFixture : public ::testing::Test {
     deps.trunks = trunks_.get();
     deps.reports = reports_.get();
     deps.outbound = outbound_.get();
+    deps.recordings = recordings_.get();
     deps.hasher = hasher_.get();
     deps.rate_per_second = rate_;
     deps.burst = burst_;
@@ -100,6 +102,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<store::TrunkRepository> trunks_;
   std::unique_ptr<store::ReportRepository> reports_;
   std::unique_ptr<store::OutboundRepository> outbound_;
+  std::unique_ptr<store::RecordingRepository> recordings_;
   std::unique_ptr<KeyHasher> hasher_;
   std::unique_ptr<ApiService> service_;
   std::string admin_, developer_, viewer_;

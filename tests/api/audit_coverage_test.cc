@@ -29,6 +29,8 @@ const std::set<std::string> kAuditedWrites = {
     "POST /v1/deployments/{label}/outbound",
     "POST /v1/deployments/{label}/outbound/bulk",
     "DELETE /v1/deployments/{label}/outbound",
+    // Recordings (recording_routes.cc); checked in recordings_api_test.cc (needs a row).
+    "DELETE /v1/recordings/{id}",
 };
 // POSTs that change nothing (validation without storing).
 const std::set<std::string> kReadOnlyPosts = {"POST /v1/apps/{name}/validate"};

@@ -97,6 +97,15 @@ class FakeFlowHost : public FlowHost {
   bool can_send = true;
   std::vector<MessageRequest> messages;
   int message_cancels = 0;
+
+  // ---- Call Recording module (issue 7; recording branch) ----
+  Status control_call_recording(const CallRecordingControl& control) override {
+    recording_controls.push_back(control);
+    if (!recording_control_error.empty()) return make_error("flow", recording_control_error);
+    return Ok{};
+  }
+  std::vector<CallRecordingControl> recording_controls;
+  std::string recording_control_error;  // not empty: every control fails with it
 };
 
 // The caller says `text` (matched against the grammar being listened for, as the host's
