@@ -443,7 +443,8 @@ enum class ModuleType {
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
 // "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
-// "transfer", "email", "soap", "sms", "goto_app", "subdialog", "name", "address", "call_recording").
+// "transfer", "email", "soap", "sms", "goto_app", "subdialog", "name", "address",
+// "call_recording").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {

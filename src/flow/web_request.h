@@ -43,7 +43,8 @@ struct WebRequest {
   bool carries_private = false;
   std::string module;  // the REST module's name, for the host's log lines
   std::optional<OAuth2Settings> oauth2;  // set: the host adds a bearer token
-  std::optional<AwsSigV4Settings> aws_sigv4;  // set: the host signs the request (SigV4)
+  // Set: the host signs the request (AWS Signature V4).
+  std::optional<AwsSigV4Settings> aws_sigv4;
 };
 
 struct WebResponse {
