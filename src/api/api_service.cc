@@ -98,6 +98,7 @@ ApiService::ApiService(ApiDependencies deps)
   add_admin_routes(*this);
   add_outbound_routes(*this);
   if (deps_.teams) add_team_routes(*this);
+  add_recording_routes(*this);  // recording branch: /v1/recordings
 }
 
 void ApiService::add_route(std::string method, std::string pattern,

@@ -25,6 +25,7 @@
 #include "store/outbound_repository.h"
 #include "store/repositories.h"
 #include "store/teams.h"
+#include "store/recordings.h"
 #include "store/trunks.h"
 
 namespace keyline::api {
@@ -56,6 +57,9 @@ struct ApiDependencies {
   // ---- Teams and sharing (issue 9; access.h) ----
   // Null: no team routes, and every app and deployment is visible to every role.
   store::TeamRepository* teams = nullptr;
+  // ---- Recordings metadata (issue 9; recording branch; recording_routes.cc) ----
+  // Null: the /v1/recordings routes are not offered.
+  store::RecordingRepository* recordings = nullptr;
 };
 
 class ApiService {
@@ -104,6 +108,7 @@ void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
 void add_admin_routes(ApiService& api);    // app tools, trunks, reports (admin_routes.h)
 void add_outbound_routes(ApiService& api);  // queue, status, cancel (outbound_routes.cc)
 void add_team_routes(ApiService& api);      // teams, members, shares (team_routes.cc)
+void add_recording_routes(ApiService& api);  // /v1/recordings (recording_routes.cc)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

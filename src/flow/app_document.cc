@@ -17,7 +17,8 @@ std::string_view module_type_name(ModuleType type) {
       "rest",      "evaluate_js",  "record",       "transfer",
       "email",
       "soap",      "sms",          "goto_app",     "subdialog",
-      "name",      "address",      "assistant"};
+      "name",      "address",      "assistant",
+      "call_recording"};
   const auto i = static_cast<std::size_t>(type);
   return i < std::size(kNames) ? kNames[i] : "?";
 }

@@ -275,6 +275,8 @@ struct RestSettings {
   std::string auth_password;  // basic
   std::string auth_token;     // bearer
   std::optional<OAuth2Settings> oauth2;  // auth type oauth2 (client credentials)
+  // auth type aws_sigv4: only settings.post_call.recording (an S3-compatible upload).
+  std::optional<AwsSigV4Settings> aws_sigv4;
 };
 
 // Evaluate JS: a script (or a library function) run in the sandbox (flow/js_sandbox.h). The
@@ -423,6 +425,17 @@ struct VoiceAnswerSettings {
 struct NameSettings : VoiceAnswerSettings {};
 struct AddressSettings : VoiceAnswerSettings {};
 
+// ---- Call Recording module (issue 7; app_call_recording_module.cc) ----
+// Controls the whole-call recording: start it (when settings.record_call did not), pause,
+// resume or stop it. A pause here is the builder's own: the end of a private input module's
+// automatic pause does not undo it.
+struct CallRecordingSettings {
+  enum class Action { kStart, kPause, kResume, kStop };
+  enum class Channels { kStereo, kMixed };
+  Action action = Action::kStart;
+  Channels channels = Channels::kStereo;  // start only
+};
+
 enum class ModuleType {
   kPrompt,
   kMenu,
@@ -452,13 +465,14 @@ enum class ModuleType {
   kName,
   kAddress,
   kAssistant,
+  kCallRecording,
 };
 
 // The spelling used in documents ("prompt", "menu", "digits", "compare_variable",
 // "goto_page", "exit", "set_variable", "counter", "call_log", "label", "number", "yes_no",
 // "date_time", "custom_field", "dynamic_menu", "language", "rest", "evaluate_js", "record",
 // "transfer", "email", "soap", "sms", "goto_app", "subdialog", "name", "address",
-// "assistant").
+// "assistant", "call_recording").
 std::string_view module_type_name(ModuleType type);
 
 struct Module {
@@ -474,7 +488,8 @@ struct Module {
                NumberSettings, YesNoSettings, DateTimeSettings, CustomFieldSettings,
                DynamicMenuSettings, LanguageSettings, RestSettings, EvaluateJsSettings,
                RecordSettings, TransferSettings, EmailSettings, SoapSettings, SmsSettings,
-               GoToAppSettings, SubdialogSettings, NameSettings, AddressSettings, AssistantSettings>
+               GoToAppSettings, SubdialogSettings, NameSettings, AddressSettings, AssistantSettings,
+               CallRecordingSettings>
       settings;
   // Named exits ("next", "success", "noinput", "nomatch", ...) wired to a target. An exit that is
   // not wired falls through to the next module on the page.

@@ -26,6 +26,8 @@ std::vector<std::string> falling_exits(const Module& m) {
     case ModuleType::kSubdialog:
     case ModuleType::kAssistant:
       return {"done"};
+    case ModuleType::kCallRecording:  // a recording that fails does not stop the call
+      return {"done", "error"};
     case ModuleType::kTransfer:  // a bridged call that ends comes back to the flow
       if (std::get<TransferSettings>(m.settings).mode == TransferMode::kBridged)
         return {"far_end_disconnect", "maxtime_disconnect"};

@@ -87,6 +87,10 @@ void read_confirm(ValueReader& r, const YAML::Node& node, Module& module);
 GoToAppSettings read_goto_app(ValueReader& r, ObjectReader& obj);
 // Assistant (app_assistant_module.cc).
 AssistantSettings read_assistant(ValueReader& r, ObjectReader& obj, const AppSettings& settings);
+// Call Recording (app_call_recording_module.cc).
+CallRecordingSettings read_call_recording(ValueReader& r, ObjectReader& obj);
+// `auth: {type: aws_sigv4}` of settings.post_call.recording (app_recording_upload.cc).
+AwsSigV4Settings read_aws_sigv4(ValueReader& r, ObjectReader& auth);
 
 // ---- Post-call web service (issue 7; app_post_call.cc) ----
 // "settings.post_call".

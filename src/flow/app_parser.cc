@@ -57,6 +57,7 @@ const std::vector<ModuleTypeInfo>& module_types() {
       {"name", ModuleType::kName, {"done", "noinput", "nomatch", "error"}},
       {"address", ModuleType::kAddress, {"done", "noinput", "nomatch", "error"}},
       {"assistant", ModuleType::kAssistant, {"done", "error"}},
+      {"call_recording", ModuleType::kCallRecording, {"done", "error"}},
   };
   return kTypes;
 }
@@ -290,6 +291,9 @@ class AppReader : public ValueReader {
         break;
       case ModuleType::kAssistant:
         module.settings = read_assistant(*this, typed, settings);
+        break;
+      case ModuleType::kCallRecording:  // app_call_recording_module.cc
+        module.settings = read_call_recording(*this, typed);
         break;
     }
     if (module.is_input()) {

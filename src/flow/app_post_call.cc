@@ -56,10 +56,13 @@ RestSettings read_rest_shape(ValueReader& r, ObjectReader& obj, bool recording, 
         r.read_text(*token, "token", rest.auth_token);
       } else if (type == "oauth2") {
         rest.oauth2 = read_oauth2(r, auth);
+      } else if (type == "aws_sigv4" && recording) {
+        rest.aws_sigv4 = read_aws_sigv4(r, auth);  // app_recording_upload.cc
       } else {
         r.diagnostics().add(auth.pos(),
                             "'auth' must be {\"type\": \"basic\", \"user\", \"password\"}, "
-                            "{\"type\": \"bearer\", \"token\"} or {\"type\": \"oauth2\", ...}");
+                            "{\"type\": \"bearer\", \"token\"} or {\"type\": \"oauth2\", ...}" +
+                                std::string(recording ? " or {\"type\": \"aws_sigv4\", ...}" : ""));
       }
       auth.finish();
     }

@@ -65,6 +65,15 @@ struct SipInfoRequest {
   std::string body;
 };
 
+// ---- Call Recording module (issue 7) ----
+// What a Call Recording module asks of the whole-call recording.
+struct CallRecordingControl {
+  enum class Action { kStart, kPause, kResume, kStop };
+  Action action = Action::kStart;
+  bool stereo = true;  // start: caller left, Keyline right; false: both mixed into one channel
+  std::string module;  // the module's name (for the host's log)
+};
+
 class FlowHost {
  public:
   virtual ~FlowHost() = default;
@@ -160,6 +169,17 @@ class FlowHost {
   virtual bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
     (void)headers;
     return false;
+  }
+
+  // ---- Call Recording module (issue 7; recording branch) ----
+  // Synchronous: start (a no-op when already recording), pause, resume or stop (the file is
+  // finished and its upload queued) the whole-call recording. A module pause nests with the
+  // automatic pause for private input: the recording runs only when neither holds it. An error
+  // (no recordings directory, nothing to pause) sends the module to its "error" exit. The
+  // default records nothing.
+  virtual Status control_call_recording(const CallRecordingControl& control) {
+    (void)control;
+    return make_error("flow", "this host cannot record calls");
   }
 };
 

@@ -394,6 +394,9 @@ void Interpreter::execute(const Module& module) {
     case ModuleType::kAssistant:
       run_assistant(module);
       return;
+    case ModuleType::kCallRecording:
+      run_call_recording(module);  // interpreter_call_recording.cc
+      return;
   }
 }
 

@@ -184,6 +184,8 @@ class Interpreter {
   void run_subdialog(const Module& module);
   void subdialog_answered(WebResponse response);
   void subdialog_failed(const Module& module, std::string_view exit, const std::string& message);
+  // ---- Call Recording module (issue 7; interpreter_call_recording.cc) ----
+  void run_call_recording(const Module& module);
   // Speech input (interpreter_speech.cc).
   void start_listening();
   void stop_listening();

@@ -45,6 +45,7 @@ Result<WebRequest> build_recording_upload(const PostCallSettings& settings,
   if (!built) return built.error();
   WebRequest request = std::move(*built);
   request.module = "recording";
+  request.aws_sigv4 = std::get<RestSettings>(settings.recording->settings).aws_sigv4;
   request.headers.emplace_back("Content-Type", "audio/wav");
   request.headers.emplace_back("Idempotency-Key", facts.id + "-recording");
   if (request.url.rfind("https://", 0) != 0) {

@@ -86,6 +86,15 @@ class TerminalHost final : public FlowHost {
     return true;
   }
   void cancel_message() override { message_pending = false; }
+  // Call Recording module: shown and taken as done (nothing is recorded here).
+  Status control_call_recording(const CallRecordingControl& control) override {
+    static constexpr const char* kActions[] = {"start", "pause", "resume", "stop"};
+    out_ << "[call_recording] " << kActions[static_cast<int>(control.action)];
+    if (control.action == CallRecordingControl::Action::kStart)
+      out_ << (control.stereo ? " (stereo)" : " (mixed)");
+    out_ << '\n';
+    return Ok{};
+  }
 
   bool playing = false;
   bool message_pending = false;

@@ -45,6 +45,10 @@ class SubAppHost final : public FlowHost {
   bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) override {
     return host_.set_bye_headers(headers);
   }
+  // Call Recording module (recording branch).
+  Status control_call_recording(const CallRecordingControl& control) override {
+    return host_.control_call_recording(control);
+  }
 
  private:
   FlowHost& host_;

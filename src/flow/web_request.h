@@ -21,6 +21,17 @@ struct OAuth2Settings {
   std::string scope;          // may be empty
 };
 
+// ---- S3-compatible upload (issue 7; recording branch) ----
+// `auth: {type: aws_sigv4, ...}` of settings.post_call.recording: the host signs the upload with
+// AWS Signature Version 4. Both keys are references the host resolves ("env:NAME" or
+// "file:PATH", listed in its http.app_secrets), never the keys themselves.
+struct AwsSigV4Settings {
+  std::string region;             // "eu-west-1"
+  std::string service = "s3";     // the signing service name
+  std::string access_key_id;      // a reference
+  std::string secret_access_key;  // a reference
+};
+
 struct WebRequest {
   std::string method;  // GET, POST, PUT, PATCH, DELETE
   std::string url;
@@ -32,6 +43,8 @@ struct WebRequest {
   bool carries_private = false;
   std::string module;  // the REST module's name, for the host's log lines
   std::optional<OAuth2Settings> oauth2;  // set: the host adds a bearer token
+  // Set: the host signs the request (AWS Signature V4).
+  std::optional<AwsSigV4Settings> aws_sigv4;
 };
 
 struct WebResponse {

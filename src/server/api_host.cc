@@ -21,25 +21,28 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   std::unique_ptr<ApiHost> host(new ApiHost());
   host->backend_ = backend;
   host->calls_ = backend->call_logs(config.privacy);
+  host->recordings_ = backend->recordings();
   store::RetentionPolicy policy{config.retention.call_log_detail_days,
                                 config.retention.call_log_days, config.retention.audit_log_days,
                                 config.retention.outbound_days,
-                                config.retention.post_call_queue_days};
+                                config.retention.post_call_queue_days,
+                                config.retention.recordings_days};
   host->retention_ = std::make_unique<store::RetentionJob>(
       *host->calls_, policy, std::chrono::hours(1),
       [&logger](const Result<store::RetentionOutcome>& r) {
         if (!r)
           logger.error("store", "retention job failed: " + r.error().message);
         else if (r->details_removed || r->calls_removed || r->audit_removed ||
-                 r->outbound_removed || r->post_call_removed)
+                 r->outbound_removed || r->post_call_removed || r->recordings_removed)
           logger.info("store", "retention: removed " + std::to_string(r->details_removed) +
                                    " call-log detail entries, " + std::to_string(r->calls_removed) +
                                    " call logs, " + std::to_string(r->audit_removed) +
                                    " audit entries, " + std::to_string(r->outbound_removed) +
                                    " outbound calls, " + std::to_string(r->post_call_removed) +
-                                   " post-call requests");
+                                   " post-call requests, " +
+                                   std::to_string(r->recordings_removed) + " recordings");
       },
-      backend->retention_targets());
+      backend->retention_targets(), host->recordings_.get());
   if (!config.api.enabled) {
     logger.info("api", "API disabled (api.enabled: false)");
     return host;
@@ -85,6 +88,7 @@ Result<std::unique_ptr<ApiHost>> ApiHost::start(const Config& config,
   deps.reports = host->reports_.get();
   deps.outbound = host->outbound_.get();
   deps.teams = host->teams_.get();
+  deps.recordings = host->recordings_.get();
   deps.hasher = host->hasher_.get();
   deps.server_metrics = std::move(server_metrics);
   deps.routing_changed = std::move(routing_changed);

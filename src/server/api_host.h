@@ -53,6 +53,7 @@ class ApiHost {
   std::unique_ptr<store::CallLogStore> calls_;
   std::unique_ptr<store::TrunkRepository> trunks_;
   std::unique_ptr<store::ReportRepository> reports_;
+  std::unique_ptr<store::RecordingRepository> recordings_;  // also the retention job's
   std::unique_ptr<api::KeyHasher> hasher_;
   std::unique_ptr<api::ApiService> service_;
   std::unique_ptr<api::HttpsServer> https_;

@@ -9,15 +9,7 @@ namespace keyline::server {
 
 void CallSession::queue_post_call() {
   if (!interpreter_ || !app_->settings.post_call || !ctx_.post_call) return;
-  flow::PostCallFacts facts;
-  facts.id = record_.call_id;
-  facts.ani = record_.from;
-  facts.dnis = record_.to;
-  facts.start_unix_ms = record_.start_unix_ms;
-  facts.end_unix_ms = record_.end_unix_ms;
-  facts.exit_reason = record_.exit_reason;
-  facts.app = record_.app;
-  facts.revision = ctx_.app_revision;
+  const flow::PostCallFacts facts = post_call_facts();
   const flow::PostCallSettings& settings = *app_->settings.post_call;
   if (settings.recording && !finished_recording_.empty()) queue_recording_upload(facts);
   if (!settings.has_request) return;
@@ -40,6 +32,19 @@ void CallSession::queue_post_call() {
   ctx_.post_call(std::move(*request), record_.call_id, "");
 }
 
+flow::PostCallFacts CallSession::post_call_facts() const {
+  flow::PostCallFacts facts;
+  facts.id = record_.call_id;
+  facts.ani = record_.from;
+  facts.dnis = record_.to;
+  facts.start_unix_ms = record_.start_unix_ms;
+  facts.end_unix_ms = record_.end_unix_ms;
+  facts.exit_reason = record_.exit_reason;
+  facts.app = record_.app;
+  facts.revision = ctx_.app_revision;
+  return facts;
+}
+
 void CallSession::queue_recording_upload(const flow::PostCallFacts& facts) {
   auto request =
       flow::build_recording_upload(*app_->settings.post_call, facts, interpreter_->variables());
@@ -56,7 +61,18 @@ void CallSession::queue_recording_upload(const flow::PostCallFacts& facts) {
                       "call " + record_.call_id + ": recording upload not queued: " + refusal);
     return;
   }
-  ctx_.post_call(std::move(*request), record_.call_id + "/recording", finished_recording_);
+  // A second file of the call (a Call Recording module's start after a stop) is a second
+  // upload: its own queue row and idempotency key.
+  std::string key = record_.call_id + "/recording";
+  if (call_recording_files_ > 1) {
+    const std::string n = std::to_string(call_recording_files_);
+    key += n;
+    for (auto& [name, value] : request->headers) {
+      if (name == "Idempotency-Key") value += "-" + n;
+    }
+  }
+  ctx_.post_call(std::move(*request), key, finished_recording_);
+  finished_recording_.clear();  // queued: never queued twice
 }
 
 }  // namespace keyline::server

@@ -3,6 +3,7 @@
 // call's MediaSession on its 20 ms tick (media/call_recorder.h).
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <numbers>
 
 #include "media/frames.h"
@@ -36,21 +37,30 @@ void CallSession::start_call_recording() {
   using Mode = flow::AppSettings::CallRecording;
   const Mode mode = app_->settings.record_call;
   if (mode == Mode::kOff) return;
+  (void)open_call_recording(mode == Mode::kStereo);  // a failure is logged; the call goes on
+}
+
+Status CallSession::open_call_recording(bool stereo) {
   media::RecorderOptions options;
-  options.layout =
-      mode == Mode::kStereo ? media::RecordLayout::kStereo : media::RecordLayout::kMixed;
-  call_recording_id_ = record_.call_id + "-call";
+  options.layout = stereo ? media::RecordLayout::kStereo : media::RecordLayout::kMixed;
+  call_recording_stereo_ = stereo;
+  // A start after a stop begins a new file beside the first.
+  ++call_recording_files_;
+  call_recording_id_ = record_.call_id + "-call" +
+                       (call_recording_files_ > 1 ? std::to_string(call_recording_files_) : "");
   auto recorder = open_recorder(call_recording_id_, options);
   if (!recorder) {
     // The call goes on unrecorded; the log says so (the message names no caller data).
     ctx_.logger.error(
         "call", record_.call_id + " call recording failed to start: " + recorder.error().message);
     call_recording_id_.clear();
-    return;
+    return recorder.error();
   }
   call_recorder_ = std::move(*recorder);
+  apply_recording_pause();  // a private module may be collecting right now
   ctx_.logger.info("call", record_.call_id + " recording the call (" +
                                std::string(media::record_layout_name(options.layout)) + ")");
+  return Ok{};
 }
 
 void CallSession::stop_call_recording() {
@@ -66,6 +76,22 @@ void CallSession::stop_call_recording() {
     std::snprintf(paused, sizeof paused, "%.1f", static_cast<double>(info->paused_frames) * 0.02);
     result = "call:" + call_recording_id_ + " (" + seconds + " s, paused " + paused + " s)";
     finished_recording_ = ctx_.recordings_dir + "/" + call_recording_id_ + ".wav";
+    if (ctx_.recording_finished) {
+      // Metadata only (never audio): written on the sender's thread, before its upload.
+      store::RecordingRecord row;
+      row.session_id = record_.call_id;
+      row.deployment = record_.deployment;
+      row.app = record_.app;
+      row.path = finished_recording_;
+      row.channels = call_recording_stereo_ ? "stereo" : "mixed";
+      row.duration_s = info->seconds;
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(finished_recording_, ec);
+      row.bytes = ec ? 0 : static_cast<std::int64_t>(size);
+      row.created_unix_ms = unix_ms(wall_now());
+      row.upload_state = store::UploadState::kKept;  // the sender marks a queued upload pending
+      ctx_.recording_finished(std::move(row));
+    }
   } else {
     result = "error";
     ctx_.logger.error("call", record_.call_id + " call recording lost: " + info.error().message);
@@ -74,15 +100,21 @@ void CallSession::stop_call_recording() {
 }
 
 void CallSession::private_input(bool active) {
+  private_input_active_ = active;
   if (!call_recorder_ || ended_) return;
   // Exact to the frame: the next tick's frame is already silence (or, on resume, audio).
-  if (active) {
+  apply_recording_pause();
+  ctx_.logger.info("call", record_.call_id + (active ? " recording paused for private input"
+                                                     : " private input over"));
+}
+
+void CallSession::apply_recording_pause() {
+  if (!call_recorder_) return;
+  if (private_input_active_ || recording_paused_by_module_) {
     call_recorder_->pause();
   } else {
     call_recorder_->resume();
   }
-  ctx_.logger.info("call", record_.call_id + (active ? " recording paused for private input"
-                                                     : " recording resumed"));
 }
 
 void CallSession::start_record(const flow::RecordRequest& request) {

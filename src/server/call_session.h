@@ -32,6 +32,7 @@
 #include "speech/prompt_table.h"
 #include "speech/voice_catalog.h"
 #include "store/call_record.h"
+#include "store/recordings.h"
 
 namespace keyline::server {
 
@@ -98,6 +99,10 @@ class CallSession final : public flow::FlowHost {
     // ---- SOAP WSDL (issue 7) ----
     // The worker's cache of WSDLs fetched by URL (null: each call fetches its own).
     flow::WsdlCache* wsdl = nullptr;
+    // ---- Recordings metadata (issue 9; recording branch) ----
+    // A whole-call recording file was finished (PostCallSender::recording_finished): must not
+    // block. Null: no metadata is kept.
+    std::function<void(store::RecordingRecord)> recording_finished = nullptr;
   };
 
   CallSession(Context context, sip::CallHandle handle, std::shared_ptr<const flow::AppDocument> app,
@@ -145,6 +150,8 @@ class CallSession final : public flow::FlowHost {
   // Assistant (call_assistant.cc).
   bool send_sip_info(const flow::SipInfoRequest& request) override;
   bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) override;
+  // Call Recording module (call_recording_control.cc).
+  Status control_call_recording(const flow::CallRecordingControl& control) override;
 
   // ---- The dialog (call_dialog.cc) ----
   // A late offer's stream, agreed in the ACK: set before on_answered().
@@ -214,6 +221,15 @@ class CallSession final : public flow::FlowHost {
   std::string record_id_;
   flow::RecordRequest record_request_;
   int recordings_ = 0;
+  // Call Recording module (call_recording_control.cc): the whole-call recording is paused
+  // while either holds it, so the end of a private module never undoes the builder's pause.
+  bool recording_paused_by_module_ = false;
+  bool private_input_active_ = false;
+  int call_recording_files_ = 0;  // whole-call recording files begun (a stop, then a start)
+  bool call_recording_stereo_ = true;
+  Status open_call_recording(bool stereo);
+  void apply_recording_pause();
+  flow::PostCallFacts post_call_facts() const;
 
   // Transfer (call_transfer.cc).
   std::unique_ptr<TransferLeg> transfer_leg_;  // a bridged transfer's second leg

@@ -440,7 +440,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   if (YAML::Node r = root["retention"]; r.IsDefined() && c.is_map(r, "retention")) {
     c.only_keys(r, "retention",
                 {"call_log_detail_days", "call_log_days", "audit_log_days", "outbound_days",
-                 "post_call_queue_days"});
+                 "post_call_queue_days", "recordings_days"});
     c.integer(r, "retention", "call_log_detail_days", config.retention.call_log_detail_days, 0,
               36500);
     c.integer(r, "retention", "call_log_days", config.retention.call_log_days, 0, 36500);
@@ -449,6 +449,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     c.integer(r, "retention", "outbound_days", config.retention.outbound_days, 0, 36500);
     c.integer(r, "retention", "post_call_queue_days", config.retention.post_call_queue_days, 0,
               36500);
+    c.integer(r, "retention", "recordings_days", config.retention.recordings_days, 0, 36500);
   }
   c.string(root, "", "apps_dir", config.apps_dir);
   c.string(root, "", "data_dir", config.data_dir);

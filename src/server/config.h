@@ -138,6 +138,7 @@ struct RetentionSettings {
   int audit_log_days = 0;        // audit entries
   int outbound_days = 0;         // outbound calls in a final state
   int post_call_queue_days = 0;  // post-call requests never delivered (given up)
+  int recordings_days = 0;        // recordings (files and rows); 0 keeps them
 };
 
 struct Config {

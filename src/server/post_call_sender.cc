@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "base/secure_wipe.h"
+#include "server/aws_sigv4_auth.h"
 #include "server/oauth2_send.h"
 
 namespace keyline::server {
@@ -94,7 +95,8 @@ void PostCallSender::enqueue(flow::WebRequest request, const std::string& key,
   item.url = request.url;
   item.headers = request.headers;
   item.body = request.body;
-  item.auth = encode_auth(request.oauth2);
+  item.auth =
+      request.aws_sigv4 ? encode_sigv4_auth(*request.aws_sigv4) : encode_auth(request.oauth2);
   item.timeout_ms = (request.timeout.count() > 0 ? request.timeout : http_.default_timeout).count();
   item.created_unix_ms = now_unix_ms;
   item.next_attempt_unix_ms = now_unix_ms;
@@ -104,8 +106,36 @@ void PostCallSender::enqueue(flow::WebRequest request, const std::string& key,
       [this, item = std::move(item), in_memory]() mutable { add(std::move(item), in_memory); });
 }
 
+void PostCallSender::attach_recordings(std::unique_ptr<store::RecordingRepository> recordings) {
+  std::shared_ptr<store::RecordingRepository> shared = std::move(recordings);
+  loop_->post([this, shared] { recordings_ = shared; });
+}
+
+void PostCallSender::recording_finished(store::RecordingRecord record) {
+  loop_->post([this, record = std::move(record)] {
+    if (!recordings_) return;
+    if (auto added = recordings_->add(record); !added) {
+      ++counters_.store_errors;
+      logger_.error("post_call",
+                    "call " + record.session_id +
+                        ": could not store the recording's metadata: " + added.error().message);
+    }
+  });
+}
+
+void PostCallSender::note_upload(const std::string& path, store::UploadState state,
+                                 const std::string& url, bool deleted) {
+  if (!recordings_ || path.empty()) return;
+  if (auto st = recordings_->set_upload(path, state, url, deleted); !st) {
+    ++counters_.store_errors;
+    logger_.error("post_call",
+                  "could not update a recording's upload state: " + st.error().message);
+  }
+}
+
 void PostCallSender::add(store::PostCallItem item, bool in_memory) {
   ++counters_.enqueued;
+  note_upload(item.body_file, store::UploadState::kPending, "", false);
   if (!in_memory) {
     if (auto st = queue_->add(item); !st) {
       // Not lost: it is sent from memory, only not durably.
@@ -171,6 +201,7 @@ void PostCallSender::send(store::PostCallItem item, bool in_memory) {
       if (!in_memory) (void)queue_->remove(item.id);
       logger_.error("post_call", "call " + item.call_id + ": " + item.body_file +
                                      " cannot be read: the upload is dropped");
+      note_upload(item.body_file, store::UploadState::kFailed, "", false);
       wipe_item(item);
       return;
     }
@@ -184,6 +215,17 @@ void PostCallSender::send(store::PostCallItem item, bool in_memory) {
   r.carries_private = in_memory;
   ++counters_.in_flight;
   if (!in_memory) rows_in_flight_[item.id] = item.attempts;
+  if (const auto sigv4 = decode_sigv4_auth(item.auth)) {
+    // Keys are resolved per attempt (an operator may fix http.app_secrets meanwhile).
+    if (auto signed_ok = sign_with_sigv4(r, *sigv4, http_.app_secrets); !signed_ok) {
+      services::HttpResponse refused;
+      refused.error = services::HttpError::kOther;
+      refused.error_message = signed_ok.error().message;
+      secure_wipe(r.body);
+      finished(std::move(item), in_memory, refused);
+      return;
+    }
+  }
   const auto oauth2 = decode_auth(item.auth);
   auto done = [this, item = std::move(item), in_memory](services::HttpResponse response) mutable {
     finished(std::move(item), in_memory, response);
@@ -242,7 +284,9 @@ void PostCallSender::finished(store::PostCallItem item, bool in_memory,
     if (!item.body_file.empty()) {
       // Confirmed upload: the local copy goes (a recording is not kept twice).
       std::error_code ec;
-      if (std::filesystem::remove(item.body_file, ec)) {
+      const bool removed = std::filesystem::remove(item.body_file, ec);
+      note_upload(item.body_file, store::UploadState::kUploaded, item.url, removed);
+      if (removed) {
         ++counters_.files_deleted;
         logger_.info("post_call", who + ": uploaded recording deleted locally");
       } else if (ec) {
@@ -266,6 +310,7 @@ void PostCallSender::finished(store::PostCallItem item, bool in_memory,
     if (!in_memory) (void)queue_->remove(item.id);
     logger_.warn("post_call", who + " given up after " + std::to_string(item.attempts) +
                                   " attempt(s) (last: " + error + ")");
+    note_upload(item.body_file, store::UploadState::kFailed, "", false);
     wipe_item(item);
     return;
   }

@@ -33,6 +33,7 @@
 #include "services/http_client.h"
 #include "services/oauth2_tokens.h"
 #include "store/post_call_queue.h"
+#include "store/recordings.h"
 
 namespace keyline::server {
 
@@ -51,6 +52,14 @@ class PostCallSender {
   // sent as the body (read at each attempt) and deleted once delivered.
   void enqueue(flow::WebRequest request, const std::string& key, std::int64_t now_unix_ms,
                const std::string& body_file = "");
+
+  // ---- Recordings metadata (issue 9; recording branch) ----
+  // Where the uploads' outcomes are written (upload_state, uploaded_url, deleted). Call once,
+  // before the first enqueue; null (the default): no metadata.
+  void attach_recordings(std::unique_ptr<store::RecordingRepository> recordings);
+  // Thread-safe, never blocks: stores the row of a finished recording file (before its
+  // upload, if any, is enqueued: the same thread writes both in order).
+  void recording_finished(store::RecordingRecord record);
 
   // keyline_postcall_* in Prometheus text format.
   std::string prometheus_text() const;
@@ -94,6 +103,9 @@ class PostCallSender {
   // Rows out now (id -> attempts before this one): a stop hands them back at once instead of
   // leaving them to their lease.
   std::map<std::int64_t, int> rows_in_flight_;
+  std::shared_ptr<store::RecordingRepository> recordings_;  // sender thread only
+  void note_upload(const std::string& path, store::UploadState state, const std::string& url,
+                   bool deleted);
   std::deque<store::PostCallItem> memory_;  // private requests (ids < 0), sender thread only
   std::int64_t next_memory_id_ = -1;
   std::mt19937_64 random_;  // jitter only: no secret depends on it

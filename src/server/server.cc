@@ -176,6 +176,7 @@ Status Server::open() {
   auto post_call = PostCallSender::start(backend->post_call_queue(), config_.http, logger_);
   if (!post_call) return post_call.error();
   post_call_ = std::move(*post_call);
+  post_call_->attach_recordings(backend->recordings());  // recordings metadata (issue 9)
   // The renderer (and its cache) exists before the API, whose /metrics reads the cache's figures.
   auto engine = speech::make_flite_engine();
   if (!engine) return make_error("tts", "the flite voice cmu_us_kal could not be loaded");

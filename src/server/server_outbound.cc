@@ -31,6 +31,9 @@ CallSession::Context Server::session_context(const RoutedDeployment& route) {
     post_call_->enqueue(std::move(request), key, unix_ms(std::chrono::system_clock::now()),
                         body_file);
   };
+  ctx.recording_finished = [this](store::RecordingRecord row) {
+    post_call_->recording_finished(std::move(row));
+  };
   ctx.app_revision = route.revision;
   ctx.oauth2 = oauth2_tokens_.get();
   ctx.wsdl = &wsdl_cache_;

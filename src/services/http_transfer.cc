@@ -150,6 +150,15 @@ bool configure_easy(Transfer& t) {
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.c_str());
     }
   }
+  if (t.request.aws_sigv4) {
+    // libcurl (>= 7.75) builds the canonical request, hashes the body set above and adds the
+    // Authorization and x-amz-date headers; the provider string names the signing scope.
+    const auto& sig = *t.request.aws_sigv4;
+    std::string provider = "aws:amz:" + sig.region + ":" + sig.service;
+    curl_easy_setopt(e, CURLOPT_AWS_SIGV4, provider.c_str());
+    curl_easy_setopt(e, CURLOPT_USERNAME, sig.access_key_id.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, sig.secret_access_key.c_str());
+  }
   // No "Expect: 100-continue" round trip before a larger body.
   t.header_list = curl_slist_append(t.header_list, "Expect:");
   for (const auto& [name, value] : t.request.headers) {
@@ -240,6 +249,10 @@ void classify_result(Transfer& t, CURLcode code) {
 }
 
 void wipe_request(HttpRequest& request) {
+  if (request.aws_sigv4) {
+    secure_wipe(request.aws_sigv4->access_key_id);
+    secure_wipe(request.aws_sigv4->secret_access_key);
+  }
   secure_wipe(request.body);
   secure_wipe(request.url);
   for (auto& [name, value] : request.headers) secure_wipe(value);

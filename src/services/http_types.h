@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,15 @@ struct HttpRequest {
   bool https_only = false;
   // The request carries a private value: its URL is never logged, not even redacted.
   bool carries_private = false;
+  // AWS Signature Version 4 (an S3-compatible upload): libcurl signs the request with these
+  // (CURLOPT_AWS_SIGV4). The keys are the resolved secrets, wiped with the request.
+  struct AwsSigV4 {
+    std::string region;
+    std::string service;
+    std::string access_key_id;
+    std::string secret_access_key;
+  };
+  std::optional<AwsSigV4> aws_sigv4;
 };
 
 enum class HttpError {

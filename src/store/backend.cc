@@ -33,6 +33,7 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<RetentionTargets> retention_targets() override {
     return make_sqlite_retention(db_);
   }
+  std::unique_ptr<RecordingRepository> recordings() override { return make_sqlite_recordings(db_); }
 
  private:
   std::shared_ptr<Database> db_;
@@ -58,6 +59,7 @@ class PostgresBackend final : public Backend {
   std::unique_ptr<PostCallQueue> post_call_queue() override { return make_pg_post_call_queue(db_); }
   std::unique_ptr<TeamRepository> teams() override { return make_pg_teams(db_); }
   std::unique_ptr<RetentionTargets> retention_targets() override { return make_pg_retention(db_); }
+  std::unique_ptr<RecordingRepository> recordings() override { return make_pg_recordings(db_); }
 
  private:
   std::shared_ptr<PgConnection> db_;

@@ -15,6 +15,7 @@
 #include "store/outbound_repository.h"
 #include "store/post_call_queue.h"
 #include "store/reports.h"
+#include "store/recordings.h"
 #include "store/repositories.h"
 #include "store/retention_targets.h"
 #include "store/teams.h"
@@ -48,6 +49,8 @@ class Backend {
   virtual std::unique_ptr<TeamRepository> teams() = 0;
   // The audit log, outbound calls and post-call queue's retention deletes.
   virtual std::unique_ptr<RetentionTargets> retention_targets() = 0;
+  // ---- Recordings metadata (issue 9; recording branch) ----
+  virtual std::unique_ptr<RecordingRepository> recordings() = 0;
 };
 
 struct BackendSettings {

@@ -9,7 +9,7 @@ namespace {
 // Each entry moves the schema from version i to i+1. Never edit a shipped
 // entry: add a new one. Version 1 uses IF NOT EXISTS because databases from
 // before migrations existed already hold those call-log tables.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     R"sql(
 CREATE TABLE IF NOT EXISTS call_logs (
   call_id TEXT PRIMARY KEY,
@@ -206,6 +206,27 @@ CREATE TABLE app_prompts (
   updated_unix_ms INTEGER NOT NULL,
   PRIMARY KEY (app, file)
 );
+)sql",
+    // Recordings metadata (issue 9; recording branch): one row per finished whole-call
+    // recording file, updated by the uploader; the audio stays a file.
+    R"sql(
+CREATE TABLE recordings (
+  id INTEGER PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  deployment TEXT NOT NULL,
+  app TEXT NOT NULL,
+  path TEXT NOT NULL,
+  channels TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  created_unix_ms INTEGER NOT NULL,
+  upload_state TEXT NOT NULL,
+  uploaded_url TEXT NOT NULL,
+  deleted INTEGER NOT NULL
+);
+CREATE INDEX recordings_created ON recordings(created_unix_ms);
+CREATE INDEX recordings_session ON recordings(session_id);
+CREATE INDEX recordings_path ON recordings(path);
 )sql",
 };
 

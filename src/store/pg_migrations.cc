@@ -8,7 +8,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     R"sql(
 CREATE TABLE call_logs (
   call_id TEXT PRIMARY KEY,
@@ -205,6 +205,27 @@ CREATE TABLE app_prompts (
   updated_unix_ms BIGINT NOT NULL,
   PRIMARY KEY (app, file)
 );
+)sql",
+    // Recordings metadata (issue 9; recording branch): one row per finished whole-call
+    // recording file, updated by the uploader; the audio stays a file.
+    R"sql(
+CREATE TABLE recordings (
+  id BIGSERIAL PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  deployment TEXT NOT NULL,
+  app TEXT NOT NULL,
+  path TEXT NOT NULL,
+  channels TEXT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  created_unix_ms BIGINT NOT NULL,
+  upload_state TEXT NOT NULL,
+  uploaded_url TEXT NOT NULL,
+  deleted BOOLEAN NOT NULL
+);
+CREATE INDEX recordings_created ON recordings(created_unix_ms);
+CREATE INDEX recordings_session ON recordings(session_id);
+CREATE INDEX recordings_path ON recordings(path);
 )sql",
 };
 

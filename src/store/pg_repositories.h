@@ -12,6 +12,7 @@
 #include "store/pg_connection.h"
 #include "store/reports.h"
 #include "store/post_call_queue.h"
+#include "store/recordings.h"
 #include "store/repositories.h"
 #include "store/retention_targets.h"
 #include "store/teams.h"
@@ -41,5 +42,7 @@ std::unique_ptr<PostCallQueue> make_pg_post_call_queue(std::shared_ptr<PgConnect
 std::unique_ptr<TeamRepository> make_pg_teams(std::shared_ptr<PgConnection> db);
 // ---- Retention per entity (issue 9) ----
 std::unique_ptr<RetentionTargets> make_pg_retention(std::shared_ptr<PgConnection> db);
+// ---- Recordings metadata (issue 9; recording branch) ----
+std::unique_ptr<RecordingRepository> make_pg_recordings(std::shared_ptr<PgConnection> db);
 
 }  // namespace keyline::store

@@ -17,6 +17,7 @@
 #include "base/result.h"
 #include "store/call_log_store.h"
 #include "store/retention_targets.h"
+#include "store/recordings.h"
 
 namespace keyline::store {
 
@@ -27,6 +28,7 @@ struct RetentionPolicy {
   int audit_days = 0;
   int outbound_days = 0;
   int post_call_days = 0;
+  int recordings_days = 0;  // recordings: files and rows (recording branch)
 };
 
 struct RetentionOutcome {
@@ -35,19 +37,23 @@ struct RetentionOutcome {
   std::int64_t audit_removed = 0;
   std::int64_t outbound_removed = 0;
   std::int64_t post_call_removed = 0;
+  std::int64_t recordings_removed = 0;  // rows removed (their files deleted if still there)
 };
 
-// `targets` may be null: only the call-log limits apply then. Every limit is
-// tried even when an earlier one fails; the first failure is returned.
+// `targets` may be null: only the call-log limits apply then. `recordings` may be null (no
+// recordings metadata): then recordings_days does nothing. Every limit is tried even when an
+// earlier one fails; the first failure is returned.
 Result<RetentionOutcome> apply_retention(CallLogStore& store, const RetentionPolicy& policy,
                                          std::int64_t now_unix_ms,
-                                         RetentionTargets* targets = nullptr);
+                                         RetentionTargets* targets = nullptr,
+                                         RecordingRepository* recordings = nullptr);
 
 class RetentionJob {
  public:
   using Report = std::function<void(const Result<RetentionOutcome>&)>;
   RetentionJob(CallLogStore& store, RetentionPolicy policy, std::chrono::milliseconds interval,
-               Report report, std::unique_ptr<RetentionTargets> targets = nullptr);
+               Report report, std::unique_ptr<RetentionTargets> targets = nullptr,
+               RecordingRepository* recordings = nullptr);
   ~RetentionJob();  // wakes the thread and joins it
   RetentionJob(const RetentionJob&) = delete;
   RetentionJob& operator=(const RetentionJob&) = delete;
@@ -56,6 +62,7 @@ class RetentionJob {
   void run();
 
   CallLogStore& store_;
+  RecordingRepository* recordings_;
   RetentionPolicy policy_;
   std::chrono::milliseconds interval_;
   Report report_;

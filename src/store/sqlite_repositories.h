@@ -8,6 +8,7 @@
 #include "store/reports.h"
 #include "store/outbound_repository.h"
 #include "store/post_call_queue.h"
+#include "store/recordings.h"
 #include "store/repositories.h"
 #include "store/retention_targets.h"
 #include "store/teams.h"
@@ -28,5 +29,7 @@ std::unique_ptr<PostCallQueue> make_sqlite_post_call_queue(std::shared_ptr<Datab
 std::unique_ptr<TeamRepository> make_sqlite_teams(std::shared_ptr<Database> db);
 // ---- Retention per entity (issue 9) ----
 std::unique_ptr<RetentionTargets> make_sqlite_retention(std::shared_ptr<Database> db);
+// ---- Recordings metadata (issue 9; recording branch) ----
+std::unique_ptr<RecordingRepository> make_sqlite_recordings(std::shared_ptr<Database> db);
 
 }  // namespace keyline::store

@@ -32,6 +32,7 @@ class ApiFixture : public ::testing::Test {
     reports_ = store::make_sqlite_reports(db_);
     outbound_ = store::make_sqlite_outbound(db_);
     teams_ = store::make_sqlite_teams(db_);
+    recordings_ = store::make_sqlite_recordings(db_);
     auto hasher = KeyHasher::load_or_create(dir_ + "/secret");
     ASSERT_TRUE(hasher);
     hasher_ = std::make_unique<KeyHasher>(*hasher);
@@ -48,6 +49,7 @@ class ApiFixture : public ::testing::Test {
     deps.reports = reports_.get();
     deps.outbound = outbound_.get();
     deps.teams = teams_.get();
+    deps.recordings = recordings_.get();
     deps.hasher = hasher_.get();
     deps.rate_per_second = rate_;
     deps.burst = burst_;
@@ -108,6 +110,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<store::ReportRepository> reports_;
   std::unique_ptr<store::OutboundRepository> outbound_;
   std::unique_ptr<store::TeamRepository> teams_;
+  std::unique_ptr<store::RecordingRepository> recordings_;
   std::unique_ptr<KeyHasher> hasher_;
   std::unique_ptr<ApiService> service_;
   std::string admin_, developer_, viewer_;

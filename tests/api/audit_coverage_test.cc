@@ -42,6 +42,8 @@ const std::set<std::string> kAuditedWrites = {
     "DELETE /v1/deployments/{label}/shares/users/{grantee}",
     "PUT /v1/deployments/{label}/shares/teams/{grantee}",
     "DELETE /v1/deployments/{label}/shares/teams/{grantee}",
+    // Recordings (recording_routes.cc); checked in recordings_api_test.cc (needs a row).
+    "DELETE /v1/recordings/{id}",
 };
 // POSTs that change nothing (validation without storing).
 const std::set<std::string> kReadOnlyPosts = {"POST /v1/apps/{name}/validate"};

@@ -111,7 +111,7 @@ TEST(ParseApp, UnknownModuleTypePointsAtTheType) {
             "t.json:3:12: unknown module type 'promt' (known types: prompt, menu, digits, "
             "compare_variable, goto_page, exit, set_variable, counter, call_log, label, number, "
             "yes_no, date_time, custom_field, dynamic_menu, language, rest, evaluate_js, record, "
-            "transfer, email, soap, sms, goto_app, subdialog, name, address, assistant)");
+            "transfer, email, soap, sms, goto_app, subdialog, name, address, assistant, call_recording)");
 }
 
 TEST(ParseApp, GotoUnknownPagePointsAtTheTarget) {

@@ -114,6 +114,15 @@ class FakeFlowHost : public FlowHost {
   bool can_send_info = true;
   std::vector<SipInfoRequest> infos;
   std::vector<std::pair<std::string, std::string>> bye_headers;
+
+  // ---- Call Recording module (issue 7; recording branch) ----
+  Status control_call_recording(const CallRecordingControl& control) override {
+    recording_controls.push_back(control);
+    if (!recording_control_error.empty()) return make_error("flow", recording_control_error);
+    return Ok{};
+  }
+  std::vector<CallRecordingControl> recording_controls;
+  std::string recording_control_error;  // not empty: every control fails with it
 };
 
 // The caller says `text` (matched against the grammar being listened for, as the host's
