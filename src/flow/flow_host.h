@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "flow/message_request.h"
 #include "base/result.h"
+#include "flow/message_request.h"
 #include "flow/speech_input.h"
 #include "flow/transfer_request.h"
 #include "flow/web_request.h"
@@ -180,6 +180,14 @@ class FlowHost {
   virtual Status control_call_recording(const CallRecordingControl& control) {
     (void)control;
     return make_error("flow", "this host cannot record calls");
+  }
+
+  // ---- Assistant's hang-up turn (issue 7; interpreter_assistant.cc) ----
+  // Sends `request` although the call is ending: the host keeps it going after the call is gone
+  // and drops the answer. False: this host cannot, and the turn is not sent.
+  virtual bool send_final_web_request(const WebRequest& request) {
+    (void)request;
+    return false;
   }
 };
 

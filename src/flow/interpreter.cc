@@ -218,6 +218,9 @@ void Interpreter::handle(const Event& event) {
           state_ == State::kErrorPrompt || state_ == State::kConfirmPrompt)
         host_.stop_playback();
       if (state_ != State::kIdle) record("hangup");
+      // An assistant waiting for its turn's answer still hears that the caller is gone.
+      if (state_ == State::kWebRequest && assistant_ && current().type() == ModuleType::kAssistant)
+        assistant_send_hangup_turn();
       finish("caller_hangup", false);
       return;
   }

@@ -86,12 +86,12 @@ class Interpreter {
     kRecording,       // a Record module waits for the host's recording to end
     kTransferPrompt,  // a Transfer module's prompt is playing
     kTransfer,        // a Transfer module waits for the host's transfer to end
-    kMessage,       // an Email or SMS module waits for the host to send it
-    kErrorPrompt,    // the global error policy's prompt is playing (interpreter_errors.cc)
-    kConfirmPrompt,  // an entry is being read back for confirmation (interpreter_confirm.cc)
-    kConfirm,        // ... and the caller is to press 1 (keep) or 2 (enter again)
-    kSubApp,         // a Go To App module's sub-app runs (interpreter_goto_app.cc)
-    kAssistant,      // an Assistant module runs a turn's actions (interpreter_assistant.cc)
+    kMessage,         // an Email or SMS module waits for the host to send it
+    kErrorPrompt,     // the global error policy's prompt is playing (interpreter_errors.cc)
+    kConfirmPrompt,   // an entry is being read back for confirmation (interpreter_confirm.cc)
+    kConfirm,         // ... and the caller is to press 1 (keep) or 2 (enter again)
+    kSubApp,          // a Go To App module's sub-app runs (interpreter_goto_app.cc)
+    kAssistant,       // an Assistant module runs a turn's actions (interpreter_assistant.cc)
   };
   struct Event {
     enum class Kind {
@@ -224,7 +224,7 @@ class Interpreter {
   bool speaking_ = false;   // ... and the caller has started to speak
   std::optional<speech::AsrResult> speech_result_;  // delivered, waiting for its event
   std::optional<WebResponse> web_response_;         // delivered, waiting for its event
-  std::deque<Event> queue_;                  // events raised while an event is being handled
+  std::deque<Event> queue_;                         // events raised while an event is being handled
   bool dispatching_ = false;
 
   bool finished_ = false;
@@ -293,6 +293,10 @@ class Interpreter {
   void assistant_answered(WebResponse response);
   void assistant_failed(const std::string& message);
   void assistant_send_turn();
+  // The turn request for assistant_->next (the caller's last input and the event).
+  Result<WebRequest> assistant_turn_request(const Module& module);
+  // The caller hung up: the last turn (event "hangup") goes out without waiting for an answer.
+  void assistant_send_hangup_turn();
   void assistant_run_actions();
   void assistant_begin_input();
   void assistant_digit(char digit);

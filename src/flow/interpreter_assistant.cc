@@ -62,6 +62,14 @@ void Interpreter::assistant_send_turn() {
     return;
   }
   run.next.turn = ++run.turn;
+  Result<WebRequest> request = assistant_turn_request(module);
+  run.wait = AssistantRun::Wait::kNone;
+  send_web_request(module, std::move(request));  // on failure: rest_failed -> assistant_failed
+}
+
+Result<WebRequest> Interpreter::assistant_turn_request(const Module& module) {
+  const auto& s = std::get<AssistantSettings>(module.settings);
+  AssistantRun& run = *assistant_;
   AssistantSessionInfo session;
   session.id = variables_.get("session.id").value_or("");
   session.ani = variables_.get("session.connection.ani").value_or("");
@@ -85,8 +93,18 @@ void Interpreter::assistant_send_turn() {
   secure_wipe(run.next.dtmf);
   secure_wipe(run.next.utterance);
   run.next = AssistantTurn{};
-  run.wait = AssistantRun::Wait::kNone;
-  send_web_request(module, std::move(request));  // on failure: rest_failed -> assistant_failed
+  return request;
+}
+
+void Interpreter::assistant_send_hangup_turn() {
+  const Module& module = current();
+  AssistantRun& run = *assistant_;
+  run.next = AssistantTurn{};
+  run.next.event = "hangup";
+  run.next.turn = ++run.turn;
+  Result<WebRequest> request = assistant_turn_request(module);
+  if (!request) return;  // the same refusal the conversation met; nothing to send
+  if (!host_.send_final_web_request(*request)) wipe(*request);
 }
 
 void Interpreter::assistant_answered(WebResponse response) {
@@ -418,6 +436,7 @@ void Interpreter::assistant_event(const Event& event) {
       if (run.wait == AssistantRun::Wait::kMessage) host_.cancel_message();
       assistant_stop_all();
       record("hangup");
+      assistant_send_hangup_turn();
       finish("caller_hangup", false);
       return;
     default:

@@ -30,9 +30,7 @@ class SubAppHost final : public FlowHost {
   void stop_record(char termchar) override { host_.stop_record(termchar); }
   bool transfer(const TransferRequest& request) override { return host_.transfer(request); }
   void cancel_transfer() override { host_.cancel_transfer(); }
-  bool send_message(const MessageRequest& request) override {
-    return host_.send_message(request);
-  }
+  bool send_message(const MessageRequest& request) override { return host_.send_message(request); }
   void cancel_message() override { host_.cancel_message(); }
   Result<std::shared_ptr<const AppDocument>> load_app(std::string_view name,
                                                       int revision) override {
@@ -44,6 +42,9 @@ class SubAppHost final : public FlowHost {
   }
   bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) override {
     return host_.set_bye_headers(headers);
+  }
+  bool send_final_web_request(const WebRequest& request) override {
+    return host_.send_final_web_request(request);
   }
   // Call Recording module (recording branch).
   Status control_call_recording(const CallRecordingControl& control) override {

@@ -5,6 +5,7 @@
 
 #include "base/secure_wipe.h"
 #include "server/call_session.h"
+#include "server/oauth2_send.h"
 #include "speech/audio_file.h"
 
 namespace keyline::server {
@@ -71,6 +72,32 @@ bool CallSession::send_sip_info(const flow::SipInfoRequest& request) {
 bool CallSession::set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
   if (ended_) return false;
   bye_headers_.assign(headers.begin(), headers.end());
+  return true;
+}
+
+// The assistant's "hangup" turn: sent with the worker's client like any turn, but nothing of
+// the call is captured, so it goes on after the call is gone; the answer is only logged (the
+// module, the status and the time, as for every web request; never the URL or a body).
+bool CallSession::send_final_web_request(const flow::WebRequest& request) {
+  services::HttpRequest r = http_request_for(request);
+  auto done = [&logger = ctx_.logger, call_id = record_.call_id,
+               module = request.module](services::HttpResponse response) {
+    logger.info("call",
+                call_id + " rest " + module + " (hang-up turn) -> " +
+                    (response.ok() ? std::to_string(response.status)
+                                   : std::string(services::http_error_name(response.error))) +
+                    " in " + std::to_string(response.elapsed.count() / 1000) + " ms");
+    secure_wipe(response.body);
+  };
+  if (request.oauth2) {
+    if (!ctx_.oauth2) return false;
+    // The sender's parts are the worker's and the server's, not the call's.
+    send_with_oauth2(
+        {ctx_.http, *ctx_.oauth2, ctx_.http_settings.app_secrets}, *request.oauth2, std::move(r),
+        [](services::HttpClient::RequestId) {}, std::move(done));
+    return true;
+  }
+  ctx_.http.start(std::move(r), std::move(done));
   return true;
 }
 

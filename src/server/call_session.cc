@@ -187,8 +187,7 @@ void CallSession::hangup() {
   ctx_.ua.hangup(handle_, bye_headers_);
 }
 
-void CallSession::web_request(const flow::WebRequest& request) {
-  cancel_web_request();
+services::HttpRequest CallSession::http_request_for(const flow::WebRequest& request) const {
   const HttpSettings& settings = ctx_.http_settings;
   services::HttpRequest r;
   r.method = request.method;
@@ -201,6 +200,12 @@ void CallSession::web_request(const flow::WebRequest& request) {
   // A private value never travels in clear text, whatever the egress policy says.
   r.https_only = request.carries_private;
   r.carries_private = request.carries_private;
+  return r;
+}
+
+void CallSession::web_request(const flow::WebRequest& request) {
+  cancel_web_request();
+  services::HttpRequest r = http_request_for(request);
   std::weak_ptr<bool> alive = alive_;
   const std::string module = request.module;
   auto answered = [this, alive, module](services::HttpResponse response) {

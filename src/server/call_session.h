@@ -150,6 +150,9 @@ class CallSession final : public flow::FlowHost {
   // Assistant (call_assistant.cc).
   bool send_sip_info(const flow::SipInfoRequest& request) override;
   bool set_bye_headers(const std::vector<std::pair<std::string, std::string>>& headers) override;
+  bool send_final_web_request(const flow::WebRequest& request) override;
+  // A module's web request as the worker's client takes it (timeouts and limits from http:).
+  services::HttpRequest http_request_for(const flow::WebRequest& request) const;
   // Call Recording module (call_recording_control.cc).
   Status control_call_recording(const flow::CallRecordingControl& control) override;
 
@@ -197,7 +200,7 @@ class CallSession final : public flow::FlowHost {
   bool playing_ = false;
   io::TimerId timer_ = 0;
   services::HttpClient::RequestId web_id_ = 0;  // the REST request in flight
-  std::uint64_t web_generation_ = 0;  // an OAuth2 answer for an older request is dropped
+  std::uint64_t web_generation_ = 0;            // an OAuth2 answer for an older request is dropped
   bool ended_ = false;
   std::string hangup_reason_;  // set when we end the call ourselves (rtp_timeout)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -369,6 +369,24 @@ TEST(AssistantModule, CallerHangupEndsTheConversation) {
   EXPECT_EQ(call.host.stops, 1);
   EXPECT_EQ(call.interpreter->exit_reason(), "caller_hangup");
   EXPECT_FALSE(call.host.hung_up);
+  // The assistant hears it: a last turn, sent without waiting for an answer.
+  ASSERT_EQ(call.host.final_requests.size(), 1u);
+  auto t = parse_json_value(call.host.final_requests[0].body);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->member("event").as_string(), "hangup");
+  EXPECT_EQ(t->member("turn").as_number(), 2);
+  EXPECT_EQ(call.host.final_requests[0].url, "https://bot.example.com/turn");
+  EXPECT_EQ(call.host.web_requests.size(), 1u);  // not a turn that waits
+}
+
+TEST(AssistantModule, HangupWhileATurnIsPendingIsSentToo) {
+  Call call(kDesk);  // the start turn has not been answered yet
+  call.interpreter->on_hangup();
+  EXPECT_EQ(call.interpreter->exit_reason(), "caller_hangup");
+  ASSERT_EQ(call.host.final_requests.size(), 1u);
+  auto t = parse_json_value(call.host.final_requests[0].body);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->member("event").as_string(), "hangup");
 }
 
 TEST(AssistantModule, SpeechTurnsCarryTheUtterance) {

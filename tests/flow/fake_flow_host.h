@@ -111,6 +111,11 @@ class FakeFlowHost : public FlowHost {
     bye_headers = headers;
     return can_send_info;
   }
+  bool send_final_web_request(const WebRequest& request) override {
+    final_requests.push_back(request);
+    return true;
+  }
+  std::vector<WebRequest> final_requests;  // the assistant's hang-up turns
   bool can_send_info = true;
   std::vector<SipInfoRequest> infos;
   std::vector<std::pair<std::string, std::string>> bye_headers;

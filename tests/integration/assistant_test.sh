@@ -105,9 +105,10 @@ for _ in $(seq 1 300); do [ -f "$WORK/assistant.port" ] && break; sleep 0.1; don
 [ -f "$WORK/assistant.port" ] || { cat "$WORK/assistant.out"; fail "the assistant did not start"; }
 AS_PORT="$(cat "$WORK/assistant.port")"
 
-# run_call NAME PATH DTMF [public] — a server running the example app pointed at the
-# assistant's PATH (with "public", the module is not private), one call keying DTMF, the call
-# log in $SRV/logs.txt.
+# run_call NAME PATH DTMF [public|private] [caller_hangs_up] — a server running the example app
+# pointed at the assistant's PATH (with "public", the module is not private), one call keying
+# DTMF, the call log in $SRV/logs.txt. With caller_hangs_up the phone hangs up 1.5 s after its
+# keys instead of waiting for the server's BYE.
 run_call() {
   SRV="$WORK/$1"
   mkdir -p "$SRV/apps"
@@ -143,11 +144,23 @@ YAML
   SERVER_DIR="$SRV" start_server
   sip_port="$SIP_PORT"  # start_server may have moved to a free port
   # No keys for the calls the server ends by itself (the phone counts unsent keys as a failure).
-  "$KEYLINE" call "sip:100@127.0.0.1:$sip_port" ${3:+--dtmf "$3"} --timeout 180 \
+  local hangup=()
+  [ "${5:-}" = caller_hangs_up ] && hangup=(--hangup-after-ms 1500)
+  "$KEYLINE" call "sip:100@127.0.0.1:$sip_port" ${3:+--dtmf "$3"} "${hangup[@]}" --timeout 180 \
     >"$WORK/$1-phone.txt" 2>&1 ||
     { cat "$WORK/$1-phone.txt"; tail -n 80 "$SRV/server.log"; fail "$1: phone exited non-zero"; }
-  grep -q "BYE received" "$WORK/$1-phone.txt" || { cat "$WORK/$1-phone.txt"; fail "$1: server did not hang up"; }
+  if [ "${5:-}" != caller_hangs_up ]; then
+    grep -q "BYE received" "$WORK/$1-phone.txt" || { cat "$WORK/$1-phone.txt"; fail "$1: server did not hang up"; }
+  fi
   wait_for_call_log "$SRV/logs.txt" "exit" "$SRV/data"
+  if [ "${5:-}" = caller_hangs_up ]; then
+    # The hang-up turn goes out as the call ends, without waiting for it: let it arrive before
+    # the server stops.
+    for _ in $(seq 1 100); do
+      grep -q " event=hangup " "$WORK/assistant.log" && break
+      sleep 0.1
+    done
+  fi
   kill -TERM "$SERVER_PID"
   local rc=0
   wait "$SERVER_PID" || rc=$?
@@ -195,4 +208,10 @@ grep -q "exit transferred" "$WORK/info/logs.txt" || fail "the call did not end t
 # The server's SIP trace (log_level debug; numbers are masked there): the BYE names the target.
 grep -A12 "^BYE sip:" "$WORK/info/server.log" | grep -q "^Transfer-Target: tel:+" ||
   fail "the BYE does not carry the Transfer-Target header"
+
+# --- 4. the caller hangs up mid-conversation: the assistant gets a last "hangup" turn ---------
+run_call gone turn "12" private caller_hangs_up
+grep -q "main/desk (assistant): hangup" "$WORK/gone/logs.txt" || fail "no hangup in the call log"
+grep -q "^turn=2 event=hangup " "$WORK/assistant.log" ||
+  { cat "$WORK/assistant.log"; fail "the assistant did not hear that the caller hung up"; }
 echo PASS
