@@ -9,46 +9,17 @@
 // transactions still absorb retransmissions then, RFC 6026's 64*T1), and once the clock has
 // moved past 64*T1 so only the dialogs remain. The counters are globals on purpose: they
 // exist only in this measuring binary.
-#include <malloc.h>
-
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "base/ids.h"
 #include "base/log.h"
+#include "counting_new.h"
 #include "sip/message.h"
 #include "sip/user_agent.h"
-
-namespace {
-
-std::atomic<long long> g_live{0};
-
-void* counted_alloc(std::size_t size) {
-  void* p = std::malloc(size == 0 ? 1 : size);
-  if (!p) throw std::bad_alloc();
-  g_live += static_cast<long long>(malloc_usable_size(p));
-  return p;
-}
-
-void counted_free(void* p) {
-  if (!p) return;
-  g_live -= static_cast<long long>(malloc_usable_size(p));
-  std::free(p);
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
-void operator delete(void* p) noexcept { counted_free(p); }
-void operator delete[](void* p) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::size_t) noexcept { counted_free(p); }
 
 namespace {
 
@@ -168,7 +139,7 @@ int main(int argc, char** argv) {
                ids);
 
   // The scripted messages are built before counting starts, and each is freed after use.
-  long long before = g_live.load();
+  long long before = keyline_bench::g_live_bytes.load();
   for (int n = 0; n < calls; ++n) {
     ua.on_message(parsed(invite(n)), peer);
     timers.advance(Millis{0});
@@ -177,10 +148,10 @@ int main(int argc, char** argv) {
     ua.on_message(parsed(ack(n, sink.to)), peer);
     timers.advance(Millis{0});
   }
-  long long after_ack = g_live.load();
+  long long after_ack = keyline_bench::g_live_bytes.load();
   std::size_t transactions_after_ack = ua.transactions();
   timers.advance(Millis{64 * 500 + 1000});
-  long long settled = g_live.load();
+  long long settled = keyline_bench::g_live_bytes.load();
 
   if (confirmed != static_cast<std::size_t>(calls) || ua.active_calls() != confirmed) {
     std::fprintf(stderr, "only %zu of %d calls were confirmed (%zu active)\n", confirmed, calls,

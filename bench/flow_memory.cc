@@ -10,43 +10,14 @@
 // balance path (menu, private digits, read-back, goodbye) and the order_status example (a
 // confirmation and a Go To App into verify_pin.json), sampling after every event; the peak
 // is reported. The counters are globals on purpose: they exist only in this measuring binary.
-#include <malloc.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 #include <string>
 
+#include "counting_new.h"
 #include "flow/app_document.h"
 #include "flow/interpreter.h"
-
-namespace {
-
-std::atomic<long long> g_live{0};
-
-void* counted_alloc(std::size_t size) {
-  void* p = std::malloc(size == 0 ? 1 : size);
-  if (!p) throw std::bad_alloc();
-  g_live += static_cast<long long>(malloc_usable_size(p));
-  return p;
-}
-
-void counted_free(void* p) {
-  if (!p) return;
-  g_live -= static_cast<long long>(malloc_usable_size(p));
-  std::free(p);
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
-void operator delete(void* p) noexcept { counted_free(p); }
-void operator delete[](void* p) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::size_t) noexcept { counted_free(p); }
 
 namespace {
 
@@ -82,7 +53,7 @@ struct Figures {
 
 Figures measure(const AppDocument& app, const std::string& keys) {
   SilentHost host(app);
-  const long long base = g_live;
+  const long long base = keyline_bench::g_live_bytes;
   Figures f;
   {
     Variables session;
@@ -91,8 +62,8 @@ Figures measure(const AppDocument& app, const std::string& keys) {
     session.set("session.connection.dnis", "+15557654321");
     Interpreter interpreter(app, host, std::move(session));
     interpreter.start();
-    f.start = g_live - base;
-    auto sample = [&] { f.peak = std::max(f.peak, g_live - base); };
+    f.start = keyline_bench::g_live_bytes - base;
+    auto sample = [&] { f.peak = std::max(f.peak, keyline_bench::g_live_bytes - base); };
     auto listen = [&] {
       while (host.playing && !interpreter.finished()) {
         host.playing = false;
@@ -106,9 +77,9 @@ Figures measure(const AppDocument& app, const std::string& keys) {
       sample();
       listen();
     }
-    f.end = g_live - base;
+    f.end = keyline_bench::g_live_bytes - base;
   }
-  f.after = g_live - base;
+  f.after = keyline_bench::g_live_bytes - base;
   return f;
 }
 

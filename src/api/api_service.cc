@@ -5,6 +5,7 @@
 
 #include "api/json.h"
 #include "api/problem.h"
+#include "base/strings.h"
 
 namespace keyline::api {
 
@@ -49,6 +50,26 @@ std::string iso_time(std::int64_t unix_ms) {
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(unix_ms % 1000));
   return buf;
+}
+
+void read_time_query(const Request& req, const char* name, std::int64_t& out,
+                     std::vector<ProblemItem>& errors) {
+  auto v = req.query_value(name);
+  if (!v) return;
+  if (auto t = parse_time(*v))
+    out = *t;
+  else
+    errors.push_back({name, "must be an ISO 8601 UTC time (…Z) or unix milliseconds"});
+}
+
+void read_limit_query(const Request& req, int& out, std::vector<ProblemItem>& errors) {
+  auto v = req.query_value("limit");
+  if (!v) return;
+  auto n = parse_int<int>(*v);
+  if (!n || *n < 1 || *n > 1000)
+    errors.push_back({"limit", "must be an integer from 1 to 1000"});
+  else
+    out = *n;
 }
 
 std::optional<std::int64_t> parse_time(std::string_view text) {

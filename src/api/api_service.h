@@ -18,14 +18,15 @@
 #include "api/http_types.h"
 #include "api/json.h"
 #include "api/key_hasher.h"
+#include "api/problem.h"
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "store/call_log_store.h"
-#include "store/reports.h"
 #include "store/outbound_repository.h"
+#include "store/recordings.h"
+#include "store/reports.h"
 #include "store/repositories.h"
 #include "store/teams.h"
-#include "store/recordings.h"
 #include "store/trunks.h"
 
 namespace keyline::api {
@@ -103,11 +104,11 @@ void add_app_routes(ApiService& api);
 void add_deployment_routes(ApiService& api);
 void add_call_routes(ApiService& api);
 void add_system_routes(ApiService& api);
-void add_privacy_routes(ApiService& api);  // the memory scan (privacy_routes.cc)
-void add_export_routes(ApiService& api);   // GET /v1/export, POST /v1/import
-void add_admin_routes(ApiService& api);    // app tools, trunks, reports (admin_routes.h)
-void add_outbound_routes(ApiService& api);  // queue, status, cancel (outbound_routes.cc)
-void add_team_routes(ApiService& api);      // teams, members, shares (team_routes.cc)
+void add_privacy_routes(ApiService& api);    // the memory scan (privacy_routes.cc)
+void add_export_routes(ApiService& api);     // GET /v1/export, POST /v1/import
+void add_admin_routes(ApiService& api);      // app tools, trunks, reports (admin_routes.h)
+void add_outbound_routes(ApiService& api);   // queue, status, cancel (outbound_routes.cc)
+void add_team_routes(ApiService& api);       // teams, members, shares (team_routes.cc)
 void add_recording_routes(ApiService& api);  // /v1/recordings (recording_routes.cc)
 
 // Helpers shared by the handlers.
@@ -119,5 +120,12 @@ Result<Json> parse_body_object(const Request& request, Response& problem_out);
 std::string iso_time(std::int64_t unix_ms);
 // Parses the same format (fraction optional, 'Z' required) or plain unix ms.
 std::optional<std::int64_t> parse_time(std::string_view text);
+
+// Query parameters the list routes share. Each leaves `out` alone when the parameter is absent
+// and adds a problem for a bad value: a time in parse_time()'s formats, and a page size of
+// 1-1000.
+void read_time_query(const Request& req, const char* name, std::int64_t& out,
+                     std::vector<ProblemItem>& errors);
+void read_limit_query(const Request& req, int& out, std::vector<ProblemItem>& errors);
 
 }  // namespace keyline::api

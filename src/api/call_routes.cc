@@ -110,23 +110,9 @@ void add_call_routes(ApiService& api) {
   api.add_route("GET", "/v1/calls", Role::kViewer, [&api](Request& req, const Principal&) {
     store::CallQuery q;
     std::vector<ProblemItem> errors;
-    auto time_param = [&](const char* name, std::int64_t& out) {
-      if (auto v = req.query_value(name)) {
-        if (auto t = parse_time(*v))
-          out = *t;
-        else
-          errors.push_back({name, "must be an ISO 8601 UTC time (…Z) or unix milliseconds"});
-      }
-    };
-    time_param("from", q.from_unix_ms);
-    time_param("to", q.to_unix_ms);
-    if (auto v = req.query_value("limit")) {
-      auto n = parse_int<int>(*v);
-      if (!n || *n < 1 || *n > 1000)
-        errors.push_back({"limit", "must be an integer from 1 to 1000"});
-      else
-        q.limit = *n;
-    }
+    read_time_query(req, "from", q.from_unix_ms, errors);
+    read_time_query(req, "to", q.to_unix_ms, errors);
+    read_limit_query(req, q.limit, errors);
     if (auto v = req.query_value("cursor")) {
       q.after = decode_cursor(*v);
       if (!q.after) errors.push_back({"cursor", "not a cursor this API returned"});

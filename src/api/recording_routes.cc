@@ -41,23 +41,9 @@ Response not_found() { return problem(404, "not-found", "Not found", "no such re
 Response list(ApiService& api, Request& req) {
   store::RecordingFilter f;
   std::vector<ProblemItem> errors;
-  auto time_param = [&](const char* name, std::int64_t& out) {
-    if (auto v = req.query_value(name)) {
-      if (auto t = parse_time(*v))
-        out = *t;
-      else
-        errors.push_back({name, "must be an ISO 8601 UTC time (…Z) or unix milliseconds"});
-    }
-  };
-  time_param("from", f.from_unix_ms);
-  time_param("to", f.to_unix_ms);
-  if (auto v = req.query_value("limit")) {
-    auto n = parse_int<int>(*v);
-    if (!n || *n < 1 || *n > 1000)
-      errors.push_back({"limit", "must be an integer from 1 to 1000"});
-    else
-      f.limit = *n;
-  }
+  read_time_query(req, "from", f.from_unix_ms, errors);
+  read_time_query(req, "to", f.to_unix_ms, errors);
+  read_limit_query(req, f.limit, errors);
   if (auto v = req.query_value("cursor")) {
     auto n = parse_int<std::int64_t>(*v);
     if (!n || *n < 1)
