@@ -21,6 +21,7 @@
 #include "sdp/crypto.h"
 #include "server/amd_command.h"
 #include "server/apikey_command.h"
+#include "server/call_log_print.h"
 #include "server/app_prompts.h"
 #include "server/app_voices.h"
 #include "server/config.h"
@@ -549,46 +550,6 @@ int cmd_validate(int argc, char** argv) {
   return status;
 }
 
-std::string format_time(std::int64_t unix_ms) {
-  if (unix_ms == 0) return "-";
-  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(unix_ms % 1000));
-  return out;
-}
-
-void print_media(const store::CallMediaRecord& m) {
-  auto direction = [](const store::MediaDirectionRecord& d) {
-    char text[96];
-    std::snprintf(text, sizeof text, "%lld packets, %lld lost, jitter %.1f ms, MOS %.2f",
-                  static_cast<long long>(d.packets), static_cast<long long>(d.lost), d.jitter_ms,
-                  d.mos);
-    return std::string(text);
-  };
-  std::cout << "  media " << m.codec << (m.srtp ? " SRTP" : " RTP")
-            << "  in: " << direction(m.inbound)
-            << "  out: " << (m.outbound ? direction(*m.outbound) : std::string("no reports"));
-  if (m.rtt_ms) std::cout << "  rtt " << static_cast<int>(*m.rtt_ms) << " ms";
-  std::cout << "\n";
-}
-
-void print_record(const store::CallRecord& r, bool details) {
-  std::cout << "call " << r.call_id << "  start " << format_time(r.start_unix_ms) << "  duration "
-            << (r.end_unix_ms - r.start_unix_ms) << " ms\n"
-            << "  from " << r.from << "  to " << r.to << "  app " << (r.app.empty() ? "-" : r.app)
-            << "  exit " << r.exit_reason << "\n";
-  if (!details) return;
-  std::cout << "  sip call-id " << r.sip_call_id << "  answered " << format_time(r.answer_unix_ms)
-            << "  ended " << format_time(r.end_unix_ms) << "\n";
-  for (const auto& v : r.visits)
-    std::cout << "    " << v.page << "/" << v.module << " (" << v.type << "): " << v.result << "\n";
-  if (r.media) print_media(*r.media);
-}
-
 int cmd_apikey(int argc, char** argv) {
   if (argc < 3 || std::string(argv[2]) != "create") {
     std::cerr << "keyline apikey: usage: keyline apikey create --email EMAIL --role ROLE\n";
@@ -666,7 +627,7 @@ int cmd_logs(int argc, char** argv) {
       std::cerr << "keyline logs: no call " << *id << "\n";
       return 1;
     }
-    print_record(**record, true);
+    print_call_record(**record, true);
     return 0;
   }
   int limit = 20;
@@ -676,7 +637,7 @@ int cmd_logs(int argc, char** argv) {
     std::cerr << records.error().message << "\n";
     return 1;
   }
-  for (const auto& r : *records) print_record(r, true);
+  for (const auto& r : *records) print_call_record(r, true);
   return 0;
 }
 
