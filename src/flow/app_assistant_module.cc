@@ -22,32 +22,7 @@ AssistantSettings read_assistant(ValueReader& r, ObjectReader& obj, const AppSet
     r.read_ms(*n, "noinput_timeout_ms", 500, 120000, out.noinput_timeout);
   if (auto n = obj.get("inter_digit_timeout_ms"))
     r.read_ms(*n, "inter_digit_timeout_ms", 500, 60000, out.inter_digit_timeout);
-  if (auto n = obj.get("auth")) {
-    ObjectReader auth(*n, "'auth' of an assistant module", r.diagnostics());
-    if (auth.is_object()) {
-      std::string type;
-      if (auto t = auth.required("type")) r.read_string(*t, "type", type);
-      auto user = auth.get("user");
-      auto password = auth.get("password");
-      auto token = auth.get("token");
-      if (type == "basic") {
-        out.auth = AssistantSettings::Auth::kBasic;
-        if (user) r.read_text(*user, "user", out.auth_user);
-        if (password) r.read_text(*password, "password", out.auth_password);
-        if (!user) r.diagnostics().add(auth.pos(), "basic auth needs 'user' (and 'password')");
-      } else if (type == "bearer") {
-        out.auth = AssistantSettings::Auth::kBearer;
-        if (token) {
-          r.read_text(*token, "token", out.auth_token);
-        } else {
-          r.diagnostics().add(auth.pos(), "bearer auth needs 'token'");
-        }
-      } else if (!type.empty()) {
-        r.diagnostics().add(auth.pos(), "'auth' type must be \"basic\" or \"bearer\"");
-      }
-      auth.finish();
-    }
-  }
+  if (auto n = obj.get("auth")) read_web_auth(r, *n, "'auth' of an assistant module", out);
   if (auto n = obj.get("failure")) {
     ObjectReader failure(*n, "'failure' of an assistant module", r.diagnostics());
     if (failure.is_object()) {

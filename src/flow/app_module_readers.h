@@ -98,6 +98,41 @@ void read_post_call(ValueReader& r, const YAML::Node& node, AppSettings& setting
 // The members of an "auth" object of type "oauth2" (app_post_call.cc): token_url (https://),
 // client_id, client_secret ("env:NAME" or "file:PATH", never the secret), scope.
 OAuth2Settings read_oauth2(ValueReader& r, ObjectReader& auth);
+
+// `auth: {"type": "basic" | "bearer" [| "oauth2"], ...}` of a module that calls a web service
+// (rest, assistant): fills out.auth, auth_user / auth_password / auth_token, and out.oauth2
+// for the modules whose settings have one. `what` names the object in diagnostics.
+template <typename Settings>
+void read_web_auth(ValueReader& r, const YAML::Node& node, const std::string& what, Settings& out) {
+  constexpr bool kOAuth2 = requires { out.oauth2; };
+  ObjectReader auth(node, what, r.diagnostics());
+  if (!auth.is_object()) return;
+  std::string type;
+  if (auto t = auth.required("type")) r.read_string(*t, "type", type);
+  auto user = auth.get("user");
+  auto password = auth.get("password");
+  auto token = auth.get("token");
+  if (type == "basic") {
+    out.auth = Settings::Auth::kBasic;
+    if (user) r.read_text(*user, "user", out.auth_user);
+    if (password) r.read_text(*password, "password", out.auth_password);
+    if (!user) r.diagnostics().add(auth.pos(), "basic auth needs 'user' (and 'password')");
+  } else if (type == "bearer") {
+    out.auth = Settings::Auth::kBearer;
+    if (token) {
+      r.read_text(*token, "token", out.auth_token);
+    } else {
+      r.diagnostics().add(auth.pos(), "bearer auth needs 'token'");
+    }
+  } else if (kOAuth2 && type == "oauth2") {
+    if constexpr (kOAuth2) out.oauth2 = read_oauth2(r, auth);
+  } else if (!type.empty()) {
+    r.diagnostics().add(auth.pos(), kOAuth2
+                                        ? "'auth' type must be \"basic\", \"bearer\" or \"oauth2\""
+                                        : "'auth' type must be \"basic\" or \"bearer\"");
+  }
+  auth.finish();
+}
 // ---- Subdialog (issue 7; app_subdialog_module.cc) ----
 // Its privacy is known: a GET that may carry values is refused in a secure app (or a private
 // module), warned about otherwise.

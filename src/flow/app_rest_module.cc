@@ -96,34 +96,7 @@ RestSettings read_rest(ValueReader& r, ObjectReader& obj) {
     }
   }
   if (auto n = obj.get("timeout_ms")) r.read_ms(*n, "timeout_ms", 100, 120000, out.timeout);
-  if (auto n = obj.get("auth")) {
-    ObjectReader auth(*n, "'auth' of a rest module", r.diagnostics());
-    if (auth.is_object()) {
-      std::string type;
-      if (auto t = auth.required("type")) r.read_string(*t, "type", type);
-      auto user = auth.get("user");
-      auto password = auth.get("password");
-      auto token = auth.get("token");
-      if (type == "basic") {
-        out.auth = RestSettings::Auth::kBasic;
-        if (user) r.read_text(*user, "user", out.auth_user);
-        if (password) r.read_text(*password, "password", out.auth_password);
-        if (!user) r.diagnostics().add(auth.pos(), "basic auth needs 'user' (and 'password')");
-      } else if (type == "bearer") {
-        out.auth = RestSettings::Auth::kBearer;
-        if (token) {
-          r.read_text(*token, "token", out.auth_token);
-        } else {
-          r.diagnostics().add(auth.pos(), "bearer auth needs 'token'");
-        }
-      } else if (type == "oauth2") {
-        out.oauth2 = read_oauth2(r, auth);
-      } else if (!type.empty()) {
-        r.diagnostics().add(auth.pos(), "'auth' type must be \"basic\", \"bearer\" or \"oauth2\"");
-      }
-      auth.finish();
-    }
-  }
+  if (auto n = obj.get("auth")) read_web_auth(r, *n, "'auth' of a rest module", out);
   return out;
 }
 
