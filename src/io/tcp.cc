@@ -136,11 +136,17 @@ TcpListener::TcpListener(EventLoop& loop, int fd, Endpoint local, AcceptHandler 
     : loop_(loop), fd_(fd), local_(std::move(local)), on_accept_(std::move(on_accept)) {}
 
 Result<std::unique_ptr<TcpListener>> TcpListener::listen(EventLoop& loop, const Endpoint& local,
-                                                         AcceptHandler on_accept) {
+                                                         AcceptHandler on_accept,
+                                                         bool reuse_port) {
   int fd = ::socket(local.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return make_error("io", std::string("socket: ") + std::strerror(errno));
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (reuse_port && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
+    int err = errno;
+    ::close(fd);
+    return make_error("io", std::string("SO_REUSEPORT: ") + std::strerror(err));
+  }
   if (::bind(fd, local.sockaddr_ptr(), local.sockaddr_len()) < 0 || ::listen(fd, 128) < 0) {
     int err = errno;
     ::close(fd);

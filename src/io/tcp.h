@@ -49,8 +49,11 @@ class TcpConnection final : public Stream {
 class TcpListener {
  public:
   using AcceptHandler = std::function<void(std::shared_ptr<TcpConnection>)>;
+  // reuse_port (SO_REUSEPORT): several listeners, one per worker, share the address and the
+  // kernel spreads new connections over them.
   static Result<std::unique_ptr<TcpListener>> listen(EventLoop& loop, const Endpoint& local,
-                                                     AcceptHandler on_accept);
+                                                     AcceptHandler on_accept,
+                                                     bool reuse_port = false);
   ~TcpListener();
   const Endpoint& local() const { return local_; }
 

@@ -341,14 +341,16 @@ void TlsConnection::close() {
 
 Result<std::unique_ptr<TlsListener>> TlsListener::listen(EventLoop& loop, const Endpoint& local,
                                                          std::shared_ptr<TlsContext> context,
-                                                         AcceptHandler on_accept) {
+                                                         AcceptHandler on_accept,
+                                                         bool reuse_port) {
   if (!context->is_server()) return make_error("tls", "a client context cannot listen");
   std::unique_ptr<TlsListener> listener(new TlsListener());
   auto tcp = TcpListener::listen(
       loop, local,
       [&loop, context, on_accept = std::move(on_accept)](std::shared_ptr<TcpConnection> c) {
         on_accept(TlsConnection::accept(loop, std::move(c), context));
-      });
+      },
+      reuse_port);
   if (!tcp) return tcp.error();
   listener->tcp_ = std::move(*tcp);
   return listener;

@@ -121,7 +121,8 @@ class TlsListener {
   using AcceptHandler = std::function<void(std::shared_ptr<TlsConnection>)>;
   static Result<std::unique_ptr<TlsListener>> listen(EventLoop& loop, const Endpoint& local,
                                                      std::shared_ptr<TlsContext> context,
-                                                     AcceptHandler on_accept);
+                                                     AcceptHandler on_accept,
+                                                     bool reuse_port = false);
   const Endpoint& local() const { return tcp_->local(); }
 
  private:

@@ -10,9 +10,15 @@
 namespace keyline::io {
 namespace {
 
-Result<int> open_bound(const Endpoint& local) {
+Result<int> open_bound(const Endpoint& local, bool reuse_port) {
   int fd = ::socket(local.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return make_error("io", std::string("socket: ") + std::strerror(errno));
+  int one = 1;
+  if (reuse_port && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
+    int err = errno;
+    ::close(fd);
+    return make_error("io", std::string("SO_REUSEPORT: ") + std::strerror(err));
+  }
   if (::bind(fd, local.sockaddr_ptr(), local.sockaddr_len()) < 0) {
     int err = errno;
     ::close(fd);
@@ -31,8 +37,8 @@ Endpoint local_of(int fd) {
 }  // namespace
 
 Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(EventLoop& loop, const Endpoint& local,
-                                                   Receiver receiver) {
-  auto fd = open_bound(local);
+                                                   Receiver receiver, bool reuse_port) {
+  auto fd = open_bound(local, reuse_port);
   if (!fd) return fd.error();
   std::unique_ptr<UdpSocket> sock(new UdpSocket(loop, *fd, local_of(*fd), std::move(receiver)));
   auto added = loop.add_fd(*fd, EPOLLIN, [raw = sock.get()](std::uint32_t) { raw->on_readable(); });

@@ -16,9 +16,11 @@ class UdpSocket {
  public:
   using Receiver = std::function<void(std::span<const std::uint8_t> datagram, const Endpoint& from)>;
 
-  // Binds local (port 0 = any free port) and starts delivering datagrams.
+  // Binds local (port 0 = any free port) and starts delivering datagrams. With reuse_port
+  // (SO_REUSEPORT) several sockets share the address and the kernel spreads datagrams over
+  // them by source: one per worker thread.
   static Result<std::unique_ptr<UdpSocket>> bind(EventLoop& loop, const Endpoint& local,
-                                                 Receiver receiver);
+                                                 Receiver receiver, bool reuse_port = false);
   // Binds the first free port in [low, high] (even ports only when even_only:
   // RTP convention, RTCP on port+1).
   static Result<std::unique_ptr<UdpSocket>> bind_in_range(EventLoop& loop, const std::string& host,

@@ -7,7 +7,7 @@
 #include "flow/json_value.h"
 #include "privacy/redact.h"
 #include "server/call_session.h"
-#include "server/server.h"
+#include "server/worker.h"
 #include "services/phone_number.h"
 
 namespace keyline::server {
@@ -105,7 +105,7 @@ void CallSession::message_done(const std::string& what, flow::MessageResult resu
   if (interpreter_) interpreter_->on_message_done(std::move(result));
 }
 
-Status Server::start_messaging() {
+Status Worker::start_messaging() {
   const MessagingSettings& m = config_.messaging;
   if (m.email) {
     auto smtp = services::SmtpClient::create(*loop_, *m.email, &logger_);

@@ -79,6 +79,9 @@ struct SipConfig {
   // Stored trunks (/v1/trunks) are re-read this often, besides after every API change, so a
   // change made by another server sharing the database applies too; 0: on API changes only.
   int trunk_reload_s = 10;
+  // Worker threads, each with its own SIP sockets (SO_REUSEPORT), user agent and calls
+  // (docs/sip.md, "Workers"); 0: one per CPU core.
+  int workers = 0;
   // Registrars we keep a binding with (register_config.h); empty: no REGISTER is sent.
   std::vector<RegisterSettings> registrations;
   SipTlsConfig tls;

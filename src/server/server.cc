@@ -26,21 +26,6 @@
 #include "store/migrations.h"
 
 namespace keyline::server {
-namespace {
-
-std::string uri_user(std::string_view uri_text) {
-  auto uri = sip::parse_uri(uri_text);
-  return uri ? uri->user : std::string();
-}
-
-std::string name_addr_uri(std::optional<std::string_view> header) {
-  if (!header) return {};
-  auto na = sip::parse_name_addr(*header);
-  return na ? na->uri.to_string() : std::string(*header);
-}
-
-}  // namespace
-
 Result<AppCatalog> load_apps(const Config& config) {
   AppCatalog apps;
   auto demo = flow::parse_app(demo_app_json(), "(built-in)/demo.json");
@@ -94,14 +79,11 @@ Server::Server(Config config, Logger& logger) : config_(std::move(config)), logg
 
 Server::~Server() {
   api_.reset();
-  dialer_.reset();  // its ringing legs CANCEL through the UA
-  calls_.clear();
-  ua_.reset();
-  transport_.reset();
   if (signal_fd_ >= 0) {
-    loop_->remove_fd(signal_fd_);
+    workers_.front()->loop().remove_fd(signal_fd_);
     ::close(signal_fd_);
   }
+  workers_.clear();  // before the renderer, recognizer and writers their calls use
 }
 
 Status Server::open() {
@@ -203,7 +185,8 @@ Status Server::open() {
                ServerMetrics::gauge_text("keyline_call_log_queue_depth",
                                          "Call logs waiting for the writer thread.",
                                          call_logs_ ? call_logs_->queued() : 0) +
-               post_call_->prometheus_text() + registration_metrics();
+               post_call_->prometheus_text() +
+               (first_worker_ ? first_worker_.load()->registration_metrics() : std::string());
       },
       logger_, std::cout,
       [this] {
@@ -213,24 +196,83 @@ Status Server::open() {
   if (!api) return api.error();
   api_ = std::move(*api);
 
-  auto loop = io::EventLoop::create();
-  if (!loop) return loop.error();
-  loop_ = std::move(*loop);
-  auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
-  if (!http) return http.error();
-  http_ = std::move(*http);
-  oauth2_tokens_ = std::make_unique<services::OAuth2TokenCache>(
-      [this](services::HttpRequest r, services::HttpClient::Callback done) {
-        http_->start(std::move(r), std::move(done));
-      },
-      [this] { return loop_->now(); });
-  if (auto status = start_messaging(); !status) return status.error();
-  start_routing();
+  if (auto admission = open_admission(); !admission) return admission.error();
+  if (auto workers = open_workers(*backend); !workers) return workers.error();
+  io::EventLoop& first = workers_.front()->loop();
+  if (config_.sip.trunk_reload_s > 0)
+    trunk_timer_ = first.add_periodic(std::chrono::seconds(config_.sip.trunk_reload_s),
+                                      [this] { reload_trunks(); });
 
+  const sip::Transport& transport = workers_.front()->transport();
+  std::string transports = std::string(transport.has_udp() ? "UDP" : "") +
+                           (transport.has_udp() && transport.has_tcp() ? ", " : "") +
+                           (transport.has_tcp() ? "TCP" : "");
+  if (transport.has_tls())
+    logger_.info("server",
+                 "SIP over TLS on " + transport.host() + ":" +
+                     std::to_string(transport.tls_port()) +
+                     (config_.sip.tls.verify_client ? " (client certificates required)" : ""));
+  logger_.info("server", "listening for SIP on " + transport.host() + ":" +
+                             std::to_string(transport.port()) + " (" + transports + "), " +
+                             std::to_string(workers_.size()) + " worker(s)");
+
+  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ >= 0) {
+    auto added = first.add_fd(signal_fd_, EPOLLIN, [this](std::uint32_t) {
+      signalfd_siginfo info;
+      while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
+      }
+      begin_shutdown();
+    });
+    if (!added) return added.error();
+  }
+  return Ok{};
+}
+
+Status Server::open_admission() {
+  const auto& a = config_.sip.access;
+  sip::AccessPolicyConfig pc;
+  for (const auto& cidr : a.allow)
+    if (auto parsed = sip::Cidr::parse(cidr)) pc.allow.push_back(*parsed);
+  pc.deny_with_403 = a.deny_with_403;
+  pc.rate_per_second = a.rate_per_second;
+  pc.burst = a.burst;
+  pc.ban_after_failures = a.ban_after_failures;
+  pc.failure_window = std::chrono::seconds(a.failure_window_seconds);
+  pc.ban_for = std::chrono::seconds(a.ban_seconds);
+  pc.max_calls = a.max_calls;
+  pc.retry_after_s = a.retry_after_seconds;
+  admission_.access = std::make_unique<sip::AccessPolicy>(std::move(pc), clock_);
+  if (!a.allow.empty())
+    logger_.info("server", "SIP allowed from " + std::to_string(a.allow.size()) +
+                               " prefix(es); others " +
+                               (a.deny_with_403 ? "get 403" : "are dropped"));
+  if (config_.sip.auth.enabled) {
+    sip::DigestAuthConfig ac;
+    ac.realm = config_.sip.auth.realm;
+    ac.users = config_.sip.auth.users;
+    ac.algorithms.clear();
+    for (const auto& name : config_.sip.auth.algorithms)
+      if (auto alg = sip::parse_digest_algorithm(name)) ac.algorithms.push_back(*alg);
+    auto auth = sip::DigestAuthenticator::create(std::move(ac), clock_, fill_secure_random);
+    if (!auth) return auth.error();
+    admission_.auth = std::move(*auth);
+    logger_.info("server", "digest authentication on (realm \"" + config_.sip.auth.realm + "\", " +
+                               std::to_string(config_.sip.auth.users.size()) + " user(s))");
+  }
+  return Ok{};
+}
+
+sip::TransportConfig Server::transport_config() const {
   sip::TransportConfig tc{config_.sip.listen, config_.sip.port, config_.sip.udp, config_.sip.tcp};
   tc.idle_timeout = std::chrono::seconds(config_.sip.idle_timeout_s);
   tc.max_connections = static_cast<std::size_t>(config_.sip.max_connections);
   tc.max_connections_per_source = static_cast<std::size_t>(config_.sip.max_connections_per_source);
+  return tc;
+}
+
+Status Server::open_workers(store::Backend& backend) {
+  sip::TransportConfig tc = transport_config();
   if (const auto& tls = config_.sip.tls; tls.enabled) {
     // Certificates and keys are loaded (and checked against each other)
     // before any socket opens, so a bad file stops the start.
@@ -243,283 +285,57 @@ Status Server::open() {
     tc.tls_port = tls.port;
     tc.tls_client = *client_ctx;
   }
-  auto transport = sip::Transport::create(
-      *loop_, tc,
-      [this](sip::Message m, const sip::Peer& from) {
-        if (m.is_request()) metrics_.count_sip_request(m.method);
-        ua_->on_message(std::move(m), from);
-      },
-      logger_);
-  if (!transport) return transport.error();
-  transport_ = std::move(*transport);
-  transport_->set_response_observer([this](int status) { metrics_.count_sip_response(status); });
-  {
-    const auto& a = config_.sip.access;
-    sip::AccessPolicyConfig pc;
-    for (const auto& cidr : a.allow)
-      if (auto parsed = sip::Cidr::parse(cidr)) pc.allow.push_back(*parsed);
-    pc.deny_with_403 = a.deny_with_403;
-    pc.rate_per_second = a.rate_per_second;
-    pc.burst = a.burst;
-    pc.ban_after_failures = a.ban_after_failures;
-    pc.failure_window = std::chrono::seconds(a.failure_window_seconds);
-    pc.ban_for = std::chrono::seconds(a.ban_seconds);
-    pc.max_calls = a.max_calls;
-    pc.retry_after_s = a.retry_after_seconds;
-    access_ = std::make_unique<sip::AccessPolicy>(std::move(pc), clock_);
-    transport_->set_screen([this](const io::Endpoint& source) { return screen(source); });
-    if (!a.allow.empty())
-      logger_.info("server", "SIP allowed from " + std::to_string(a.allow.size()) +
-                                 " prefix(es); others " +
-                                 (a.deny_with_403 ? "get 403" : "are dropped"));
-  }
-
-  sip::UaConfig uc;
-  uc.t1 = Millis(config_.sip.t1_ms);
-  uc.t2 = Millis(config_.sip.t2_ms);
-  uc.session_timer.enabled = config_.sip.session_expires_s > 0;
-  uc.session_timer.session_expires_s = config_.sip.session_expires_s;
-  uc.session_timer.min_se_s = config_.sip.min_se_s;
-  sip::UserAgent::Handlers h;
-  if (config_.sip.auth.enabled) {
-    sip::DigestAuthConfig ac;
-    ac.realm = config_.sip.auth.realm;
-    ac.users = config_.sip.auth.users;
-    ac.algorithms.clear();
-    for (const auto& name : config_.sip.auth.algorithms)
-      if (auto alg = sip::parse_digest_algorithm(name)) ac.algorithms.push_back(*alg);
-    auto auth = sip::DigestAuthenticator::create(std::move(ac), clock_, fill_secure_random);
-    if (!auth) return auth.error();
-    auth_ = std::move(*auth);
-    logger_.info("server", "digest authentication on (realm \"" + config_.sip.auth.realm + "\", " +
-                               std::to_string(config_.sip.auth.users.size()) + " user(s))");
-  }
-  h.admit = [this](const sip::Message& invite, const sip::Peer& from) {
-    return admit(invite, from);
+  const std::size_t count = worker_count(config_);
+  tc.reuse_port = count > 1;
+  if (count > 1) tc.connection_count = std::make_shared<sip::ConnectionCount>();
+  WorkerShared shared{config_,    logger_, metrics_,    apps_,       secure_apps_, voices_,
+                      *renderer_, *asr_,   *call_logs_, *post_call_, admission_};
+  shared.worker_count = count;
+  shared.route = [this](std::size_t worker, sip::Message message, const sip::Peer& from) {
+    workers_[worker]->deliver(std::move(message), from);
   };
-  h.on_incoming = [this](sip::CallHandle c, const sip::Message& invite, const sip::Peer& from) {
-    on_incoming(c, invite, from);
+  shared.total_calls = [this] { return total_calls(); };
+  shared.finished = [this] {
+    // Any worker's thread. The last one to finish stops every loop.
+    if (++workers_finished_ != workers_.size()) return;
+    for (auto& worker : workers_) worker->loop().stop();
   };
-  h.on_ended = [this](sip::CallHandle c, sip::EndReason r, int status) {
-    if (LegEvents* leg = legs_.find(c)) return leg->on_leg_ended(r, status);
-    on_ended(c, r, status);
-  };
-  // Outbound legs are the server's own (bridged transfers); blind transfers report on the
-  // caller's dialog.
-  h.on_provisional = [this](sip::CallHandle c, const sip::Message& response) {
-    if (LegEvents* leg = legs_.find(c)) leg->on_leg_provisional(response);
-  };
-  h.on_answered = [this](sip::CallHandle c, const sip::Message& response) {
-    if (LegEvents* leg = legs_.find(c)) {
-      leg->on_leg_answered(response);
-    } else {
-      ua_->hangup(c);  // an answer for a leg nobody wants any more
+  // An API write meanwhile waits for both locks, and then reaches every worker.
+  std::lock_guard routing_lock(reload_mutex_);
+  std::lock_guard trunk_lock(trunk_mutex_);
+  auto routes = start_routing();
+  auto trunks = start_trunks(backend);
+  if (trunks)
+    logger_.info("trunks", "trunk table " + std::to_string(trunk_version_) +
+                               " in use: " + std::to_string(trunks->size()) + " trunk(s)");
+  for (std::size_t i = 0; i < count; ++i) {
+    auto worker = Worker::create(shared, i, tc, routes, trunks);
+    if (!worker) return worker.error();
+    workers_.push_back(std::move(*worker));
+    if (i == 0) {
+      // The others join the ports the first one got (port 0: the kernel's choice).
+      tc.port = workers_.front()->transport().port();
+      tc.tls_port = workers_.front()->transport().tls_port();
+      tc.join_group = true;
     }
-  };
-  h.on_refer = [this](sip::CallHandle c, const sip::ReferEvent& event) {
-    if (auto it = calls_.find(c); it != calls_.end()) it->second->on_refer(event);
-  };
-  h.on_offer = [this](sip::CallHandle c, std::string_view offer) { return on_offer(c, offer); };
-  h.on_ack_answer = [this](sip::CallHandle c, std::string_view answer) {
-    on_ack_answer(c, answer);
-  };
-  h.on_info = [this](sip::CallHandle c, const sip::Message& info) { return on_info(c, info); };
-  ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
-  start_outbound(*backend);
-  start_trunks(*backend);
-  if (auto registered = start_registrations(); !registered) return registered.error();
-
-  std::string transports = std::string(transport_->has_udp() ? "UDP" : "") +
-                           (transport_->has_udp() && transport_->has_tcp() ? ", " : "") +
-                           (transport_->has_tcp() ? "TCP" : "");
-  if (transport_->has_tls())
-    logger_.info("server",
-                 "SIP over TLS on " + transport_->host() + ":" +
-                     std::to_string(transport_->tls_port()) +
-                     (config_.sip.tls.verify_client ? " (client certificates required)" : ""));
-  logger_.info("server", "listening for SIP on " + transport_->host() + ":" +
-                             std::to_string(transport_->port()) + " (" + transports + ")");
-
-  media_tick_ = loop_->add_periodic(Millis(20), [this] { tick_media(); });
-
-  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (signal_fd_ >= 0) {
-    auto added = loop_->add_fd(signal_fd_, EPOLLIN, [this](std::uint32_t) {
-      signalfd_siginfo info;
-      while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
-      }
-      begin_shutdown();
-    });
-    if (!added) return added.error();
   }
+  first_worker_ = workers_.front().get();
+  workers_.front()->start_outbound(backend);
+  if (auto registered = workers_.front()->start_registrations(); !registered)
+    return registered.error();
   return Ok{};
 }
 
-bool Server::screen(const io::Endpoint& source) {
-  auto decision = access_->check(source);
-  if (decision == sip::AccessDecision::kAllow) return true;
-  // Not on the allow-list with `deny: 403`: admit() answers requests 403.
-  if (decision == sip::AccessDecision::kDeny && access_->config().deny_with_403) return true;
-  // A stored trunk's allow list lets its carrier in without a config edit.
-  if (decision == sip::AccessDecision::kDeny && trunks_ && trunks_->match(source)) return true;
-  if (logger_.enabled(LogLevel::kDebug))
-    logger_.debug("access", "dropped a message from " + source.to_string() + ": " +
-                                std::string(sip::access_decision_name(decision)));
-  return false;
+std::size_t Server::total_calls() const {
+  std::size_t total = 0;
+  for (const auto& worker : workers_) total += worker->published_calls();
+  return total;
 }
 
-std::optional<sip::Admission> Server::admit(const sip::Message& request, const sip::Peer& from) {
-  // Order: who (allow-list), how many (call cap), then credentials, so an
-  // overloaded server spends no hashing on callers it would turn away.
-  const bool on_trunk = trunks_ && trunks_->match(from.endpoint);
-  if (!on_trunk && !access_->allowed_address(from.endpoint)) {
-    logger_.info("access", request.method + " from " + from.endpoint.to_string() +
-                               " refused: not on the allow-list");
-    return sip::Admission{403, {}};
-  }
-  // OPTIONS stays unauthenticated and uncapped: it is the health check.
-  if (request.method != "INVITE") return std::nullopt;
-  if (access_->calls_full(ua_->active_calls())) {
-    logger_.info("access",
-                 "INVITE from " + from.endpoint.to_string() + " refused: max_calls reached");
-    return sip::Admission{503, {{"Retry-After", std::to_string(access_->config().retry_after_s)}}};
-  }
-  // A stored trunk decides for its own sources (server_trunks.cc): its cap, its credentials.
-  // One without credentials is trusted by its address, as carriers' trunks usually are.
-  if (on_trunk) return admit_trunk(request, from);
-  if (!auth_) return std::nullopt;
-  auto outcome = auth_->check(request, from.endpoint.host());
-  if (outcome.verdict == sip::AuthVerdict::kFailed) access_->auth_failed(from.endpoint);
-  if (outcome.verdict == sip::AuthVerdict::kOk) access_->auth_succeeded(from.endpoint);
-  if (outcome.verdict == sip::AuthVerdict::kOk) {
-    logger_.info("auth",
-                 "INVITE from " + from.endpoint.to_string() + " authenticated as " + outcome.user);
-    return std::nullopt;
-  }
-  // The claimed user name is not logged on failure: it is often a password
-  // typed into the wrong field.
-  if (outcome.verdict == sip::AuthVerdict::kFailed)
-    logger_.info("auth", "INVITE from " + from.endpoint.to_string() + ": authentication failed");
-  sip::Admission refused{401, {}};
-  for (auto& c : outcome.challenges) refused.headers.emplace_back("WWW-Authenticate", c);
-  return refused;
-}
-
-void Server::on_incoming(sip::CallHandle handle, const sip::Message& invite,
-                         const sip::Peer& from) {
-  store::CallRecord record;
-  record.call_id = ids_.token(16);
-  record.sip_call_id = std::string(invite.header("Call-ID").value_or(""));
-  record.from = name_addr_uri(invite.header("From"));
-  record.to = invite.request_uri;
-  record.start_unix_ms = unix_ms(std::chrono::system_clock::now());
-  std::string called = uri_user(invite.request_uri);
-  logger_.info("call", "call " + record.call_id + " from " +
-                           privacy::mask_caller_id(uri_user(record.from)) + " to " + called +
-                           " via " + from.endpoint.to_string() + "/" +
-                           std::string(from.transport_name()));
-  ++metrics_.calls_total;
-  auto reject = [&](int status, const std::string& why) {
-    ++metrics_.calls_rejected;
-    logger_.info("call",
-                 "call " + record.call_id + " rejected " + std::to_string(status) + ": " + why);
-    unanswered_[handle] = record;
-    ua_->reject(handle, status);
-  };
-  if (shutting_down_) return reject(503, "shutting down");
-  const auto route = routes_->find(called);
-  if (!route) return reject(404, "no deployment for the called number");
-  const Deployment* deployment = &route->deployment;
-  const TrunkRule* trunk = trunks_ ? trunks_->match(from.endpoint) : nullptr;
-  // 404 as for a number nobody serves: a source off the trunk learns nothing about it.
-  if (!deployment->trunk.empty() && (!trunk || trunk->name != deployment->trunk))
-    return reject(404, "deployment '" + deployment->name + "' takes calls on trunk '" +
-                           deployment->trunk + "' only");
-  trunk_call_started(handle, trunk);
-  record.app = deployment->app;
-  record.deployment = deployment->name;
-  const auto& app = route->app;
-  if (auto v = check_transport(*deployment, from.secure()); v.status) {
-    if (v.refuse) return reject(v.status, v.reason);
-    logger_.warn("call", "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
-  }
-
-  // Late offer (RFC 3261 13.2.1): an INVITE without SDP gets our offer in the 200 and the
-  // answer comes in the ACK; media and the app start then (server_dialog.cc).
-  const bool late_offer = invite.body.empty();
-  std::optional<sdp::SessionDescription> offer;
-  if (!late_offer) {
-    auto parsed = sdp::parse(invite.body);
-    if (!parsed) return reject(488, "unparsable SDP: " + parsed.error().message);
-    offer = std::move(*parsed);
-  }
-  media::MediaConfig mc{config_.sip.listen, config_.media.rtp_port_min, config_.media.rtp_port_max};
-  auto media = media::MediaSession::create(*loop_, mc, ids_);
-  if (!media) return reject(503, "no RTP port: " + media.error().message);
-  sdp::LocalMedia local;
-  local.address = config_.sip.listen;
-  local.rtp_port = (*media)->local_port();
-  local.session_id = ids_.u32();
-  local.srtp = trunk ? trunk->srtp : config_.media.srtp;
-  // A secure deployment takes SRTP whenever it is offered, even where media.srtp is off; it
-  // offers SRTP itself (late offer) since plain RTP would be refused anyway.
-  if (deployment->secure && local.srtp == sdp::SrtpPolicy::kOff)
-    local.srtp = late_offer ? sdp::SrtpPolicy::kMandatory : sdp::SrtpPolicy::kOptional;
-  // Any codec we can play, in the offerer's order: a G.722-first softphone
-  // gets G.722. In inband and info modes telephone-event is declined, so the
-  // peer knows to use the other method.
-  local.codecs = {sdp::Codec::kPcmu, sdp::Codec::kPcma, sdp::Codec::kG722};
-  const media::DtmfMode dtmf = call_dtmf(handle);
-  if (dtmf == media::DtmfMode::kInband || dtmf == media::DtmfMode::kInfo)
-    local.telephone_event_pt = 0;
-  sdp::OfferAnswer offer_answer(local);
-  media::StreamParams stream;
-  std::string local_sdp;
-  if (late_offer) {
-    auto ours = offer_answer.offer();
-    if (!ours) return reject(500, ours.error().message);
-    local_sdp = sdp::serialize(*ours);
-    logger_.info("call", "call " + record.call_id +
-                             " late offer: our offer goes in the 200, the answer in the ACK");
-  } else {
-    auto negotiated = offer_answer.answer(*offer);
-    // 488 for what the offer asked (codecs, SRTP policy); 500 when we could not
-    // make a key.
-    if (!negotiated)
-      return reject(negotiated.error().kind == "sdp" ? 488 : 500, negotiated.error().message);
-    if (auto v = check_media(*deployment, negotiated->media.srtp.has_value()); v.status) {
-      if (v.refuse) return reject(v.status, v.reason);
-      logger_.warn("call",
-                   "call " + record.call_id + " accepted (secure_media: warn): " + v.reason);
-    }
-    auto built = stream_params(negotiated->media);
-    if (!built) return reject(488, "offer has no usable address");
-    stream = std::move(*built);
-    stream.dtmf_mode = dtmf;
-    if (const auto& keys = negotiated->media.srtp) {
-      logger_.info("call", "call " + record.call_id + " media: SRTP " +
-                               std::string(sdp::suite_name(keys->suite)));
-    } else {
-      logger_.info("call", "call " + record.call_id + " media: RTP (unencrypted)");
-    }
-    local_sdp = sdp::serialize(negotiated->sdp);
-  }
-
-  CallSession::Context ctx = session_context(*route);
-  if (auto ruri = sip::parse_uri(invite.request_uri)) ctx.caller_host = ruri->host;
-  ctx.caller_peer = from.endpoint;
-  ++metrics_.calls_active;
-  calls_[handle] =
-      std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);
-  answers_[handle] = std::move(local_sdp);
-  offer_answer_.emplace(handle, std::move(offer_answer));
-  if (late_offer) late_offers_.insert(handle);
-  if (deployment->answer_delay_ms > 0) {
-    ua_->ringing(handle);
-    loop_->add_timer(Millis(deployment->answer_delay_ms), [this, handle] { answer(handle); });
-  } else {
-    answer(handle);
-  }
+std::size_t worker_count(const Config& config) {
+  if (config.sip.workers > 0) return static_cast<std::size_t>(config.sip.workers);
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
 }
 
 bool Server::deploys_speech() const {
@@ -533,63 +349,22 @@ bool Server::deploys_speech() const {
   return false;
 }
 
-void Server::answer(sip::CallHandle handle) {
-  auto it = calls_.find(handle);
-  auto sdp_it = answers_.find(handle);
-  if (it == calls_.end() || sdp_it == answers_.end()) return;  // cancelled while ringing
-  ua_->answer(handle, sdp_it->second);
-  answers_.erase(sdp_it);
-  if (late_offers_.count(handle)) return;  // media and the app start with the ACK's answer
-  it->second->on_answered();
-}
-
-void Server::on_ended(sip::CallHandle handle, sip::EndReason reason, int status) {
-  trunk_call_ended(handle);
-  answers_.erase(handle);
-  offer_answer_.erase(handle);
-  late_offers_.erase(handle);
-  if (auto it = calls_.find(handle); it != calls_.end()) {
-    if (dialer_) dialer_->on_call_ended(handle);
-    call_logs_->enqueue(it->second->on_ended(reason, status));
-    count_media(it->second->media_stats());
-    calls_.erase(it);
-    --metrics_.calls_active;
-  } else if (auto un = unanswered_.find(handle); un != unanswered_.end()) {
-    store::CallRecord record = std::move(un->second);
-    unanswered_.erase(un);
-    record.end_unix_ms = unix_ms(std::chrono::system_clock::now());
-    record.exit_reason = std::string(sip::end_reason_name(reason));
-    if (status) record.exit_reason += ":" + std::to_string(status);
-    call_logs_->enqueue(std::move(record));
-  }
-  if (shutting_down_ && calls_.empty() && ua_->active_calls() == 0) {
-    // Give the BYE responses a moment, then stop.
-    loop_->add_timer(Millis(200), [this] { stop_loop(); });
-  }
-}
-
 void Server::begin_shutdown() {
-  if (shutting_down_) return;
-  shutting_down_ = true;
-  stop_registrations();  // un-REGISTER; stop_loop() waits for the answers (bounded)
-  if (dialer_) dialer_->stop();
-  logger_.info("server", "shutting down: " + std::to_string(calls_.size()) + " active call(s)");
-  if (calls_.empty()) {
-    stop_loop();
-    return;
-  }
-  std::vector<sip::CallHandle> handles;
-  for (auto& [h, c] : calls_) handles.push_back(h);
-  for (auto h : handles) ua_->hangup(h);
-  loop_->add_timer(Millis(3000), [this] { loop_->stop(); });  // never wait forever
+  if (shutting_down_.exchange(true)) return;
+  for (auto& worker : workers_) worker->shutdown();
 }
 
 void Server::stop() {
-  loop_->post([this] { begin_shutdown(); });
+  // Through the first worker's loop, as the signal comes: any thread may call this.
+  workers_.front()->loop().post([this] { begin_shutdown(); });
 }
 
 Status Server::run() {
-  loop_->run();
+  for (std::size_t i = 1; i < workers_.size(); ++i)
+    threads_.emplace_back([worker = workers_[i].get()] { worker->loop().run(); });
+  workers_.front()->loop().run();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
   call_logs_->flush();
   logger_.info("server", "stopped");
   return Ok{};

@@ -1,5 +1,6 @@
 // The Server's routing table: built from the config at start, rebuilt with the stored
-// deployments at start and whenever the API changes them (docs/api.md, "How calls are routed").
+// deployments at start and whenever the API changes them (docs/api.md, "How calls are routed"),
+// and posted to every worker (worker_routing.cc).
 #include <string>
 
 #include "server/server.h"
@@ -38,57 +39,19 @@ std::shared_ptr<const RoutingTable> Server::build_routes() {
   return table;
 }
 
-void Server::start_routing() {
-  std::lock_guard lock(reload_mutex_);
-  routes_ = build_routes();
+std::shared_ptr<const RoutingTable> Server::start_routing() {
+  auto routes = build_routes();
   routing_live_ = true;
   logger_.info("routing", "routing table " + std::to_string(routing_version_) + " in use: " +
-                              std::to_string(routes_->routes().size()) + " deployment(s)");
+                              std::to_string(routes->routes().size()) + " deployment(s)");
+  return routes;
 }
 
 void Server::reload_routes() {
   std::lock_guard lock(reload_mutex_);
   if (!routing_live_) return;  // the first table, built at start, reads the database anyway
   auto table = build_routes();
-  const std::uint64_t version = routing_version_;
-  loop_->post([this, table = std::move(table), version] {
-    routes_ = table;
-    logger_.info("routing", "routing table " + std::to_string(version) + " in use: " +
-                                std::to_string(table->routes().size()) + " deployment(s)");
-  });
-}
-
-Result<std::shared_ptr<const flow::AppDocument>> Server::find_sub_app(std::string_view name,
-                                                                      int revision,
-                                                                      bool secure) const {
-  const std::string key(name);
-  std::shared_ptr<const flow::AppDocument> found;
-  if (revision == 0) {
-    if (auto it = apps_.find(key); it != apps_.end()) found = it->second;
-  }
-  if (!found && routes_) {
-    int best = 0;
-    for (const auto& route : routes_->routes()) {
-      if (!route->stored || route->deployment.app != key || !route->app) continue;
-      const bool wanted = revision != 0 ? route->revision == revision : route->revision > best;
-      if (!wanted) continue;
-      found = route->app;
-      best = route->revision;
-    }
-  }
-  if (!found)
-    return make_error("app", "no app '" + key + "'" +
-                                 (revision ? " at revision " + std::to_string(revision) : "") +
-                                 " is served here (config apps, and stored apps a deployment "
-                                 "runs)");
-  // A secure deployment's sub-app is as secure as the deployment: every value private.
-  if (secure) {
-    if (auto it = secure_apps_.find(key); revision == 0 && it != secure_apps_.end())
-      return it->second;
-    return std::shared_ptr<const flow::AppDocument>(
-        std::make_shared<flow::AppDocument>(flow::as_secure_deployment(*found)));
-  }
-  return found;
+  for (auto& worker : workers_) worker->set_routes(table, routing_version_);
 }
 
 }  // namespace keyline::server

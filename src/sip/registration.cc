@@ -46,7 +46,7 @@ Registration::Registration(RegistrationConfig config, TimerService& timers, IdGe
       ids_(ids),
       send_(std::move(send)),
       changed_(std::move(changed)) {
-  call_id_ = ids_.token(20);
+  call_id_ = config_.call_id.empty() ? ids_.token(20) : config_.call_id;
   from_tag_ = ids_.token(10);
   asked_s_ = config_.expires_s;
 }

@@ -31,6 +31,9 @@ struct RegistrationConfig {
   int expires_s = 3600;      // asked for; the registrar may grant less (or more)
   Millis retry_min{30000};   // the first wait after a failure, doubled per failure...
   Millis retry_max{600000};  // ...up to this
+  // The Call-ID every REGISTER of this binding carries (RFC 3261 10.2); empty: a random one.
+  // A server with several workers picks one that its dispatch sends back to this worker.
+  std::string call_id;
 };
 
 enum class RegistrationState { kIdle, kRegistering, kRegistered, kFailed, kUnregistered };

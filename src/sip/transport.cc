@@ -24,7 +24,34 @@ Transport::Transport(io::EventLoop& loop, MessageHandler handler, Logger& logger
 Transport::~Transport() {
   if (idle_timer_ != 0) loop_.cancel_timer(idle_timer_);
   auto connections = std::move(connections_);
-  for (auto& [raw, conn] : connections) conn.stream->set_handlers(nullptr, nullptr);
+  for (auto& [raw, conn] : connections) {
+    conn.stream->set_handlers(nullptr, nullptr);
+    if (connection_count_) connection_count_->remove(conn.counted_host);
+  }
+}
+
+Status Transport::check_ports_free(const TransportConfig& config) {
+  // Plain binds (no SO_REUSEPORT) fail with EADDRINUSE when anyone holds the port; they are
+  // closed again at once.
+  auto noop_datagram = [](std::span<const std::uint8_t>, const io::Endpoint&) {};
+  auto noop_accept = [](std::shared_ptr<io::TcpConnection>) {};
+  if (config.port != 0) {
+    auto ep = io::Endpoint::parse(config.host, config.port);
+    if (!ep) return ep.error();
+    if (config.udp)
+      if (auto probe = io::UdpSocket::bind(loop_, *ep, noop_datagram); !probe)
+        return probe.error();
+    if (config.tcp)
+      if (auto probe = io::TcpListener::listen(loop_, *ep, noop_accept); !probe)
+        return probe.error();
+  }
+  if (config.tls_server && config.tls_port != 0) {
+    auto ep = io::Endpoint::parse(config.host, config.tls_port);
+    if (!ep) return ep.error();
+    if (auto probe = io::TcpListener::listen(loop_, *ep, noop_accept); !probe)
+      return probe.error();
+  }
+  return Ok{};
 }
 
 Status Transport::open(const TransportConfig& config) {
@@ -34,19 +61,23 @@ Status Transport::open(const TransportConfig& config) {
   idle_timeout_ = config.idle_timeout;
   max_connections_ = config.max_connections;
   max_per_source_ = config.max_connections_per_source;
+  connection_count_ = config.connection_count;
   if (idle_timeout_.count() > 0) {
     // Sweeping at a fraction of the timeout bounds how late a close comes
     // (at most a quarter of the timeout, or 5 s) without a timer per connection.
     Millis period = std::clamp(idle_timeout_ / 4, Millis{10}, Millis{5000});
     idle_timer_ = loop_.add_periodic(period, [this] { close_idle(); });
   }
+  if (config.reuse_port && !config.join_group)
+    if (auto free = check_ports_free(config); !free) return free.error();
   if (config.tls_server) {
     auto ep = io::Endpoint::parse(config.host, config.tls_port);
     if (!ep) return ep.error();
     auto listener = io::TlsListener::listen(loop_, *ep, config.tls_server,
                                             [this](std::shared_ptr<io::TlsConnection> c) {
                                               accept(std::move(c), TransportKind::kTls, true);
-                                            });
+                                            },
+                                            config.reuse_port);
     if (!listener) return listener.error();
     tls_ = std::move(*listener);
   }
@@ -62,7 +93,8 @@ Status Transport::open(const TransportConfig& config) {
       auto sock = io::UdpSocket::bind(
           loop_, *ep, [this](std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
             on_datagram(bytes, from);
-          });
+          },
+          config.reuse_port);
       if (!sock) return sock.error();
       udp_ = std::move(*sock);
       port = udp_->local().port();
@@ -73,7 +105,8 @@ Status Transport::open(const TransportConfig& config) {
       auto listener =
           io::TcpListener::listen(loop_, *ep, [this](std::shared_ptr<io::TcpConnection> c) {
             accept(std::move(c), TransportKind::kTcp, true);
-          });
+          },
+          config.reuse_port);
       if (!listener) {
         if (config.port == 0 && config.udp) continue;
         return listener.error();
@@ -102,7 +135,19 @@ void Transport::accept(std::shared_ptr<io::Stream> connection, TransportKind kin
     connection->close();  // before any TLS handshake work
     return;
   }
-  if (inbound && over_limit(connection->remote())) {
+  std::string counted_host;
+  if (connection_count_) {
+    counted_host = inbound ? connection->remote().host() : std::string();
+    const bool counted =
+        !inbound || connection_count_->try_add(counted_host, max_connections_, max_per_source_);
+    if (!inbound) connection_count_->add_outgoing();
+    if (!counted) {
+      ++stats_.connections_refused;
+      logger_.info("sip", "connection limit: refused " + connection->remote().to_string());
+      connection->close();
+      return;
+    }
+  } else if (inbound && over_limit(connection->remote())) {
     ++stats_.connections_refused;
     logger_.info("sip", "connection limit: refused " + connection->remote().to_string());
     connection->close();
@@ -121,10 +166,17 @@ void Transport::accept(std::shared_ptr<io::Stream> connection, TransportKind kin
                 "TLS connection with " + c.remote().to_string() + " closed: " + tls.failure());
         }
         // Deferred: the connection is inside its own callback.
-        loop_.post([this, raw = &c] { connections_.erase(raw); });
+        loop_.post([this, raw = &c] { forget(raw); });
       });
   io::Stream* raw = connection.get();
-  connections_[raw] = Connection{std::move(connection), kind, loop_.now()};
+  connections_[raw] = Connection{std::move(connection), kind, loop_.now(), 0, counted_host};
+}
+
+void Transport::forget(io::Stream* raw) {
+  auto it = connections_.find(raw);
+  if (it == connections_.end()) return;
+  if (connection_count_) connection_count_->remove(it->second.counted_host);
+  connections_.erase(it);
 }
 
 void Transport::touch(io::Stream& connection) {

@@ -18,6 +18,7 @@
 #include "io/tcp.h"
 #include "io/tls.h"
 #include "io/udp_socket.h"
+#include "sip/connection_count.h"
 #include "sip/message.h"
 #include "sip/peer.h"
 
@@ -45,6 +46,15 @@ struct TransportConfig {
   // Outgoing connections Keyline opens itself count towards the total only.
   std::size_t max_connections = 0;
   std::size_t max_connections_per_source = 0;  // per source IP address
+  // One transport per worker thread: every worker's sockets share the SIP ports
+  // (SO_REUSEPORT) and the kernel spreads datagrams and connections over them. The first
+  // worker (join_group false) checks first that no other program holds a fixed port, since
+  // SO_REUSEPORT would otherwise let two servers of one user split the traffic silently.
+  bool reuse_port = false;
+  bool join_group = false;
+  // Shared by every worker's transport: the connection limits count them all. Null: this
+  // transport counts its own.
+  std::shared_ptr<ConnectionCount> connection_count;
 };
 
 // Counters of the stream connection table, read by the worker that owns the
@@ -91,6 +101,7 @@ class Transport final : public TransportSink {
  private:
   Transport(io::EventLoop& loop, MessageHandler handler, Logger& logger);
   Status open(const TransportConfig& config);
+  Status check_ports_free(const TransportConfig& config);
   void on_datagram(std::span<const std::uint8_t> bytes, const io::Endpoint& from);
   void on_stream(io::Stream& connection, TransportKind kind, std::string& buffer);
   // `inbound`: accepted from a listener (subject to the connection limits).
@@ -119,10 +130,13 @@ class Transport final : public TransportSink {
     TransportKind kind;
     SteadyTime last_active;
     unsigned crlf_run = 0;  // line ends seen since the last message (pings)
+    std::string counted_host;  // in connection_count_: the source (empty: outgoing)
   };
+  void forget(io::Stream* raw);  // erase, and uncount
   Millis idle_timeout_{0};
   std::size_t max_connections_ = 0;
   std::size_t max_per_source_ = 0;
+  std::shared_ptr<ConnectionCount> connection_count_;
   io::TimerId idle_timer_ = 0;
   TransportStats stats_;
   // Accepted and outgoing connections, kept alive until the peer closes, and

@@ -457,7 +457,7 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
   call->uas = false;
   call->state = Call::State::kCalling;
   call->peer = peer;
-  call->call_id = ids_.token(20) + "@keyline";
+  call->call_id = config_.new_call_id ? config_.new_call_id() : ids_.token(20) + "@keyline";
   call->local_tag = ids_.token(10);
   call->local_header = "<" + from_uri + ">;tag=" + call->local_tag;
   call->remote_header = "<" + request_uri + ">";

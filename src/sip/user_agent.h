@@ -59,6 +59,9 @@ struct UaConfig {
   std::string auth_password;
   // RFC 4028 session timers for the calls we answer (session_timer.h).
   SessionTimerSettings session_timer;
+  // Makes the Call-ID of each call we place; unset: a random token "@keyline". A server with
+  // several workers makes ones whose dispatch (by Call-ID) comes back to this user agent.
+  std::function<std::string()> new_call_id;
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;

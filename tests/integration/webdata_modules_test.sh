@@ -44,7 +44,10 @@ cat >"$WORK/apps/webdata.json" <<JSON
    {"type": "exit", "name": "failed"}]}]}
 JSON
 write_config
-sed -i "s#^apps_dir: .*#apps_dir: $WORK/apps#; s#app: demo#app: webdata#" "$WORK/keyline.yaml"
+# One worker: the token counts below are those of one worker's OAuth2 cache (each worker keeps
+# its own, docs/apps.md), so both calls must reach the same one.
+sed -i "s#^apps_dir: .*#apps_dir: $WORK/apps#; s#app: demo#app: webdata#; s#^sip:#sip:\n  workers: 1#" \
+  "$WORK/keyline.yaml"
 cat >>"$WORK/keyline.yaml" <<YAML
 http:
   egress:

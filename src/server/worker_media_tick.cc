@@ -1,7 +1,7 @@
 // The worker's media tick. One periodic 20 ms timer drives every call's
 // outgoing frame; here it also measures its own pacing, because "packets sent
 // more than 5 ms late" is the media engine's figure of merit under load.
-#include "server/server.h"
+#include "server/worker.h"
 
 namespace keyline::server {
 
@@ -10,7 +10,7 @@ constexpr auto kTickPeriod = std::chrono::milliseconds(20);
 constexpr auto kLateAfter = std::chrono::milliseconds(5);
 }  // namespace
 
-void Server::tick_media() {
+void Worker::tick_media() {
   const SteadyTime due = loop_->running_timer_due();
   // The loop re-bases a periodic timer that fell more than a period behind
   // instead of bursting; every call missed one frame per skipped tick.
@@ -30,7 +30,7 @@ void Server::tick_media() {
   if (late) metrics_.media_call_ticks_late += late;
 }
 
-void Server::count_media(const media::MediaStats& stats) {
+void Worker::count_media(const media::MediaStats& stats) {
   metrics_.rtp_packets_sent += stats.packets_sent;
   metrics_.rtp_packets_received += stats.packets_received;
   metrics_.rtp_packets_lost += stats.rtcp.packets_lost;

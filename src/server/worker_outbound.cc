@@ -1,16 +1,17 @@
-// The Server's outbound side: it lends the dialer (outbound_dialer.h) its loop, user agent,
-// routing table and call sessions; an answered outbound call then lives in calls_ like an
-// inbound one (ticks, BYE, call log, shutdown).
+// A worker's outbound side: the first worker lends the dialer (outbound_dialer.h) its loop,
+// user agent, routing table and call sessions; an answered outbound call then lives in calls_
+// like an inbound one (ticks, BYE, call log, shutdown). Every worker's calls get their
+// session context here.
 #include <filesystem>
 
-#include "server/server.h"
+#include "server/worker.h"
 #include "store/backend.h"
 
 namespace keyline::server {
 
-CallSession::Context Server::session_context(const RoutedDeployment& route) {
-  CallSession::Context ctx{*loop_,       *ua_,          *renderer_, logger_,    *http_,
-                           config_.http, route.prompts, &voices_,   asr_.get(), &metrics_};
+CallSession::Context Worker::session_context(const RoutedDeployment& route) {
+  CallSession::Context ctx{*loop_,       *ua_,          shared_.renderer, logger_,      *http_,
+                           config_.http, route.prompts, &shared_.voices,  &shared_.asr, &metrics_};
   ctx.recordings_dir = config_.recording.directory.empty()
                            ? (std::filesystem::path(config_.data_dir) / "recordings").string()
                            : config_.recording.directory;
@@ -28,11 +29,11 @@ CallSession::Context Server::session_context(const RoutedDeployment& route) {
   };
   ctx.post_call = [this](flow::WebRequest request, const std::string& key,
                          const std::string& body_file) {
-    post_call_->enqueue(std::move(request), key, unix_ms(std::chrono::system_clock::now()),
-                        body_file);
+    shared_.post_call.enqueue(std::move(request), key, unix_ms(std::chrono::system_clock::now()),
+                              body_file);
   };
   ctx.recording_finished = [this](store::RecordingRecord row) {
-    post_call_->recording_finished(std::move(row));
+    shared_.post_call.recording_finished(std::move(row));
   };
   ctx.app_revision = route.revision;
   ctx.oauth2 = oauth2_tokens_.get();
@@ -40,15 +41,16 @@ CallSession::Context Server::session_context(const RoutedDeployment& route) {
   return ctx;
 }
 
-void Server::adopt_call(sip::CallHandle handle, std::unique_ptr<CallSession> call) {
+void Worker::adopt_call(sip::CallHandle handle, std::unique_ptr<CallSession> call) {
   ++metrics_.calls_total;
   ++metrics_.calls_active;
   CallSession& session = *call;
   calls_[handle] = std::move(call);
+  publish_calls();
   session.on_answered();
 }
 
-void Server::start_outbound(store::Backend& backend) {
+void Worker::start_outbound(store::Backend& backend) {
   OutboundDialer::Host host{*loop_, *ua_, legs_, logger_, ids_, *http_, config_};
   host.find_route = [this](const std::string& name) -> std::shared_ptr<const RoutedDeployment> {
     if (!routes_) return nullptr;

@@ -6,12 +6,12 @@
 #include "sdp/session.h"
 #include "server/media_codec.h"
 #include "server/media_crypto.h"
-#include "server/server.h"
+#include "server/worker.h"
 #include "sip/dtmf_info.h"
 
 namespace keyline::server {
 
-Result<media::StreamParams> Server::stream_params(const sdp::NegotiatedMedia& negotiated) const {
+Result<media::StreamParams> Worker::stream_params(const sdp::NegotiatedMedia& negotiated) const {
   auto remote = io::Endpoint::parse(negotiated.remote_address, negotiated.remote_port);
   if (!remote) return remote.error();
   media::StreamParams stream;
@@ -32,7 +32,7 @@ Result<media::StreamParams> Server::stream_params(const sdp::NegotiatedMedia& ne
   return stream;
 }
 
-sip::SdpReply Server::on_offer(sip::CallHandle handle, std::string_view offer) {
+sip::SdpReply Worker::on_offer(sip::CallHandle handle, std::string_view offer) {
   auto call = calls_.find(handle);
   auto state = offer_answer_.find(handle);
   // A bridged transfer's second leg (or a call being torn down): keep its session as it is.
@@ -69,7 +69,7 @@ sip::SdpReply Server::on_offer(sip::CallHandle handle, std::string_view offer) {
   return {200, sdp::serialize(answered->sdp)};
 }
 
-void Server::on_ack_answer(sip::CallHandle handle, std::string_view answer) {
+void Worker::on_ack_answer(sip::CallHandle handle, std::string_view answer) {
   auto call = calls_.find(handle);
   auto state = offer_answer_.find(handle);
   if (call == calls_.end() || state == offer_answer_.end()) return;
@@ -102,7 +102,7 @@ void Server::on_ack_answer(sip::CallHandle handle, std::string_view answer) {
     hang_up("media update failed (" + updated.error().message + ")");
 }
 
-int Server::on_info(sip::CallHandle handle, const sip::Message& info) {
+int Worker::on_info(sip::CallHandle handle, const sip::Message& info) {
   auto call = calls_.find(handle);
   if (call == calls_.end()) return 200;  // a transfer leg's INFO: nothing to do with it
   if (info.body.empty()) return 200;     // an empty INFO (a keep-alive) is fine

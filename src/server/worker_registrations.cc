@@ -1,13 +1,13 @@
-// The server's registrations (docs/sip.md, "REGISTER to a trunk"): one sip::Registration per
-// `sip.register` entry, sending through the user agent, counted by state for
-// keyline_sip_registrations{state}, and removed (Expires: 0) when the server stops.
-#include "server/server.h"
+// The server's registrations (docs/sip.md, "REGISTER to a trunk"), run by the first worker:
+// one sip::Registration per `sip.register` entry, sending through the user agent, counted by
+// state for keyline_sip_registrations{state}, and removed (Expires: 0) when the server stops.
 #include "server/trunk_admission.h"
+#include "server/worker.h"
 #include "sip/uri.h"
 
 namespace keyline::server {
 
-Status Server::start_registrations() {
+Status Worker::start_registrations() {
   if (config_.sip.registrations.empty()) return Ok{};
   registration_timers_ = std::make_unique<sip::LoopTimerService>(*loop_);
   for (const auto& settings : config_.sip.registrations) {
@@ -34,6 +34,7 @@ Status Server::start_registrations() {
     rc.expires_s = settings.expires_s;
     rc.retry_min = std::chrono::seconds(settings.retry_min_s);
     rc.retry_max = std::chrono::seconds(settings.retry_max_s);
+    rc.call_id = new_call_id();  // the registrar's answers come back to this worker
     const std::size_t index = registrations_.size();
     registration_states_.push_back(sip::RegistrationState::kIdle);
     ++registration_counts_[static_cast<std::size_t>(sip::RegistrationState::kIdle)];
@@ -63,27 +64,35 @@ Status Server::start_registrations() {
   return Ok{};
 }
 
-void Server::stop_registrations() {
+void Worker::stop_registrations() {
   for (auto& registration : registrations_) {
     ++unregistering_;
     registration->stop([this] {
       // Posted: stop() may call back before it returns, and the loop may be stopping.
       loop_->post([this] {
-        if (--unregistering_ == 0 && stop_wanted_) loop_->stop();
+        if (--unregistering_ == 0 && stop_wanted_) finish();
       });
     });
   }
 }
 
-void Server::stop_loop() {
-  if (unregistering_ == 0) return loop_->stop();
+void Worker::finish() {
+  if (finished_) return;
+  finished_ = true;
+  // The loop keeps running (and reading its sockets, for the other workers' dispatched
+  // answers) until every worker is done; the server then stops them all.
+  shared_.finished();
+}
+
+void Worker::stop_loop() {
+  if (unregistering_ == 0) return finish();
   stop_wanted_ = true;
   // A registrar that never answers must not hold the shutdown: Timer F ends each
   // un-REGISTER anyway, but a shorter bound keeps SIGTERM prompt.
-  loop_->add_timer(Millis(5000), [this] { loop_->stop(); });
+  loop_->add_timer(Millis(5000), [this] { finish(); });
 }
 
-std::string Server::registration_metrics() const {
+std::string Worker::registration_metrics() const {
   if (config_.sip.registrations.empty()) return {};
   std::string text =
       "# HELP keyline_sip_registrations Registrations with registrars (sip.register), by "
