@@ -6,7 +6,8 @@
 # part, and its post_call names the same WSDL URL (the worker's cache serves it: one fetch for
 # two calls). App "ended" has only a post_call, on a second WSDL URL that no module used: the
 # worker fetches it when the call ends. Every post-call request must arrive, as the WSDL
-# describes it, with the call's id as its Idempotency-Key.
+# describes it, with the call's id as its Idempotency-Key. A third app's post_call names a WSDL
+# URL that answers 404: its call's request is not sent, and the server log says so.
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 
 PKI="$WORK/pki"
@@ -66,6 +67,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             log("GET " + self.path)
             self.reply(200, "application/json", "{}")
         else:
+            log("GET " + self.path)
             self.reply(404, "text/plain", "no")
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -140,6 +142,10 @@ cat >"$SRV/apps/charge.json" <<JSON
   {"type": "call_log", "name": "failed", "text": "the charge failed"},
   {"type": "exit", "name": "bye"}]}]}
 JSON
+cat >"$SRV/apps/missing.json" <<JSON
+{"name": "missing", "settings": $(post_call missing.wsdl),
+ "pages": [{"name": "main", "modules": [{"type": "exit", "name": "bye"}]}]}
+JSON
 cat >"$SRV/apps/ended.json" <<JSON
 {"name": "ended", "settings": $(post_call ended.wsdl), "variables": {"result": "quiet"},
  "pages": [{"name": "main", "modules": [{"type": "exit", "name": "bye"}]}]}
@@ -171,6 +177,9 @@ deployments:
   - name: ended
     numbers: ["200"]
     app: ended
+  - name: missing
+    numbers: ["300"]
+    app: missing
 YAML
 SERVER_DIR="$SRV" start_server
 
@@ -182,6 +191,7 @@ call() {  # call NUMBER TAG
 call 100 first
 call 100 second
 call 200 ended
+call 300 missing
 for _ in $(seq 1 600); do
   [ "$(grep -c 'CallEnded' "$WORK/legacy.log" 2>/dev/null || true)" -ge 3 ] && break
   sleep 0.1
@@ -202,8 +212,18 @@ XSD="{http://www.w3.org/2001/XMLSchema}"
   fail "the post-call request did not fetch its own WSDL when the call ended"
 # Each call's id, from the call log, is its post-call request's key and its callId part.
 ids="$(awk '/^call /{print $2}' "$WORK/logs.txt" | sort -u)"
-[ "$(echo "$ids" | grep -c .)" = 3 ] || fail "expected 3 calls in the call log, got: $ids"
-for id in $ids; do
+[ "$(echo "$ids" | grep -c .)" = 4 ] || fail "expected 4 calls in the call log, got: $ids"
+missing_id="$(grep -B1 "app missing" "$WORK/logs.txt" | awk '/^call /{print $2}')"
+[ -n "$missing_id" ] || fail "no call log entry for the missing-WSDL call"
+for _ in $(seq 1 300); do
+  grep -q "call $missing_id: post-call request not sent: the WSDL could not be fetched: HTTP status 404" \
+    "$SRV/server.log" && break
+  sleep 0.1
+done
+grep -q "call $missing_id: post-call request not sent: the WSDL could not be fetched: HTTP status 404" \
+  "$SRV/server.log" || fail "a WSDL that cannot be fetched is not an error naming the call"
+grep -q '^GET /missing.wsdl$' "$WORK/legacy.log" || fail "the missing WSDL was not asked for"
+for id in $(echo "$ids" | grep -v "^$missing_id$"); do
   grep -q "^POST /axis action=\"urn:legacy#CallEnded\" key=$id {urn:legacy:ops}CallEnded $ENC callId:${XSD}string=$id reason:${XSD}string=[a-z_]\+ result:${XSD}string=\(approved\|quiet\)$" "$WORK/legacy.log" ||
     fail "call $id: no post-call CallEnded request as the WSDL describes it"
 done
