@@ -116,9 +116,7 @@ void read_post_call(ValueReader& r, const YAML::Node& node, AppSettings& setting
   if (type == "soap") {
     out->shape = PostCallSettings::Shape::kSoap;
     out->request.settings = read_soap(r, obj);
-    // The request is sent after the call, by a sender that fetches no WSDL: a local file only.
-    if (!std::get<SoapSettings>(out->request.settings).wsdl_url.empty())
-      r.diagnostics().add(obj.pos(), "post_call: 'wsdl' must be a file in the app's folder");
+    // A WSDL URL is fetched by the worker when the call ends (server/call_post_call_wsdl.cc).
   } else {
     if (type != "rest") r.diagnostics().add(obj.pos(), "'type' of post_call must be rest or soap");
     // Only a recording upload: "url" may be left out.

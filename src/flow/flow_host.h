@@ -189,6 +189,17 @@ class FlowHost {
     (void)request;
     return false;
   }
+
+  // ---- Assistant's named voice (issue 7; interpreter_assistant.cc) ----
+  // `set_tts` named a voice: later prompts in `language` use it for the rest of the call.
+  // False: the host's voice catalog has no such voice, or it does not speak `language` (the
+  // current voice stays). The default has no catalog to choose from: every name is accepted
+  // and prompts keep the host's one voice.
+  virtual bool set_voice(std::string_view voice, std::string_view language) {
+    (void)voice;
+    (void)language;
+    return true;
+  }
 };
 
 }  // namespace keyline::flow

@@ -192,12 +192,16 @@ void Interpreter::assistant_run_actions() {
         break;
       case Kind::kSetTts:
       case Kind::kSetAsr:
-        // The voice follows the language (settings.voices); a named voice is not chosen per
-        // prompt (docs/apps.md).
+        // The voice follows the language (settings.voices) unless set_tts names one, which
+        // the host applies to that language for the rest of the call.
         if (!a.language.empty()) {
           language_ = a.language;
           variables_.set("session.language", language_);
         }
+        // An unknown voice is the service's mistake, not the caller's: the call goes on with
+        // the current voice, and the line names no voice (the answer is the service's data).
+        if (a.kind == Kind::kSetTts && !a.voice.empty() && !host_.set_voice(a.voice, language_))
+          record("set_tts:unknown_voice");
         if (a.confidence_percent >= 0) run.asr_confidence = a.confidence_percent / 100.0;
         break;
       case Kind::kPlayUrl: {

@@ -17,6 +17,8 @@
 
 namespace keyline::flow {
 
+struct Wsdl;  // flow/soap_wsdl.h
+
 struct PostCallSettings {
   // kRest: a JSON document {id, ani, dnis, start_unix_ms, end_unix_ms, exit_reason, app,
   // revision, params: {...}} by POST or PUT. kSoap: the app's envelope template, whose
@@ -56,6 +58,17 @@ struct PostCallFacts {
 Result<WebRequest> build_post_call_request(const PostCallSettings& settings,
                                            const PostCallFacts& facts, Variables& variables,
                                            bool secure_app);
+
+// A SOAP post-call request whose `wsdl` is a URL (the sender fetches no WSDL, so the worker
+// fetches it when the call ends, or finds it in its cache): the URL, or "" for any other.
+const std::string& post_call_wsdl_url(const PostCallSettings& settings);
+
+// As build_post_call_request, with the envelope, action, version and (unless `url` is given)
+// address of `operation` in `wsdl` (flow/soap_wsdl.h). Errors: the WSDL has no such SOAP
+// operation, or not a parameter the module gives.
+Result<WebRequest> build_post_call_request_from_wsdl(const PostCallSettings& settings,
+                                                     const Wsdl& wsdl, const PostCallFacts& facts,
+                                                     Variables& variables, bool secure_app);
 
 // The upload of the call's recording (settings.recording must be set), without its body:
 // Content-Type audio/wav and Idempotency-Key "<session id>-recording". A recording is a

@@ -359,7 +359,7 @@ class Auditor {
       for (const auto& [name, value] : p.params) texts.push_back(value);
       web_service(m, rest->url, texts);
     } else if (const auto* soap = std::get_if<SoapSettings>(&m.settings)) {
-      web_service(m, soap->url, service_texts(m));
+      web_service(m, soap->url.empty() ? soap->wsdl_url : soap->url, service_texts(m));
     }
   }
 

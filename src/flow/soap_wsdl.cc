@@ -13,6 +13,9 @@ constexpr std::string_view kWsdlNs = "http://schemas.xmlsoap.org/wsdl/";
 constexpr std::string_view kSoap11Ns = "http://schemas.xmlsoap.org/wsdl/soap/";
 constexpr std::string_view kSoap12Ns = "http://schemas.xmlsoap.org/wsdl/soap12/";
 constexpr std::string_view kSchemaNs = "http://www.w3.org/2001/XMLSchema";
+constexpr std::string_view kSchemaInstanceNs = "http://www.w3.org/2001/XMLSchema-instance";
+constexpr std::string_view kSoap11Encoding = "http://schemas.xmlsoap.org/soap/encoding/";
+constexpr std::string_view kSoap12Encoding = "http://www.w3.org/2003/05/soap-encoding";
 
 Error wsdl_error(std::string message) { return Error{"wsdl", std::move(message)}; }
 
@@ -138,7 +141,12 @@ Status read_input(pugi::xml_node definitions, const Schemas& schemas, pugi::xml_
   if (op.rpc) {
     op.element = std::string(operation);
     if (op.element_namespace.empty()) op.element_namespace = std::string(target_ns);
-    for (auto p : parts) op.parameters.emplace_back(p.attribute("name").value());
+    for (auto p : parts) {
+      op.parameters.emplace_back(p.attribute("name").value());
+      if (!op.encoded) continue;
+      const QName type = p.attribute("type") ? attribute_qname(p, "type") : QName{};
+      op.parameter_types.push_back({std::string(type.ns), std::string(type.local)});
+    }
     return Ok{};
   }
   if (parts.size() != 1 || !parts[0].attribute("element"))
@@ -178,6 +186,22 @@ std::string escape_literal(std::string_view text) {
     pos = close + 2;
   }
   return out;
+}
+
+// rpc/encoded: the xsi:type attribute of parameter `name` (with the declaration of its
+// namespace when that is not XML Schema's), or "" (literal use, or a part without a type).
+Result<std::string> encoded_type(const WsdlOperation& op, std::string_view name) {
+  if (!op.encoded) return std::string();
+  for (std::size_t i = 0; i < op.parameters.size() && i < op.parameter_types.size(); ++i) {
+    if (op.parameters[i] != name) continue;
+    const auto& type = op.parameter_types[i];
+    if (type.local.empty()) return std::string();
+    if (!valid_xml_name(type.local))
+      return wsdl_error("part '" + std::string(name) + "' has a type with no usable name");
+    if (type.ns == kSchemaNs) return " xsi:type=\"xsd:" + type.local + "\"";
+    return " xsi:type=\"t:" + type.local + "\" xmlns:t=\"" + xml_escape(type.ns) + "\"";
+  }
+  return std::string();
 }
 
 }  // namespace
@@ -244,11 +268,16 @@ Result<Wsdl> parse_wsdl(std::string_view text) {
       op.rpc = style.empty() ? rpc_binding : style == "rpc";
       if (auto input = child(operation, kWsdlNs, "input")) {
         if (auto body = soap_child(input, "body", ignored)) {
-          if (std::string_view(body.attribute("use").value()) == "encoded")
-            continue;  // SOAP encoding: not supported (WS-I Basic Profile forbids it too)
+          op.encoded = std::string_view(body.attribute("use").value()) == "encoded";
+          // document/encoded has no agreed shape (and nearly no users): left out.
+          if (op.encoded && !op.rpc) continue;
+          op.encoding_style = body.attribute("encodingStyle").value();
           op.element_namespace = body.attribute("namespace").value();
         }
       }
+      if (op.encoded && op.encoding_style.empty())
+        op.encoding_style = op.version == SoapSettings::Version::k12 ? std::string(kSoap12Encoding)
+                                                                     : std::string(kSoap11Encoding);
       if (auto status = read_input(definitions, schemas, port_type, op.name, target_ns, op);
           !status)
         return status.error();
@@ -286,11 +315,21 @@ Result<std::string> wsdl_envelope(
   const std::string element = op.element_namespace.empty() ? op.element : "m:" + op.element;
   const std::string child_prefix =
       op.qualified_parameters && !op.element_namespace.empty() ? "m:" : "";
-  std::string out =
-      "<soap:Envelope xmlns:soap=\"" + env_ns + "\"><soap:Body><" + element + ns_attr + ">";
-  for (const auto& [name, text] : ordered)
-    out +=
-        "<" + child_prefix + name + ">" + escape_literal(text) + "</" + child_prefix + name + ">";
+  std::string envelope_attrs;
+  std::string element_attrs = ns_attr;
+  if (op.encoded) {
+    envelope_attrs = " xmlns:xsi=\"" + std::string(kSchemaInstanceNs) + "\" xmlns:xsd=\"" +
+                     std::string(kSchemaNs) + "\"";
+    element_attrs += " soap:encodingStyle=\"" + xml_escape(op.encoding_style) + "\"";
+  }
+  std::string out = "<soap:Envelope xmlns:soap=\"" + env_ns + "\"" + envelope_attrs +
+                    "><soap:Body><" + element + element_attrs + ">";
+  for (const auto& [name, text] : ordered) {
+    auto type = encoded_type(op, name);
+    if (!type) return type.error();
+    out += "<" + child_prefix + name + *type + ">" + escape_literal(text) + "</" + child_prefix +
+           name + ">";
+  }
   out += "</" + element + "></soap:Body></soap:Envelope>";
   return out;
 }

@@ -40,6 +40,16 @@ struct WsdlOperation {
   // The parameters the schema lists, in order; empty when the WSDL does not say (then any
   // parameter the module gives is sent, in the module's order).
   std::vector<std::string> parameters;
+  // rpc/encoded (soap:body use="encoded"; SOAP section 5 encoding): the operation element
+  // carries soap:encodingStyle and each part says its type with xsi:type, as older (Axis 1,
+  // .NET remoting era) services expect. Types run parallel to `parameters`.
+  bool encoded = false;
+  std::string encoding_style;  // the soap:body's encodingStyle (default: the SOAP version's)
+  struct PartType {
+    std::string ns;     // "http://www.w3.org/2001/XMLSchema" for xsd:string, xsd:int, ...
+    std::string local;  // "" when the part names no type
+  };
+  std::vector<PartType> parameter_types;
 };
 
 struct Wsdl {

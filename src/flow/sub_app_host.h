@@ -50,6 +50,9 @@ class SubAppHost final : public FlowHost {
   Status control_call_recording(const CallRecordingControl& control) override {
     return host_.control_call_recording(control);
   }
+  bool set_voice(std::string_view voice, std::string_view language) override {
+    return host_.set_voice(voice, language);
+  }
 
  private:
   FlowHost& host_;

@@ -51,9 +51,32 @@ class XmlDocument {
   pugi::xml_document doc_;
 };
 
+// The namespace URI bound to `prefix` where `node` is ("" when unbound).
+std::string_view namespace_of(pugi::xml_node node, std::string_view prefix) {
+  const std::string attribute = "xmlns:" + std::string(prefix);
+  for (; node; node = node.parent()) {
+    if (auto a = node.attribute(attribute.c_str())) return a.value();
+  }
+  return {};
+}
+
+// SOAP encoding's annotations on an answer's elements (rpc/encoded services put xsi:type on
+// every value): xsi:* attributes and soap:encodingStyle say how a value is typed, not what it
+// is, so a SOAP answer's variables leave them out (<status xsi:type="xsd:string">ok</status>
+// is "ok", not {"@type": ..., "#text": "ok"}).
+bool soap_annotation(const pugi::xml_node& node, std::string_view name) {
+  const auto colon = name.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view ns = namespace_of(node, name.substr(0, colon));
+  if (ns == "http://www.w3.org/2001/XMLSchema-instance") return true;
+  return name.substr(colon + 1) == "encodingStyle" &&
+         (ns == "http://schemas.xmlsoap.org/soap/envelope/" ||
+          ns == "http://www.w3.org/2003/05/soap-envelope");
+}
+
 class Mapper {
  public:
-  explicit Mapper(bool is_private) : private_(is_private) {}
+  explicit Mapper(bool is_private, bool soap = false) : private_(is_private), soap_(soap) {}
 
   std::optional<Value> element(const pugi::xml_node& node, int depth) {
     if (depth > kMaxXmlDepth) {
@@ -79,6 +102,7 @@ class Mapper {
     for (const pugi::xml_attribute& a : node.attributes()) {
       const std::string_view name(a.name());
       if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
+      if (soap_ && soap_annotation(node, name)) continue;
       add("@" + std::string(local_name(a.name())), Value::string(a.value(), private_));
     }
     std::string text;
@@ -111,6 +135,7 @@ class Mapper {
 
  private:
   bool private_;
+  bool soap_;
   std::size_t nodes_ = 0;
   std::string problem_;
 };
@@ -150,7 +175,7 @@ Result<SoapReply> parse_soap_reply(std::string_view text, bool is_private) {
   const pugi::xml_node body = child_named(envelope, "Body");
   if (!body) return make_error("xml", "the SOAP envelope has no Body");
   SoapReply reply;
-  Mapper mapper(is_private);
+  Mapper mapper(is_private, true);
   auto mapped = mapper.element(body, 1);
   if (!mapped) return make_error("xml", mapper.problem());
   if (const pugi::xml_node fault = child_named(body, "Fault")) {
@@ -169,7 +194,7 @@ Result<SoapReply> parse_soap_reply(std::string_view text, bool is_private) {
     pugi::xml_node d = child_named(fault, "detail");
     if (!d) d = child_named(fault, "Detail");
     if (d) {
-      Mapper detail_mapper(is_private);
+      Mapper detail_mapper(is_private, true);
       if (auto v = detail_mapper.element(d, 2)) detail = std::move(*v);
     }
     f.emplace_back("detail", std::move(detail));

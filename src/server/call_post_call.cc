@@ -13,6 +13,10 @@ void CallSession::queue_post_call() {
   const flow::PostCallSettings& settings = *app_->settings.post_call;
   if (settings.recording && !finished_recording_.empty()) queue_recording_upload(facts);
   if (!settings.has_request) return;
+  if (!flow::post_call_wsdl_url(settings).empty()) {
+    queue_post_call_wsdl(facts);
+    return;
+  }
   auto request = flow::build_post_call_request(settings, facts, interpreter_->variables(),
                                                app_->settings.secure);
   if (!request) {

@@ -155,6 +155,8 @@ class CallSession final : public flow::FlowHost {
   services::HttpRequest http_request_for(const flow::WebRequest& request) const;
   // Call Recording module (call_recording_control.cc).
   Status control_call_recording(const flow::CallRecordingControl& control) override;
+  // The Assistant's set_tts with a named voice (call_named_voice.cc).
+  bool set_voice(std::string_view voice, std::string_view language) override;
 
   // ---- The dialog (call_dialog.cc) ----
   // A late offer's stream, agreed in the ACK: set before on_answered().
@@ -169,6 +171,8 @@ class CallSession final : public flow::FlowHost {
   // (call_post_call.cc).
   void queue_post_call();
   void queue_recording_upload(const flow::PostCallFacts& facts);
+  // A SOAP post-call request with a WSDL URL (call_post_call_wsdl.cc).
+  void queue_post_call_wsdl(const flow::PostCallFacts& facts);
   // A REST/SOAP request with an OAuth2 token (oauth2_send.h).
   void send_oauth2_request(const flow::OAuth2Settings& oauth2, services::HttpRequest request,
                            std::function<void(services::HttpResponse)> answered);

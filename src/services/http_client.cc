@@ -19,6 +19,11 @@ struct HttpClient::Impl {
   HttpClientConfig config;
   Logger* logger;
   CURLM* multi = nullptr;
+  // TLS sessions (and DNS answers) shared by every transfer of this client: each hop has an
+  // easy handle of its own, whose private session cache would die with it, so without this
+  // every new connection to a host (many calls waiting on a slow service open many) would pay
+  // a full handshake. One client lives on one loop thread, so the share needs no locks.
+  CURLSH* share = nullptr;
   io::TimerId timer = 0;
   std::map<int, std::uint32_t> watched;  // fd -> epoll events registered with the loop
   std::map<RequestId, std::unique_ptr<Transfer>> transfers;
@@ -33,6 +38,7 @@ struct HttpClient::Impl {
     for (auto& [id, t] : transfers) detach(*t);
     transfers.clear();
     if (multi) curl_multi_cleanup(multi);
+    if (share) curl_share_cleanup(share);  // after every easy handle that used it is gone
     for (const auto& [fd, events] : watched) loop.remove_fd(fd);
     if (timer) loop.cancel_timer(timer);
   }
@@ -236,6 +242,11 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(io::EventLoop& loop, Http
   auto impl = std::make_unique<Impl>(loop, std::move(config), logger);
   impl->multi = curl_multi_init();
   if (!impl->multi) return make_error("http", "libcurl could not create a multi handle");
+  impl->share = curl_share_init();
+  if (!impl->share ||
+      curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK ||
+      curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK)
+    return make_error("http", "libcurl could not create a share handle");
   curl_multi_setopt(impl->multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_curl_socket);
   curl_multi_setopt(impl->multi, CURLMOPT_SOCKETDATA, impl.get());
   curl_multi_setopt(impl->multi, CURLMOPT_TIMERFUNCTION, &Impl::on_curl_timer);
@@ -252,6 +263,7 @@ HttpClient::RequestId HttpClient::start(HttpRequest request, Callback done) {
   t->request = std::move(request);
   t->done = std::move(done);
   t->config = &impl.config;
+  t->share = impl.share;
   t->started = std::chrono::steady_clock::now();
   t->deadline = t->started + t->request.timeout;
   Transfer& ref = *t;

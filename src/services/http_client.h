@@ -1,7 +1,8 @@
 // HttpClient: HTTPS requests for one worker's event loop, on libcurl's multi interface. curl's
 // sockets and its timer are registered with the loop, so a request never blocks the worker:
 // the loop wakes curl when a socket is ready, and the completion callback runs on the loop's
-// thread. One client per loop keeps connections alive between requests to the same host.
+// thread. One client per loop keeps connections alive between requests to the same host, and
+// a new connection to a host resumes an earlier TLS session (no full handshake).
 //
 // Every request passes the egress policy before a socket is opened (the host name, plain http
 // under https_only) and again when curl is about to connect (the resolved address), so a name

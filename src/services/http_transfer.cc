@@ -113,6 +113,7 @@ bool configure_easy(Transfer& t) {
       t.deadline - std::chrono::steady_clock::now());
   const long timeout_ms = std::max<long>(1, static_cast<long>(remaining.count()));
   curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+  if (t.share) curl_easy_setopt(e, CURLOPT_SHARE, t.share);
   curl_easy_setopt(e, CURLOPT_URL, t.request.url.c_str());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

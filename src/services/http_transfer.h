@@ -27,6 +27,8 @@ struct Transfer {
   std::size_t header_bytes = 0;
   char error_buffer[CURL_ERROR_SIZE] = {};
   const HttpClientConfig* config = nullptr;
+  // The client's share handle: TLS sessions and DNS answers reused across connections.
+  CURLSH* share = nullptr;
 };
 
 // Parses the hop's URL and checks it against the policy. On success fills host and origin.

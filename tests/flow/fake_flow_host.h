@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +120,15 @@ class FakeFlowHost : public FlowHost {
   bool can_send_info = true;
   std::vector<SipInfoRequest> infos;
   std::vector<std::pair<std::string, std::string>> bye_headers;
+  // Named voices (set_tts): voice name -> the one language it speaks.
+  bool set_voice(std::string_view voice, std::string_view language) override {
+    auto it = known_voices.find(std::string(voice));
+    const bool ok = it != known_voices.end() && it->second == language;
+    if (ok) chosen_voices.emplace_back(std::string(voice), std::string(language));
+    return ok;
+  }
+  std::map<std::string, std::string> known_voices;
+  std::vector<std::pair<std::string, std::string>> chosen_voices;  // (voice, language) applied
 
   // ---- Call Recording module (issue 7; recording branch) ----
   Status control_call_recording(const CallRecordingControl& control) override {

@@ -5,8 +5,9 @@
 # end with variables; the app then thanks the caller by the returned name and exits. The
 # assistant logs each turn's event and whether the digits were the ones keyed — never the
 # digits (the module is private). Then a failure: the assistant answers 500, the caller hears
-# the failure prompt and the server hangs up. Last, with the module not private: a WAV the
-# assistant serves (play_url), a SIP INFO the phone receives, and a transfer by hang-up (BYE).
+# the failure prompt and the server hangs up. Last, with the module not private: set_tts with a
+# catalog voice and an unknown one, a WAV the assistant serves (play_url), a SIP INFO the phone
+# receives, and a transfer by hang-up (BYE).
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 
 ACCOUNT=4826
@@ -58,6 +59,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 log.write(f"info-path turn={n} event={event}\n")
             port = self.server.server_address[1]
             self.reply(200, {"actions": [
+                {"type": "set_tts", "voice": "slt"},
+                {"type": "set_tts", "voice": "nosuchvoice"},
                 {"type": "play_url", "url": f"https://127.0.0.1:{port}/hold.wav"},
                 {"type": "send_sip_info", "headers": {"X-Desk-State": "queued"}, "body": "q=1"},
                 {"type": "transfer", "target": "+15550100", "method": "hangup"}]})
@@ -201,8 +204,17 @@ grep -q "^GET /hold.wav$" "$WORK/assistant.log" || fail "the WAV was not fetched
 grep -q "play_url: 300 ms of audio" "$WORK/info/server.log" || fail "the WAV was not played"
 grep -q "INFO received: X-Desk-State=queued body=3 bytes" "$WORK/info-phone.txt" ||
   { cat "$WORK/info-phone.txt"; fail "the phone did not receive the SIP INFO"; }
-grep -q "main/desk (assistant): turn:1:play_url,send_sip_info,transfer" "$WORK/info/logs.txt" ||
+grep -q "main/desk (assistant): turn:1:set_tts,set_tts,play_url,send_sip_info,transfer" "$WORK/info/logs.txt" ||
   fail "the call log does not show the actions"
+# A named voice from the catalog is applied; an unknown one is a warning naming no voice.
+grep -q "assistant set_tts voice: flite:slt" "$WORK/info/server.log" || fail "the named voice was not applied"
+grep -q "main/desk (assistant): set_tts:unknown_voice" "$WORK/info/logs.txt" ||
+  fail "the unknown voice is not in the call log"
+grep -q "set_tts: the voice is not installed or does not speak the session language" \
+  "$WORK/info/server.log" || fail "the unknown voice was not logged"
+if grep -q "nosuchvoice" "$WORK/info/server.log" "$WORK/info/logs.txt"; then
+  fail "the unknown voice's name reached the logs"
+fi
 grep -q "main/desk (assistant): send_sip_info:sent" "$WORK/info/logs.txt" || fail "no send_sip_info:sent"
 grep -q "exit transferred" "$WORK/info/logs.txt" || fail "the call did not end transferred"
 # The server's SIP trace (log_level debug; numbers are masked there): the BYE names the target.
