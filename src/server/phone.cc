@@ -253,7 +253,8 @@ class Phone {
              : ", no telephone-event") +
         (negotiated->srtp ? ", SRTP " + std::string(sdp::suite_name(negotiated->srtp->suite))
                           : std::string(", RTP unencrypted")) +
-        ", media to " + remote->to_string() + ")");
+        ", media to " + remote->to_string() +
+        (negotiated->rtcp_mux ? ", RTCP muxed on the RTP port" : "") + ")");
   }
 
   void tick() {
