@@ -32,6 +32,7 @@
 #include "sdp/session.h"
 #include "server/media_codec.h"
 #include "server/media_crypto.h"
+#include "server/media_rtcp.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
@@ -213,6 +214,7 @@ class LoadGenerator {
     stream.payload_type = negotiated->payload_type;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
     if (negotiated->srtp) stream.srtp = server::to_media_srtp(*negotiated->srtp);
+    server::apply_rtcp(*negotiated, stream);  // RTCP as the server agreed (rtcp-mux)
     media::MediaSession::Handlers handlers;
     if (!options_.silence) {
       media::MediaSession* session = call.media.get();

@@ -420,7 +420,10 @@ void MediaSession::send_rtcp(bool bye) {
     if (!protected_length) return;  // never in the clear
     n = *protected_length;
   }
-  rtcp_socket_->send_to(std::span<const std::uint8_t>(packet.data(), n), rtcp_remote_);
+  // Multiplexed, RTCP follows RTP: same socket, same (possibly latched) destination.
+  io::UdpSocket& via = params_.rtcp_mux ? *socket_ : *rtcp_socket_;
+  via.send_to(std::span<const std::uint8_t>(packet.data(), n),
+              params_.rtcp_mux ? params_.remote : rtcp_remote_);
   stats_.rtcp = rtcp_->stats();
 }
 

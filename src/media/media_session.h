@@ -5,8 +5,9 @@
 // tick() on every session, so there is one timer per worker, not per call.
 // With SRTP negotiated, every packet is protected on the way out and must
 // authenticate on the way in; the rest of the session sees plain RTP.
-// RTCP (RFC 3550) runs beside it on the RTP port + 1 (or multiplexed on the
-// RTP port when a peer sends it there, RFC 5761): a compound SR/RR + SDES
+// RTCP (RFC 3550) runs beside it on the RTP port + 1, or on the RTP port
+// itself when SDP negotiated rtcp-mux (RFC 5761; RTCP from a peer that
+// multiplexes unasked is read there too): a compound SR/RR + SDES
 // every few seconds from tick(), BYE when the session ends, the peer's
 // reports read into stats(), and silence from the peer noticed.
 #pragma once
@@ -55,7 +56,11 @@ struct StreamParams {
   Millis digit_duplicate_window = kDuplicateWindow;
   std::optional<SrtpConfig> srtp;  // nullopt = plain RTP
   // Where our RTCP goes; nullopt = the remote RTP port + 1 (RFC 3550 §11).
+  // Ignored with rtcp_mux.
   std::optional<io::Endpoint> remote_rtcp;
+  // RFC 5761, as negotiated: our RTCP (SRTCP) leaves from the RTP socket to
+  // wherever RTP goes (the latched address included).
+  bool rtcp_mux = false;
   // The mean RTCP report interval; each actual one is randomised to 0.5-1.5
   // times it (RFC 3550 §6.3.1, so peers do not synchronise) and the first
   // is sent after half of that. Tests shorten it.

@@ -135,6 +135,13 @@ MediaDescription audio_description(std::uint16_t port,
   return md;
 }
 
+// Where the peer wants RTCP, from its m-line's a=rtcp, when RTCP is not multiplexed.
+std::optional<RtcpAttribute> remote_rtcp(const MediaDescription& md, bool mux,
+                                         const std::string& stream_address) {
+  if (mux || !md.rtcp) return std::nullopt;
+  return RtcpAttribute{md.rtcp->port, md.rtcp->address.value_or(stream_address)};
+}
+
 SessionDescription local_session(const LocalMedia& local) {
   SessionDescription sd;
   sd.session_id = local.session_id;
@@ -184,6 +191,10 @@ Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& l
         NegotiatedMedia{*remote,        offered.port,    chosen->first,
                         chosen->second, telephone_event, offered.ptime.value_or(local.ptime),
                         direction};
+    // The answerer multiplexes only when the offer asked for it (RFC 5761 5.1.1, RFC 8035).
+    md.rtcp_mux = local.rtcp_mux && offered.rtcp_mux;
+    answer.media.rtcp_mux = md.rtcp_mux;
+    answer.media.remote_rtcp = remote_rtcp(offered, md.rtcp_mux, *remote);
     if (crypto) {
       // RFC 4568 7.1.1: echo the offered tag and suite, with our own key.
       auto ours = make_local_crypto(crypto->tag, *crypto->known_suite(), local.random);
@@ -209,6 +220,14 @@ SessionDescription make_offer(const LocalMedia& local) {
     telephone_event = local.telephone_event_pt;
   sd.media.push_back(audio_description(local.rtp_port, codecs, telephone_event, local.ptime,
                                        Direction::kSendRecv));
+  if (local.rtcp_mux && local.rtp_port != 0 && local.rtp_port < 65535) {
+    // a=rtcp (RFC 3605) names the port RTCP falls back to when the answer does not multiplex.
+    // It is the default RTP port + 1 (MediaSession binds the pair), but said explicitly so a
+    // middlebox that rewrites the RTP port knows the RTCP one is in play too.
+    MediaDescription& md = sd.media.front();
+    md.rtcp_mux = true;
+    md.rtcp = RtcpAttribute{static_cast<std::uint16_t>(local.rtp_port + 1), std::nullopt};
+  }
   return sd;
 }
 
@@ -255,6 +274,9 @@ Result<NegotiatedMedia> accept_answer(const SessionDescription& offer,
                              telephone_event,
                              md.ptime.value_or(offered.ptime.value_or(20)),
                              mirror(md.direction)};
+      // An a=rtcp-mux in an answer to an offer without one means nothing (RFC 5761 5.1.1).
+      agreed.rtcp_mux = offered.rtcp_mux && md.rtcp_mux;
+      agreed.remote_rtcp = remote_rtcp(md, agreed.rtcp_mux, *remote);
       if (is_savp(offered)) {
         auto keys = keys_from_answer(offered, md);
         if (!keys) return keys.error();

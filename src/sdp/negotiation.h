@@ -40,6 +40,9 @@ struct LocalMedia {
   SrtpPolicy srtp = SrtpPolicy::kOff;
   std::vector<SrtpSuite> srtp_suites = all_suites();  // those we accept, offer order
   RandomFill random;  // key source; empty = the system CSPRNG (tests inject)
+  // RTCP multiplexed on the RTP port (RFC 5761): accepted when an offer asks for it, and
+  // offered (with a=rtcp naming rtp_port + 1 for a peer that declines it). False: neither.
+  bool rtcp_mux = true;
 };
 
 // The outcome of a negotiation, from the local side's point of view.
@@ -52,6 +55,11 @@ struct NegotiatedMedia {
   int ptime = 20;  // packetization to send with: the peer's a=ptime, else ours
   Direction direction = Direction::kSendRecv;  // what we may do: send, receive, both
   std::optional<SrtpKeys> srtp;                // nullopt = plain RTP
+  // Both sides agreed to RFC 5761: RTCP (SRTCP) goes to and comes from the RTP port.
+  bool rtcp_mux = false;
+  // Without rtcp_mux: the peer's a=rtcp (RFC 3605), its address filled in with the stream's
+  // when the line named none; nullopt = the remote RTP port + 1 (RFC 3550 11).
+  std::optional<RtcpAttribute> remote_rtcp;
 };
 
 struct Answer {
@@ -64,7 +72,8 @@ struct Answer {
 // or rtpmap name), echoes the offer's telephone-event PT (unless
 // local.telephone_event_pt is 0), mirrors the
 // direction (sendonly -> recvonly ...), and declines every other m-line with
-// port 0. With SRTP allowed by local.srtp, an RTP/SAVP stream is answered with
+// port 0. An offer's a=rtcp-mux is accepted (unless local.rtcp_mux is false) and its a=rtcp
+// read into NegotiatedMedia. With SRTP allowed by local.srtp, an RTP/SAVP stream is answered with
 // the first offered a=crypto line whose suite is in local.srtp_suites (its tag
 // echoed) and a fresh key of ours. Error kind "sdp" with a message starting
 // "488" when nothing usable (the reason names the SRTP policy when that was
@@ -72,7 +81,8 @@ struct Answer {
 Result<Answer> answer_offer(const SessionDescription& offer, const LocalMedia& local);
 
 // Our offer: one RTP/AVP audio stream with local.codecs, telephone-event,
-// ptime. local.srtp is not consulted: see make_secure_offer.
+// ptime, and (local.rtcp_mux) a=rtcp-mux with a=rtcp for the fallback port. local.srtp is not
+// consulted: see make_secure_offer.
 SessionDescription make_offer(const LocalMedia& local);
 
 // The same stream as RTP/SAVP with one a=crypto per local.srtp_suites (tags
@@ -82,7 +92,8 @@ SessionDescription make_offer(const LocalMedia& local);
 Result<SessionDescription> make_secure_offer(const LocalMedia& local);
 
 // Checks the peer's answer to `offer` and extracts what was agreed; for an
-// RTP/SAVP offer, the answer must be RTP/SAVP echoing one of our a=crypto tags.
+// RTP/SAVP offer, the answer must be RTP/SAVP echoing one of our a=crypto tags. RTCP is
+// multiplexed only when both the offer and the answer carry a=rtcp-mux.
 Result<NegotiatedMedia> accept_answer(const SessionDescription& offer,
                                       const SessionDescription& answer);
 

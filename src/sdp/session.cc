@@ -80,6 +80,21 @@ std::optional<RtpMap> parse_rtpmap(std::string_view value) {
   return map;
 }
 
+// "53020" or "53020 IN IP4 126.16.64.4" (RFC 3605 2.1). Port 0 is no port.
+std::optional<RtcpAttribute> parse_rtcp(std::string_view value) {
+  auto parts = split_whitespace(value);
+  if (parts.size() != 1 && parts.size() != 4) return std::nullopt;
+  auto port = parse_int<std::uint16_t>(parts[0]);
+  if (!port || *port == 0) return std::nullopt;
+  RtcpAttribute rtcp{*port, std::nullopt};
+  if (parts.size() == 4) {
+    if (parts[1] != "IN" || (parts[2] != "IP4" && parts[2] != "IP6") || parts[3].empty())
+      return std::nullopt;
+    rtcp.address = std::string(parts[3]);
+  }
+  return rtcp;
+}
+
 // Applies one media-level a= line. Malformed rtpmap/fmtp/ptime values are
 // kept as opaque attributes rather than failing the whole offer: a broken
 // line for a codec we would not pick anyway must not cost the call.
@@ -111,6 +126,14 @@ void apply_media_attribute(std::string_view attr, MediaDescription& md, bool& ex
     // A malformed line is dropped rather than kept as text: it may hold key
     // bytes, and text attributes are not wiped.
     if (auto crypto = parse_crypto(value)) md.crypto.push_back(std::move(*crypto));
+    return;
+  } else if (name == "rtcp") {
+    if (auto rtcp = parse_rtcp(trim(value))) {
+      md.rtcp = std::move(*rtcp);
+      return;
+    }
+  } else if (attr == "rtcp-mux") {
+    md.rtcp_mux = true;
     return;
   } else if (name == "ptime") {
     value = trim(value);
@@ -260,6 +283,12 @@ std::string serialize(const SessionDescription& sd) {
       line('a', "fmtp:" + std::to_string(pt) + " " + params);
     if (md.ptime) line('a', "ptime:" + std::to_string(*md.ptime));
     for (const auto& crypto : md.crypto) line('a', "crypto:" + format_crypto(crypto));
+    if (md.rtcp) {
+      std::string v = "rtcp:" + std::to_string(md.rtcp->port);
+      if (md.rtcp->address) v += " " + connection(*md.rtcp->address);
+      line('a', v);
+    }
+    if (md.rtcp_mux) line('a', "rtcp-mux");
     // A declined stream's attributes are meaningless (RFC 3264 6); keep it bare.
     if (md.port != 0 || md.direction != Direction::kSendRecv)
       line('a', direction_name(md.direction));

@@ -25,6 +25,14 @@ struct RtpMap {
 
 enum class Direction { kSendRecv, kSendOnly, kRecvOnly, kInactive };
 
+// a=rtcp (RFC 3605): where the stream's RTCP goes when that is not the RTP
+// port + 1, e.g. behind a NAT that did not keep the pair together.
+struct RtcpAttribute {
+  std::uint16_t port = 0;
+  std::optional<std::string> address;  // absent: the stream's connection address
+  bool operator==(const RtcpAttribute&) const = default;
+};
+
 struct MediaDescription {
   std::string media;         // "audio", "video", ...
   std::uint16_t port = 0;    // 0 = stream rejected / disabled
@@ -41,6 +49,8 @@ struct MediaDescription {
   // a=crypto lines, in offer order. Typed rather than kept as text so the keys
   // they carry live in SecretBytes and are wiped with the description.
   std::vector<CryptoAttribute> crypto;
+  std::optional<RtcpAttribute> rtcp;          // a=rtcp; a malformed one stays in other_attributes
+  bool rtcp_mux = false;                      // a=rtcp-mux (RFC 5761 5.1.1)
   std::vector<std::string> other_attributes;  // "name:value" or "name", without "a="
 
   const RtpMap* rtpmap(int payload_type) const;

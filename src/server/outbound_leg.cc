@@ -2,6 +2,7 @@
 
 #include "sdp/negotiation.h"
 #include "server/media_codec.h"
+#include "server/media_rtcp.h"
 
 namespace keyline::server {
 
@@ -90,6 +91,7 @@ void OutboundLeg::on_leg_answered(const sip::Message& response) {
   a.stream.codec = to_media_codec(negotiated->codec);
   a.stream.payload_type = negotiated->payload_type;
   a.stream.telephone_event_pt = negotiated->telephone_event_pt;
+  apply_rtcp(*negotiated, a.stream);
   a.media = std::move(media_);
   // The call is the server's from now on: its BYE and ticks go to the call session.
   ctx_.router.remove(handle_);

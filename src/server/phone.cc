@@ -18,6 +18,7 @@
 #include "sdp/session.h"
 #include "server/media_codec.h"
 #include "server/media_crypto.h"
+#include "server/media_rtcp.h"
 #include "sip/dtmf_info.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
@@ -226,6 +227,7 @@ class Phone {
     codec_ = stream.codec;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
     if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
+    apply_rtcp(*negotiated, stream);
     codec_ = stream.codec;
     // Keys from the far end (RFC 4733 or tones in its audio) are printed: a bridged transfer's
     // agent keying in-band proves its audio reaches the caller.
@@ -251,7 +253,8 @@ class Phone {
              : ", no telephone-event") +
         (negotiated->srtp ? ", SRTP " + std::string(sdp::suite_name(negotiated->srtp->suite))
                           : std::string(", RTP unencrypted")) +
-        ", media to " + remote->to_string() + ")");
+        ", media to " + remote->to_string() +
+        (negotiated->rtcp_mux ? ", RTCP muxed on the RTP port" : "") + ")");
   }
 
   void tick() {

@@ -12,6 +12,7 @@
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
 #include "server/media_codec.h"
+#include "server/media_rtcp.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
@@ -141,6 +142,7 @@ class AnswerPhone {
     stream_.codec = to_media_codec(answer->media.codec);
     stream_.payload_type = answer->media.payload_type;
     stream_.telephone_event_pt = answer->media.telephone_event_pt;
+    apply_rtcp(answer->media, stream_);
     answer_sdp_ = sdp::serialize(answer->sdp);
     if (options_.ring_ms > 0) {
       ua_->ringing(c);

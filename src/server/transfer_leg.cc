@@ -2,6 +2,7 @@
 
 #include "sdp/negotiation.h"
 #include "server/media_codec.h"
+#include "server/media_rtcp.h"
 
 namespace keyline::server {
 
@@ -103,6 +104,7 @@ void TransferLeg::on_leg_answered(const sip::Message& response) {
   stream.codec = to_media_codec(negotiated->codec);
   stream.payload_type = negotiated->payload_type;
   stream.telephone_event_pt = negotiated->telephone_event_pt;
+  apply_rtcp(*negotiated, stream);
   media::MediaSession::Handlers handlers;
   // The far end's audio goes to the caller as it comes.
   handlers.on_audio = [this](std::span<const std::int16_t> pcm) { caller_.push_live_audio(pcm); };

@@ -6,6 +6,7 @@
 #include "sdp/session.h"
 #include "server/media_codec.h"
 #include "server/media_crypto.h"
+#include "server/media_rtcp.h"
 #include "server/worker.h"
 #include "sip/dtmf_info.h"
 
@@ -22,6 +23,7 @@ Result<media::StreamParams> Worker::stream_params(const sdp::NegotiatedMedia& ne
   stream.dtmf_mode = config_.media.dtmf_mode;
   stream.inactivity_timeout = std::chrono::seconds(config_.media.rtp_timeout_s);
   if (negotiated.srtp) stream.srtp = to_media_srtp(*negotiated.srtp);
+  apply_rtcp(negotiated, stream);
   using D = sdp::Direction;
   // "c=0.0.0.0" is the RFC 2543 way to hold a call, still sent by some peers.
   const bool held_address = negotiated.remote_address == "0.0.0.0";

@@ -11,6 +11,8 @@ out="$WORK/phone.txt"
   --timeout 60 $transport_flag >"$out" 2>&1 || { cat "$out"; fail "phone exited non-zero"; }
 cat "$out"
 grep -q "answered: 200 OK" "$out" || fail "not answered"
+# Both sides offer/accept RFC 5761: the server's answer carried a=rtcp-mux.
+grep -q "answered: 200 OK (.*RTCP muxed on the RTP port)" "$out" || fail "rtcp-mux not negotiated"
 grep -q "prompt audio received" "$out" || fail "no prompt audio heard"
 grep -q 'sent DTMF "12345#"' "$out" || fail "digits not sent"
 grep -q "BYE received" "$out" || fail "server did not hang up"

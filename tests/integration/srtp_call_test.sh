@@ -28,6 +28,8 @@ grep -q "SRTP offered" "$out" || fail "the phone did not offer SRTP"
 grep -Eq "answered: 200 OK \(.*SRTP (AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32|AEAD_AES_128_GCM|AEAD_AES_256_GCM)" \
   "$out" || fail "not answered with an SRTP suite"
 grep -q "prompt audio received" "$out" || fail "no prompt audio heard over SRTP"
+# SRTCP shares the RTP port both ways (RFC 5761); srtp_dropped=0 below covers it too.
+grep -q "answered: 200 OK (.*RTCP muxed on the RTP port)" "$out" || fail "rtcp-mux not negotiated"
 grep -q 'sent DTMF "12345#"' "$out" || fail "digits not sent"
 grep -q "BYE received" "$out" || fail "server did not hang up"
 grep -q " srtp_dropped=0 " "$out" || fail "the phone dropped SRTP packets"

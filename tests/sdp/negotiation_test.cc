@@ -165,6 +165,8 @@ TEST(OfferAnswerTest, MakeOfferContent) {
             "a=rtpmap:101 telephone-event/8000\r\n"
             "a=fmtp:101 0-16\r\n"
             "a=ptime:20\r\n"
+            "a=rtcp:30001\r\n"
+            "a=rtcp-mux\r\n"
             "a=sendrecv\r\n");
 }
 

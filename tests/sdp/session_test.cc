@@ -59,7 +59,10 @@ TEST(SdpParseTest, SoftphoneOffer) {
   EXPECT_EQ(audio.fmtp(106), "minptime=10;useinbandfec=1");
   EXPECT_EQ(audio.ptime, 30);
   EXPECT_EQ(audio.direction, Direction::kSendRecv);
-  EXPECT_EQ(audio.other_attributes, std::vector<std::string>{"rtcp:52001"});
+  EXPECT_TRUE(audio.other_attributes.empty());
+  ASSERT_TRUE(audio.rtcp);  // typed now (RFC 3605), no longer an opaque line
+  EXPECT_EQ(audio.rtcp->port, 52001);
+  EXPECT_FALSE(audio.rtcp->address);
   EXPECT_FALSE(audio.connection_address.has_value());
   EXPECT_EQ(audio.address(sd->connection_address), "192.168.1.50");
 
