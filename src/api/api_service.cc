@@ -120,6 +120,8 @@ ApiService::ApiService(ApiDependencies deps)
   add_outbound_routes(*this);
   if (deps_.teams) add_team_routes(*this);
   add_recording_routes(*this);  // recording branch: /v1/recordings
+  add_app_prompt_routes(*this);  // storage branch: recorded prompts of stored apps
+  add_key_routes(*this);         // storage branch: key revocation
 }
 
 void ApiService::add_route(std::string method, std::string pattern,

@@ -110,6 +110,9 @@ void add_admin_routes(ApiService& api);      // app tools, trunks, reports (admi
 void add_outbound_routes(ApiService& api);   // queue, status, cancel (outbound_routes.cc)
 void add_team_routes(ApiService& api);       // teams, members, shares (team_routes.cc)
 void add_recording_routes(ApiService& api);  // /v1/recordings (recording_routes.cc)
+// ---- storage branch (issue 9) ----
+void add_app_prompt_routes(ApiService& api);  // /v1/apps/{name}/prompts (app_prompt_routes.cc)
+void add_key_routes(ApiService& api);         // GET /v1/keys, DELETE /v1/keys/{id} (key_routes.cc)
 
 // Helpers shared by the handlers.
 Response json_response(int status, const Json& body);

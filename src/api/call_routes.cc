@@ -2,6 +2,7 @@
 // and detail entries with a class. Listing pages by an opaque keyset cursor
 // (stable while new calls arrive, unlike an offset).
 #include "api/api_service.h"
+#include "api/call_access.h"
 #include "api/problem.h"
 #include "base/strings.h"
 
@@ -107,7 +108,7 @@ Json call_json(const store::CallRecord& r, bool details) {
 void add_call_routes(ApiService& api) {
   using store::Role;
 
-  api.add_route("GET", "/v1/calls", Role::kViewer, [&api](Request& req, const Principal&) {
+  api.add_route("GET", "/v1/calls", Role::kViewer, [&api](Request& req, const Principal& who) {
     store::CallQuery q;
     std::vector<ProblemItem> errors;
     read_time_query(req, "from", q.from_unix_ms, errors);
@@ -134,6 +135,11 @@ void add_call_routes(ApiService& api) {
     }
     if (!errors.empty())
       return problem(400, "invalid-parameter", "Invalid query parameters", "see errors", errors);
+    // Only the calls of deployments the caller may see (call_access.h), filtered in the query
+    // so pages stay full and cursors stay valid.
+    auto readable = readable_call_deployments(api, who);
+    if (!readable) return store_failure(readable.error());
+    q.deployments = std::move(*readable);
     auto rows = api.deps().calls->query(q);
     if (!rows) return store_failure(rows.error());
     Json::Array calls;
@@ -146,10 +152,15 @@ void add_call_routes(ApiService& api) {
   });
 
   api.add_route("GET", "/v1/calls/{session_id}", Role::kViewer,
-                [&api](Request& req, const Principal&) {
+                [&api](Request& req, const Principal& who) {
                   auto call = api.deps().calls->get(req.params["session_id"]);
                   if (!call) return store_failure(call.error());
                   if (!*call) return problem(404, "not-found", "Not found", "no such call");
+                  // Another's call answers as one that does not exist (access.h).
+                  auto readable = readable_call_deployments(api, who);
+                  if (!readable) return store_failure(readable.error());
+                  if (!call_readable(*readable, (*call)->deployment))
+                    return problem(404, "not-found", "Not found", "no such call");
                   return json_response(200, call_json(**call, true));
                 });
 }

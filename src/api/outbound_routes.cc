@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 
+#include "api/access.h"
 #include "api/api_service.h"
 #include "api/outbound_details.h"
 #include "api/problem.h"
@@ -146,8 +147,11 @@ Json queued_json(const store::OutboundCall& c) {
   return j;
 }
 
-// The stored deployment named in the path, or the problem to answer with.
+// The stored deployment named in the path, or the problem to answer with. Its queue is as
+// private as the deployment (access.h): reading it needs read access, queueing and
+// cancelling need write access, and a deployment hidden from the caller is a 404.
 std::optional<store::DeploymentRecord> find_deployment(ApiService& api, const std::string& label,
+                                                       const Principal& who, Need need,
                                                        Response& out) {
   auto d = api.deps().deployments->get(label);
   if (!d) {
@@ -156,6 +160,11 @@ std::optional<store::DeploymentRecord> find_deployment(ApiService& api, const st
   }
   if (!*d) {
     out = problem(404, "not-found", "Not found", "no such deployment");
+    return std::nullopt;
+  }
+  if (auto denied =
+          deny(api, who, kDeploymentKind, label, (*d)->owner, need, "no such deployment")) {
+    out = std::move(*denied);
     return std::nullopt;
   }
   return **d;
@@ -171,7 +180,7 @@ Response queue_one(ApiService& api, Request& req, const Principal& who) {
   auto body = parse_body_object(req, bad);
   if (!body) return bad;
   const std::string label = req.params["label"];
-  auto d = find_deployment(api, label, bad);
+  auto d = find_deployment(api, label, who, Need::kWrite, bad);
   if (!d) return bad;
   const std::int64_t now = api.now_ms();
   QueueOptions o;
@@ -241,7 +250,7 @@ Response queue_bulk(ApiService& api, Request& req, const Principal& who) {
                    "send the calls as text/csv");
   const std::string label = req.params["label"];
   Response bad;
-  auto d = find_deployment(api, label, bad);
+  auto d = find_deployment(api, label, who, Need::kWrite, bad);
   if (!d) return bad;
   const std::int64_t now = api.now_ms();
   std::vector<ProblemItem> errors;
@@ -350,9 +359,9 @@ void add_outbound_routes(ApiService& api) {
       with_queue([&api](Request& req, const Principal& who) { return queue_bulk(api, req, who); }));
 
   api.add_route("GET", "/v1/deployments/{label}/outbound", Role::kViewer,
-                with_queue([&api](Request& req, const Principal&) {
+                with_queue([&api](Request& req, const Principal& who) {
                   Response bad;
-                  auto d = find_deployment(api, req.params["label"], bad);
+                  auto d = find_deployment(api, req.params["label"], who, Need::kRead, bad);
                   if (!d) return bad;
                   auto calls = api.deps().outbound->list(d->label, 500);
                   if (!calls) return store_failure(calls.error());
@@ -364,10 +373,17 @@ void add_outbound_routes(ApiService& api) {
                 }));
 
   api.add_route("GET", "/v1/outbound/{call_id}", Role::kViewer,
-                with_queue([&api](Request& req, const Principal&) {
+                with_queue([&api](Request& req, const Principal& who) {
                   auto c = api.deps().outbound->get(req.params["call_id"]);
                   if (!c) return store_failure(c.error());
                   if (!*c) return problem(404, "not-found", "Not found", "no such outbound call");
+                  // Readable with its deployment; a deleted deployment's calls: admins only.
+                  Response bad;
+                  const bool sees_all = who.role == store::Role::kAdmin || !api.deps().teams;
+                  if (!sees_all && !find_deployment(api, (*c)->deployment, who, Need::kRead, bad))
+                    return bad.status == 404
+                               ? problem(404, "not-found", "Not found", "no such outbound call")
+                               : bad;
                   return json_response(200, outbound_status_body(**c));
                 }));
 
@@ -375,7 +391,7 @@ void add_outbound_routes(ApiService& api) {
       "DELETE", "/v1/deployments/{label}/outbound", Role::kDeveloper,
       with_queue([&api](Request& req, const Principal& who) {
         Response bad;
-        auto d = find_deployment(api, req.params["label"], bad);
+        auto d = find_deployment(api, req.params["label"], who, Need::kWrite, bad);
         if (!d) return bad;
         auto canceled = api.deps().outbound->cancel_pending(d->label, api.now_ms());
         if (!canceled) return store_failure(canceled.error());

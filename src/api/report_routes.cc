@@ -3,6 +3,7 @@
 // visits, noinput and nomatch exits). Only counts, times, module names and exit-reason classes
 // are reported: never what a caller entered.
 #include "api/admin_routes.h"
+#include "api/call_access.h"
 #include "api/problem.h"
 #include "api/route_helpers.h"
 #include "store/reports.h"
@@ -78,7 +79,19 @@ Response unavailable() {
   return problem(501, "not-implemented", "Not implemented", "this server keeps no reports");
 }
 
-Response calls_report(ApiService& api, Request& req) {
+// Reports count only the calls the caller may read (call_access.h).
+bool restrict_to_readable(ApiService& api, const Principal& who, store::ReportFilter& f,
+                          Response& bad) {
+  auto readable = readable_call_deployments(api, who);
+  if (!readable) {
+    bad = store_failure(readable.error());
+    return false;
+  }
+  f.deployments = std::move(*readable);
+  return true;
+}
+
+Response calls_report(ApiService& api, Request& req, const Principal& who) {
   if (!api.deps().reports) return unavailable();
   const std::string bucket = req.query_value("bucket").value_or("day");
   if (bucket != "hour" && bucket != "day")
@@ -86,6 +99,7 @@ Response calls_report(ApiService& api, Request& req) {
   store::ReportFilter f;
   Response bad;
   if (!read_filter(api, req, f, bad)) return bad;
+  if (!restrict_to_readable(api, who, f, bad)) return bad;
   const std::int64_t size = bucket == "hour" ? kHourMs : kDayMs;
   if ((f.to_unix_ms - f.from_unix_ms) / size > kMaxBuckets)
     return problem(400, "invalid-parameter", "Invalid parameters",
@@ -108,13 +122,14 @@ Response calls_report(ApiService& api, Request& req) {
   return json_response(200, body);
 }
 
-Response modules_report(ApiService& api, Request& req) {
+Response modules_report(ApiService& api, Request& req, const Principal& who) {
   if (!api.deps().reports) return unavailable();
   store::ReportFilter f;
   Response bad;
   if (req.query.count("bucket"))
     return problem(400, "invalid-parameter", "Invalid parameters", "bucket: unknown parameter");
   if (!read_filter(api, req, f, bad)) return bad;
+  if (!restrict_to_readable(api, who, f, bad)) return bad;
   auto counts = api.deps().reports->module_counts(f);
   if (!counts) return store_failure(counts.error());
   Json::Array modules;
@@ -137,9 +152,10 @@ Response modules_report(ApiService& api, Request& req) {
 
 void add_report_routes(ApiService& api) {
   api.add_route("GET", "/v1/reports/calls", store::Role::kViewer,
-                [&api](Request& req, const Principal&) { return calls_report(api, req); });
-  api.add_route("GET", "/v1/reports/modules", store::Role::kViewer,
-                [&api](Request& req, const Principal&) { return modules_report(api, req); });
+                [&api](Request& req, const Principal& who) { return calls_report(api, req, who); });
+  api.add_route(
+      "GET", "/v1/reports/modules", store::Role::kViewer,
+      [&api](Request& req, const Principal& who) { return modules_report(api, req, who); });
 }
 
 void add_admin_routes(ApiService& api) {

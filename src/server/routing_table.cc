@@ -4,6 +4,7 @@
 
 #include "server/app_voices.h"
 #include "server/secure_deployment.h"
+#include "server/stored_app_prompts.h"
 
 namespace keyline::server {
 namespace {
@@ -20,7 +21,8 @@ int match_score(const std::string& number, const std::string& called) {
 
 Result<std::shared_ptr<const RoutedDeployment>> route_for(const store::DeploymentRecord& d,
                                                           store::AppRepository& apps,
-                                                          const speech::VoiceCatalog& voices) {
+                                                          const speech::VoiceCatalog& voices,
+                                                          std::vector<std::string>& problems) {
   const std::string what = "stored deployment '" + d.label + "'";
   int revision = d.revision;
   if (revision == 0) {
@@ -59,8 +61,11 @@ Result<std::shared_ptr<const RoutedDeployment>> route_for(const store::Deploymen
   } else {
     route->app = std::make_shared<flow::AppDocument>(std::move(*parsed));
   }
-  // Recorded prompts are not loaded for stored apps: their paths would be resolved against
-  // the server's own folders on an API user's say-so. Their prompts are spoken by TTS.
+  // Recorded prompts of stored apps come from the database (uploads), never from a path on this
+  // server's disk; a missing or bad upload is a problem, and that prompt is spoken instead.
+  auto prompts = load_stored_app_prompts(apps, d.app, *route->app);
+  route->prompts = std::move(prompts.audio);
+  for (auto& p : prompts.problems) problems.push_back(std::move(p));
   return std::shared_ptr<const RoutedDeployment>(std::move(route));
 }
 
@@ -94,7 +99,7 @@ StoredRoutes load_stored_routes(store::DeploymentRepository& deployments,
     return out;
   }
   for (const auto& d : *all) {
-    auto route = route_for(d, apps, voices);
+    auto route = route_for(d, apps, voices, out.problems);
     if (route)
       out.routes.push_back(std::move(*route));
     else

@@ -44,8 +44,10 @@ class RoutingTable {
 };
 
 // The stored deployments as routes, each app revision parsed, audited and voice-checked as a
-// config app is at start. A deployment that fails is left out (its numbers get 404) and named
-// in `problems`: a bad row must not stop the server nor the other deployments.
+// config app is at start, with their uploaded prompt audio. A deployment that fails is left out
+// (its numbers get 404) and named in `problems`: a bad row must not stop the server nor the
+// other deployments. A prompt upload that is missing or bad is a problem too (that prompt is
+// spoken instead).
 struct StoredRoutes {
   std::vector<std::shared_ptr<const RoutedDeployment>> routes;
   std::vector<std::string> problems;

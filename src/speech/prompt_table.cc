@@ -80,17 +80,17 @@ PromptAudioTable PromptAudioTable::load(const std::vector<PromptFile>& files,
       problems.push_back({f.line, f.column, audio.error().message});
       continue;
     }
-    auto same = [&](const Entry& e) {
-      return e.id == f.id && same_language(e.language, f.language);
-    };
-    if (auto it = std::find_if(table.entries_.begin(), table.entries_.end(), same);
-        it != table.entries_.end()) {
-      it->audio = std::move(*audio);
-    } else {
-      table.entries_.push_back({f.language, f.id, std::move(*audio)});
-    }
+    table.add(f.language, f.id, std::move(*audio));
   }
   return table;
+}
+
+void PromptAudioTable::add(std::string language, std::string id, LoadedAudio audio) {
+  auto same = [&](const Entry& e) { return e.id == id && same_language(e.language, language); };
+  if (auto it = std::find_if(entries_.begin(), entries_.end(), same); it != entries_.end())
+    it->audio = std::move(audio);
+  else
+    entries_.push_back({std::move(language), std::move(id), std::move(audio)});
 }
 
 const LoadedAudio* PromptAudioTable::find(std::string_view id, std::string_view language) const {

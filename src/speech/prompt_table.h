@@ -40,6 +40,10 @@ class PromptAudioTable {
   static PromptAudioTable load(const std::vector<PromptFile>& files,
                                std::vector<PromptProblem>& problems);
 
+  // Adds audio already decoded (an API-stored app's prompts, which live in the
+  // database, not in files); replaces an entry of the same language and id.
+  void add(std::string language, std::string id, LoadedAudio audio);
+
   // The audio for `id` in `language`: the same tag, else the same primary
   // language ("es" for "es-MX"). Null when there is none.
   const LoadedAudio* find(std::string_view id, std::string_view language) const;

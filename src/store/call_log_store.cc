@@ -2,6 +2,7 @@
 
 #include "privacy/redact.h"
 #include "store/call_media_row.h"
+#include "store/label_set.h"
 #include "store/migrations.h"
 
 namespace keyline::store {
@@ -19,12 +20,13 @@ CallRecord read_call_row(const Statement& s) {
   r.end_unix_ms = s.integer(7);
   r.exit_reason = s.text(8);
   r.direction = s.text(9);
+  r.deployment = s.text(10);  // access checks (api/call_access.h)
   return r;
 }
 
 constexpr const char* kSelectCalls =
     "SELECT call_id, sip_call_id, from_uri, to_uri, app, start_unix_ms, answer_unix_ms, "
-    "end_unix_ms, exit_reason, direction FROM call_logs";
+    "end_unix_ms, exit_reason, direction, deployment FROM call_logs";
 
 class SqliteCallLogs final : public CallLogStore {
  public:
@@ -194,6 +196,7 @@ Result<std::vector<CallRecord>> SqliteCallLogs::query(const CallQuery& q) const 
   if (!q.disposition.empty())
     sql += " AND (exit_reason = ?5 OR substr(exit_reason, 1, length(?5) + 1) = ?5 || ':')";
   if (q.after) sql += " AND (start_unix_ms < ?6 OR (start_unix_ms = ?6 AND call_id < ?7))";
+  if (q.deployments) sql += " AND instr(?9, ',' || deployment || ',') > 0";  // label_set.h
   sql += " ORDER BY start_unix_ms DESC, call_id DESC LIMIT ?8";
   auto s = db_->prepare(sql);
   if (!s) return s.error();
@@ -207,6 +210,7 @@ Result<std::vector<CallRecord>> SqliteCallLogs::query(const CallQuery& q) const 
     s->bind(7, q.after->second);
   }
   s->bind(8, static_cast<std::int64_t>(q.limit));
+  if (q.deployments) s->bind(9, label_set(*q.deployments));
   std::vector<CallRecord> out;
   for (;;) {
     auto row = s->step();

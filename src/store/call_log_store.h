@@ -32,6 +32,8 @@ struct CallQuery {
   bool with_details = false;
   // Keyset cursor: continue after this (start, call_id), exclusive.
   std::optional<std::pair<std::int64_t, std::string>> after;
+  // Access (issue 9): set, only calls routed by these deployments (empty: none).
+  std::optional<std::vector<std::string>> deployments;
 };
 
 class CallLogStore {

@@ -31,6 +31,7 @@ class Statement {
   void bind(int index, std::string_view value);
   void bind(int index, std::int64_t value);
   void bind_null(int index);
+  void bind_blob(int index, std::string_view bytes);  // binary-safe (prompt audio)
   void reset();  // ready to bind and step again
   // SQLITE_ROW → true, SQLITE_DONE → false, anything else → Error.
   Result<bool> step();
@@ -38,6 +39,7 @@ class Statement {
   std::string text(int column) const;
   std::int64_t integer(int column) const;
   bool is_null(int column) const;
+  std::string blob(int column) const;
 
  private:
   friend class Database;

@@ -17,6 +17,27 @@ AppRevision read_revision(const PgResult& r, int row) {
                      r.text(row, 3), r.integer(row, 4)};
 }
 
+// BYTEA travels as hex text: every parameter and result here is in text format.
+std::string to_hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+std::string from_hex(std::string_view hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>((nibble(hex[i]) << 4) | nibble(hex[i + 1])));
+  return out;
+}
+
 class PgApps final : public AppRepository {
  public:
   explicit PgApps(std::shared_ptr<PgConnection> db) : db_(std::move(db)) {}
@@ -115,6 +136,46 @@ class PgApps final : public AppRepository {
       }
       return Ok{};
     });
+  }
+
+  Result<std::vector<AppPromptInfo>> prompt_files(const std::string& app) override {
+    auto r = db_->query(
+        "SELECT file, octet_length(audio), updated_unix_ms FROM app_prompts WHERE app = $1 "
+        "ORDER BY file COLLATE \"C\"",
+        {app});
+    if (!r) return r.error();
+    std::vector<AppPromptInfo> out;
+    for (int i = 0; i < r->rows(); ++i)
+      out.push_back({r->text(i, 0), r->integer(i, 1), r->integer(i, 2)});
+    return out;
+  }
+
+  Result<std::optional<std::string>> prompt_audio(const std::string& app,
+                                                  const std::string& file) override {
+    auto r = db_->query("SELECT encode(audio, 'hex') FROM app_prompts WHERE app = $1 AND file = $2",
+                        {app, file});
+    if (!r) return r.error();
+    if (r->rows() == 0) return std::optional<std::string>{};
+    return std::optional<std::string>{from_hex(r->text(0, 0))};
+  }
+
+  Result<bool> put_prompt(const std::string& app, const std::string& file, const std::string& audio,
+                          std::int64_t now) override {
+    // xmax = 0 only on a freshly inserted row: tells a create from a replace in one statement.
+    auto r = db_->query(
+        "INSERT INTO app_prompts (app, file, audio, updated_unix_ms) "
+        "VALUES ($1, $2, decode($3, 'hex'), $4) ON CONFLICT (app, file) DO UPDATE SET "
+        "audio = EXCLUDED.audio, updated_unix_ms = EXCLUDED.updated_unix_ms "
+        "RETURNING (xmax = 0)",
+        {app, file, to_hex(audio), now});
+    if (!r) return r.error();
+    return r->rows() > 0 && r->boolean(0, 0);
+  }
+
+  Result<bool> remove_prompt(const std::string& app, const std::string& file) override {
+    auto r = db_->query("DELETE FROM app_prompts WHERE app = $1 AND file = $2", {app, file});
+    if (!r) return r.error();
+    return r->affected() > 0;
   }
 
  private:

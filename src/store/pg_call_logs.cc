@@ -2,6 +2,7 @@
 // (call_log_store.cc), so every node's calls land in the shared database.
 #include "privacy/redact.h"
 #include "store/call_media_row.h"
+#include "store/label_set.h"
 #include "store/pg_repositories.h"
 
 namespace keyline::store {
@@ -9,7 +10,7 @@ namespace {
 
 constexpr const char* kSelectCalls =
     "SELECT call_id, sip_call_id, from_uri, to_uri, app, start_unix_ms, answer_unix_ms, "
-    "end_unix_ms, exit_reason, direction FROM call_logs";
+    "end_unix_ms, exit_reason, direction, deployment FROM call_logs";
 
 CallRecord read_call(const PgResult& r, int row) {
   CallRecord c;
@@ -23,6 +24,7 @@ CallRecord read_call(const PgResult& r, int row) {
   c.end_unix_ms = r.integer(row, 7);
   c.exit_reason = r.text(row, 8);
   c.direction = r.text(row, 9);
+  c.deployment = r.text(row, 10);  // access checks (api/call_access.h)
   return c;
 }
 
@@ -87,6 +89,8 @@ class PgCallLogs final : public CallLogStore {
       sql += " AND (start_unix_ms < " + start + " OR (start_unix_ms = " + start +
              " AND call_id COLLATE \"C\" < " + id + "))";
     }
+    if (q.deployments)  // label_set.h
+      sql += " AND strpos(" + next(label_set(*q.deployments)) + ", ',' || deployment || ',') > 0";
     sql += " ORDER BY start_unix_ms DESC, call_id COLLATE \"C\" DESC LIMIT " +
            next(static_cast<std::int64_t>(q.limit));
     auto guard = db_->lock();

@@ -10,9 +10,9 @@ class PgReports final : public ReportRepository {
 
   Result<std::vector<CallSample>> call_samples(const ReportFilter& filter,
                                                std::int64_t limit) override {
-    auto r = db_->query(
-        postgres_params(kCallSamplesSql),
-        {filter.from_unix_ms, filter.to_unix_ms, filter.app, filter.deployment, limit + 1});
+    auto r = db_->query(postgres_params(kCallSamplesSql),
+                        {filter.from_unix_ms, filter.to_unix_ms, filter.app, filter.deployment,
+                         report_access(filter.deployments), limit + 1});
     if (!r) return r.error();
     if (r->rows() > limit)
       return make_error("too-large", "more than " + std::to_string(limit) + " calls");
@@ -29,7 +29,8 @@ class PgReports final : public ReportRepository {
     auto r = db_->query(postgres_params(std::string(kModuleCountsSql) +
                                         " ORDER BY v.page COLLATE \"C\", v.module COLLATE \"C\", "
                                         "v.type COLLATE \"C\""),
-                        {filter.from_unix_ms, filter.to_unix_ms, filter.app, filter.deployment});
+                        {filter.from_unix_ms, filter.to_unix_ms, filter.app, filter.deployment,
+                         report_access(filter.deployments)});
     if (!r) return r.error();
     std::vector<ModuleCounts> out;
     for (int i = 0; i < r->rows(); ++i)

@@ -47,6 +47,26 @@ class PgUsers final : public UserRepository {
         ApiKeyRecord{r->text(0, 0), r->integer(0, 1), r->text(0, 2), r->boolean(0, 3)}};
   }
 
+  Result<std::vector<ApiKeyInfo>> list_keys(std::int64_t user_id) override {
+    auto r = db_->query(
+        "SELECT k.key_id, k.user_id, u.email, k.created_unix_ms, k.revoked FROM api_keys k "
+        "JOIN users u ON u.id = k.user_id WHERE $1 = 0 OR k.user_id = $1 "
+        "ORDER BY k.created_unix_ms, k.key_id COLLATE \"C\"",
+        {user_id});
+    if (!r) return r.error();
+    std::vector<ApiKeyInfo> out;
+    for (int i = 0; i < r->rows(); ++i)
+      out.push_back(
+          {r->text(i, 0), r->integer(i, 1), r->text(i, 2), r->integer(i, 3), r->boolean(i, 4)});
+    return out;
+  }
+
+  Result<bool> revoke_key(const std::string& key_id) override {
+    auto r = db_->query("UPDATE api_keys SET revoked = TRUE WHERE key_id = $1", {key_id});
+    if (!r) return r.error();
+    return r->affected() > 0;
+  }
+
  private:
   Result<std::optional<UserRecord>> find(const char* sql, PgParam param) {
     auto r = db_->query(sql, {std::move(param)});

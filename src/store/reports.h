@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct ReportFilter {
   std::int64_t to_unix_ms = INT64_MAX;
   std::string app;
   std::string deployment;
+  // Access (issue 9): set, only calls routed by these deployments (empty: none).
+  std::optional<std::vector<std::string>> deployments;
 };
 
 struct CallSample {

@@ -64,6 +64,23 @@ struct ApiKeyRecord {
   bool revoked = false;
 };
 
+// An API key as listed (issue 9: revocation): never its hash.
+struct ApiKeyInfo {
+  std::string key_id;
+  std::int64_t user_id = 0;
+  std::string email;  // the owner's
+  std::int64_t created_unix_ms = 0;
+  bool revoked = false;
+};
+
+// A recorded prompt file of an API-stored app (issue 9): the bytes live in the
+// database (app_prompts), so every node sharing it plays the same audio.
+struct AppPromptInfo {
+  std::string file;  // a plain file name ("welcome.wav")
+  std::int64_t bytes = 0;
+  std::int64_t updated_unix_ms = 0;
+};
+
 struct AuditEntry {
   std::int64_t id = 0;
   std::int64_t at_unix_ms = 0;
@@ -88,6 +105,18 @@ class AppRepository {
   // Import: writes `app` and exactly these revisions, keeping their numbers,
   // authors and times. Fails (kind "conflict") when the app already exists.
   virtual Status restore(const AppRecord& app, const std::vector<AppRevision>& revisions) = 0;
+
+  // ---- Recorded prompt audio of stored apps (issue 9; app_prompts) ----
+  // Sorted by file name. Deleting the app deletes its prompts (ON DELETE CASCADE).
+  virtual Result<std::vector<AppPromptInfo>> prompt_files(const std::string& app) = 0;
+  // The file's bytes; nullopt when the app has no such file.
+  virtual Result<std::optional<std::string>> prompt_audio(const std::string& app,
+                                                          const std::string& file) = 0;
+  // Writes or replaces one file of an existing app; true when it is new.
+  virtual Result<bool> put_prompt(const std::string& app, const std::string& file,
+                                  const std::string& audio, std::int64_t now_unix_ms) = 0;
+  // False when there was no such file.
+  virtual Result<bool> remove_prompt(const std::string& app, const std::string& file) = 0;
 };
 
 class DeploymentRepository {
@@ -112,6 +141,12 @@ class UserRepository {
   virtual Result<std::optional<ApiKeyRecord>> find_key(const std::string& key_id) = 0;
   // Whether any user has `role` (the first start creates an admin when none does).
   virtual Result<bool> has_role(Role role) = 0;
+  // ---- Key revocation (issue 9; storage branch) ----
+  // Every key, oldest first; only `user_id`'s when it is not 0.
+  virtual Result<std::vector<ApiKeyInfo>> list_keys(std::int64_t user_id) = 0;
+  // Marks the key revoked (the authenticator refuses it from the next request on). False when
+  // there is no such key; revoking a revoked key is not an error.
+  virtual Result<bool> revoke_key(const std::string& key_id) = 0;
 };
 
 class AuditLog {

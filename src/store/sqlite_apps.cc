@@ -151,6 +151,69 @@ class SqliteApps final : public AppRepository {
     });
   }
 
+  Result<std::vector<AppPromptInfo>> prompt_files(const std::string& app) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(
+        "SELECT file, length(audio), updated_unix_ms FROM app_prompts WHERE app = ? ORDER BY file");
+    if (!s) return s.error();
+    s->bind(1, app);
+    std::vector<AppPromptInfo> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return out;
+      out.push_back({s->text(0), s->integer(1), s->integer(2)});
+    }
+  }
+
+  Result<std::optional<std::string>> prompt_audio(const std::string& app,
+                                                  const std::string& file) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare("SELECT audio FROM app_prompts WHERE app = ? AND file = ?");
+    if (!s) return s.error();
+    s->bind(1, app);
+    s->bind(2, file);
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<std::string>{};
+    return std::optional<std::string>{s->blob(0)};
+  }
+
+  Result<bool> put_prompt(const std::string& app, const std::string& file, const std::string& audio,
+                          std::int64_t now) override {
+    bool created = false;
+    auto st = db_->transaction([&]() -> Status {
+      auto had = db_->prepare("SELECT 1 FROM app_prompts WHERE app = ? AND file = ?");
+      if (!had) return had.error();
+      had->bind(1, app);
+      had->bind(2, file);
+      auto row = had->step();
+      if (!row) return row.error();
+      created = !*row;
+      auto up = db_->prepare(
+          "INSERT INTO app_prompts (app, file, audio, updated_unix_ms) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT(app, file) DO UPDATE SET audio = ?3, updated_unix_ms = ?4");
+      if (!up) return up.error();
+      up->bind(1, app);
+      up->bind(2, file);
+      up->bind_blob(3, audio);
+      up->bind(4, now);
+      return up->run();
+    });
+    if (!st) return st.error();
+    return created;
+  }
+
+  Result<bool> remove_prompt(const std::string& app, const std::string& file) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare("DELETE FROM app_prompts WHERE app = ? AND file = ?");
+    if (!s) return s.error();
+    s->bind(1, app);
+    s->bind(2, file);
+    if (auto r = s->run(); !r) return r.error();
+    return db_->changes() > 0;
+  }
+
  private:
   static constexpr const char* kSelect =
       "SELECT name, owner, folder, created_unix_ms, updated_unix_ms, latest_revision FROM apps";

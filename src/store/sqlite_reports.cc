@@ -9,6 +9,7 @@ void bind_filter(Statement& s, const ReportFilter& f) {
   s.bind(2, f.to_unix_ms);
   s.bind(3, f.app);
   s.bind(4, f.deployment);
+  s.bind(5, report_access(f.deployments));
 }
 
 class SqliteReports final : public ReportRepository {
@@ -21,7 +22,7 @@ class SqliteReports final : public ReportRepository {
     auto s = db_->prepare(kCallSamplesSql);
     if (!s) return s.error();
     bind_filter(*s, filter);
-    s->bind(5, limit + 1);
+    s->bind(6, limit + 1);
     std::vector<CallSample> out;
     for (;;) {
       auto row = s->step();

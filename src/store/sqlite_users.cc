@@ -88,6 +88,32 @@ class SqliteUsers final : public UserRepository {
         ApiKeyRecord{s->text(0), s->integer(1), s->text(2), s->integer(3) != 0}};
   }
 
+  Result<std::vector<ApiKeyInfo>> list_keys(std::int64_t user_id) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare(
+        "SELECT k.key_id, k.user_id, u.email, k.created_unix_ms, k.revoked FROM api_keys k "
+        "JOIN users u ON u.id = k.user_id WHERE ?1 = 0 OR k.user_id = ?1 "
+        "ORDER BY k.created_unix_ms, k.key_id");
+    if (!s) return s.error();
+    s->bind(1, user_id);
+    std::vector<ApiKeyInfo> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return out;
+      out.push_back({s->text(0), s->integer(1), s->text(2), s->integer(3), s->integer(4) != 0});
+    }
+  }
+
+  Result<bool> revoke_key(const std::string& key_id) override {
+    auto guard = db_->lock();
+    auto s = db_->prepare("UPDATE api_keys SET revoked = 1 WHERE key_id = ?");
+    if (!s) return s.error();
+    s->bind(1, key_id);
+    if (auto st = s->run(); !st) return st.error();
+    return db_->changes() > 0;
+  }
+
  private:
   template <class Bind>
   Result<std::optional<UserRecord>> find(const char* sql, Bind bind) {

@@ -184,7 +184,7 @@ TEST_F(ReportsApiTest, CallsPerHourWithPercentilesDispositionsAndTransferRate) {
   write_call("h5", day + 5 * 3'600'000 + 7, 42, "demo", "other", "bye", {});
   write_call("elsewhere", day + 3 * 86'400'000, 1, "demo", "main", "bye", {});
   auto r =
-      call("GET", "/v1/reports/calls", viewer_, "",
+      call("GET", "/v1/reports/calls", admin_, "",
            {{"from", "2023-11-15T00:00:00Z"}, {"to", "2023-11-16T00:00:00Z"}, {"bucket", "hour"}});
   ASSERT_EQ(r.status, 200) << r.body;
   auto doc = parse_json(r.body);
@@ -201,7 +201,7 @@ TEST_F(ReportsApiTest, CallsPerHourWithPercentilesDispositionsAndTransferRate) {
   EXPECT_EQ(buckets[0].find("dispositions")->find("max_retries")->as_integer(), 2);
   EXPECT_EQ(buckets[1].find("start")->as_string(), "2023-11-15T05:00:00.000Z");
   EXPECT_EQ(doc->find("total")->find("calls")->as_integer(), 11);
-  auto by_deployment = parse_json(call("GET", "/v1/reports/calls", viewer_, "",
+  auto by_deployment = parse_json(call("GET", "/v1/reports/calls", admin_, "",
                                        {{"from", "2023-11-15T00:00:00Z"},
                                         {"to", "2023-11-16T00:00:00Z"},
                                         {"deployment", "other"}})
@@ -209,13 +209,13 @@ TEST_F(ReportsApiTest, CallsPerHourWithPercentilesDispositionsAndTransferRate) {
   EXPECT_EQ(by_deployment->find("bucket")->as_string(), "day");
   EXPECT_EQ(by_deployment->find("total")->find("calls")->as_integer(), 1);
   EXPECT_EQ(by_deployment->find("buckets")->as_array().size(), 1u);
-  EXPECT_EQ(call("GET", "/v1/reports/calls", viewer_, "", {{"bucket", "week"}}).status, 400);
-  EXPECT_EQ(call("GET", "/v1/reports/calls", viewer_, "", {{"from", "yesterday"}}).status, 400);
-  EXPECT_EQ(call("GET", "/v1/reports/calls", viewer_, "",
+  EXPECT_EQ(call("GET", "/v1/reports/calls", admin_, "", {{"bucket", "week"}}).status, 400);
+  EXPECT_EQ(call("GET", "/v1/reports/calls", admin_, "", {{"from", "yesterday"}}).status, 400);
+  EXPECT_EQ(call("GET", "/v1/reports/calls", admin_, "",
                  {{"from", "2023-11-16T00:00:00Z"}, {"to", "2023-11-15T00:00:00Z"}})
                 .status,
             400);
-  EXPECT_EQ(call("GET", "/v1/reports/calls", viewer_, "", {{"color", "red"}}).status, 400);
+  EXPECT_EQ(call("GET", "/v1/reports/calls", admin_, "", {{"color", "red"}}).status, 400);
   EXPECT_EQ(call("GET", "/v1/reports/calls", "").status, 401);
 }
 
@@ -227,7 +227,7 @@ TEST_F(ReportsApiTest, ModulesReportCountsButNeverShowsWhatCallersEntered) {
   write_call(
       "b", t + 1, 5, "pay", "main", "bye",
       {{"main", "card", "digits", "noinput"}, {"main", "pin", "digits", "success:[private]"}});
-  auto r = call("GET", "/v1/reports/modules", viewer_, "",
+  auto r = call("GET", "/v1/reports/modules", admin_, "",
                 {{"from", std::to_string(t)}, {"to", std::to_string(t + 1000)}, {"app", "pay"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body.find("4111"), std::string::npos);
@@ -239,7 +239,7 @@ TEST_F(ReportsApiTest, ModulesReportCountsButNeverShowsWhatCallersEntered) {
   EXPECT_EQ(modules[0].find("noinput")->as_integer(), 1);
   EXPECT_EQ(modules[1].find("nomatch")->as_integer(), 1);
   auto other = parse_json(
-      call("GET", "/v1/reports/modules", viewer_, "",
+      call("GET", "/v1/reports/modules", admin_, "",
            {{"from", std::to_string(t)}, {"to", std::to_string(t + 1000)}, {"app", "survey"}})
           .body);
   EXPECT_TRUE(other->find("modules")->as_array().empty());

@@ -44,6 +44,11 @@ const std::set<std::string> kAuditedWrites = {
     "DELETE /v1/deployments/{label}/shares/teams/{grantee}",
     // Recordings (recording_routes.cc); checked in recordings_api_test.cc (needs a row).
     "DELETE /v1/recordings/{id}",
+    // Storage branch: recorded prompts of stored apps (checked in app_prompts_api_test.cc: the
+    // body is a WAV) and key revocation (keys_api_test.cc).
+    "PUT /v1/apps/{name}/prompts/{file}",
+    "DELETE /v1/apps/{name}/prompts/{file}",
+    "DELETE /v1/keys/{key_id}",
 };
 // POSTs that change nothing (validation without storing).
 const std::set<std::string> kReadOnlyPosts = {"POST /v1/apps/{name}/validate"};

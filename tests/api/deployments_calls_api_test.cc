@@ -67,7 +67,7 @@ TEST_F(CallsApiTest, ListFiltersAndCursorPagesThenOneCallWithEntries) {
   std::set<std::string> seen;
   std::map<std::string, std::string> query{{"limit", "5"}, {"number", "100"}};
   for (int page = 0; page < 5; ++page) {
-    auto r = call("GET", "/v1/calls", viewer_, "", query);
+    auto r = call("GET", "/v1/calls", admin_, "", query);
     ASSERT_EQ(r.status, 200) << r.body;
     auto doc = parse_json(r.body);
     for (const auto& c : doc->find("calls")->as_array()) {
@@ -79,19 +79,19 @@ TEST_F(CallsApiTest, ListFiltersAndCursorPagesThenOneCallWithEntries) {
     query["cursor"] = next->as_string();
   }
   EXPECT_EQ(seen.size(), 6u);
-  auto bad = call("GET", "/v1/calls", viewer_, "",
+  auto bad = call("GET", "/v1/calls", admin_, "",
                   {{"from", "yesterday"}, {"limit", "0"}, {"cursor", "zz"}, {"colour", "red"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(parse_json(bad.body)->find("errors")->as_array().size(), 4u);
-  auto range = call("GET", "/v1/calls", viewer_, "",
+  auto range = call("GET", "/v1/calls", admin_, "",
                     {{"from", "2023-11-14T22:13:25.000Z"}, {"to", "2023-11-14T22:13:27Z"}});
   EXPECT_EQ(parse_json(range.body)->find("calls")->as_array().size(), 2u) << range.body;
-  auto one = call("GET", "/v1/calls/c105", viewer_);
+  auto one = call("GET", "/v1/calls/c105", admin_);
   ASSERT_EQ(one.status, 200);
   auto doc = parse_json(one.body);
   EXPECT_EQ(doc->find("entries")->as_array()[0].find("class")->as_string(), "event");
   EXPECT_EQ(doc->find("start")->as_string(), "2023-11-14T22:13:25.000Z");
-  EXPECT_EQ(call("GET", "/v1/calls/none", viewer_).status, 404);
+  EXPECT_EQ(call("GET", "/v1/calls/none", admin_).status, 404);
 }
 
 }  // namespace

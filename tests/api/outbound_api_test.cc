@@ -14,6 +14,7 @@ class OutboundApiTest : public ApiFixture {
                    R"({"label":"remind","app":"reminder","numbers":["100"]})")
                   .status,
               201);
+    share_with_viewer("deployment", "remind");  // its queue is as private as it is
   }
   Response csv(const std::string& body, std::map<std::string, std::string> query = {}) {
     Request r;

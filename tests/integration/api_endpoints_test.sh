@@ -90,13 +90,17 @@ grep -q "SSL connection using TLSv1.[23]" "$WORK/keepalive.txt" || fail "not TLS
 grep -q "BYE received" "$WORK/phone.txt" || fail "call did not complete"
 found=""
 for _ in $(seq 1 100); do
-  api GET "/v1/calls?number=100&limit=10" "$VIEWER" >/dev/null
+  api GET "/v1/calls?number=100&limit=10" "$ADMIN" >/dev/null
   found="$(json "d['calls'][0]['session_id'] if d['calls'] else ''")"
   [ -n "$found" ] && break
   sleep 0.1
 done
 [ -n "$found" ] || fail "the call's log never appeared in the API"
-expect "$(api GET "/v1/calls/$found" "$VIEWER")" 200 "get the call"
+# A config-file deployment's calls are the admins' (docs/api.md, "Who reads which calls").
+expect "$(api GET "/v1/calls/$found" "$VIEWER")" 404 "the viewer reads a config deployment's call"
+expect "$(api GET "/v1/calls?number=100" "$VIEWER")" 200 "the viewer's list"
+expect "$(json "len(d['calls'])")" 0 "calls the viewer may not read are left out"
+expect "$(api GET "/v1/calls/$found" "$ADMIN")" 200 "get the call"
 cat "$WORK/body"; echo
 expect "$(json "d['disposition']")" exit_module "disposition"
 expect "$(json "d['media']['codec']")" PCMU "media codec"
@@ -104,7 +108,7 @@ expect "$(json "d['media']['inbound']['packets'] > 0 and 1.0 <= d['media']['inbo
 json "[(e['module'], e['result']) for e in d['entries']]" | grep -q "('main_menu', '1')" || fail "menu entry missing"
 json "[(e['module'], e['result']) for e in d['entries']]" | grep -q "('account', 'success:\[private\]')" || fail "private entry not masked"
 if grep -q 12345 "$WORK/body"; then fail "a private value reached the API"; fi
-expect "$(api GET "/v1/calls?disposition=nothing_like_this" "$VIEWER")" 200 "filtered list"
+expect "$(api GET "/v1/calls?disposition=nothing_like_this" "$ADMIN")" 200 "filtered list"
 expect "$(json "len(d['calls'])")" 0 "disposition filter"
 expect "$(api GET "/v1/calls?from=yesterday" "$VIEWER")" 400 "bad time"
 curl -sS --max-time 60 --cacert "$CERT" -H "Authorization: Bearer $VIEWER" "$BASE/metrics" >"$WORK/metrics.txt"
@@ -120,6 +124,20 @@ for counter in keyline_rtp_packets_sent_total keyline_rtp_packets_received_total
   grep -qE "^$counter [1-9]" "$WORK/metrics.txt" || { cat "$WORK/metrics.txt"; fail "$counter not counted"; }
 done
 grep -qE '^keyline_media_call_ticks_late_total [0-9]+$' "$WORK/metrics.txt" || fail "no late-tick counter"
+# Key revocation over HTTPS (docs/api.md, "API keys"): a second viewer key works, its holder
+# revokes it, and the very next request with it is a 401; the audit log has it.
+SPARE="$("$KEYLINE" apikey create --email viewer@example.com --role viewer --data-dir "$WORK/data")"
+spare_id="$(echo "$SPARE" | cut -d_ -f2)"
+expect "$(api GET /v1/apps "$SPARE")" 200 "the spare key works"
+expect "$(api GET /v1/keys "$VIEWER")" 200 "the viewer's keys"
+expect "$(json "sorted(k['key_id'] for k in d['keys']) == sorted(['$spare_id', '$(echo "$VIEWER" | cut -d_ -f2)'])")" \
+  True "the viewer lists exactly their two keys"
+expect "$(api DELETE "/v1/keys/$(echo "$ADMIN" | cut -d_ -f2)" "$VIEWER")" 404 "revoke another's key"
+expect "$(api DELETE "/v1/keys/$spare_id" "$VIEWER")" 204 "revoke the spare key"
+expect "$(api GET /v1/apps "$SPARE")" 401 "the revoked key"
+expect "$(api GET /v1/apps "$VIEWER")" 200 "the viewer's other key"
+expect "$(api GET "/v1/audit?limit=5" "$ADMIN")" 200 "audit"
+expect "$(json "[(e['action'], e['target']) for e in d['entries']][0]")" "('key.revoke', '$spare_id')" "revocation audited"
 server_alive || fail "server died"
 stop_server
 echo PASS
