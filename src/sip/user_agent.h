@@ -28,8 +28,12 @@
 #include "sip/transaction.h"
 #include "sip/transaction_layer.h"
 #include "sip/transport.h"
+#include "sip/uri.h"
 
 namespace keyline::sip {
+
+class TargetResolver;  // sip/async_resolver.h
+struct SipTarget;      // sip/sip_resolver.h
 
 using CallHandle = std::uint64_t;
 
@@ -147,6 +151,10 @@ class UserAgent final : private TransactionUser {
 
   // UAC: send an INVITE with an SDP offer to `to` over `peer`.
   // `headers` are added as they are (the caller checks names and values).
+  // A `peer` without an endpoint (a host name in the URI, no outbound proxy): the UA finds the
+  // targets by RFC 3263 (user_agent_targets.cc) and fails over to the next one on 503, a
+  // timeout or a transport error; `peer.kind` other than UDP asks for that transport when the
+  // URI names none.
   Result<CallHandle> invite(const std::string& request_uri, const std::string& from_uri,
                             const Peer& peer, const std::string& sdp,
                             const HeaderList& headers = {});
@@ -174,8 +182,14 @@ class UserAgent final : private TransactionUser {
   // the UA adds Via, Max-Forwards and User-Agent and runs the transaction; `on_final` gets
   // the final response, or the 408/503 the transaction layer makes up for silence or a
   // transport error. Provisional responses are not passed on.
+  // A `to` without an endpoint: the Request-URI's host is resolved as for invite() (the
+  // TransactionId is then 0), and a 503 or 408 moves on to the next target.
   using FinalResponse = std::function<void(const Message& response)>;
   Result<TransactionId> send_request(Message request, const Peer& to, FinalResponse on_final);
+
+  // RFC 3263 look-ups for host names. The loop constructor makes its own (res_nquery on a
+  // thread); with the other one there is none until this is called (tests).
+  void set_resolver(TargetResolver* resolver) { resolver_ = resolver; }
   // The Contact header value this UA gives `peer` for the user part `user`.
   std::string contact(const Peer& peer, std::string_view user) const;
 
@@ -208,6 +222,32 @@ class UserAgent final : private TransactionUser {
   void on_reinvite(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_update(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_info(Call& call, TransactionId tx, const Message& request);
+  // RFC 3262 reliable provisional responses (user_agent_prack.cc).
+  // UAS: sends `response` (a 101-199) reliably: Require: 100rel, RSeq, retransmitted with T1
+  // doubling until the PRACK; 500 for the INVITE after 64*T1 without one.
+  void send_reliable_provisional(Call& call, Message response);
+  void stop_reliable_provisional(Call& call);
+  void on_prack(Call& call, TransactionId tx, const Message& request);
+  // UAC: a reliable provisional to our INVITE gets its PRACK; false for a repeated or
+  // out-of-order one, which is not passed on (RFC 3262 4).
+  bool accept_provisional(Call& call, const Message& response);
+  // 3xx (user_agent_redirect.cc): a new INVITE to the next target of the redirects so far;
+  // false when none is left (the failure is then the call's).
+  bool follow_redirect(Call& call, const Message& response);
+  std::optional<Peer> redirect_peer(const Call& call, const Uri& target) const;
+  // RFC 3263 targets (user_agent_targets.cc).
+  Result<CallHandle> invite_by_name(const std::string& request_uri, const Uri& target,
+                                    const std::string& from_uri, TransportKind kind,
+                                    const std::string& sdp, const HeaderList& headers);
+  // Looks `target` up and sends the call's INVITE to the first answer, keeping the rest for
+  // fail_over(); the call ends with 503 when nothing resolves.
+  void resolve_then_invite(Call& call, const Uri& target, TransportKind kind);
+  bool send_invite(Call& call);  // a new INVITE transaction to call.peer, call.remote_target
+  bool fail_over(Call& call, const Message& response, ResponseOrigin origin);
+  struct NamedRequest;
+  Result<TransactionId> send_request_by_name(Message request, TransportKind kind,
+                                             FinalResponse on_final);
+  void try_next_target(const std::shared_ptr<NamedRequest>& request);
   // The ACK for the 2xx to a re-INVITE (state kConfirmed); false when it is not that ACK.
   bool on_reinvite_ack(Call& call, const Message& ack);
   // Returns the status to refuse an in-dialog offer with (491 or 500), or 0 to go ahead.
@@ -246,6 +286,8 @@ class UserAgent final : private TransactionUser {
 
   // Set only by the loop constructor; declared first so timers_ can refer to it.
   std::unique_ptr<TimerService> own_timers_;
+  std::unique_ptr<TargetResolver> own_resolver_;
+  TargetResolver* resolver_ = nullptr;
   TimerService& timers_;
   TransportSink& sink_;
   LocalAddress local_;
