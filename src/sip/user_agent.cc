@@ -384,6 +384,7 @@ void UserAgent::on_in_dialog(Call& call, TransactionId tx, const Message& reques
   if (method == "OPTIONS") return respond(tx, request, 200);
   if (method == "NOTIFY") return on_notify(call, tx, request);
   if (method == "PRACK") return on_prack(call, tx, request);
+  if (method == "REFER") return on_refer_request(call, tx, request);
   respond(tx, request, is_known_method(method) ? 405 : 501);
 }
 

@@ -89,6 +89,13 @@ struct SdpReply {
   std::string sdp;
 };
 
+// A REFER the peer sent in an established dialog (RFC 3515; user_agent_refer_in.cc).
+struct IncomingRefer {
+  std::string refer_to;          // the URI of Refer-To (its URI headers included)
+  std::string referred_by;       // the Referred-By header value (RFC 3892), empty when absent
+  bool no_subscription = false;  // Refer-Sub: false (RFC 4488): no NOTIFYs wanted
+};
+
 struct Admission {
   int status = 403;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -131,6 +138,10 @@ class UserAgent final : private TransactionUser {
     std::function<void(CallHandle, std::string_view answer)> on_ack_answer;
     // INFO in the dialog (DTMF): returns the response status (200, 415, ...). Unset: 200.
     std::function<int(CallHandle, const Message& info)> on_info;
+    // A REFER in an established dialog: returns 202 to accept it (then the owner reports the
+    // new call's progress with notify_refer()) or an error status (403, 603, ...). Unset:
+    // 603 Decline.
+    std::function<int(CallHandle, const IncomingRefer&)> on_refer_received;
   };
 
   // On a worker: timers from the loop, bytes to the transport.
@@ -164,6 +175,11 @@ class UserAgent final : private TransactionUser {
   // peer copies them into its INVITE. Progress arrives through Handlers::on_refer. Fails when
   // the call is not established or a REFER is already in flight.
   Status refer(CallHandle call, const std::string& refer_to, const HeaderList& headers = {});
+
+  // The progress of the call a REFER we accepted asked for (on_refer_received): a NOTIFY with
+  // `status` as message/sipfrag; a final one (or any status >= 200) ends the subscription.
+  // Fails when no accepted REFER awaits news on this call.
+  Status notify_refer(CallHandle call, int status, bool final);
 
   // An INFO in the established dialog (SIP INFO DTMF: application/dtmf-relay). Fails when the
   // call is not established.
@@ -218,6 +234,9 @@ class UserAgent final : private TransactionUser {
   // REFER (user_agent_refer.cc).
   void on_refer_response(Call& call, const Message& response);
   void on_notify(Call& call, TransactionId tx, const Message& request);
+  // REFER received (user_agent_refer_in.cc).
+  void on_refer_request(Call& call, TransactionId tx, const Message& request);
+  void send_refer_notify(Call& call, int status, bool final);
   // re-INVITE, UPDATE and INFO as UAS (user_agent_reinvite.cc).
   void on_reinvite(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_update(Call& call, TransactionId tx, const Message& request, const Peer& from);

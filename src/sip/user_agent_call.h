@@ -91,6 +91,11 @@ struct UserAgent::Call {
   // RFC 3263 (user_agent_targets.cc): the resolved targets not yet tried, best first.
   std::vector<SipTarget> failover;
 
+  // A REFER received and accepted (user_agent_refer_in.cc): its subscription is active, and
+  // its CSeq names it in our NOTIFYs (Event: refer;id=).
+  bool refer_in_active = false;
+  std::uint32_t refer_in_cseq = 0;
+
   // RFC 4028 (session_timer.cc).
   SessionTimerDecision session_timer;
   TimerHandle session_timer_handle = 0;
@@ -98,7 +103,7 @@ struct UserAgent::Call {
 
 // The methods we accept (Allow).
 inline constexpr std::string_view kUaAllow =
-    "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, UPDATE, INFO, PRACK";
+    "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, UPDATE, INFO, PRACK, REFER";
 
 // The option tags we implement (Supported; a Require naming only these is served).
 inline constexpr std::string_view kUaSupported = "100rel, timer";
