@@ -108,9 +108,13 @@ std::vector<DnsRecord> SipResolver::lookup(const std::string& name, DnsType type
     if (it->second.expires > now) return it->second.records;
     cache_.erase(it);
   }
+  if (dns_down_) return {};
   ++queries_;
   auto bytes = source_.query(name, type);
-  if (!bytes) return {};  // a failed query is not cached: the next call asks again
+  if (!bytes) {
+    dns_down_ = true;  // not cached: the next resolve() asks again
+    return {};
+  }
   auto answer = parse_dns_message(*bytes);
   if (!answer) return {};
   // Group what came back by (owner, type): the answer, and the additional section's SRV
@@ -154,6 +158,7 @@ void SipResolver::add_srv(std::vector<SipTarget>& out, TransportKind kind,
 }
 
 std::vector<SipTarget> SipResolver::resolve(const Uri& uri) {
+  dns_down_ = false;
   std::vector<SipTarget> out;
   const bool sips = uri.scheme == "sips";
   const std::string host = lower_no_dot(uri.host);

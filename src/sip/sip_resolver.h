@@ -53,7 +53,8 @@ std::vector<DnsRecord> order_srv(std::vector<DnsRecord> records,
 
 class SipResolver {
  public:
-  // Addresses for a host name that DNS did not give (e.g. /etc/hosts names); may be unset.
+  // Addresses for a host name that DNS did not give (e.g. /etc/hosts names), also used when
+  // no DNS server answers; may be unset.
   using HostFallback = std::function<std::vector<std::string>(const std::string& host)>;
 
   SipResolver(DnsSource& source, std::function<Millis()> now, std::function<std::uint32_t()> random,
@@ -84,6 +85,10 @@ class SipResolver {
                 std::uint16_t port);
   void add_srv(std::vector<SipTarget>& out, TransportKind kind, const std::string& srv_name);
 
+  // Set when a query got no answer at all (no server, timeout) during one resolve(): the
+  // rest of that look-up skips DNS (a dead server would cost seconds per query) and goes to
+  // the host fallback.
+  bool dns_down_ = false;
   DnsSource& source_;
   std::function<Millis()> now_;
   std::function<std::uint32_t()> random_;

@@ -239,6 +239,31 @@ TEST_F(ResolverTest, AnswersAreCachedForTheirTtl) {
   EXPECT_LE(resolver.cache_size(), SipResolver::kMaxCacheEntries);
 }
 
+// No DNS server answers: one query, then straight to the host fallback (not one time-out per
+// NAPTR, SRV, A and AAAA query), and the next look-up asks DNS again.
+class DeadDns final : public DnsSource {
+ public:
+  Result<std::string> query(const std::string&, DnsType) override {
+    ++count;
+    return make_error("dns", "timed out");
+  }
+  int count = 0;
+};
+
+TEST(SipResolverDeadDns, OneFailedQueryThenTheHostFallback) {
+  DeadDns dead;
+  SipResolver resolver{dead, [] { return Millis(0); }, [] { return 0u; },
+                       [](const std::string& host) {
+                         return host == "localhost" ? std::vector<std::string>{"127.0.0.1"}
+                                                    : std::vector<std::string>{};
+                       }};
+  EXPECT_EQ(describe(resolver.resolve(uri("sip:reg@localhost"))),
+            (std::vector<std::string>{"udp 127.0.0.1:5060"}));
+  EXPECT_EQ(dead.count, 1);
+  EXPECT_TRUE(resolver.resolve(uri("sip:reg@elsewhere.test")).empty());
+  EXPECT_EQ(dead.count, 2);
+}
+
 TEST_F(ResolverTest, HostFallbackServesNamesDnsDoesNotKnow) {
   SipResolver with_hosts{dns, [this] { return now; }, [] { return 0u; },
                          [](const std::string& host) {
