@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# RFC 3262 (100rel) against SIPp: a caller with Require: 100rel gets a reliable 180 (RSeq),
-# PRACKs it, and the 200 for the INVITE comes only after the PRACK's 200 (uac_prack.xml);
-# the call log shows the call answered and ended by the caller's BYE.
+# RFC 3262 (100rel) against SIPp:
+#  1. as UAS: a caller with Require: 100rel gets a reliable 180 (RSeq), PRACKs it, and the 200
+#     for the INVITE comes only after the PRACK's 200 (uac_prack.xml);
+#  2. as UAC: the test phone calls SIPp, which answers with a reliable 180 then 200; the phone
+#     PRACKs the 180 (RAck: 1 1 INVITE), ACKs the 200 and hangs up (uas_prack.xml).
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 SCEN="$(cd "$(dirname "$0")" && pwd)/sipp"
 command -v sipp >/dev/null || fail "sipp not installed (scripts/setup installs sip-tester)"
@@ -33,4 +35,22 @@ assert all(r != "420 INVITE" for r in order), order
 PY
 server_alive || fail "server died"
 stop_server
+
+echo "== 2. the test phone PRACKs SIPp's reliable 180"
+SIPP_PID=""
+trap 'if [ -n "$SIPP_PID" ]; then kill "$SIPP_PID" 2>/dev/null || true; fi; cleanup' EXIT
+uas_port="$(free_port)"
+mport=$(( (RANDOM % 500) * 2 + 34000 ))
+(cd "$WORK" && exec timeout 120 sipp -sf "$SCEN/uas_prack.xml" -m 1 -i 127.0.0.1 -p "$uas_port" \
+  -mi 127.0.0.1 -mp "$mport" -nostdin -timeout 100s -timeout_error -trace_err -trace_msg \
+  >"$WORK/sipp-uas.out" 2>&1) &
+SIPP_PID=$!
+# The phone's INVITE is retransmitted (Timer A) should SIPp start listening after it is sent.
+"$KEYLINE" call "sip:100@127.0.0.1:$uas_port" --timeout 3 >"$WORK/phone.out" 2>&1 || true
+cat "$WORK/phone.out"
+rc=0
+wait "$SIPP_PID" || rc=$?
+SIPP_PID=""
+[ "$rc" = 0 ] || { tail -40 "$WORK/sipp-uas.out"; cat "$WORK"/*errors.log 2>/dev/null || true;
+  fail "the UAS PRACK scenario failed ($rc)"; }
 echo "PASS"
