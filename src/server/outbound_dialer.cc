@@ -99,12 +99,9 @@ void OutboundDialer::dial(store::OutboundCall call) {
   const TransferConfig routing = outbound_routing(cfg, host_.config.transfer);
   auto to = resolve_transfer_target(dest->number, routing, "", io::Endpoint{}, true);
   if (to && !dest->sip_uri && routing.proxy_host.empty()) {
-    // A number with only a domain: the domain must be an address to send to.
-    auto hop = io::Endpoint::parse(routing.domain, 5060);
-    if (hop)
-      to->next_hop = *hop;
-    else
-      to = make_error("outbound", "number destinations need outbound.proxy (or transfer.proxy)");
+    // A number with only a domain: its address, or for a host name an empty next_hop (the
+    // user agent finds the server by RFC 3263).
+    if (auto hop = io::Endpoint::parse(routing.domain, 5060)) to->next_hop = *hop;
   }
   if (!to) return refuse("no_route", to.error().message);
   std::string ani = !call.ani.empty() ? call.ani : cfg.caller_id;

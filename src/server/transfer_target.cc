@@ -26,11 +26,9 @@ Result<TransferDestination> resolve_transfer_target(const std::string& target,
       out.next_hop = *proxy;
       return out;
     }
-    auto hop = io::Endpoint::parse(uri->host, uri->port ? uri->port : 5060);
-    if (!hop)
-      return make_error("transfer",
-                        "the target's host must be an IP address (or set transfer.proxy)");
-    out.next_hop = *hop;
+    // A host name leaves next_hop empty: the user agent finds the server by RFC 3263.
+    if (auto hop = io::Endpoint::parse(uri->host, uri->port ? uri->port : 5060))
+      out.next_hop = *hop;
     return out;
   }
   // A number ("+15551234567"): the trunk's domain decides where it goes.

@@ -14,12 +14,10 @@ Status Worker::start_registrations() {
     const std::string where = "sip.register '" + settings.name + "': ";
     auto uri = sip::parse_uri(settings.registrar);
     if (!uri) return make_error("config", where + "registrar: " + uri.error().message);
-    auto endpoint = io::Endpoint::parse(uri->host, uri->port ? uri->port : 5060);
-    if (!endpoint)
-      return make_error("config", where + "the registrar's host must be an IP address");
     sip::Peer peer;
     peer.kind = settings.transport == "tcp" ? sip::TransportKind::kTcp : sip::TransportKind::kUdp;
-    peer.endpoint = *endpoint;
+    // A host name leaves the endpoint empty: the user agent resolves it (RFC 3263).
+    if (auto ep = io::Endpoint::parse(uri->host, uri->port ? uri->port : 5060)) peer.endpoint = *ep;
     sip::RegistrationConfig rc;
     rc.name = settings.name;
     rc.registrar = settings.registrar;

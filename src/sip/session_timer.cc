@@ -34,7 +34,7 @@ bool UserAgent::negotiate_session_timer(Call& call, TransactionId tx, const Mess
 }
 
 void UserAgent::add_session_timer_headers(const Call& call, Message& response) const {
-  response.add_header("Supported", "timer");
+  response.add_header("Supported", std::string(kUaSupported));
   if (!call.session_timer.active) return;
   response.add_header("Session-Expires", session_expires_value(call.session_timer));
   if (call.session_timer.peer_supports) response.add_header("Require", "timer");

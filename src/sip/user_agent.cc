@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "sip/async_resolver.h"
 #include "sip/digest.h"
 #include "sip/headers.h"
 #include "sip/loop_timer_service.h"
@@ -16,8 +17,10 @@ namespace {
 
 constexpr std::string_view kAllow = kUaAllow;
 
-// The extensions we implement: a Require naming only these is served (RFC 4028).
-bool is_supported_extension(std::string_view option) { return iequals(trim(option), "timer"); }
+// The extensions we implement: a Require naming only these is served (RFC 4028, RFC 3262).
+bool is_supported_extension(std::string_view option) {
+  return iequals(trim(option), "timer") || iequals(trim(option), "100rel");
+}
 
 // Methods we recognise but do not accept (405) as opposed to unknown ones (501).
 bool is_known_method(std::string_view m) {
@@ -77,6 +80,8 @@ std::string_view end_reason_name(EndReason reason) {
 UserAgent::UserAgent(io::EventLoop& loop, Transport& transport, UaConfig config, Handlers handlers,
                      Logger& logger, IdGenerator& ids)
     : own_timers_(std::make_unique<LoopTimerService>(loop)),
+      own_resolver_(std::make_unique<AsyncSipResolver>(loop)),
+      resolver_(own_resolver_.get()),
       timers_(*own_timers_),
       sink_(transport),
       local_{transport.host(), transport.port(), transport.tls_port()},
@@ -101,6 +106,7 @@ UserAgent::~UserAgent() {
   *alive_ = false;
   for (auto& [handle, call] : calls_) {
     stop_2xx_retransmit(*call);
+    stop_reliable_provisional(*call);
     timers_.cancel(call->no_answer_timer);
     timers_.cancel(call->session_timer_handle);
   }
@@ -161,6 +167,7 @@ void UserAgent::respond(TransactionId tx, const Message& request, int status,
   }
   if (status == 200 && request.method == "OPTIONS") {
     r.add_header("Accept", "application/sdp");
+    r.add_header("Supported", std::string(kUaSupported));
   }
   layer_.respond(tx, r);
 }
@@ -181,8 +188,7 @@ void UserAgent::on_request(TransactionId tx, const Message& request, const Peer&
     respond(tx, request, 416);
     return;
   }
-  // A Require naming an extension we do not implement is a 420 (PRACK/100rel included: we
-  // never send reliable provisionals, which a Supported: 100rel leaves us free not to do).
+  // A Require naming an extension we do not implement is a 420 (timer and 100rel we serve).
   std::string unsupported;
   for (auto v : request.header_values("Require"))
     if (!is_supported_extension(v))
@@ -246,6 +252,7 @@ void UserAgent::on_new_invite(TransactionId tx, const Message& invite, const Pee
   for (auto rr : invite.header_values("Record-Route")) call->route_set.emplace_back(rr);
   call->invite = invite;
   call->invite_tx = tx;
+  call->peer_100rel = wants_reliable_provisionals(invite);
 
   CallHandle handle = call->handle;
   by_transaction_[tx] = handle;
@@ -260,12 +267,19 @@ void UserAgent::ringing(CallHandle handle) {
   if (!call || !call->uas || call->state != Call::State::kIncoming) return;
   Message r = make_response(call->invite, 180, {}, call->local_tag);
   r.add_header("Contact", contact_for(call->peer, call->sips));
+  if (call->peer_100rel) return send_reliable_provisional(*call, std::move(r));
   layer_.respond(call->invite_tx, r);
 }
 
 void UserAgent::answer(CallHandle handle, const std::string& sdp) {
   Call* call = find(handle);
   if (!call || !call->uas || call->state != Call::State::kIncoming) return;
+  if (call->provisional_unacked) {
+    // RFC 3262 3: the 2xx waits for the PRACK of our reliable provisional (on_prack).
+    call->answer_queued = true;
+    call->queued_sdp = sdp;
+    return;
+  }
   Message r = make_response(call->invite, 200, {}, call->local_tag);
   for (auto rr : call->invite.header_values("Record-Route"))
     r.add_header("Record-Route", std::string(rr));
@@ -295,6 +309,7 @@ void UserAgent::reject(CallHandle handle, int status) {
 void UserAgent::final_uas(Call& call, int status) {
   // The INVITE server transaction repeats this response until the ACK
   // (Timer G) and absorbs the ACK; the call itself is no longer needed.
+  stop_reliable_provisional(call);
   Message r = make_response(call.invite, status, {}, call.local_tag);
   r.add_header("Server", config_.user_agent);
   layer_.respond(call.invite_tx, r);
@@ -368,6 +383,8 @@ void UserAgent::on_in_dialog(Call& call, TransactionId tx, const Message& reques
   if (method == "INFO") return on_info(call, tx, request);
   if (method == "OPTIONS") return respond(tx, request, 200);
   if (method == "NOTIFY") return on_notify(call, tx, request);
+  if (method == "PRACK") return on_prack(call, tx, request);
+  if (method == "REFER") return on_refer_request(call, tx, request);
   respond(tx, request, is_known_method(method) ? 405 : 501);
 }
 
@@ -449,6 +466,8 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
                                      const HeaderList& headers) {
   auto target = parse_uri(request_uri);
   if (!target) return make_error("sip", "bad request URI: " + target.error().message);
+  if (!peer.endpoint.valid())  // a host name: RFC 3263 (user_agent_targets.cc)
+    return invite_by_name(request_uri, *target, from_uri, peer.kind, sdp, headers);
   if (target->scheme == "sips" && !peer.secure())
     return make_error("sip", "a sips: URI must be called over TLS");
   auto call = std::make_unique<Call>();
@@ -464,10 +483,18 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
   call->remote_target = request_uri;
   call->local_sdp = sdp;
   call->extra_headers = headers;
+  call->tried_targets.push_back(request_uri);
+  {
+    // Redirects keep going through an outbound proxy, else to their own hosts.
+    const std::uint16_t port = target->port ? target->port : (peer.secure() ? 5061 : 5060);
+    auto direct = io::Endpoint::parse(target->host, port);
+    call->via_proxy = !direct || !(*direct == peer.endpoint);
+  }
 
   Message m = new_request(*call, "INVITE");
   m.add_header("Contact", contact_for(peer, call->sips));
   m.add_header("Allow", std::string(kAllow));
+  m.add_header("Supported", "100rel");  // a reliable 18x gets our PRACK (user_agent_prack.cc)
   for (const auto& [name, value] : headers) m.add_header(name, value);
   m.add_header("Content-Type", "application/sdp");
   m.body = sdp;
@@ -509,6 +536,7 @@ void UserAgent::on_response(TransactionId tx, const Message& response, ResponseO
   if (tx == call->invite_tx && !call->uas) return on_invite_response(*call, response, origin);
   if (tx == call->refer_tx) return on_refer_response(*call, response);
   if (tx == call->refresh_tx) return on_refresh_response(*call, response);
+  if (tx == call->prack_tx) return;  // a PRACK's answer changes nothing here
   if (tx == call->bye_tx && response.status >= 200) forget_later(call->handle);
 }
 
@@ -524,6 +552,7 @@ void UserAgent::on_stray_response(const Message& response, const Peer& /*from*/)
 void UserAgent::on_invite_response(Call& call, const Message& response, ResponseOrigin origin) {
   int status = response.status;
   if (status < 200) {
+    if (!accept_provisional(call, response)) return;  // a repeated reliable 18x
     if (call.state == Call::State::kCalling) {
       call.state = Call::State::kProceeding;
       // Timer B no longer runs once the peer is ringing; bound the wait for
@@ -570,6 +599,8 @@ void UserAgent::on_invite_response(Call& call, const Message& response, Response
   if ((status == 401 || status == 407) && call.state != Call::State::kCancelling &&
       retry_with_credentials(call, response))
     return;
+  if (status >= 300 && fail_over(call, response, origin)) return;  // user_agent_targets.cc
+  if (status >= 300 && follow_redirect(call, response)) return;    // user_agent_redirect.cc
   EndReason reason = EndReason::kFailed;
   if (status == 487 || call.state == Call::State::kCancelling)
     reason = EndReason::kCancelled;
@@ -598,6 +629,7 @@ bool UserAgent::retry_with_credentials(Call& call, const Message& response) {
                                   m.request_uri, ids_.token(16), 1));
   m.add_header("Contact", contact_for(call.peer, call.sips));
   m.add_header("Allow", std::string(kAllow));
+  m.add_header("Supported", "100rel");
   for (const auto& [name, value] : call.extra_headers) m.add_header(name, value);
   m.add_header("Content-Type", "application/sdp");
   m.body = call.local_sdp;
@@ -673,6 +705,7 @@ void UserAgent::forget(CallHandle handle) {
   Call* call = find(handle);
   if (!call) return;
   stop_2xx_retransmit(*call);
+  stop_reliable_provisional(*call);
   timers_.cancel(call->no_answer_timer);
   if (!call->ended) end(*call, EndReason::kTimeout, 0);
   by_dialog_.erase(dialog_key(call->call_id, call->local_tag));
@@ -680,6 +713,7 @@ void UserAgent::forget(CallHandle handle) {
   by_transaction_.erase(call->bye_tx);
   by_transaction_.erase(call->refer_tx);
   by_transaction_.erase(call->refresh_tx);
+  by_transaction_.erase(call->prack_tx);
   timers_.cancel(call->session_timer_handle);
   calls_.erase(handle);
 }

@@ -28,8 +28,12 @@
 #include "sip/transaction.h"
 #include "sip/transaction_layer.h"
 #include "sip/transport.h"
+#include "sip/uri.h"
 
 namespace keyline::sip {
+
+class TargetResolver;  // sip/async_resolver.h
+struct SipTarget;      // sip/sip_resolver.h
 
 using CallHandle = std::uint64_t;
 
@@ -88,6 +92,13 @@ struct SdpReply {
   std::string sdp;
 };
 
+// A REFER the peer sent in an established dialog (RFC 3515; user_agent_refer_in.cc).
+struct IncomingRefer {
+  std::string refer_to;          // the URI of Refer-To (its URI headers included)
+  std::string referred_by;       // the Referred-By header value (RFC 3892), empty when absent
+  bool no_subscription = false;  // Refer-Sub: false (RFC 4488): no NOTIFYs wanted
+};
+
 struct Admission {
   int status = 403;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -130,6 +141,10 @@ class UserAgent final : private TransactionUser {
     std::function<void(CallHandle, std::string_view answer)> on_ack_answer;
     // INFO in the dialog (DTMF): returns the response status (200, 415, ...). Unset: 200.
     std::function<int(CallHandle, const Message& info)> on_info;
+    // A REFER in an established dialog: returns 202 to accept it (then the owner reports the
+    // new call's progress with notify_refer()) or an error status (403, 603, ...). Unset:
+    // 603 Decline.
+    std::function<int(CallHandle, const IncomingRefer&)> on_refer_received;
   };
 
   // On a worker: timers from the loop, bytes to the transport.
@@ -150,6 +165,10 @@ class UserAgent final : private TransactionUser {
 
   // UAC: send an INVITE with an SDP offer to `to` over `peer`.
   // `headers` are added as they are (the caller checks names and values).
+  // A `peer` without an endpoint (a host name in the URI, no outbound proxy): the UA finds the
+  // targets by RFC 3263 (user_agent_targets.cc) and fails over to the next one on 503, a
+  // timeout or a transport error; `peer.kind` other than UDP asks for that transport when the
+  // URI names none.
   Result<CallHandle> invite(const std::string& request_uri, const std::string& from_uri,
                             const Peer& peer, const std::string& sdp,
                             const HeaderList& headers = {});
@@ -159,6 +178,11 @@ class UserAgent final : private TransactionUser {
   // peer copies them into its INVITE. Progress arrives through Handlers::on_refer. Fails when
   // the call is not established or a REFER is already in flight.
   Status refer(CallHandle call, const std::string& refer_to, const HeaderList& headers = {});
+
+  // The progress of the call a REFER we accepted asked for (on_refer_received): a NOTIFY with
+  // `status` as message/sipfrag; a final one (or any status >= 200) ends the subscription.
+  // Fails when no accepted REFER awaits news on this call.
+  Status notify_refer(CallHandle call, int status, bool final);
 
   // An INFO in the established dialog (SIP INFO DTMF: application/dtmf-relay). Fails when the
   // call is not established.
@@ -177,8 +201,14 @@ class UserAgent final : private TransactionUser {
   // the UA adds Via, Max-Forwards and User-Agent and runs the transaction; `on_final` gets
   // the final response, or the 408/503 the transaction layer makes up for silence or a
   // transport error. Provisional responses are not passed on.
+  // A `to` without an endpoint: the Request-URI's host is resolved as for invite() (the
+  // TransactionId is then 0), and a 503 or 408 moves on to the next target.
   using FinalResponse = std::function<void(const Message& response)>;
   Result<TransactionId> send_request(Message request, const Peer& to, FinalResponse on_final);
+
+  // RFC 3263 look-ups for host names. The loop constructor makes its own (res_nquery on a
+  // thread); with the other one there is none until this is called (tests).
+  void set_resolver(TargetResolver* resolver) { resolver_ = resolver; }
   // The Contact header value this UA gives `peer` for the user part `user`.
   std::string contact(const Peer& peer, std::string_view user) const;
 
@@ -207,10 +237,39 @@ class UserAgent final : private TransactionUser {
   // REFER (user_agent_refer.cc).
   void on_refer_response(Call& call, const Message& response);
   void on_notify(Call& call, TransactionId tx, const Message& request);
+  // REFER received (user_agent_refer_in.cc).
+  void on_refer_request(Call& call, TransactionId tx, const Message& request);
+  void send_refer_notify(Call& call, int status, bool final);
   // re-INVITE, UPDATE and INFO as UAS (user_agent_reinvite.cc).
   void on_reinvite(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_update(Call& call, TransactionId tx, const Message& request, const Peer& from);
   void on_info(Call& call, TransactionId tx, const Message& request);
+  // RFC 3262 reliable provisional responses (user_agent_prack.cc).
+  // UAS: sends `response` (a 101-199) reliably: Require: 100rel, RSeq, retransmitted with T1
+  // doubling until the PRACK; 500 for the INVITE after 64*T1 without one.
+  void send_reliable_provisional(Call& call, Message response);
+  void stop_reliable_provisional(Call& call);
+  void on_prack(Call& call, TransactionId tx, const Message& request);
+  // UAC: a reliable provisional to our INVITE gets its PRACK; false for a repeated or
+  // out-of-order one, which is not passed on (RFC 3262 4).
+  bool accept_provisional(Call& call, const Message& response);
+  // 3xx (user_agent_redirect.cc): a new INVITE to the next target of the redirects so far;
+  // false when none is left (the failure is then the call's).
+  bool follow_redirect(Call& call, const Message& response);
+  std::optional<Peer> redirect_peer(const Call& call, const Uri& target) const;
+  // RFC 3263 targets (user_agent_targets.cc).
+  Result<CallHandle> invite_by_name(const std::string& request_uri, const Uri& target,
+                                    const std::string& from_uri, TransportKind kind,
+                                    const std::string& sdp, const HeaderList& headers);
+  // Looks `target` up and sends the call's INVITE to the first answer, keeping the rest for
+  // fail_over(); the call ends with 503 when nothing resolves.
+  void resolve_then_invite(Call& call, const Uri& target, TransportKind kind);
+  bool send_invite(Call& call);  // a new INVITE transaction to call.peer, call.remote_target
+  bool fail_over(Call& call, const Message& response, ResponseOrigin origin);
+  struct NamedRequest;
+  Result<TransactionId> send_request_by_name(Message request, TransportKind kind,
+                                             FinalResponse on_final);
+  void try_next_target(const std::shared_ptr<NamedRequest>& request);
   // The ACK for the 2xx to a re-INVITE (state kConfirmed); false when it is not that ACK.
   bool on_reinvite_ack(Call& call, const Message& ack);
   // Returns the status to refuse an in-dialog offer with (491 or 500), or 0 to go ahead.
@@ -249,6 +308,8 @@ class UserAgent final : private TransactionUser {
 
   // Set only by the loop constructor; declared first so timers_ can refer to it.
   std::unique_ptr<TimerService> own_timers_;
+  std::unique_ptr<TargetResolver> own_resolver_;
+  TargetResolver* resolver_ = nullptr;
   TimerService& timers_;
   TransportSink& sink_;
   LocalAddress local_;

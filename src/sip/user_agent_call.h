@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sip/headers.h"
+#include "sip/sip_resolver.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
 
@@ -67,6 +68,34 @@ struct UserAgent::Call {
   bool refresh_is_invite = false;
   bool refresh_with_invite = false;  // the peer refused UPDATE (405/501): refresh by re-INVITE
 
+  // RFC 3262 reliable provisionals (user_agent_prack.cc).
+  bool peer_100rel = false;          // UAS: the INVITE said Supported or Require: 100rel
+  std::uint32_t rseq = 0;            // UAS: RSeq of our last reliable provisional
+  bool provisional_unacked = false;  // UAS: that provisional waits for its PRACK
+  Message reliable_provisional;      // UAS: ... and is retransmitted until then
+  TimerHandle provisional_timer = 0;
+  TimerHandle provisional_give_up = 0;
+  Millis provisional_interval{0};
+  bool answer_queued = false;  // UAS: answer() came before the PRACK; the 2xx waits for it
+  std::string queued_sdp;
+  std::string prack_tag;         // UAC: the early dialog whose reliable 18x we PRACKed last
+  std::uint32_t prack_rseq = 0;  // UAC: ... and its RSeq
+  TransactionId prack_tx = 0;    // UAC: our PRACK in flight
+
+  // 3xx (user_agent_redirect.cc): UAC targets from redirects not yet tried (best first),
+  // those tried (the first Request-URI included), how many new INVITEs they cost.
+  std::vector<std::string> redirect_targets;
+  std::vector<std::string> tried_targets;
+  int redirects = 0;
+  bool via_proxy = false;  // the INVITE went to a next hop other than its Request-URI's host
+  // RFC 3263 (user_agent_targets.cc): the resolved targets not yet tried, best first.
+  std::vector<SipTarget> failover;
+
+  // A REFER received and accepted (user_agent_refer_in.cc): its subscription is active, and
+  // its CSeq names it in our NOTIFYs (Event: refer;id=).
+  bool refer_in_active = false;
+  std::uint32_t refer_in_cseq = 0;
+
   // RFC 4028 (session_timer.cc).
   SessionTimerDecision session_timer;
   TimerHandle session_timer_handle = 0;
@@ -74,7 +103,16 @@ struct UserAgent::Call {
 
 // The methods we accept (Allow).
 inline constexpr std::string_view kUaAllow =
-    "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, UPDATE, INFO";
+    "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, UPDATE, INFO, PRACK, REFER";
+
+// The option tags we implement (Supported; a Require naming only these is served).
+inline constexpr std::string_view kUaSupported = "100rel, timer";
+
+// The INVITE says Supported or Require: 100rel (user_agent_prack.cc).
+bool wants_reliable_provisionals(const Message& invite);
+
+// The sip:/sips: Contacts of a 3xx, highest q first (user_agent_redirect.cc).
+std::vector<std::string> redirect_contacts(const Message& response);
 
 // Small readers shared by the user agent's files.
 inline std::uint32_t cseq_number(const Message& m) {

@@ -7,6 +7,8 @@ namespace keyline::sip {
 
 Result<TransactionId> UserAgent::send_request(Message request, const Peer& to,
                                               FinalResponse on_final) {
+  if (!to.endpoint.valid())
+    return send_request_by_name(std::move(request), to.kind, std::move(on_final));
   request.request = true;
   request.set_header("Via", via(to));
   if (!request.header("Max-Forwards")) request.add_header("Max-Forwards", "70");

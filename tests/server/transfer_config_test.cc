@@ -35,8 +35,10 @@ TEST(TransferTarget, UrisGoToTheirHostOrTheProxy) {
   ASSERT_TRUE(direct) << direct.error().message;
   EXPECT_EQ(direct->uri, "sip:agent@192.0.2.7:5070");
   EXPECT_EQ(direct->next_hop.to_string(), "192.0.2.7:5070");
-  // A name needs a lookup, which never runs on a worker: the proxy must be set.
-  EXPECT_FALSE(resolve_transfer_target("sip:agent@pbx.example.com", none, "", trunk, true));
+  // A name leaves the next hop empty: the user agent looks it up (RFC 3263) off the worker.
+  auto named = resolve_transfer_target("sip:agent@pbx.example.com", none, "", trunk, true);
+  ASSERT_TRUE(named) << named.error().message;
+  EXPECT_FALSE(named->next_hop.valid());
   // Blind transfers only need the URI.
   EXPECT_TRUE(resolve_transfer_target("sip:agent@pbx.example.com", none, "", trunk, false));
   EXPECT_FALSE(resolve_transfer_target("sips:agent@192.0.2.7", none, "", trunk, true));

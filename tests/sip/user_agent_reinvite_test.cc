@@ -314,12 +314,12 @@ TEST_F(ReinviteTest, NoTimerForAPeerThatKnowsNone) {
   EXPECT_TRUE(ended.empty());
 }
 
-TEST_F(ReinviteTest, RequireTimerIsServedAndRequire100relIsNot) {
-  ua->on_message(peer_request("INVITE", "z9hG4bKi1", 1, "", "Require: 100rel\r\n", "v=0\r\n"),
+TEST_F(ReinviteTest, RequireTimerIsServedAndRequireOfAnUnknownTagIsNot) {
+  ua->on_message(peer_request("INVITE", "z9hG4bKi1", 1, "", "Require: foo\r\n", "v=0\r\n"),
                  udp_peer());
   auto sent = sink.take();
   ASSERT_EQ(start_lines(sent).back(), "420 1 INVITE");
-  EXPECT_EQ(sent.back().header("Unsupported"), "100rel");
+  EXPECT_EQ(sent.back().header("Unsupported"), "foo");
   ua->on_message(peer_request("INVITE", "z9hG4bKi2", 1, "",
                               "Require: timer\r\nSession-Expires: 1800\r\n", "v=0\r\n"),
                  udp_peer());
