@@ -2,6 +2,8 @@
 # Calls per second: SIPp (pinned to CPU 1) runs INVITE/100/200/ACK + BYE/200
 # against a release keyline (pinned to CPU 0) whose app answers and hangs up.
 # Usage: bench/cps.sh [rate=1000] [seconds=60]
+#   WORKERS=N: the server's sip.workers (default 1); SERVER_CPUS=LIST: where the server runs
+#   (taskset -c, default 0); SIPP_CPUS=LIST: where SIPp runs (default 1).
 # Prints SIPp's successful/failed call counts and retransmissions, and the
 # server's peak RSS.
 set -euo pipefail
@@ -10,7 +12,8 @@ rate="${1:-1000}"
 seconds="${2:-60}"
 calls=$((rate * seconds))
 repo="$PWD"
-scripts/build release >/dev/null
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" --target keyline >/dev/null
 work="$(mktemp -d /tmp/keyline-cps.XXXXXX)"
 trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/apps"
@@ -19,6 +22,7 @@ cat >"$work/keyline.yaml" <<YAML
 sip:
   listen: 127.0.0.1
   port: 5070
+  workers: ${WORKERS:-1}
 media:
   rtp_port_min: 20000
   rtp_port_max: 60000
@@ -32,10 +36,10 @@ deployments:
     numbers: ["*"]
     app: hangup
 YAML
-taskset -c 0 build/release/keyline serve --config "$work/keyline.yaml" >"$work/server.log" 2>&1 &
+taskset -c "${SERVER_CPUS:-0}" build/release/keyline serve --config "$work/keyline.yaml" >"$work/server.log" 2>&1 &
 server=$!
 sleep 1
-(cd "$work" && taskset -c 1 sipp -sf "$repo/bench/cps/uac_cps.xml" -m "$calls" -r "$rate" -l $((rate * 4)) \
+(cd "$work" && taskset -c "${SIPP_CPUS:-1}" sipp -sf "$repo/bench/cps/uac_cps.xml" -m "$calls" -r "$rate" -l $((rate * 4)) \
     -s 100 -i 127.0.0.1 -p 5071 -mi 127.0.0.1 -mp 6000 -nostdin -trace_screen -timeout $((seconds + 30))s \
     127.0.0.1:5070 >/dev/null 2>&1) || true
 screen="$(ls "$work"/*_screen.log | head -1)"

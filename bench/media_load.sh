@@ -9,13 +9,17 @@
 #   (the data-modules issue: slow web services must not delay media on the same worker).
 #   BUILD=build/dev to use another build tree (default: the release build);
 #   NICE=-15 to run both at a higher priority than other work on a shared machine.
+#   WORKERS=N: the server's sip.workers (default 1, as the figures before workers existed);
+#   SERVER_CPUS=LIST: the CPUs the server may use (taskset -c; default 0). The load generator
+#   (and the slow web endpoint) stay on CPU 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls="${1:-2000}"
 hold="${2:-30}"
 srtp="${3:-}"
 if [ -z "${BUILD:-}" ]; then
-  scripts/build release >/dev/null
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$(nproc)" --target keyline media_load >/dev/null
   BUILD=build/release
 fi
 cmake --build "$BUILD" --target media_load keyline >/dev/null
@@ -59,7 +63,7 @@ fi
 srtp_policy=off
 [ "$srtp" = "--srtp" ] && srtp_policy=optional
 cat >"$work/keyline.yaml" <<YAML
-sip: {listen: 127.0.0.1, port: $sip_port}
+sip: {listen: 127.0.0.1, port: $sip_port, workers: ${WORKERS:-1}}
 media: {rtp_port_min: 20000, rtp_port_max: 39998, srtp: $srtp_policy}
 apps_dir: apps
 data_dir: data
@@ -70,12 +74,12 @@ deployments:
   - {name: talk, numbers: ["*"], app: $app}
 YAML
 key="$("$BUILD/keyline" apikey create --email bench@example.com --role viewer --config "$work/keyline.yaml" 2>/dev/null)"
-(cd "$work" && exec nice -n "${NICE:-0}" taskset -c 0 "$OLDPWD/$BUILD/keyline" serve --config keyline.yaml --log-level info >server.log 2>&1) &
+(cd "$work" && exec nice -n "${NICE:-0}" taskset -c "${SERVER_CPUS:-0}" "$OLDPWD/$BUILD/keyline" serve --config keyline.yaml --log-level info >server.log 2>&1) &
 server=$!
 for _ in $(seq 1 300); do grep -q "listening for SIP" "$work/server.log" && break; sleep 0.1; done
 api_port="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
 server_pid="$(pgrep -f "keyline serve --config keyline.yaml" | head -1)"
-echo "binary: $BUILD/keyline (pid $server_pid, CPU 0); load: $BUILD/bench/media_load (CPU 1); $calls calls, hold ${hold}s ${srtp}"
+echo "binary: $BUILD/keyline (pid $server_pid, CPU ${SERVER_CPUS:-0}, ${WORKERS:-1} worker(s)); load: $BUILD/bench/media_load (CPU 1); $calls calls, hold ${hold}s ${srtp}"
 echo "server RSS before the calls: $(grep VmRSS /proc/$server_pid/status)"
 nice -n "${NICE:-0}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@127.0.0.1:$sip_port" --calls "$calls" \
   --rate 200 --hold "$hold" --server-pid "$server_pid" $srtp || echo "media_load: not every call held"

@@ -126,10 +126,12 @@ app wsdl_bank bank.wsdl
 app wsdl_broken broken.wsdl
 SIP_PORT="$(free_port)"
 rtp_min=$(( (RANDOM % 200) * 100 + 20000 ))
+# One worker: the fetch counts below are one worker's WSDL cache (each worker keeps its own).
 cat >"$SRV/keyline.yaml" <<YAML
 sip:
   listen: 127.0.0.1
   port: $SIP_PORT
+  workers: 1
 media:
   rtp_port_min: $rtp_min
   rtp_port_max: $((rtp_min + 98))
