@@ -623,24 +623,13 @@ bool UserAgent::retry_with_credentials(Call& call, const Message& response) {
   ++call.auth_attempts;
   // A new INVITE in the same call (Call-ID and From tag kept), CSeq one up
   // and a new branch (RFC 3261 22.2).
-  Message m = new_request(call, "INVITE");
-  m.add_header(proxy ? "Proxy-Authorization" : "Authorization",
-               make_authorization(*challenge, config_.auth_user, config_.auth_password, "INVITE",
-                                  m.request_uri, ids_.token(16), 1));
-  m.add_header("Contact", contact_for(call.peer, call.sips));
-  m.add_header("Allow", std::string(kAllow));
-  m.add_header("Supported", "100rel");
-  for (const auto& [name, value] : call.extra_headers) m.add_header(name, value);
-  m.add_header("Content-Type", "application/sdp");
-  m.body = call.local_sdp;
-  call.invite = m;
-  auto tx = layer_.send_request(std::move(m), call.peer);
-  if (!tx) return false;
-  by_transaction_.erase(call.invite_tx);
-  call.invite_tx = *tx;
-  by_transaction_[*tx] = call.handle;
-  call.state = Call::State::kCalling;
-  return true;
+  const std::string request_uri =
+      call.remote_target.empty() ? call.invite.request_uri : call.remote_target;
+  std::pair<std::string, std::string> authorization{
+      proxy ? "Proxy-Authorization" : "Authorization",
+      make_authorization(*challenge, config_.auth_user, config_.auth_password, "INVITE",
+                         request_uri, ids_.token(16), 1)};
+  return send_invite(call, &authorization);
 }
 
 // ---- timers and bookkeeping ------------------------------------------------

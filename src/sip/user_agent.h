@@ -264,7 +264,8 @@ class UserAgent final : private TransactionUser {
   // Looks `target` up and sends the call's INVITE to the first answer, keeping the rest for
   // fail_over(); the call ends with 503 when nothing resolves.
   void resolve_then_invite(Call& call, const Uri& target, TransportKind kind);
-  bool send_invite(Call& call);  // a new INVITE transaction to call.peer, call.remote_target
+  // A new INVITE transaction to call.peer, call.remote_target (with an answer to a challenge).
+  bool send_invite(Call& call, const std::pair<std::string, std::string>* authorization = nullptr);
   bool fail_over(Call& call, const Message& response, ResponseOrigin origin);
   struct NamedRequest;
   Result<TransactionId> send_request_by_name(Message request, TransportKind kind,

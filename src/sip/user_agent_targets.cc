@@ -34,8 +34,9 @@ struct UserAgent::NamedRequest {
   FinalResponse on_final;
 };
 
-bool UserAgent::send_invite(Call& call) {
+bool UserAgent::send_invite(Call& call, const std::pair<std::string, std::string>* authorization) {
   Message m = new_request(call, "INVITE");  // Request-URI: the remote target
+  if (authorization) m.add_header(authorization->first, authorization->second);
   m.add_header("Contact", contact_for(call.peer, call.sips));
   m.add_header("Allow", std::string(kUaAllow));
   m.add_header("Supported", "100rel");  // a reliable 18x gets our PRACK
