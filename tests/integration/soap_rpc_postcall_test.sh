@@ -158,6 +158,7 @@ cat >"$SRV/keyline.yaml" <<YAML
 sip:
   listen: 127.0.0.1
   port: $SIP_PORT
+  workers: 1  # the WSDL fetch counts below are one worker's cache (each keeps its own)
 media:
   rtp_port_min: $rtp_min
   rtp_port_max: $((rtp_min + 98))
