@@ -137,3 +137,18 @@ wait_for_call_log() {
   done
   cat "$out"
 }
+
+# make_test_pki "CA NAME" — a throwaway CA and a certificate for 127.0.0.1 signed by it, for the
+# tests' local HTTPS services: sets PKI to $WORK/pki, which then holds ca.pem, server.pem and
+# server.key (EC P-256, valid for two days).
+make_test_pki() {
+  PKI="$WORK/pki"
+  mkdir -p "$PKI"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=$1" -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
+  printf "subjectAltName=IP:127.0.0.1\n" >"$PKI/ext.cnf"
+  openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial \
+    -days 2 -extfile "$PKI/ext.cnf" -out "$PKI/server.pem" 2>/dev/null
+}

@@ -8,15 +8,7 @@
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 
 # --- a test CA and a certificate for 127.0.0.1 ------------------------------------------------
-PKI="$WORK/pki"
-mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-  -subj "/CN=Keyline SMS test CA" -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
-  -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf "subjectAltName=IP:127.0.0.1\n" >"$PKI/ext.cnf"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial \
-  -days 2 -extfile "$PKI/ext.cnf" -out "$PKI/server.pem" 2>/dev/null
+make_test_pki "Keyline SMS test CA"
 
 # --- the SMTP relay: writes each message to mail.N.txt -----------------------------------------
 cat >"$WORK/relay.py" <<'PY'

@@ -23,15 +23,7 @@ rc=0; "$KEYLINE" audit "$WORK/plain.json" >"$WORK/audit.txt" 2>&1 || rc=$?
 grep -q "error: private value 'cvv' .* not https://" "$WORK/audit.txt" || fail "audit did not flag the cvv"
 
 # --- a test CA and a certificate for 127.0.0.1 ---------------------------------------------
-PKI="$WORK/pki"
-mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-  -subj "/CN=Keyline REST test CA" -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
-  -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf "subjectAltName=IP:127.0.0.1\n" >"$PKI/ext.cnf"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial \
-  -days 2 -extfile "$PKI/ext.cnf" -out "$PKI/server.pem" 2>/dev/null
+make_test_pki "Keyline REST test CA"
 
 # --- the payment endpoint -------------------------------------------------------------------
 # Records what it received in endpoint.log (outside the server's tree): whether the card,

@@ -10,15 +10,7 @@
 # URL that answers 404: its call's request is not sent, and the server log says so.
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 
-PKI="$WORK/pki"
-mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-  -subj "/CN=Keyline rpc test CA" -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
-  -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf "subjectAltName=IP:127.0.0.1\n" >"$PKI/ext.cnf"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial \
-  -days 2 -extfile "$PKI/ext.cnf" -out "$PKI/server.pem" 2>/dev/null
+make_test_pki "Keyline rpc test CA"
 
 # --- the service: GET /legacy.wsdl and /ended.wsdl (the same document), POST /axis --------
 cat >"$WORK/legacy.py" <<'PY'
