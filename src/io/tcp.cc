@@ -110,11 +110,18 @@ void TcpConnection::on_events(std::uint32_t events) {
   if (events & EPOLLOUT) flush();
   if (fd_ < 0) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    // Each chunk goes to the handler as it is read, so the buffer holds at most one unfinished
+    // message: a peer that sends faster than we read must not grow it to the limit (reading
+    // until EAGAIN first would, and the connection would be dropped with every call on it).
+    // The reads per wake-up are bounded too, so one busy connection cannot starve the others
+    // on the loop; epoll reports what is left on the next turn.
     char buffer[16384];
-    for (;;) {
+    for (int reads = 0; reads < kReadsPerWakeUp; ++reads) {
       ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
       if (n > 0) {
         in_.append(buffer, static_cast<std::size_t>(n));
+        if (on_data_) on_data_(*this, in_);
+        if (fd_ < 0) return;  // the handler closed it
         if (in_.size() > kMaxBuffered) {
           close();
           return;
@@ -128,7 +135,6 @@ void TcpConnection::on_events(std::uint32_t events) {
       }
       break;
     }
-    if (on_data_ && !in_.empty()) on_data_(*this, in_);
   }
 }
 
@@ -136,8 +142,7 @@ TcpListener::TcpListener(EventLoop& loop, int fd, Endpoint local, AcceptHandler 
     : loop_(loop), fd_(fd), local_(std::move(local)), on_accept_(std::move(on_accept)) {}
 
 Result<std::unique_ptr<TcpListener>> TcpListener::listen(EventLoop& loop, const Endpoint& local,
-                                                         AcceptHandler on_accept,
-                                                         bool reuse_port) {
+                                                         AcceptHandler on_accept, bool reuse_port) {
   int fd = ::socket(local.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return make_error("io", std::string("socket: ") + std::strerror(errno));
   int one = 1;

@@ -44,6 +44,7 @@ class TcpConnection final : public Stream {
   DataHandler on_data_;
   CloseHandler on_close_;
   static constexpr std::size_t kMaxBuffered = 1 << 20;  // a peer that never reads is cut off
+  static constexpr int kReadsPerWakeUp = 64;            // 1 MiB, then the next connection's turn
 };
 
 class TcpListener {
