@@ -75,5 +75,10 @@ build/release/bench/tls_cps "${mode_flag[@]}" --target "127.0.0.1:$tls_port" --r
 # utime + stime (fields 14 and 15 after the command name) in clock ticks.
 ticks="$(sed 's/.*) //' "/proc/$server/stat" | awk '{print $12 + $13}')"
 echo "server CPU: $(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f s", t / hz}')"
+# Per thread (they are unnamed; the busiest are the SIP workers): shows whether the reused
+# connections landed on one worker, and whether a worker was saturated.
+busiest="$(for t in /proc/"$server"/task/*; do sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}'; done |
+  sort -rn | head -3 | awk -v hz="$(getconf CLK_TCK)" '{printf "%s%.1f s", (NR > 1 ? ", " : ""), $1 / hz}')"
+echo "server busiest threads: $busiest"
 echo "server peak RSS: $(grep VmHWM "/proc/$server/status" | awk '{print $2, $3}')"
 grep -v "^$" "$work/server.log" | tail -5 | sed 's/^/server log: /' || true
