@@ -300,7 +300,9 @@ void Generator::report() const {
   std::printf("calls attempted: %llu (skipped at the in-flight limit: %llu)\n",
               static_cast<unsigned long long>(counts_.attempted),
               static_cast<unsigned long long>(counts_.skipped));
-  std::printf("calls completed: %llu\n", static_cast<unsigned long long>(counts_.completed));
+  std::printf("calls completed: %llu (answered %llu)\n",
+              static_cast<unsigned long long>(counts_.completed),
+              static_cast<unsigned long long>(counts_.answered));
   std::printf("calls failed: %llu (non-2xx %llu, timeout %llu, connection %llu)\n",
               static_cast<unsigned long long>(counts_.failed()),
               static_cast<unsigned long long>(counts_.failed_status),
