@@ -23,6 +23,7 @@ sip:
   listen: 127.0.0.1
   port: 5070
   workers: ${WORKERS:-1}
+  udp_receive_buffer_kb: ${UDP_RCVBUF_KB:-4096}
 media:
   rtp_port_min: 20000
   rtp_port_max: 60000
@@ -36,6 +37,10 @@ deployments:
     numbers: ["*"]
     app: hangup
 YAML
+# Datagrams the kernel dropped because a socket's receive buffer was full (any socket on the
+# machine: run nothing else that floods UDP meanwhile). A drop makes the generator retransmit.
+udp_drops() { awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 } else print $c }' /proc/net/snmp; }
+drops_before="$(udp_drops)"
 taskset -c "${SERVER_CPUS:-0}" build/release/keyline serve --config "$work/keyline.yaml" >"$work/server.log" 2>&1 &
 server=$!
 sleep 1
@@ -47,4 +52,5 @@ grep -E "Successful call|Failed call|Call Rate|Total Call created" "$screen" || 
 # The message table: the Retrans column counts SIPp's retransmissions, i.e.
 # messages Keyline did not answer in time.
 grep -E "INVITE|100|200|ACK|BYE" "$screen" | grep -E -- "-->|<--|E-RTP|Messages" | head -8
+echo "UDP datagrams dropped on a full receive buffer: $(( $(udp_drops) - drops_before ))"
 echo "server peak RSS: $(grep VmHWM /proc/$server/status)"

@@ -367,10 +367,11 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
                "retention", "http", "tts", "recording", "transfer", "email", "sms", "database",
                "outbound"});
   if (YAML::Node sip = root["sip"]; sip.IsDefined() && c.is_map(sip, "sip")) {
-    c.only_keys(sip, "sip",
-                {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s",
-                 "max_connections", "max_connections_per_source", "tls", "auth", "access",
-                 "session_expires_s", "min_se_s", "trunk_reload_s", "register", "workers"});
+    c.only_keys(
+        sip, "sip",
+        {"listen", "port", "udp", "tcp", "t1_ms", "t2_ms", "idle_timeout_s", "max_connections",
+         "max_connections_per_source", "tls", "auth", "access", "session_expires_s", "min_se_s",
+         "trunk_reload_s", "register", "workers", "udp_receive_buffer_kb"});
     c.string(sip, "sip", "listen", config.sip.listen);
     c.integer(sip, "sip", "port", config.sip.port, 0, 65535);
     c.boolean(sip, "sip", "udp", config.sip.udp);
@@ -382,6 +383,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
     c.integer(sip, "sip", "min_se_s", config.sip.min_se_s, 90, 86400);
     c.integer(sip, "sip", "trunk_reload_s", config.sip.trunk_reload_s, 0, 86400);
     c.integer(sip, "sip", "workers", config.sip.workers, 0, 256);
+    c.integer(sip, "sip", "udp_receive_buffer_kb", config.sip.udp_receive_buffer_kb, 0, 1048576);
     c.integer(sip, "sip", "session_expires_s", config.sip.session_expires_s, 0, 86400);
     if (config.sip.session_expires_s != 0 && config.sip.session_expires_s < config.sip.min_se_s)
       c.fail(sip["session_expires_s"], "sip.session_expires_s", "must be 0 or at least min_se_s");

@@ -82,6 +82,10 @@ struct SipConfig {
   // Worker threads, each with its own SIP sockets (SO_REUSEPORT), user agent and calls
   // (docs/sip.md, "Workers"); 0: one per CPU core.
   int workers = 0;
+  // Each worker's SIP UDP receive buffer in KiB, to ride out bursts (docs/sip.md, "Workers");
+  // the kernel caps it at net.core.rmem_max unless the server may raise it (CAP_NET_ADMIN).
+  // 0: the system default.
+  int udp_receive_buffer_kb = 4096;
   // Registrars we keep a binding with (register_config.h); empty: no REGISTER is sent.
   std::vector<RegisterSettings> registrations;
   SipTlsConfig tls;
@@ -141,7 +145,7 @@ struct RetentionSettings {
   int audit_log_days = 0;        // audit entries
   int outbound_days = 0;         // outbound calls in a final state
   int post_call_queue_days = 0;  // post-call requests never delivered (given up)
-  int recordings_days = 0;        // recordings (files and rows); 0 keeps them
+  int recordings_days = 0;       // recordings (files and rows); 0 keeps them
 };
 
 struct Config {
@@ -163,7 +167,7 @@ struct Config {
   RetentionSettings retention;
   // The prompt cache (`tts: cache:`): memory tier, optional disk tier.
   speech::TtsCacheConfig tts_cache;
-  HttpSettings http;  // web services for REST modules (`http:` section)
+  HttpSettings http;            // web services for REST modules (`http:` section)
   RecordingSettings recording;  // where recordings are kept (`recording:` section)
   TransferConfig transfer;      // where bridged transfer legs go (`transfer:` section)
   MessagingSettings messaging;  // Email and SMS modules (`email:` and `sms:` sections)

@@ -24,12 +24,15 @@ std::int64_t OutboundDialer::now_ms() const {
       .count();
 }
 
-void OutboundDialer::start() {
+Status OutboundDialer::start() {
   const auto& c = host_.config.outbound;
   if (!c.enabled) {
     host_.logger.info("outbound", "dialer off (outbound.enabled: false)");
-    return;
+    return Ok{};
   }
+  auto thread = io::LoopThread::start();
+  if (!thread) return thread.error();
+  store_thread_ = std::move(*thread);
   host_.logger.info("outbound", "dialer on: up to " + std::to_string(c.max_concurrent) +
                                     " call(s) at once, answering-machine detection " +
                                     (c.amd ? "on" : "off"));
@@ -37,6 +40,7 @@ void OutboundDialer::start() {
   timer_ = host_.loop.add_periodic(std::chrono::milliseconds(c.poll_ms), [this, alive] {
     if (!alive.expired()) poll();
   });
+  return Ok{};
 }
 
 void OutboundDialer::stop() {
@@ -55,31 +59,74 @@ void OutboundDialer::stop() {
 }
 
 void OutboundDialer::save(const store::OutboundCall& call) {
-  auto saved = queue_->update(call);
-  if (!saved)
-    host_.logger.error("outbound",
-                       "call " + call.id + ": queue write failed: " + saved.error().message);
+  if (!store_thread_) return;  // outbound off: nothing was read, so nothing to write
+  store_thread_->loop().post([queue = queue_.get(), &logger = host_.logger, call] {
+    auto saved = queue->update(call);
+    if (!saved)
+      logger.error("outbound",
+                   "call " + call.id + ": queue write failed: " + saved.error().message);
+  });
 }
 
-void OutboundDialer::poll() {
-  if (stopped_) return;
-  const std::int64_t now = now_ms();
-  if (auto expired = queue_->expire(now); !expired) {
-    host_.logger.error("outbound", "queue read failed: " + expired.error().message);
-    return;
+namespace {
+
+struct QueueRead {
+  std::vector<store::OutboundCall> due;      // claimed: to dial now
+  std::vector<store::OutboundCall> results;  // final, with a result_url not yet POSTed
+};
+
+// On the store thread.
+QueueRead read_queue(store::OutboundRepository& queue, Logger& logger, std::int64_t now, int room) {
+  QueueRead read;
+  if (auto expired = queue.expire(now); !expired) {
+    logger.error("outbound", "queue read failed: " + expired.error().message);
+    return read;
   } else if (*expired > 0) {
-    host_.logger.info("outbound", std::to_string(*expired) + " call(s) expired unanswered");
+    logger.info("outbound", std::to_string(*expired) + " call(s) expired unanswered");
   }
-  const int room = host_.config.outbound.max_concurrent - static_cast<int>(active());
   if (room > 0) {
-    auto due = queue_->claim_due(now, room);
-    if (!due) {
-      host_.logger.error("outbound", "queue read failed: " + due.error().message);
-    } else {
-      for (auto& call : *due) dial(std::move(call));
-    }
+    if (auto due = queue.claim_due(now, room); !due)
+      logger.error("outbound", "queue read failed: " + due.error().message);
+    else
+      read.due = std::move(*due);
   }
-  post_results();
+  if (auto results = queue.results_due(10); !results)
+    logger.error("outbound", "queue read failed: " + results.error().message);
+  else
+    read.results = std::move(*results);
+  return read;
+}
+
+}  // namespace
+
+void OutboundDialer::poll() {
+  if (stopped_ || polling_) return;
+  polling_ = true;
+  const int room = host_.config.outbound.max_concurrent - static_cast<int>(active());
+  std::weak_ptr<bool> alive = alive_;
+  store_thread_->loop().post([this, alive, queue = queue_.get(), &logger = host_.logger,
+                              &loop = host_.loop, now = now_ms(), room] {
+    auto read = std::make_shared<QueueRead>(read_queue(*queue, logger, now, room));
+    loop.post([this, alive, read] {
+      if (!alive.expired()) claimed(std::move(read->due), std::move(read->results));
+    });
+  });
+}
+
+void OutboundDialer::claimed(std::vector<store::OutboundCall> due,
+                             std::vector<store::OutboundCall> results) {
+  polling_ = false;
+  if (stopped_) {
+    // Claimed while the server began to stop: back to the queue, as an error attempt would.
+    const std::int64_t now = now_ms();
+    for (auto& call : due) {
+      outbound::finish_attempt(call, AttemptOutcome::kError, now);
+      save(call);
+    }
+    return;
+  }
+  for (auto& call : due) dial(std::move(call));
+  send_results(std::move(results));
 }
 
 void OutboundDialer::dial(store::OutboundCall call) {
@@ -208,13 +255,25 @@ bool OutboundDialer::on_call_ended(sip::CallHandle handle) {
 }
 
 void OutboundDialer::post_results() {
+  if (stopped_ || !store_thread_) return;
+  std::weak_ptr<bool> alive = alive_;
+  store_thread_->loop().post(
+      [this, alive, queue = queue_.get(), &logger = host_.logger, &loop = host_.loop] {
+        auto due = queue->results_due(10);
+        if (!due) {
+          logger.error("outbound", "queue read failed: " + due.error().message);
+          return;
+        }
+        auto calls = std::make_shared<std::vector<store::OutboundCall>>(std::move(*due));
+        loop.post([this, alive, calls] {
+          if (!alive.expired()) send_results(std::move(*calls));
+        });
+      });
+}
+
+void OutboundDialer::send_results(std::vector<store::OutboundCall> due) {
   if (stopped_) return;
-  auto due = queue_->results_due(10);
-  if (!due) {
-    host_.logger.error("outbound", "queue read failed: " + due.error().message);
-    return;
-  }
-  for (auto& call : *due) {
+  for (auto& call : due) {
     if (!posting_.insert(call.id).second) continue;  // already on its way
     services::HttpRequest request;
     request.method = "POST";
@@ -227,7 +286,6 @@ void OutboundDialer::post_results() {
     const std::string id = call.id;
     host_.http.start(std::move(request), [this, alive, id](services::HttpResponse response) {
       if (alive.expired()) return;
-      posting_.erase(id);
       // One try: a refused or failed POST is logged (the status stays readable through the
       // API); retrying belongs to a durable webhook queue.
       if (response.ok() && response.status >= 200 && response.status < 300)
@@ -237,10 +295,20 @@ void OutboundDialer::post_results() {
         host_.logger.warn("outbound", "call " + id + " result POST failed: " +
                                           (response.ok() ? "HTTP " + std::to_string(response.status)
                                                          : response.error_message));
-      auto call = queue_->get(id);
-      if (!call || !*call) return;
-      (*call)->result_pending = false;
-      save(**call);
+      // The id stays in posting_ until the write is done: a queue read made before it (its
+      // answer comes back to this loop first, in order) must not POST the result again.
+      store_thread_->loop().post(
+          [this, alive, queue = queue_.get(), &logger = host_.logger, &loop = host_.loop, id] {
+            if (auto call = queue->get(id); call && *call) {
+              (*call)->result_pending = false;
+              if (auto saved = queue->update(**call); !saved)
+                logger.error("outbound",
+                             "call " + id + ": queue write failed: " + saved.error().message);
+            }
+            loop.post([this, alive, id] {
+              if (!alive.expired()) posting_.erase(id);
+            });
+          });
     });
   }
 }

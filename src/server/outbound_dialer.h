@@ -4,8 +4,9 @@
 // the call becomes an ordinary call session running its deployment's app with the call
 // parameters as variables; busy, no answer or an error re-queues it or fails it
 // (outbound/attempts.h). Final calls with a result_url get call_details POSTed once.
-// Worker thread only. The queue is read and written on the worker: small single-row
-// statements, a few per attempt and one poll per interval.
+// Worker thread only. The queue is read and written on a thread of the dialer's own (io::
+// LoopThread), never on the worker: the database may be held by the call-log writer's batch for
+// longer than a SIP retransmission interval. Writes run there in the order they were made.
 #pragma once
 
 #include <functional>
@@ -13,10 +14,12 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/ids.h"
 #include "base/log.h"
 #include "io/event_loop.h"
+#include "io/loop_thread.h"
 #include "server/call_session.h"
 #include "server/config.h"
 #include "server/leg_router.h"
@@ -48,9 +51,9 @@ class OutboundDialer {
   };
 
   OutboundDialer(Host host, std::unique_ptr<store::OutboundRepository> queue);
-  ~OutboundDialer();
+  ~OutboundDialer();  // waits for the queue writes already made
 
-  void start();  // the poll timer
+  Status start();  // the store thread and the poll timer (nothing when outbound is off)
   // Shutting down: no new attempts; calls still ringing are cancelled and count as error
   // attempts (re-queued while attempts last).
   void stop();
@@ -60,11 +63,14 @@ class OutboundDialer {
 
  private:
   void poll();
+  // Back from the store thread: the calls claimed for dialling and the results due.
+  void claimed(std::vector<store::OutboundCall> due, std::vector<store::OutboundCall> results);
   void dial(store::OutboundCall call);
   void answered(const std::string& id, OutboundLeg::Answered a);
   void unanswered(const std::string& id, outbound::AttemptOutcome outcome, int status);
   void save(const store::OutboundCall& call);
-  void post_results();
+  void post_results();  // reads the due results on the store thread, then sends them
+  void send_results(std::vector<store::OutboundCall> due);
   std::int64_t now_ms() const;
 
   struct Ringing {
@@ -74,10 +80,13 @@ class OutboundDialer {
   };
 
   Host host_;
-  std::unique_ptr<store::OutboundRepository> queue_;
+  std::unique_ptr<store::OutboundRepository> queue_;  // used on store_thread_ only
+  // Declared after queue_: destroyed first, so the writes it still holds reach the queue.
+  std::unique_ptr<io::LoopThread> store_thread_;
   io::TimerId timer_ = 0;
   bool stopped_ = false;
-  std::map<std::string, Ringing> ringing_;                    // by outbound call id
+  bool polling_ = false;                    // a poll's queue read is on the store thread
+  std::map<std::string, Ringing> ringing_;  // by outbound call id
   std::map<sip::CallHandle, store::OutboundCall> connected_;  // answered, the app running
   std::set<std::string> posting_;                             // result POSTs in flight
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -79,6 +79,7 @@ Server::Server(Config config, Logger& logger) : config_(std::move(config)), logg
 
 Server::~Server() {
   api_.reset();
+  housekeeping_.reset();  // its trunk reload posts to the workers
   if (signal_fd_ >= 0) {
     workers_.front()->loop().remove_fd(signal_fd_);
     ::close(signal_fd_);
@@ -199,9 +200,17 @@ Status Server::open() {
   if (auto admission = open_admission(); !admission) return admission.error();
   if (auto workers = open_workers(*backend); !workers) return workers.error();
   io::EventLoop& first = workers_.front()->loop();
-  if (config_.sip.trunk_reload_s > 0)
-    trunk_timer_ = first.add_periodic(std::chrono::seconds(config_.sip.trunk_reload_s),
-                                      [this] { reload_trunks(); });
+  if (config_.sip.trunk_reload_s > 0) {
+    // Not on a worker: the read may wait for the database while the call-log writer holds it.
+    auto housekeeping = io::LoopThread::start();
+    if (!housekeeping) return housekeeping.error();
+    housekeeping_ = std::move(*housekeeping);
+    io::EventLoop& loop = housekeeping_->loop();
+    loop.post([this, &loop] {
+      loop.add_periodic(std::chrono::seconds(config_.sip.trunk_reload_s),
+                        [this] { reload_trunks(); });
+    });
+  }
 
   const sip::Transport& transport = workers_.front()->transport();
   std::string transports = std::string(transport.has_udp() ? "UDP" : "") +
@@ -215,6 +224,14 @@ Status Server::open() {
   logger_.info("server", "listening for SIP on " + transport.host() + ":" +
                              std::to_string(transport.port()) + " (" + transports + "), " +
                              std::to_string(workers_.size()) + " worker(s)");
+  // The kernel counts bookkeeping in the size it reports: about twice the payload asked for.
+  if (const std::size_t asked = std::size_t(config_.sip.udp_receive_buffer_kb) * 1024;
+      transport.has_udp() && asked > 0 && transport.udp_receive_buffer() / 2 < asked)
+    logger_.warn("server", "SIP UDP receive buffer is " +
+                               std::to_string(transport.udp_receive_buffer() / 2048) +
+                               " KiB, not the " +
+                               std::to_string(config_.sip.udp_receive_buffer_kb) +
+                               " KiB asked (sip.udp_receive_buffer_kb): raise net.core.rmem_max");
 
   signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd_ >= 0) {
@@ -287,6 +304,7 @@ Status Server::open_workers(store::Backend& backend) {
   }
   const std::size_t count = worker_count(config_);
   tc.reuse_port = count > 1;
+  tc.udp_receive_buffer = static_cast<std::size_t>(config_.sip.udp_receive_buffer_kb) * 1024;
   if (count > 1) tc.connection_count = std::make_shared<sip::ConnectionCount>();
   WorkerShared shared{config_,    logger_, metrics_,    apps_,       secure_apps_, voices_,
                       *renderer_, *asr_,   *call_logs_, *post_call_, admission_};
@@ -320,7 +338,7 @@ Status Server::open_workers(store::Backend& backend) {
     }
   }
   first_worker_ = workers_.front().get();
-  workers_.front()->start_outbound(backend);
+  if (auto dialer = workers_.front()->start_outbound(backend); !dialer) return dialer.error();
   if (auto registered = workers_.front()->start_registrations(); !registered)
     return registered.error();
   return Ok{};

@@ -16,6 +16,7 @@
 
 #include "base/log.h"
 #include "flow/app_document.h"
+#include "io/loop_thread.h"
 #include "server/api_host.h"
 #include "server/config.h"
 #include "server/post_call_sender.h"
@@ -114,7 +115,10 @@ class Server {
   bool trunks_live_ = false;         // under trunk_mutex_
   std::string trunks_fingerprint_;   // under trunk_mutex_: what the last table held
   std::uint64_t trunk_version_ = 0;  // under trunk_mutex_
-  io::TimerId trunk_timer_ = 0;
+
+  // The periodic trunk reload (sip.trunk_reload_s), off the workers' loops. Last member: it is
+  // stopped before anything its reload uses.
+  std::unique_ptr<io::LoopThread> housekeeping_;
 };
 
 }  // namespace keyline::server

@@ -99,7 +99,7 @@ class Worker {
   const sip::Transport& transport() const { return *transport_; }
   std::size_t index() const { return index_; }
   // The dialer (outbound calls) and the registrations; first worker only, after create().
-  void start_outbound(store::Backend& backend);
+  Status start_outbound(store::Backend& backend);
   Status start_registrations();
 
   // Any thread: each is posted to the worker's loop.

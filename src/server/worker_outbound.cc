@@ -50,7 +50,7 @@ void Worker::adopt_call(sip::CallHandle handle, std::unique_ptr<CallSession> cal
   session.on_answered();
 }
 
-void Worker::start_outbound(store::Backend& backend) {
+Status Worker::start_outbound(store::Backend& backend) {
   OutboundDialer::Host host{*loop_, *ua_, legs_, logger_, ids_, *http_, config_};
   host.find_route = [this](const std::string& name) -> std::shared_ptr<const RoutedDeployment> {
     if (!routes_) return nullptr;
@@ -63,7 +63,7 @@ void Worker::start_outbound(store::Backend& backend) {
     adopt_call(handle, std::move(call));
   };
   dialer_ = std::make_unique<OutboundDialer>(std::move(host), backend.outbound());
-  dialer_->start();
+  return dialer_->start();
 }
 
 }  // namespace keyline::server

@@ -39,8 +39,7 @@ Status Transport::check_ports_free(const TransportConfig& config) {
     auto ep = io::Endpoint::parse(config.host, config.port);
     if (!ep) return ep.error();
     if (config.udp)
-      if (auto probe = io::UdpSocket::bind(loop_, *ep, noop_datagram); !probe)
-        return probe.error();
+      if (auto probe = io::UdpSocket::bind(loop_, *ep, noop_datagram); !probe) return probe.error();
     if (config.tcp)
       if (auto probe = io::TcpListener::listen(loop_, *ep, noop_accept); !probe)
         return probe.error();
@@ -48,8 +47,7 @@ Status Transport::check_ports_free(const TransportConfig& config) {
   if (config.tls_server && config.tls_port != 0) {
     auto ep = io::Endpoint::parse(config.host, config.tls_port);
     if (!ep) return ep.error();
-    if (auto probe = io::TcpListener::listen(loop_, *ep, noop_accept); !probe)
-      return probe.error();
+    if (auto probe = io::TcpListener::listen(loop_, *ep, noop_accept); !probe) return probe.error();
   }
   return Ok{};
 }
@@ -73,11 +71,12 @@ Status Transport::open(const TransportConfig& config) {
   if (config.tls_server) {
     auto ep = io::Endpoint::parse(config.host, config.tls_port);
     if (!ep) return ep.error();
-    auto listener = io::TlsListener::listen(loop_, *ep, config.tls_server,
-                                            [this](std::shared_ptr<io::TlsConnection> c) {
-                                              accept(std::move(c), TransportKind::kTls, true);
-                                            },
-                                            config.reuse_port);
+    auto listener = io::TlsListener::listen(
+        loop_, *ep, config.tls_server,
+        [this](std::shared_ptr<io::TlsConnection> c) {
+          accept(std::move(c), TransportKind::kTls, true);
+        },
+        config.reuse_port);
     if (!listener) return listener.error();
     tls_ = std::move(*listener);
   }
@@ -91,19 +90,25 @@ Status Transport::open(const TransportConfig& config) {
       auto ep = io::Endpoint::parse(config.host, port);
       if (!ep) return ep.error();
       auto sock = io::UdpSocket::bind(
-          loop_, *ep, [this](std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
+          loop_, *ep,
+          [this](std::span<const std::uint8_t> bytes, const io::Endpoint& from) {
             on_datagram(bytes, from);
           },
           config.reuse_port);
       if (!sock) return sock.error();
       udp_ = std::move(*sock);
+      // One socket carries every peer's signalling: read what is queued in one call.
+      udp_->set_batch_reads(16);
+      if (config.udp_receive_buffer > 0)
+        udp_receive_buffer_ = udp_->set_receive_buffer(config.udp_receive_buffer);
       port = udp_->local().port();
     }
     if (config.tcp) {
       auto ep = io::Endpoint::parse(config.host, port);
       if (!ep) return ep.error();
-      auto listener =
-          io::TcpListener::listen(loop_, *ep, [this](std::shared_ptr<io::TcpConnection> c) {
+      auto listener = io::TcpListener::listen(
+          loop_, *ep,
+          [this](std::shared_ptr<io::TcpConnection> c) {
             accept(std::move(c), TransportKind::kTcp, true);
           },
           config.reuse_port);

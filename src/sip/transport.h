@@ -52,6 +52,10 @@ struct TransportConfig {
   // SO_REUSEPORT would otherwise let two servers of one user split the traffic silently.
   bool reuse_port = false;
   bool join_group = false;
+  // The SIP UDP socket's kernel receive buffer (0: the system default). All of a trunk's
+  // datagrams come from one address, so they land on one worker's socket; the buffer is
+  // what absorbs a burst while that worker is busy.
+  std::size_t udp_receive_buffer = 0;
   // Shared by every worker's transport: the connection limits count them all. Null: this
   // transport counts its own.
   std::shared_ptr<ConnectionCount> connection_count;
@@ -92,6 +96,8 @@ class Transport final : public TransportSink {
   std::uint16_t port() const { return port_; }
   const std::string& host() const { return host_; }
   bool has_udp() const { return udp_ != nullptr; }
+  // The receive buffer the kernel granted the UDP socket (0: not set, the system default).
+  std::size_t udp_receive_buffer() const { return udp_receive_buffer_; }
   bool has_tcp() const { return tcp_ != nullptr; }
   bool has_tls() const { return tls_ != nullptr; }
   std::uint16_t tls_port() const { return tls_ ? tls_->local().port() : 0; }
@@ -129,13 +135,14 @@ class Transport final : public TransportSink {
     std::shared_ptr<io::Stream> stream;
     TransportKind kind;
     SteadyTime last_active;
-    unsigned crlf_run = 0;  // line ends seen since the last message (pings)
+    unsigned crlf_run = 0;     // line ends seen since the last message (pings)
     std::string counted_host;  // in connection_count_: the source (empty: outgoing)
   };
   void forget(io::Stream* raw);  // erase, and uncount
   Millis idle_timeout_{0};
   std::size_t max_connections_ = 0;
   std::size_t max_per_source_ = 0;
+  std::size_t udp_receive_buffer_ = 0;
   std::shared_ptr<ConnectionCount> connection_count_;
   io::TimerId idle_timer_ = 0;
   TransportStats stats_;

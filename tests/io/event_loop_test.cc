@@ -128,6 +128,64 @@ TEST(UdpSocket, DeliversEveryQueuedDatagram) {
   for (int i = 0; i < 20; ++i) EXPECT_EQ(got[i], "packet " + std::to_string(i));
 }
 
+TEST(UdpSocket, BatchedReadsDeliverEveryDatagramInOrderWithItsSender) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto any = Endpoint::parse("127.0.0.1", 0);
+  ASSERT_TRUE(any);
+  std::vector<std::string> got;
+  std::vector<std::uint16_t> ports;
+  auto rx = UdpSocket::bind(**loop, *any, [&](std::span<const std::uint8_t> d, const Endpoint& f) {
+    got.emplace_back(reinterpret_cast<const char*>(d.data()), d.size());
+    ports.push_back(f.port());
+    if (got.size() == 50) (*loop)->stop();
+  });
+  ASSERT_TRUE(rx);
+  (*rx)->set_batch_reads(16);
+  auto tx1 = UdpSocket::bind(**loop, *any, [](auto, auto&) {});
+  auto tx2 = UdpSocket::bind(**loop, *any, [](auto, auto&) {});
+  ASSERT_TRUE(tx1 && tx2);
+  for (int i = 0; i < 50; ++i) {  // more than three batches, queued before the loop runs
+    std::string msg(static_cast<std::size_t>(100 + i * 37), static_cast<char>('a' + i % 26));
+    auto& tx = i % 2 ? *tx2 : *tx1;
+    ASSERT_TRUE(tx->send_to(std::span<const std::uint8_t>(
+                                reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()),
+                            (*rx)->local()));
+  }
+  (*loop)->add_timer(Millis(5000), [&] { (*loop)->stop(); });
+  (*loop)->run();
+  ASSERT_EQ(got.size(), 50u);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(got[i],
+              std::string(static_cast<std::size_t>(100 + i * 37), static_cast<char>('a' + i % 26)));
+    EXPECT_EQ(ports[i], (i % 2 ? *tx2 : *tx1)->local().port());
+  }
+}
+
+TEST(UdpSocket, ReceiverMayCloseTheSocketInTheMiddleOfABatch) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  auto any = Endpoint::parse("127.0.0.1", 0);
+  ASSERT_TRUE(any);
+  int delivered = 0;
+  std::unique_ptr<UdpSocket> rx;
+  auto bound = UdpSocket::bind(**loop, *any, [&](std::span<const std::uint8_t>, const Endpoint&) {
+    ++delivered;
+    rx.reset();  // closes the socket while the rest of the batch is in hand
+    (*loop)->stop();
+  });
+  ASSERT_TRUE(bound);
+  rx = std::move(*bound);
+  rx->set_batch_reads(8);
+  auto tx = UdpSocket::bind(**loop, *any, [](auto, auto&) {});
+  ASSERT_TRUE(tx);
+  const std::uint8_t byte = 1;
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE((*tx)->send_to({&byte, 1}, rx->local()));
+  (*loop)->add_timer(Millis(5000), [&] { (*loop)->stop(); });
+  (*loop)->run();
+  EXPECT_EQ(delivered, 1);
+}
+
 TEST(Tcp, AcceptReadAndEcho) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop);
