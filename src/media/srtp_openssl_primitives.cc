@@ -1,9 +1,12 @@
 #include "media/srtp_openssl_primitives.h"
 
-#include <openssl/core_names.h>
+// SHA1_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, whose
+// per-message heap copies we avoid on the packet path (see HMAC below); they
+// remain part of OpenSSL 3's API and use the same assembly.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
 #include <srtp2/auth.h>
 #include <srtp2/cipher.h>
 
@@ -136,6 +139,19 @@ bool icm_keystream(IcmState* s, std::uint8_t* out, int count) {
          written == count * kBlock;
 }
 
+// dst ^= src, eight bytes at a time (the dev build does not vectorise).
+void xor_into(std::uint8_t* dst, const std::uint8_t* src, std::size_t n) {
+  std::size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    std::uint64_t a, b;
+    std::memcpy(&a, dst + k, 8);
+    std::memcpy(&b, src + k, 8);
+    a ^= b;
+    std::memcpy(dst + k, &a, 8);
+  }
+  for (; k < n; ++k) dst[k] ^= src[k];
+}
+
 // Encryption and decryption are the same XOR with the keystream, which
 // continues across calls until the next set_iv.
 srtp_err_status_t icm_crypt(void* state, std::uint8_t* buffer, unsigned int* length) {
@@ -160,7 +176,7 @@ srtp_err_status_t icm_crypt(void* state, std::uint8_t* buffer, unsigned int* len
       break;
     }
     std::size_t bytes = std::min<std::size_t>(want, static_cast<std::size_t>(blocks) * kBlock);
-    for (std::size_t k = 0; k < bytes; ++k) buffer[i + k] ^= stream[k];
+    xor_into(buffer + i, stream, bytes);
     i += bytes;
     if (bytes % kBlock != 0) {  // keep the rest of the last block for the next call
       std::size_t used = bytes % kBlock;
@@ -306,14 +322,21 @@ srtp_err_status_t gcm_decrypt(void* state, std::uint8_t* buffer, unsigned int* l
 }
 
 // ---------------------------------------------------------------------------
-// HMAC-SHA1 (RFC 3711 4.2.1, RFC 2104). The context is keyed once in init;
-// start() re-initialises it without a key, which makes OpenSSL restart from
-// the inner and outer pad states it computed then (no per-packet re-keying).
+// HMAC-SHA1 (RFC 3711 4.2.1, RFC 2104). init() absorbs key XOR ipad and key
+// XOR opad once into two SHA-1 states, the keyed template; each packet starts
+// from a plain struct copy of the inner one, and the outer one finishes it.
+// OpenSSL 3's EVP_MAC does the same internally but duplicates its digest
+// contexts on the heap twice per message, which cost more than the hashing
+// of a voice packet; the SHA-1 block function underneath is the same
+// (SHA-NI / AVX2 assembly).
 
 constexpr int kSha1Length = 20;
+constexpr int kSha1Block = 64;
 
 struct HmacState {
-  EVP_MAC_CTX* ctx = nullptr;
+  SHA_CTX inner;  // after key XOR ipad
+  SHA_CTX outer;  // after key XOR opad
+  SHA_CTX work;   // the message in progress
 };
 
 struct HmacAuth {
@@ -325,17 +348,8 @@ srtp_err_status_t hmac_alloc(srtp_auth_pointer_t* out, int key_len, int out_len)
   // SRTP's auth key is 160 bits; tags are truncations of the 20-byte MAC.
   if (key_len < 0 || key_len > kSha1Length || out_len < 0 || out_len > kSha1Length)
     return srtp_err_status_bad_param;
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
-  if (mac == nullptr) return srtp_err_status_alloc_fail;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-  EVP_MAC_free(mac);  // the context keeps its own reference
-  if (ctx == nullptr) return srtp_err_status_alloc_fail;
   auto* a = new (std::nothrow) HmacAuth{};
-  if (a == nullptr) {
-    EVP_MAC_CTX_free(ctx);
-    return srtp_err_status_alloc_fail;
-  }
-  a->state.ctx = ctx;
+  if (a == nullptr) return srtp_err_status_alloc_fail;
   a->auth.type = &hmac_sha1();
   a->auth.state = &a->state;
   a->auth.out_len = out_len;
@@ -347,32 +361,39 @@ srtp_err_status_t hmac_alloc(srtp_auth_pointer_t* out, int key_len, int out_len)
 
 srtp_err_status_t hmac_dealloc(srtp_auth_pointer_t auth) {
   auto* a = reinterpret_cast<HmacAuth*>(auth);
-  EVP_MAC_CTX_free(a->state.ctx);  // frees (and wipes) the pad states
-  OPENSSL_cleanse(a, sizeof *a);
+  OPENSSL_cleanse(a, sizeof *a);  // the pad states stand in for the key
   delete a;
   return srtp_err_status_ok;
 }
 
 srtp_err_status_t hmac_init(void* state, const std::uint8_t* key, int key_len) {
   auto* s = static_cast<HmacState*>(state);
-  char digest[] = "SHA1";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                         OSSL_PARAM_construct_end()};
-  if (EVP_MAC_init(s->ctx, key, static_cast<std::size_t>(key_len), params) != 1)
-    return srtp_err_status_auth_fail;
-  return srtp_err_status_ok;
+  if (key_len < 0 || key_len > kSha1Block) return srtp_err_status_bad_param;
+  std::uint8_t inner_pad[kSha1Block];
+  std::uint8_t outer_pad[kSha1Block];
+  for (int i = 0; i < kSha1Block; ++i) {
+    std::uint8_t k = i < key_len ? key[i] : 0;
+    inner_pad[i] = static_cast<std::uint8_t>(k ^ 0x36);
+    outer_pad[i] = static_cast<std::uint8_t>(k ^ 0x5c);
+  }
+  bool ok = SHA1_Init(&s->inner) == 1 && SHA1_Update(&s->inner, inner_pad, kSha1Block) == 1 &&
+            SHA1_Init(&s->outer) == 1 && SHA1_Update(&s->outer, outer_pad, kSha1Block) == 1;
+  OPENSSL_cleanse(inner_pad, sizeof inner_pad);
+  OPENSSL_cleanse(outer_pad, sizeof outer_pad);
+  s->work = s->inner;
+  return ok ? srtp_err_status_ok : srtp_err_status_auth_fail;
 }
 
 srtp_err_status_t hmac_start(void* state) {
   auto* s = static_cast<HmacState*>(state);
-  if (EVP_MAC_init(s->ctx, nullptr, 0, nullptr) != 1) return srtp_err_status_auth_fail;
+  s->work = s->inner;
   return srtp_err_status_ok;
 }
 
 srtp_err_status_t hmac_update(void* state, const std::uint8_t* buffer, int length) {
   auto* s = static_cast<HmacState*>(state);
   if (length < 0) return srtp_err_status_bad_param;
-  if (length > 0 && EVP_MAC_update(s->ctx, buffer, static_cast<std::size_t>(length)) != 1)
+  if (length > 0 && SHA1_Update(&s->work, buffer, static_cast<std::size_t>(length)) != 1)
     return srtp_err_status_auth_fail;
   return srtp_err_status_ok;
 }
@@ -383,13 +404,15 @@ srtp_err_status_t hmac_compute(void* state, const std::uint8_t* buffer, int leng
   if (tag_length < 0 || tag_length > kSha1Length) return srtp_err_status_bad_param;
   if (srtp_err_status_t status = hmac_update(state, buffer, length); status != srtp_err_status_ok)
     return status;
-  std::uint8_t mac[EVP_MAX_MD_SIZE];
-  std::size_t mac_length = 0;
-  if (EVP_MAC_final(s->ctx, mac, &mac_length, sizeof mac) != 1 || mac_length != kSha1Length)
-    return srtp_err_status_auth_fail;
-  std::memcpy(tag, mac, static_cast<std::size_t>(tag_length));
+  std::uint8_t inner_hash[kSha1Length];
+  std::uint8_t mac[kSha1Length];
+  bool ok = SHA1_Final(inner_hash, &s->work) == 1;
+  s->work = s->outer;
+  ok = ok && SHA1_Update(&s->work, inner_hash, kSha1Length) == 1 && SHA1_Final(mac, &s->work) == 1;
+  if (ok) std::memcpy(tag, mac, static_cast<std::size_t>(tag_length));
+  OPENSSL_cleanse(inner_hash, sizeof inner_hash);
   OPENSSL_cleanse(mac, sizeof mac);
-  return srtp_err_status_ok;
+  return ok ? srtp_err_status_ok : srtp_err_status_auth_fail;
 }
 
 // ---------------------------------------------------------------------------
