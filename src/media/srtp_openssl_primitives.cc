@@ -4,13 +4,16 @@
 // per-message heap copies we avoid on the packet path (see HMAC below); they
 // remain part of OpenSSL 3's API and use the same assembly.
 #define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/sha.h>
 #include <srtp2/auth.h>
 #include <srtp2/cipher.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -289,13 +292,21 @@ srtp_err_status_t gcm_encrypt(void* state, std::uint8_t* buffer, unsigned int* l
   return srtp_err_status_ok;
 }
 
+// The tag as an OpenSSL 3 parameter: passing it directly skips the
+// translation EVP_CIPHER_CTX_ctrl would do on every packet.
+std::array<OSSL_PARAM, 2> tag_param(std::uint8_t* tag, int length) {
+  return {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag,
+                                            static_cast<std::size_t>(length)),
+          OSSL_PARAM_construct_end()};
+}
+
 srtp_err_status_t gcm_get_tag(void* state, std::uint8_t* tag, std::uint32_t* length) {
   auto* s = static_cast<GcmState*>(state);
   if (s->direction != srtp_direction_encrypt) return srtp_err_status_bad_param;
   std::uint8_t none[16];
   int out = 0;
   if (EVP_CipherFinal_ex(s->ctx, none, &out) != 1 ||
-      EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_AEAD_GET_TAG, s->tag_length, tag) != 1)
+      EVP_CIPHER_CTX_get_params(s->ctx, tag_param(tag, s->tag_length).data()) != 1)
     return srtp_err_status_cipher_fail;
   *length = static_cast<std::uint32_t>(s->tag_length);
   return srtp_err_status_ok;
@@ -307,7 +318,7 @@ srtp_err_status_t gcm_decrypt(void* state, std::uint8_t* buffer, unsigned int* l
   if (*length < static_cast<unsigned int>(s->tag_length)) return srtp_err_status_bad_param;
   unsigned int text = *length - static_cast<unsigned int>(s->tag_length);
   int out = 0;
-  if (EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_AEAD_SET_TAG, s->tag_length, buffer + text) != 1)
+  if (EVP_CIPHER_CTX_set_params(s->ctx, tag_param(buffer + text, s->tag_length).data()) != 1)
     return srtp_err_status_cipher_fail;
   if (text > 0 && EVP_CipherUpdate(s->ctx, buffer, &out, buffer, static_cast<int>(text)) != 1)
     return srtp_err_status_cipher_fail;
