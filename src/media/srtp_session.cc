@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "media/srtp_openssl_primitives.h"
+
 namespace keyline::media {
 
 static_assert(SRTP_MAX_TRAILER_LEN + 4 <= kSrtpMaxOverhead, "room for the SRTCP trailer");
@@ -20,10 +22,19 @@ namespace {
 // worker's sessions share it, so it is initialised exactly once with
 // std::call_once and never shut down (srtp_shutdown would pull it from under
 // sessions on other workers).
+//
+// In the same step, before any session exists, libsrtp's AES and HMAC
+// implementations are replaced by OpenSSL-backed ones: Debian's libsrtp2 is
+// built on NSS, which sets up a PKCS#11 context per packet (see
+// srtp_openssl_primitives.h). libsrtp self-tests each replacement first.
 srtp_err_status_t init_libsrtp() {
   static std::once_flag once;
   static srtp_err_status_t status = srtp_err_status_ok;
-  std::call_once(once, [] { status = srtp_init(); });
+  std::call_once(once, [] {
+    status = srtp_init();
+    if (status == srtp_err_status_ok)
+      status = static_cast<srtp_err_status_t>(srtp_openssl::install());
+  });
   return status;
 }
 
