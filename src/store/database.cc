@@ -66,7 +66,7 @@ bool in_memory(const std::string& path) {
 
 Result<sqlite3*> open_connection(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close(raw);
@@ -80,8 +80,30 @@ Result<sqlite3*> open_connection(const std::string& path, int flags) {
 
 }  // namespace
 
+namespace {
+
+// One read transaction for a reader's whole lease: its statements read one snapshot (a call and
+// its entries agree even while retention deletes), and the file and WAL locks are taken once
+// per lease instead of once per statement.
+bool begin_read(Database& reader) {
+  auto s = reader.prepare("BEGIN");
+  return s && s->run();
+}
+
+bool end_read(Database& reader) {
+  {
+    auto s = reader.prepare("COMMIT");
+    if (s && s->run()) return true;
+  }
+  if (auto rollback = reader.prepare("ROLLBACK")) (void)rollback->run();
+  return false;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
-  auto raw = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  auto raw =
+      open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
   if (!raw) return raw.error();
   std::unique_ptr<Database> db(new Database(*raw, path, false));
   auto st = db->exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
@@ -94,7 +116,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
 // Opened after the main connection set WAL mode (it persists in the file), so a
 // read-only connection reads beside the writer instead of waiting for it.
 Result<std::unique_ptr<Database>> Database::open_reader(const std::string& path) {
-  auto raw = open_connection(path, SQLITE_OPEN_READONLY);
+  // No mutex of SQLite's own: a reader is used by the one thread holding its lease (and the
+  // statements prepared on it end with the lease), so locking every call would be waste.
+  auto raw = open_connection(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
   if (!raw) return raw.error();
   return std::unique_ptr<Database>(new Database(*raw, path, true));
 }
@@ -163,36 +187,42 @@ void Database::set_reader_limit(int readers) {
 ReadLease Database::read() {
   // Inside this thread's own transaction: read what it has written so far.
   if (transaction_thread_.load(std::memory_order_acquire) != std::this_thread::get_id()) {
-    std::unique_lock guard(readers_mutex_);
-    if (!idle_readers_.empty()) {
-      auto reader = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return ReadLease(*this, std::move(reader));
+    std::unique_ptr<Database> reader;
+    {
+      std::lock_guard guard(readers_mutex_);
+      if (!idle_readers_.empty()) {
+        reader = std::move(idle_readers_.back());
+        idle_readers_.pop_back();
+      } else if (readers_open_ < reader_limit_) {
+        ++readers_open_;  // opened below, outside the lock
+      } else {
+        return ReadLease(*this, lock());  // every reader busy: this connection, as before
+      }
     }
-    if (readers_open_ < reader_limit_) {
-      ++readers_open_;
-      guard.unlock();
-      auto reader = open_reader(path_);
-      if (reader) return ReadLease(*this, std::move(*reader));
-      guard.lock();
-      --readers_open_;  // could not open one: read on this connection instead
+    if (!reader) {
+      auto opened = open_reader(path_);
+      if (opened) reader = std::move(*opened);
     }
+    if (reader && begin_read(*reader)) return ReadLease(*this, std::move(reader));
+    give_back(nullptr);  // could not open one or start a read: one reader fewer
   }
-  // Every reader busy (or none allowed): this connection, as before readers.
   return ReadLease(*this, lock());
 }
 
 void Database::give_back(std::unique_ptr<Database> reader) {
   std::lock_guard guard(readers_mutex_);
-  if (readers_open_ > reader_limit_) {
-    --readers_open_;  // the limit was lowered while it was out
+  if (!reader || readers_open_ > reader_limit_) {
+    --readers_open_;  // dropped, or the limit was lowered while it was out
     return;
   }
   idle_readers_.push_back(std::move(reader));
 }
 
 ReadLease::~ReadLease() {
-  if (pool_ && reader_) pool_->give_back(std::move(reader_));
+  if (!pool_ || !reader_) return;
+  // Ends the lease's read transaction; a reader that cannot end it is not reused.
+  if (!end_read(*reader_)) reader_.reset();
+  pool_->give_back(std::move(reader_));
 }
 
 Status Database::exec(const std::string& sql) {

@@ -67,6 +67,17 @@ TEST_F(ReadConnectionsTest, ReadersSeeCommitsOnlyAndDoNotWaitForTheWriter) {
   EXPECT_EQ(count_rows(*after), 2);
 }
 
+TEST_F(ReadConnectionsTest, ALeaseReadsOneSnapshot) {
+  ASSERT_TRUE(db_->exec("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1);"));
+  auto lease = db_->read();
+  ASSERT_TRUE(lease->read_only());
+  EXPECT_EQ(count_rows(*lease), 1);
+  ASSERT_TRUE(db_->exec("INSERT INTO t VALUES (2)"));  // the writer is not blocked by it...
+  EXPECT_EQ(count_rows(*lease), 1);                    // ...and the lease keeps its snapshot
+  auto fresh = db_->read();
+  EXPECT_EQ(count_rows(*fresh), 2);
+}
+
 TEST_F(ReadConnectionsTest, WithEveryReaderOutReadsFallBackToTheMainConnection) {
   ASSERT_TRUE(db_->exec("CREATE TABLE t (n INTEGER)"));
   db_->set_reader_limit(1);

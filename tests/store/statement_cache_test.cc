@@ -93,20 +93,29 @@ TEST_F(StatementCacheTest, CachedStatementsFollowSchemaChanges) {
     for (int c = 0; c < 3; ++c) out.push_back(s->is_null(c) ? "-" : s->text(c));
     return out;
   };
-  auto reader = db_->read();
-  ASSERT_TRUE(reader->read_only());
+  // Each lease reads one snapshot, so every check takes a new one (as each request does); with
+  // one reader allowed, they all get the same connection and so the same statement cache.
+  db_->set_reader_limit(1);
+  auto through_reader = [&] {
+    auto reader = db_->read();
+    EXPECT_TRUE(reader->read_only());
+    return columns_of_first_row(*reader);
+  };
   EXPECT_EQ(columns_of_first_row(*db_), (std::vector<std::string>{"x", "-", "-"}));
-  EXPECT_EQ(columns_of_first_row(*reader), (std::vector<std::string>{"x", "-", "-"}));
+  EXPECT_EQ(through_reader(), (std::vector<std::string>{"x", "-", "-"}));
+  const std::size_t cached = db_->read()->cached_statements();
+  EXPECT_GE(cached, 1u);
   // A migration adds a column: both the writer's and a reader's cached statement see it.
   ASSERT_TRUE(db_->transaction([&] { return db_->exec("ALTER TABLE t ADD COLUMN b DEFAULT 7"); }));
   EXPECT_EQ(columns_of_first_row(*db_), (std::vector<std::string>{"x", "7", "-"}));
-  EXPECT_EQ(columns_of_first_row(*reader), (std::vector<std::string>{"x", "7", "-"}));
+  EXPECT_EQ(through_reader(), (std::vector<std::string>{"x", "7", "-"}));
   // A migration rebuilds the table with other columns.
   ASSERT_TRUE(
       db_->exec("DROP TABLE t; CREATE TABLE t (p INTEGER, q TEXT, r TEXT); INSERT INTO t VALUES "
                 "(1,'q','r');"));
   EXPECT_EQ(columns_of_first_row(*db_), (std::vector<std::string>{"1", "q", "r"}));
-  EXPECT_EQ(columns_of_first_row(*reader), (std::vector<std::string>{"1", "q", "r"}));
+  EXPECT_EQ(through_reader(), (std::vector<std::string>{"1", "q", "r"}));
+  EXPECT_EQ(db_->read()->cached_statements(), cached) << "the same statements, prepared again";
 }
 
 TEST_F(StatementCacheTest, DistinctSqlTextsAreBounded) {
