@@ -12,9 +12,7 @@
 //     connection closes);
 //   - read() leases one of a few read-only connections to the same file, so
 //     readers (the API threads) neither queue on this connection's mutex nor
-//     wait for the writer: WAL lets them read the last commit beside it. A
-//     lease holds one read transaction (one snapshot) for its length; the
-//     statements prepared on it must end before it does.
+//     wait for the writer: WAL lets them read the last commit beside it.
 #pragma once
 
 #include <atomic>
