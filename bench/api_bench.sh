@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # API throughput: wrk over keep-alive TLS against GET /v1/calls/{id} (one
 # detailed call log, read from SQLite each time) on a server whose call log
-# holds one real call made with `keyline call`.
+# holds one real call made with `keyline call`. The call is routed by a stored
+# deployment shared with the viewer whose key wrk uses, so every request also
+# runs the sharing check a non-admin's does (api/call_access.h).
 # Usage: bench/api_bench.sh [seconds=20] [connections=32] [wrk threads=1]
 #   KEYLINE=path/to/keyline to choose the binary (default: the release build).
 # Prints wrk's requests/s and latency distribution.
@@ -33,6 +35,13 @@ key="$("$KEYLINE" apikey create --email bench@example.com --role viewer --config
 server=$!
 for _ in $(seq 1 300); do grep -q "listening for SIP" "$work/server.log" && break; sleep 0.1; done
 api_port="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
+admin="$(grep -o '^kl_[0-9a-f]*_[0-9a-f]*$' "$work/server.log" | head -n 1)"
+as_admin() { curl -sS -o /dev/null -w '%{http_code}' --cacert "$work/data/api-cert.pem" \
+  -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "$@"; }
+sed 's/"name": "demo"/"name": "benchapp"/' examples/apps/demo.json >"$work/benchapp.json"
+[ "$(as_admin -X PUT --data-binary @"$work/benchapp.json" "https://127.0.0.1:$api_port/v1/apps/benchapp")" = 201 ]
+[ "$(as_admin -X POST -d '{"label":"bench","app":"benchapp","numbers":["100"]}' "https://127.0.0.1:$api_port/v1/deployments")" = 201 ]
+[ "$(as_admin -X PUT "https://127.0.0.1:$api_port/v1/deployments/bench/shares/users/bench@example.com")" = 204 ]
 "$KEYLINE" call "sip:100@127.0.0.1:$sip_port" --dtmf "1 12345#" --timeout 60 >/dev/null 2>&1
 sleep 1
 id="$(curl -sS --cacert "$work/data/api-cert.pem" -H "Authorization: Bearer $key" \

@@ -13,29 +13,10 @@
 #include "api/access.h"
 #include "api/api_service.h"
 #include "api/problem.h"
-#include "speech/audio_file.h"
+#include "api/prompt_files.h"
 
 namespace keyline::api {
 namespace {
-
-// A prompt is seconds long: 1 MiB is over a minute of 8 kHz 16-bit audio. The HTTPS server's
-// own body cap is the same, so this check matters for callers without it (tests, tools).
-constexpr std::size_t kMaxPromptBytes = 1u << 20;
-// Enough for a big multi-language menu tree; stops a loop from filling the database.
-constexpr std::size_t kMaxPromptsPerApp = 500;
-
-// A plain file name ending .wav: what a document's prompt table names (its last path part).
-bool valid_prompt_file(std::string_view f) {
-  if (f.size() < 5 || f.size() > 100 || f.front() == '.') return false;
-  std::string ext(f.substr(f.size() - 4));
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  if (ext != ".wav") return false;
-  return std::all_of(f.begin(), f.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '.';
-  });
-}
 
 bool wav_media_type(std::string_view type) {
   type = type.substr(0, type.find(';'));
@@ -104,11 +85,8 @@ Response upload(ApiService& api, Request& req, const Principal& who) {
   if (req.body.size() > kMaxPromptBytes)
     return problem(413, "body-too-large", "Body too large",
                    "a prompt file is at most " + std::to_string(kMaxPromptBytes) + " bytes");
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(req.body.data());
-  auto pcm = speech::decode_audio_8k(std::span(bytes, req.body.size()), ".wav");
-  if (!pcm)
-    return problem(422, "invalid-audio", "The file is not a WAV prompt Keyline can play",
-                   pcm.error().message + " (mono 16-bit PCM, u-law or A-law WAV, 8-48 kHz)");
+  if (auto bad = prompt_audio_problem(req.body))
+    return problem(422, "invalid-audio", "The file is not a WAV prompt Keyline can play", *bad);
   auto existing = api.deps().apps->prompt_files(name);
   if (!existing) return store_failure(existing.error());
   const bool replaces = std::any_of(existing->begin(), existing->end(),

@@ -29,6 +29,26 @@ Result<std::optional<std::vector<std::string>>> readable_call_deployments(const 
   return Out{std::move(out)};
 }
 
+Result<bool> call_deployment_readable(const ApiService& api, const Principal& who,
+                                      const std::string& deployment) {
+  if (who.role == store::Role::kAdmin || !api.deps().teams) return true;
+  if (deployment.empty()) return false;
+  auto d = api.deps().deployments->get(deployment);
+  if (!d) return d.error();
+  if (!*d) return false;  // a config-file deployment's call, or one since deleted: admins only
+  if ((*d)->owner == who.email) return true;
+  auto app = api.deps().apps->get((*d)->app);
+  if (!app) return app.error();
+  if (*app && (*app)->owner == who.email) return true;
+  auto deployments_seen = visibility(api, who, kDeploymentKind);
+  if (!deployments_seen) return deployments_seen.error();
+  if (deployments_seen->sees(deployment, (*d)->owner)) return true;
+  if (!*app) return false;
+  auto apps_seen = visibility(api, who, kAppKind);
+  if (!apps_seen) return apps_seen.error();
+  return apps_seen->sees((*app)->name, (*app)->owner);
+}
+
 bool call_readable(const std::optional<std::vector<std::string>>& readable,
                    const std::string& deployment) {
   if (!readable) return true;

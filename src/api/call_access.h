@@ -20,6 +20,11 @@ namespace keyline::api {
 Result<std::optional<std::vector<std::string>>> readable_call_deployments(const ApiService& api,
                                                                           const Principal& who);
 
+// Whether `who` may read one call routed by `deployment`: the same rule as above, for one
+// deployment (its row, its app's and the caller's shares) instead of every app and deployment.
+Result<bool> call_deployment_readable(const ApiService& api, const Principal& who,
+                                      const std::string& deployment);
+
 // Whether a call routed by `deployment` is in `readable` (as returned above).
 bool call_readable(const std::optional<std::vector<std::string>>& readable,
                    const std::string& deployment);

@@ -157,10 +157,9 @@ void add_call_routes(ApiService& api) {
                   if (!call) return store_failure(call.error());
                   if (!*call) return problem(404, "not-found", "Not found", "no such call");
                   // Another's call answers as one that does not exist (access.h).
-                  auto readable = readable_call_deployments(api, who);
+                  auto readable = call_deployment_readable(api, who, (*call)->deployment);
                   if (!readable) return store_failure(readable.error());
-                  if (!call_readable(*readable, (*call)->deployment))
-                    return problem(404, "not-found", "Not found", "no such call");
+                  if (!*readable) return problem(404, "not-found", "Not found", "no such call");
                   return json_response(200, call_json(**call, true));
                 });
 }

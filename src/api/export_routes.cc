@@ -5,23 +5,40 @@
 // revision as PUT /v1/apps would before writing anything, then writes all of
 // it in one transaction: any problem (a bad deployment, a name that exists)
 // rolls back everything and answers with a problem document.
+//
+// Each app carries its recorded prompt files ("prompts": file, bytes, sha256, updated and the
+// audio as base64). The import checks every one as PUT /v1/apps/{name}/prompts/{file} would
+// (name, size, a WAV Keyline can play, at most kMaxPromptsPerApp) and against its checksum
+// before anything is written. `keyline export` moves the audio out to files beside the
+// document and `keyline import` puts it back (server/export_command.cc).
 #include <algorithm>
+#include <cstdint>
 #include <set>
+#include <span>
 
 #include "api/admin_routes.h"
 #include "api/api_service.h"
 #include "api/export_import.h"
 #include "api/problem.h"
+#include "api/prompt_files.h"
 #include "api/route_helpers.h"
+#include "base/base64.h"
 
 namespace keyline::api {
 namespace {
 
 constexpr int kFormat = 1;
 
+struct ImportedPrompt {
+  std::string file;
+  std::string audio;  // the bytes, checked
+  std::int64_t updated_unix_ms = 0;
+};
+
 struct ImportedApp {
   store::AppRecord app;
   std::vector<store::AppRevision> revisions;
+  std::vector<ImportedPrompt> prompts;
 };
 
 // A time member: absent → `fallback`; present but unreadable → a problem.
@@ -33,6 +50,93 @@ std::int64_t read_time(const Json& object, const char* key, std::int64_t fallbac
   if (value->is_string()) parsed = parse_time(value->as_string());
   if (!parsed) errors.push_back({where + "/" + key, "must be an ISO 8601 UTC time"});
   return parsed.value_or(fallback);
+}
+
+// The bytes of a base64 member, or nullopt (`errors` says why). Refuses text that would decode
+// to more than `max_bytes` before decoding any of it.
+std::optional<std::string> read_base64(const Json& text, std::size_t max_bytes,
+                                       const std::string& where, std::vector<ProblemItem>& errors) {
+  if (!text.is_string()) {
+    errors.push_back({where, "required: the file's bytes as base64"});
+    return std::nullopt;
+  }
+  const std::string& b64 = text.as_string();
+  if (b64.size() / 4 * 3 > max_bytes + 3) {
+    errors.push_back({where, "larger than " + std::to_string(max_bytes) + " bytes"});
+    return std::nullopt;
+  }
+  std::string bytes(b64.size() / 4 * 3 + 3, '\0');
+  auto n =
+      base64_decode(b64, std::span(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size()));
+  if (!n) {
+    errors.push_back({where, "not base64"});
+    return std::nullopt;
+  }
+  bytes.resize(*n);
+  return bytes;
+}
+
+// An app's "prompts" (optional: exports from before prompts were exported have none), each
+// checked as the prompts route checks an upload, and against the manifest's size and checksum.
+void read_prompts(const Json& app, const std::string& where, std::int64_t now,
+                  std::vector<ImportedPrompt>& out, std::vector<ProblemItem>& errors) {
+  const Json* prompts = app.find("prompts");
+  if (!prompts) return;
+  if (!prompts->is_array() || prompts->as_array().size() > kMaxPromptsPerApp) {
+    errors.push_back({where + "/prompts", "must be a list of at most " +
+                                              std::to_string(kMaxPromptsPerApp) + " prompt files"});
+    return;
+  }
+  std::set<std::string> files;
+  const auto& list = prompts->as_array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = where + "/prompts/" + std::to_string(i);
+    const Json& p = list[i];
+    if (!p.is_object()) {
+      errors.push_back({at, "must be an object"});
+      continue;
+    }
+    for (const auto& [key, value] : p.as_object()) {
+      (void)value;
+      if (key != "file" && key != "bytes" && key != "sha256" && key != "updated" && key != "audio")
+        errors.push_back({at + "/" + key, "unknown field"});
+    }
+    ImportedPrompt prompt;
+    const Json* file = p.find("file");
+    if (!file || !file->is_string() || !valid_prompt_file(file->as_string())) {
+      errors.push_back({at + "/file", "required: a plain file name ending .wav"});
+      continue;
+    }
+    prompt.file = file->as_string();
+    if (!files.insert(prompt.file).second)
+      errors.push_back({at + "/file", "'" + prompt.file + "' appears twice"});
+    prompt.updated_unix_ms = read_time(p, "updated", now, at, errors);
+    const Json* audio = p.find("audio");
+    if (!audio) {
+      errors.push_back({at + "/audio",
+                        "required: the file's bytes (keyline import reads them "
+                        "from the export directory)"});
+      continue;
+    }
+    auto bytes = read_base64(*audio, kMaxPromptBytes, at + "/audio", errors);
+    if (!bytes) continue;
+    const Json* sha = p.find("sha256");
+    if (!sha || !sha->is_string() || sha->as_string() != sha256_hex(*bytes)) {
+      errors.push_back({at + "/sha256", "'" + prompt.file +
+                                            "': the checksum does not match the file "
+                                            "(changed or damaged since the export)"});
+      continue;
+    }
+    if (const Json* size = p.find("bytes");
+        size && size->as_integer() != std::optional<std::int64_t>(bytes->size()))
+      errors.push_back({at + "/bytes", "'" + prompt.file + "': not the file's size"});
+    if (auto bad = prompt_audio_problem(*bytes)) {
+      errors.push_back({at + "/audio", "'" + prompt.file + "': " + *bad});
+      continue;
+    }
+    prompt.audio = std::move(*bytes);
+    out.push_back(std::move(prompt));
+  }
 }
 
 std::optional<ImportedApp> read_app(const Json& j, const std::string& where,
@@ -110,6 +214,7 @@ std::optional<ImportedApp> read_app(const Json& j, const std::string& where,
       read_time(j, "created", out.revisions.front().created_unix_ms, where, errors);
   out.app.updated_unix_ms =
       read_time(j, "updated", out.revisions.back().created_unix_ms, where, errors);
+  read_prompts(j, where, now, out.prompts, errors);
   if (errors.size() != before) return std::nullopt;
   return out;
 }
@@ -146,6 +251,24 @@ Response export_document(const ApiDependencies& deps, std::int64_t now_ms) {
       j.set("updated", iso_time(a.updated_unix_ms));
       j.set("latest_revision", a.latest_revision);
       j.set("revisions", std::move(revs));
+      auto files = deps.apps->prompt_files(a.name);
+      if (!files) return files.error();
+      Json::Array prompts;
+      for (const auto& f : *files) {
+        auto audio = deps.apps->prompt_audio(a.name, f.file);
+        if (!audio) return audio.error();
+        if (!*audio) continue;
+        const std::string& bytes = **audio;
+        Json p;
+        p.set("file", f.file);
+        p.set("bytes", static_cast<std::int64_t>(bytes.size()));
+        p.set("sha256", sha256_hex(bytes));
+        p.set("updated", iso_time(f.updated_unix_ms));
+        p.set("audio", base64_encode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                               bytes.size())));
+        prompts.push_back(std::move(p));
+      }
+      j.set("prompts", std::move(prompts));
       apps_out.push_back(std::move(j));
     }
     auto deployments = deps.deployments->list();
@@ -240,6 +363,7 @@ Response import_document(const ApiDependencies& deps, const Request& req, const 
   // Everything below runs in one transaction; `status` says how it failed.
   int status = 0;
   std::size_t deployment_count = 0;
+  std::size_t prompt_count = 0;
   auto st = deps.transaction([&]() -> Status {
     for (std::size_t i = 0; i < trunks.size(); ++i) {
       auto existing = deps.trunks->get(trunks[i].name);
@@ -259,6 +383,11 @@ Response import_document(const ApiDependencies& deps, const Request& req, const 
           errors.push_back({"/apps", r.error().message});
         }
         return r;
+      }
+      for (const auto& p : a.prompts) {
+        auto put = deps.apps->put_prompt(a.app.name, p.file, p.audio, p.updated_unix_ms);
+        if (!put) return put.error();
+        ++prompt_count;
       }
     }
     if (!deployments_json) return Ok{};
@@ -310,11 +439,13 @@ Response import_document(const ApiDependencies& deps, const Request& req, const 
   result.set("apps", static_cast<std::int64_t>(apps.size()));
   result.set("deployments", static_cast<std::int64_t>(deployment_count));
   result.set("trunks", static_cast<std::int64_t>(trunks.size()));
+  result.set("prompts", static_cast<std::int64_t>(prompt_count));
   Response r = json_response(200, result);
   if (!deps.audit->append(store::AuditEntry{
           0, now_ms, actor, "import", "",
           std::to_string(apps.size()) + " apps, " + std::to_string(deployment_count) +
-              " deployments, " + std::to_string(trunks.size()) + " trunks"}))
+              " deployments, " + std::to_string(trunks.size()) + " trunks, " +
+              std::to_string(prompt_count) + " prompt files"}))
     r.headers.emplace_back("X-Audit-Error", "audit write failed");
   return r;
 }

@@ -11,6 +11,16 @@
 #include "base/secure_random.h"
 
 namespace keyline::api {
+
+std::string sha256_digest_hex(std::string_view bytes) {
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
+  std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  return std::string(hex.data(), digest.size() * 2);
+}
+
 namespace {
 
 std::string to_hex(const std::uint8_t* data, std::size_t size) {

@@ -22,6 +22,10 @@ struct ParsedKey {
   std::string secret;
 };
 
+// Lower-case hex SHA-256 (libsodium's, so sodium.h stays in key_hasher.cc):
+// the checksum of prompt files in an export (prompt_files.h).
+std::string sha256_digest_hex(std::string_view bytes);
+
 // Splits "kl_<16 hex>_<64 hex>"; nullopt for anything else.
 std::optional<ParsedKey> parse_api_key(std::string_view key);
 

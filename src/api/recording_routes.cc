@@ -2,11 +2,15 @@
 // /v1/recordings/{id}, GET /v1/recordings/{id}/audio (the WAV while it is still on this server's
 // disk: developers and admins only, and every download is audit-logged, because it is a caller's
 // voice) and DELETE /v1/recordings/{id} (removes the file, keeps the row marked deleted).
+// A recording follows its call's sharing (call_access.h): a caller sees, downloads or deletes it
+// only when they may read the call (the deployment that routed it); another's recording answers
+// 404, as another's call does, and lists leave it out. Viewers may list and read metadata only.
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
 #include "api/api_service.h"
+#include "api/call_access.h"
 #include "api/problem.h"
 #include "base/strings.h"
 
@@ -38,7 +42,37 @@ std::optional<std::int64_t> id_param(Request& req) {
 
 Response not_found() { return problem(404, "not-found", "Not found", "no such recording"); }
 
-Response list(ApiService& api, Request& req) {
+// The recording `id` names when `who` may read its call; nullopt and `denied` set otherwise
+// (404 for no such row or another's, or the store's failure).
+std::optional<store::RecordingRecord> readable_recording(ApiService& api, Request& req,
+                                                         const Principal& who, Response& denied) {
+  auto id = id_param(req);
+  if (!id) {
+    denied = not_found();
+    return std::nullopt;
+  }
+  auto row = api.deps().recordings->get(*id);
+  if (!row) {
+    denied = store_failure(row.error());
+    return std::nullopt;
+  }
+  if (!*row) {
+    denied = not_found();
+    return std::nullopt;
+  }
+  auto readable = call_deployment_readable(api, who, (*row)->deployment);
+  if (!readable) {
+    denied = store_failure(readable.error());
+    return std::nullopt;
+  }
+  if (!*readable) {
+    denied = not_found();
+    return std::nullopt;
+  }
+  return std::move(**row);
+}
+
+Response list(ApiService& api, Request& req, const Principal& who) {
   store::RecordingFilter f;
   std::vector<ProblemItem> errors;
   read_time_query(req, "from", f.from_unix_ms, errors);
@@ -61,6 +95,9 @@ Response list(ApiService& api, Request& req) {
   }
   if (!errors.empty())
     return problem(400, "invalid-parameter", "Invalid query parameters", "see errors", errors);
+  auto readable = readable_call_deployments(api, who);
+  if (!readable) return store_failure(readable.error());
+  f.deployments = std::move(*readable);
   auto rows = api.deps().recordings->list(f);
   if (!rows) return store_failure(rows.error());
   Json::Array items;
@@ -73,12 +110,10 @@ Response list(ApiService& api, Request& req) {
 }
 
 Response audio(ApiService& api, Request& req, const Principal& who) {
-  auto id = id_param(req);
-  if (!id) return not_found();
-  auto row = api.deps().recordings->get(*id);
-  if (!row) return store_failure(row.error());
-  if (!*row) return not_found();
-  const store::RecordingRecord& r = **row;
+  Response denied;
+  auto row = readable_recording(api, req, who, denied);
+  if (!row) return denied;
+  const store::RecordingRecord& r = *row;
   std::ifstream in(r.path, std::ios::binary);
   if (r.deleted || !in)
     return problem(410, "gone", "Gone",
@@ -99,21 +134,19 @@ Response audio(ApiService& api, Request& req, const Principal& who) {
 }
 
 Response remove(ApiService& api, Request& req, const Principal& who) {
-  auto id = id_param(req);
-  if (!id) return not_found();
-  auto row = api.deps().recordings->get(*id);
-  if (!row) return store_failure(row.error());
-  if (!*row) return not_found();
+  Response denied;
+  auto row = readable_recording(api, req, who, denied);
+  if (!row) return denied;
   std::error_code ec;
-  std::filesystem::remove((*row)->path, ec);  // absent already: fine
+  std::filesystem::remove(row->path, ec);  // absent already: fine
   if (ec)
     return problem(500, "io", "The file could not be deleted", "the server's log has no more");
-  auto marked = api.deps().recordings->mark_deleted(*id);
+  auto marked = api.deps().recordings->mark_deleted(row->id);
   if (!marked) return store_failure(marked.error());
   Response r;
   r.status = 204;
   r.content_type.clear();
-  if (!api.audit(who, "recording.delete", std::to_string(*id), "session " + (*row)->session_id))
+  if (!api.audit(who, "recording.delete", std::to_string(row->id), "session " + row->session_id))
     r.headers.emplace_back("X-Audit-Error", "audit write failed");
   return r;
 }
@@ -124,15 +157,13 @@ void add_recording_routes(ApiService& api) {
   using store::Role;
   if (!api.deps().recordings) return;  // a service built without recordings (tools, tests)
   api.add_route("GET", "/v1/recordings", Role::kViewer,
-                [&api](Request& req, const Principal&) { return list(api, req); });
+                [&api](Request& req, const Principal& who) { return list(api, req, who); });
   api.add_route("GET", "/v1/recordings/{id}", Role::kViewer,
-                [&api](Request& req, const Principal&) {
-                  auto id = id_param(req);
-                  if (!id) return not_found();
-                  auto row = api.deps().recordings->get(*id);
-                  if (!row) return store_failure(row.error());
-                  if (!*row) return not_found();
-                  return json_response(200, recording_json(**row));
+                [&api](Request& req, const Principal& who) {
+                  Response denied;
+                  auto row = readable_recording(api, req, who, denied);
+                  if (!row) return denied;
+                  return json_response(200, recording_json(*row));
                 });
   api.add_route("GET", "/v1/recordings/{id}/audio", Role::kDeveloper,
                 [&api](Request& req, const Principal& who) { return audio(api, req, who); });

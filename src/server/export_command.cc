@@ -1,15 +1,22 @@
 #include "server/export_command.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "api/export_import.h"
 #include "api/json.h"
+#include "api/prompt_files.h"
+#include "api/route_helpers.h"
+#include "base/base64.h"
 #include "server/config.h"
 #include "store/backend.h"
 
@@ -109,6 +116,101 @@ Status write_app_files(const std::string& export_body, const std::filesystem::pa
   return Ok{};
 }
 
+api::Json* member(api::Json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  for (auto& [k, v] : object.as_object())
+    if (k == key) return &v;
+  return nullptr;
+}
+
+// Where an app's prompt file goes in an export directory. The names were checked (an app name
+// and a prompt file name hold no '/' and do not start with '.'), so the path stays inside it.
+std::filesystem::path prompt_path(const std::filesystem::path& dir, const std::string& app,
+                                  const std::string& file) {
+  return dir / "prompts" / app / file;
+}
+
+// Export: moves each prompt's audio out of the document into its own file, leaving the
+// manifest entry (file, bytes, sha256, updated). Returns the document to write.
+Result<std::string> write_prompt_files(const std::string& export_body,
+                                       const std::filesystem::path& dir) {
+  auto doc = api::parse_json(export_body, 256);
+  if (!doc) return make_error("export", "the export document does not parse");
+  api::Json* apps = member(*doc, "apps");
+  if (!apps || !apps->is_array()) return export_body;
+  for (auto& app : apps->as_array()) {
+    const api::Json* name = app.find("name");
+    api::Json* prompts = member(app, "prompts");
+    if (!name || !name->is_string() || !api::valid_name(name->as_string()) || !prompts ||
+        !prompts->is_array())
+      continue;
+    for (auto& prompt : prompts->as_array()) {
+      const api::Json* file = prompt.find("file");
+      const api::Json* audio = prompt.find("audio");
+      if (!file || !file->is_string() || !api::valid_prompt_file(file->as_string()) || !audio ||
+          !audio->is_string())
+        return make_error("export", "a prompt of app " + name->as_string() + " is malformed");
+      std::string bytes(audio->as_string().size() / 4 * 3 + 3, '\0');
+      auto n =
+          base64_decode(audio->as_string(),
+                        std::span(reinterpret_cast<std::uint8_t*>(bytes.data()), bytes.size()));
+      if (!n) return make_error("export", "a prompt of app " + name->as_string() + " is malformed");
+      bytes.resize(*n);
+      const auto path = prompt_path(dir, name->as_string(), file->as_string());
+      std::error_code ec;
+      std::filesystem::create_directories(path.parent_path(), ec);
+      if (ec) return make_error("io", path.parent_path().string() + ": " + ec.message());
+      if (auto st = write_file(path, bytes); !st) return st.error();
+      auto& fields = prompt.as_object();
+      fields.erase(std::remove_if(fields.begin(), fields.end(),
+                                  [](const auto& kv) { return kv.first == "audio"; }),
+                   fields.end());
+    }
+  }
+  return doc->dump();
+}
+
+// Import: puts each manifest entry's file back into the document as "audio", for
+// import_document to check (size, checksum, a playable WAV) before it writes anything. A file
+// that is missing, unreadable or over the size limit is an error here, and nothing is written.
+Result<std::string> read_prompt_files(const std::string& text, const std::filesystem::path& dir) {
+  auto doc = api::parse_json(text, 256);
+  if (!doc) return text;  // import_document reports the parse error
+  api::Json* apps = member(*doc, "apps");
+  if (!apps || !apps->is_array()) return text;
+  bool changed = false;
+  for (auto& app : apps->as_array()) {
+    const api::Json* name = app.find("name");
+    api::Json* prompts = member(app, "prompts");
+    if (!name || !name->is_string() || !prompts || !prompts->is_array()) continue;
+    // Bad names are left for import_document to report; they are never opened as paths.
+    if (!api::valid_name(name->as_string())) continue;
+    for (auto& prompt : prompts->as_array()) {
+      const api::Json* file = prompt.find("file");
+      if (prompt.find("audio") || !file || !file->is_string() ||
+          !api::valid_prompt_file(file->as_string()))
+        continue;
+      const auto path = prompt_path(dir, name->as_string(), file->as_string());
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      if (ec) return make_error("io", "cannot read " + path.string() + ": " + ec.message());
+      if (size > api::kMaxPromptBytes)
+        return make_error("import", path.string() + ": larger than " +
+                                        std::to_string(api::kMaxPromptBytes) +
+                                        " bytes, the limit for a prompt file");
+      std::ifstream in(path, std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (!in && !in.eof()) return make_error("io", "cannot read " + path.string());
+      if (bytes.size() > api::kMaxPromptBytes)
+        return make_error("import", path.string() + ": larger than the limit for a prompt file");
+      prompt.set("audio", base64_encode(std::span(
+                              reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size())));
+      changed = true;
+    }
+  }
+  return changed ? doc->dump() : text;
+}
+
 }  // namespace
 
 int run_export_command(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -168,11 +270,16 @@ int run_export_command(int argc, char** argv, std::ostream& out, std::ostream& e
       err << "keyline export: " << dir.string() << ": " << ec.message() << "\n";
       return 1;
     }
-    if (auto st = write_file(dir / kExportFile, r.body + "\n"); !st) {
+    auto document = write_prompt_files(r.body, dir);
+    if (!document) {
+      err << "keyline export: " << document.error().message << "\n";
+      return 1;
+    }
+    if (auto st = write_file(dir / kExportFile, *document + "\n"); !st) {
       err << "keyline export: " << st.error().message << "\n";
       return 1;
     }
-    if (auto st = write_app_files(r.body, dir); !st) {
+    if (auto st = write_app_files(*document, dir); !st) {
       err << "keyline export: " << st.error().message << "\n";
       return 1;
     }
@@ -190,7 +297,12 @@ int run_export_command(int argc, char** argv, std::ostream& out, std::ostream& e
   req.method = "POST";
   req.path = "/v1/import";
   req.content_type = "application/json";
-  req.body = text.str();
+  auto with_prompts = read_prompt_files(text.str(), dir);
+  if (!with_prompts) {
+    err << "keyline import: " << with_prompts.error().message << "\nnothing was written\n";
+    return 1;
+  }
+  req.body = std::move(*with_prompts);
   // The audit log names the CLI (and the operating-system user when known) as the actor.
   const char* user = std::getenv("USER");
   const std::string actor = std::string("cli") + (user && *user ? ":" + std::string(user) : "");

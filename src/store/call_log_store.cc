@@ -45,8 +45,8 @@ class SqliteCallLogs final : public CallLogStore {
   }
 
  private:
-  Status load_visits(CallRecord& record) const;
-  Status load_media(CallRecord& record) const;
+  static Status load_visits(Database& conn, CallRecord& record);
+  static Status load_media(Database& conn, CallRecord& record);
   Status write_media(const std::string& call_id, const CallMediaRecord& media);
 
   std::shared_ptr<Database> db_;
@@ -149,9 +149,10 @@ Status SqliteCallLogs::write_media(const std::string& call_id, const CallMediaRe
   return s->run();
 }
 
-Status SqliteCallLogs::load_media(CallRecord& record) const {
-  auto s = db_->prepare(std::string("SELECT ") + kCallMediaColumns +
-                        " FROM call_media WHERE call_id = ?");
+Status SqliteCallLogs::load_media(Database& conn, CallRecord& record) {
+  static const std::string sql =
+      std::string("SELECT ") + kCallMediaColumns + " FROM call_media WHERE call_id = ?";
+  auto s = conn.prepare(sql);
   if (!s) return s.error();
   s->bind(1, record.call_id);
   auto found = s->step();
@@ -174,8 +175,8 @@ Status SqliteCallLogs::load_media(CallRecord& record) const {
   return Ok{};
 }
 
-Status SqliteCallLogs::load_visits(CallRecord& record) const {
-  auto s = db_->prepare(
+Status SqliteCallLogs::load_visits(Database& conn, CallRecord& record) {
+  auto s = conn.prepare(
       "SELECT page, module, type, result FROM call_log_visits WHERE call_id = ? ORDER BY seq");
   if (!s) return s.error();
   s->bind(1, record.call_id);
@@ -189,7 +190,7 @@ Status SqliteCallLogs::load_visits(CallRecord& record) const {
 }
 
 Result<std::vector<CallRecord>> SqliteCallLogs::query(const CallQuery& q) const {
-  auto guard = db_->lock();
+  auto conn = db_->read();
   std::string sql = std::string(kSelectCalls) + " WHERE start_unix_ms >= ?1 AND start_unix_ms < ?2";
   if (!q.number.empty()) sql += " AND (instr(to_uri, ?3) > 0 OR instr(from_uri, ?3) > 0)";
   if (!q.app.empty()) sql += " AND app = ?4";
@@ -198,7 +199,7 @@ Result<std::vector<CallRecord>> SqliteCallLogs::query(const CallQuery& q) const 
   if (q.after) sql += " AND (start_unix_ms < ?6 OR (start_unix_ms = ?6 AND call_id < ?7))";
   if (q.deployments) sql += " AND instr(?9, ',' || deployment || ',') > 0";  // label_set.h
   sql += " ORDER BY start_unix_ms DESC, call_id DESC LIMIT ?8";
-  auto s = db_->prepare(sql);
+  auto s = conn->prepare(sql);
   if (!s) return s.error();
   s->bind(1, q.from_unix_ms);
   s->bind(2, q.to_unix_ms);
@@ -220,24 +221,25 @@ Result<std::vector<CallRecord>> SqliteCallLogs::query(const CallQuery& q) const 
   }
   if (q.with_details) {
     for (auto& r : out) {
-      if (auto st = load_visits(r); !st) return st.error();
-      if (auto st = load_media(r); !st) return st.error();
+      if (auto st = load_visits(*conn, r); !st) return st.error();
+      if (auto st = load_media(*conn, r); !st) return st.error();
     }
   }
   return out;
 }
 
 Result<std::optional<CallRecord>> SqliteCallLogs::get(const std::string& call_id) const {
-  auto guard = db_->lock();
-  auto s = db_->prepare(std::string(kSelectCalls) + " WHERE call_id = ?");
+  static const std::string sql = std::string(kSelectCalls) + " WHERE call_id = ?";
+  auto conn = db_->read();
+  auto s = conn->prepare(sql);
   if (!s) return s.error();
   s->bind(1, call_id);
   auto row = s->step();
   if (!row) return row.error();
   if (!*row) return std::optional<CallRecord>{};
   CallRecord r = read_call_row(*s);
-  if (auto st = load_visits(r); !st) return st.error();
-  if (auto st = load_media(r); !st) return st.error();
+  if (auto st = load_visits(*conn, r); !st) return st.error();
+  if (auto st = load_media(*conn, r); !st) return st.error();
   return std::optional<CallRecord>{std::move(r)};
 }
 

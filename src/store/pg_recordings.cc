@@ -1,4 +1,5 @@
 // RecordingRepository on PostgreSQL (store/recordings.h).
+#include "store/label_set.h"
 #include "store/pg_repositories.h"
 #include "store/recordings.h"
 
@@ -68,9 +69,11 @@ class PgRecordings final : public RecordingRepository {
                             " AND ($3::text = '' OR app = $3::text)"
                             " AND ($4::text = '' OR session_id = $4::text)"
                             " AND ($5::bigint = 0 OR id < $5::bigint)"
+                            " AND ($7::text = '' OR strpos($7::text, ',' || deployment || ',') > 0)"
                             " ORDER BY id DESC LIMIT $6::bigint",
                         {f.from_unix_ms, f.to_unix_ms, f.app, f.session_id, f.before_id,
-                         static_cast<std::int64_t>(f.limit)});
+                         static_cast<std::int64_t>(f.limit),
+                         f.deployments ? label_set(*f.deployments) : std::string()});
     if (!q) return q.error();
     return read_all(*q);
   }

@@ -43,6 +43,9 @@ struct RecordingFilter {
   std::string session_id;         // empty: any
   std::int64_t before_id = 0;     // pagination: rows with a smaller id only; 0: from the newest
   int limit = 50;
+  // Sharing (api/call_access.h): nullopt: every recording; else only those whose deployment is
+  // one of these labels (an empty list: none). Filtered in the query so pages stay full.
+  std::optional<std::vector<std::string>> deployments;
 };
 
 class RecordingRepository {

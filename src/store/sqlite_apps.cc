@@ -8,8 +8,8 @@ class SqliteApps final : public AppRepository {
   explicit SqliteApps(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
   Result<std::vector<AppRecord>> list() override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(std::string(kSelect) + " ORDER BY name");
+    auto conn = db_->read();
+    auto s = conn->prepare(std::string(kSelect) + " ORDER BY name");
     if (!s) return s.error();
     std::vector<AppRecord> out;
     for (;;) {
@@ -21,8 +21,8 @@ class SqliteApps final : public AppRepository {
   }
 
   Result<std::optional<AppRecord>> get(const std::string& name) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(std::string(kSelect) + " WHERE name = ?");
+    auto conn = db_->read();
+    auto s = conn->prepare(std::string(kSelect) + " WHERE name = ?");
     if (!s) return s.error();
     s->bind(1, name);
     auto row = s->step();

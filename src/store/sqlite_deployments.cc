@@ -9,8 +9,8 @@ class SqliteDeployments final : public DeploymentRepository {
   explicit SqliteDeployments(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
   Result<std::vector<DeploymentRecord>> list() override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(std::string(kSelect) + " ORDER BY label");
+    auto conn = db_->read();
+    auto s = conn->prepare(std::string(kSelect) + " ORDER BY label");
     if (!s) return s.error();
     std::vector<DeploymentRecord> out;
     for (;;) {
@@ -20,20 +20,20 @@ class SqliteDeployments final : public DeploymentRepository {
       out.push_back(read(*s));
     }
     for (auto& d : out)
-      if (auto st = load_variables(d); !st) return st.error();
+      if (auto st = load_variables(*conn, d); !st) return st.error();
     return out;
   }
 
   Result<std::optional<DeploymentRecord>> get(const std::string& label) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(std::string(kSelect) + " WHERE label = ?");
+    auto conn = db_->read();
+    auto s = conn->prepare(std::string(kSelect) + " WHERE label = ?");
     if (!s) return s.error();
     s->bind(1, label);
     auto row = s->step();
     if (!row) return row.error();
     if (!*row) return std::optional<DeploymentRecord>{};
     DeploymentRecord d = read(*s);
-    if (auto st = load_variables(d); !st) return st.error();
+    if (auto st = load_variables(*conn, d); !st) return st.error();
     return std::optional<DeploymentRecord>{std::move(d)};
   }
 
@@ -120,8 +120,8 @@ class SqliteDeployments final : public DeploymentRepository {
       s.bind(index, trunk);
   }
 
-  Status load_variables(DeploymentRecord& d) {
-    auto s = db_->prepare("SELECT name, value FROM deployment_variables WHERE label = ?");
+  static Status load_variables(Database& conn, DeploymentRecord& d) {
+    auto s = conn.prepare("SELECT name, value FROM deployment_variables WHERE label = ?");
     if (!s) return s.error();
     s->bind(1, d.label);
     for (;;) {

@@ -1,4 +1,5 @@
 // RecordingRepository on SQLite (store/recordings.h).
+#include "store/label_set.h"
 #include "store/recordings.h"
 #include "store/sqlite_repositories.h"
 
@@ -69,15 +70,16 @@ class SqliteRecordings final : public RecordingRepository {
   }
 
   Result<std::vector<RecordingRecord>> list(const RecordingFilter& f) override {
-    auto guard = db_->lock();
+    auto conn = db_->read();
     // Every condition is always present; a zero/empty bound turns it off.
-    auto s = db_->prepare(std::string(kSelect) +
-                          " WHERE (?1 = 0 OR created_unix_ms >= ?1)"
-                          " AND (?2 = 0 OR created_unix_ms < ?2)"
-                          " AND (?3 = '' OR app = ?3)"
-                          " AND (?4 = '' OR session_id = ?4)"
-                          " AND (?5 = 0 OR id < ?5)"
-                          " ORDER BY id DESC LIMIT ?6");
+    auto s = conn->prepare(std::string(kSelect) +
+                           " WHERE (?1 = 0 OR created_unix_ms >= ?1)"
+                           " AND (?2 = 0 OR created_unix_ms < ?2)"
+                           " AND (?3 = '' OR app = ?3)"
+                           " AND (?4 = '' OR session_id = ?4)"
+                           " AND (?5 = 0 OR id < ?5)"
+                           " AND (?7 = '' OR instr(?7, ',' || deployment || ',') > 0)"
+                           " ORDER BY id DESC LIMIT ?6");
     if (!s) return s.error();
     s->bind(1, f.from_unix_ms);
     s->bind(2, f.to_unix_ms);
@@ -85,12 +87,13 @@ class SqliteRecordings final : public RecordingRepository {
     s->bind(4, f.session_id);
     s->bind(5, f.before_id);
     s->bind(6, static_cast<std::int64_t>(f.limit));
+    s->bind(7, f.deployments ? label_set(*f.deployments) : std::string());  // label_set.h
     return read_all(*s);
   }
 
   Result<std::optional<RecordingRecord>> get(std::int64_t id) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(std::string(kSelect) + " WHERE id = ?");
+    auto conn = db_->read();
+    auto s = conn->prepare(std::string(kSelect) + " WHERE id = ?");
     if (!s) return s.error();
     s->bind(1, id);
     auto row = s->step();

@@ -110,8 +110,8 @@ class SqliteTeams final : public TeamRepository {
 
   Result<std::vector<ShareRecord>> shares_of(const std::string& kind,
                                              const std::string& target) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(
+    auto conn = db_->read();
+    auto s = conn->prepare(
         "SELECT grantee_kind, grantee, created_unix_ms FROM shares WHERE kind = ? AND target = ? "
         "ORDER BY grantee_kind DESC, grantee");
     if (!s) return s.error();
@@ -128,8 +128,8 @@ class SqliteTeams final : public TeamRepository {
 
   Result<std::vector<std::string>> shared_with(const std::string& kind,
                                                const std::string& email) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(
+    auto conn = db_->read();
+    auto s = conn->prepare(
         "SELECT DISTINCT target FROM shares WHERE kind = ?1 AND ("
         "(grantee_kind = 'user' AND grantee = ?2) OR (grantee_kind = 'team' AND grantee IN "
         "(SELECT team FROM team_members WHERE email = ?2))) ORDER BY target");

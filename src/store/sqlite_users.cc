@@ -69,16 +69,16 @@ class SqliteUsers final : public UserRepository {
   }
 
   Result<bool> has_role(Role role) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare("SELECT 1 FROM users WHERE role = ? LIMIT 1");
+    auto conn = db_->read();
+    auto s = conn->prepare("SELECT 1 FROM users WHERE role = ? LIMIT 1");
     if (!s) return s.error();
     s->bind(1, role_name(role));
     return s->step();
   }
 
   Result<std::optional<ApiKeyRecord>> find_key(const std::string& key_id) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare("SELECT key_id, user_id, hash, revoked FROM api_keys WHERE key_id = ?");
+    auto conn = db_->read();
+    auto s = conn->prepare("SELECT key_id, user_id, hash, revoked FROM api_keys WHERE key_id = ?");
     if (!s) return s.error();
     s->bind(1, key_id);
     auto row = s->step();
@@ -89,8 +89,8 @@ class SqliteUsers final : public UserRepository {
   }
 
   Result<std::vector<ApiKeyInfo>> list_keys(std::int64_t user_id) override {
-    auto guard = db_->lock();
-    auto s = db_->prepare(
+    auto conn = db_->read();
+    auto s = conn->prepare(
         "SELECT k.key_id, k.user_id, u.email, k.created_unix_ms, k.revoked FROM api_keys k "
         "JOIN users u ON u.id = k.user_id WHERE ?1 = 0 OR k.user_id = ?1 "
         "ORDER BY k.created_unix_ms, k.key_id");
@@ -117,8 +117,8 @@ class SqliteUsers final : public UserRepository {
  private:
   template <class Bind>
   Result<std::optional<UserRecord>> find(const char* sql, Bind bind) {
-    auto guard = db_->lock();
-    auto s = db_->prepare(sql);
+    auto conn = db_->read();
+    auto s = conn->prepare(sql);
     if (!s) return s.error();
     bind(*s);
     auto row = s->step();

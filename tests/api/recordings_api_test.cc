@@ -11,6 +11,17 @@ namespace {
 
 class RecordingsApiTest : public ApiFixture {
  protected:
+  // The recordings below are of deployment "dep", the developer's, shared with the viewer: a
+  // recording follows its call's sharing (recordings_sharing_api_test.cc has the rest).
+  void SetUp() override {
+    ApiFixture::SetUp();
+    ASSERT_EQ(call("PUT", "/v1/apps/rec", developer_, demo_app("rec")).status, 201);
+    ASSERT_EQ(call("POST", "/v1/deployments", developer_,
+                   R"({"label":"dep","app":"rec","numbers":["100"]})")
+                  .status,
+              201);
+    share_with_viewer("deployment", "dep");
+  }
   std::int64_t add(const std::string& session, const std::string& app, std::int64_t created,
                    bool with_file) {
     store::RecordingRecord r;

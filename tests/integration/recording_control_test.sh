@@ -111,7 +111,7 @@ VIEWER="$("$KEYLINE" apikey create --email viewer@example.com --role viewer --da
 session=$(basename "$whole" -call.wav)
 # The row is written by the sender's thread after the call: wait for it.
 for _ in $(seq 1 100); do
-  [ "$(api GET "/v1/recordings?session_id=$session" "$VIEWER")" = 200 ] &&
+  [ "$(api GET "/v1/recordings?session_id=$session" "$ADMIN")" = 200 ] &&
     [ "$(json "len(d['recordings'])")" = 1 ] && break
   sleep 0.1
 done
@@ -123,24 +123,30 @@ expect "$(json "d['recordings'][0]['deleted']")" False "deleted"
 expect "$(json "d['recordings'][0]['bytes']")" "$(stat -c %s "$whole")" "bytes"
 expect "$(json "abs(d['recordings'][0]['duration_ms'] / 1000 - $secs) < 0.1")" True "duration"
 id=$(json "d['recordings'][0]['id']")
-expect "$(api GET "/v1/recordings?app=nosuchapp" "$VIEWER")" 200 "filter by app"
+expect "$(api GET "/v1/recordings?app=nosuchapp" "$ADMIN")" 200 "filter by app"
 expect "$(json "len(d['recordings'])")" 0 "another app's recordings"
-expect "$(api GET "/v1/recordings?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z" "$VIEWER")" 200 "time range"
+expect "$(api GET "/v1/recordings?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z" "$ADMIN")" 200 "time range"
 expect "$(json "len(d['recordings'])")" 0 "recordings of another day"
-expect "$(api GET "/v1/recordings?bogus=1" "$VIEWER")" 400 "unknown parameter"
-expect "$(api GET "/v1/recordings/$id" "$VIEWER")" 200 "one recording"
+expect "$(api GET "/v1/recordings?bogus=1" "$ADMIN")" 400 "unknown parameter"
+# A config-file deployment's call: its recording, like its call log, is the admins' only.
+expect "$(api GET "/v1/recordings/$id" "$VIEWER")" 404 "a viewer does not see a config deployment's recording"
+expect "$(api GET "/v1/recordings" "$DEV")" 200 "a developer lists"
+expect "$(json "len(d['recordings'])")" 0 "no config deployment's recording for a developer"
+expect "$(api GET "/v1/recordings/$id" "$ADMIN")" 200 "one recording"
 expect "$(json "d['session_id']")" "$session" "its session"
 expect "$(api GET "/v1/recordings/$id/audio" "$VIEWER")" 403 "a viewer may not listen"
-expect "$(api GET "/v1/recordings/$id/audio" "$DEV")" 200 "a developer may"
+expect "$(api GET "/v1/recordings/$id/audio" "$DEV")" 404 "a developer who may not read the call"
+expect "$(api GET "/v1/recordings/$id/audio" "$ADMIN")" 200 "an admin may"
 cmp -s "$WORK/body" "$whole" || fail "the audio is not the file"
 expect "$(api GET "/v1/audit" "$ADMIN")" 200 "audit log"
 grep -q '"recording.download"' "$WORK/body" || fail "the download was not audit-logged"
 expect "$(api DELETE "/v1/recordings/$id" "$VIEWER")" 403 "a viewer may not delete"
-expect "$(api DELETE "/v1/recordings/$id" "$DEV")" 204 "delete"
+expect "$(api DELETE "/v1/recordings/$id" "$DEV")" 404 "a developer who may not read the call may not delete"
+expect "$(api DELETE "/v1/recordings/$id" "$ADMIN")" 204 "delete"
 [ -e "$whole" ] && fail "the file is still on disk after DELETE"
-expect "$(api GET "/v1/recordings/$id" "$VIEWER")" 200 "the row stays"
+expect "$(api GET "/v1/recordings/$id" "$ADMIN")" 200 "the row stays"
 expect "$(json "d['deleted']")" True "marked deleted"
-expect "$(api GET "/v1/recordings/$id/audio" "$DEV")" 410 "audio of a deleted recording"
+expect "$(api GET "/v1/recordings/$id/audio" "$ADMIN")" 410 "audio of a deleted recording"
 expect "$(api GET "/v1/recordings/999999" "$VIEWER")" 404 "no such recording"
 
 server_alive || fail "server died"

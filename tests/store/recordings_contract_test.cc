@@ -155,6 +155,37 @@ TYPED_TEST(RecordingsContract, FiltersAndKeysetPages) {
   EXPECT_EQ(seen, (std::vector<std::string>{"x", "s4", "s3", "s2", "s1", "s0"}));
 }
 
+// Sharing (api/call_access.h): only the recordings of the deployments a caller may read.
+TYPED_TEST(RecordingsContract, FiltersByASetOfDeployments) {
+  auto in = [this](const std::string& session, const std::string& deployment) {
+    auto r = this->row(session, "a", kDay);
+    r.deployment = deployment;
+    this->add(r);
+  };
+  in("m1", "main");
+  in("s1", "sales");
+  in("m2", "main");
+  in("n1", "");  // a config deployment without a label
+  auto sessions = [this](std::optional<std::vector<std::string>> deployments, int limit = 50) {
+    RecordingFilter f;
+    f.deployments = std::move(deployments);
+    f.limit = limit;
+    std::vector<std::string> out;
+    auto rows = this->repo_->list(f);
+    EXPECT_TRUE(rows);
+    if (rows)
+      for (const auto& r : *rows) out.push_back(r.session_id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(sessions(std::nullopt), (V{"n1", "m2", "s1", "m1"}));
+  EXPECT_EQ(sessions(V{"main"}), (V{"m2", "m1"}));
+  EXPECT_EQ(sessions(V{"main", "sales"}), (V{"m2", "s1", "m1"}));
+  EXPECT_EQ(sessions(V{}), V{});
+  EXPECT_EQ(sessions(V{"mai"}), V{}) << "whole labels only";
+  EXPECT_EQ(sessions(V{"main"}, 1), V{"m2"}) << "the filter is applied before the limit";
+}
+
 TYPED_TEST(RecordingsContract, RetentionRemovesOldRowsAndTheirFiles) {
   auto old_row = this->row("old", "a", 10 * kDay);
   auto gone_row = this->row("gone", "a", 11 * kDay);  // its file was uploaded and deleted
@@ -180,7 +211,9 @@ TYPED_TEST(RecordingsContract, RetentionRemovesOldRowsAndTheirFiles) {
   EXPECT_EQ(left->front().id, kept);
   // recordings_days 0 keeps everything; so does a job without a recordings repository.
   policy.recordings_days = 0;
-  EXPECT_EQ(apply_retention(*calls, policy, 400 * kDay, nullptr, this->repo_.get())->recordings_removed, 0);
+  EXPECT_EQ(
+      apply_retention(*calls, policy, 400 * kDay, nullptr, this->repo_.get())->recordings_removed,
+      0);
   policy.recordings_days = 1;
   EXPECT_EQ(apply_retention(*calls, policy, 400 * kDay)->recordings_removed, 0);
   EXPECT_EQ(this->repo_->list(RecordingFilter{})->size(), 1u);
