@@ -78,6 +78,7 @@ Result<std::unique_ptr<Server>> Server::create(Config config, Logger& logger) {
 Server::Server(Config config, Logger& logger) : config_(std::move(config)), logger_(logger) {}
 
 Server::~Server() {
+  trunk_hosts_.reset();  // it reloads the trunk table, which reaches the workers
   api_.reset();
   if (signal_fd_ >= 0) {
     workers_.front()->loop().remove_fd(signal_fd_);
@@ -293,6 +294,9 @@ Status Server::open_workers(store::Backend& backend) {
   shared.worker_count = count;
   shared.route = [this](std::size_t worker, sip::Message message, const sip::Peer& from) {
     workers_[worker]->deliver(std::move(message), from);
+  };
+  shared.hand_back = [this](std::size_t worker, std::string bytes, const sip::Peer& to) {
+    workers_[worker]->send_on_held(std::move(bytes), to);
   };
   shared.total_calls = [this] { return total_calls(); };
   shared.finished = [this] {

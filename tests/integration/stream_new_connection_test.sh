@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# In-dialog requests on a new TCP/TLS connection, with two workers (docs/sip.md, "Workers").
+# A peer places two calls over one connection, with Call-IDs picked (by the server's own
+# hash, call_dispatch.h) so that one belongs to worker 0 and the other to worker 1, then
+# hangs both up with BYEs sent on a second, new connection. Whichever worker the kernel gives
+# each connection to, one call's INVITE and the other call's BYE arrive at a worker that does
+# not own the call: the owner must still answer the INVITE and the BYE on the connection each
+# came in on (200 OK), and write a call log that ends with the caller's hang-up
+# (caller_hangup; the server log says remote_bye).
+# Run over TCP, then over TLS.
+source "$(dirname "$0")/lib.sh" "$1" "$2"
+command -v openssl >/dev/null || fail "openssl CLI missing (scripts/setup installs it)"
+
+make_test_pki "Keyline New Connection CA"
+write_config
+python3 - "$WORK/keyline.yaml" "$PKI" <<'PY'
+import sys
+path, pki = sys.argv[1:3]
+text = open(path).read()
+extra = (f"  workers: 2\n  tls:\n    port: 0\n    cert: {pki}/server.pem\n"
+         f"    key: {pki}/server.key\n    ca: {pki}/ca.pem\n")
+open(path, "w").write(text.replace("sip:\n", "sip:\n" + extra, 1))
+PY
+start_server
+TLS_PORT="$(sed -n 's/.*SIP over TLS on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -n1)"
+[ -n "$TLS_PORT" ] || fail "server did not say its TLS port"
+
+# peer TRANSPORT PORT TAG — the two calls; prints each Call-ID with its worker on success.
+peer() {
+  python3 - "$@" "$PKI/ca.pem" <<'PY'
+import re, socket, ssl, sys, time
+
+transport, port, tag, ca = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+
+def worker_for_call_id(call_id, workers):
+    # The server's hash (src/server/call_dispatch.h): FNV-1a, then a final mix.
+    m = (1 << 64) - 1
+    h = 14695981039346656037
+    for c in call_id.encode():
+        h ^= c
+        h = (h * 1099511628211) & m
+    h ^= h >> 33
+    h = (h * 0xff51afd7ed558ccd) & m
+    h ^= h >> 33
+    return h % workers
+
+def call_id_for(worker):
+    for n in range(1000):
+        cid = f"newconn-{tag}-{n}@test"
+        if worker_for_call_id(cid, 2) == worker:
+            return cid
+    raise SystemExit("no Call-ID found")
+
+def connect():
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    if transport == "tls":
+        ctx = ssl.create_default_context(cafile=ca)
+        s = ctx.wrap_socket(s, server_hostname="127.0.0.1")
+    return s
+
+class Reader:
+    def __init__(self, sock):
+        self.sock, self.buf = sock, b""
+    def message(self):
+        while True:
+            end = self.buf.find(b"\r\n\r\n")
+            if end >= 0:
+                head = self.buf[:end].decode("latin-1")
+                m = re.search(r"(?im)^(?:content-length|l)\s*:\s*(\d+)", head)
+                length = int(m.group(1)) if m else 0
+                if len(self.buf) >= end + 4 + length:
+                    self.buf = self.buf[end + 4 + length:]
+                    return head
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise SystemExit("connection closed by the server")
+            self.buf += chunk
+
+def header(head, name):
+    m = re.search(rf"(?im)^{name}\s*:\s*(.*)$", head)
+    return m.group(1).strip() if m else ""
+
+proto = transport.upper()
+rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # absorbs the prompt's RTP
+rtp.bind(("127.0.0.1", 0))
+rtp_port = rtp.getsockname()[1]
+sdp = ("v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+       f"m=audio {rtp_port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+       "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n")
+
+def request(method, cid, cseq, branch, to_tag="", body="", ruri=None):
+    to = "<sip:100@127.0.0.1>" + (f";tag={to_tag}" if to_tag else "")
+    lines = [f"{method} {ruri or f'sip:100@127.0.0.1:{port};transport={transport}'} SIP/2.0",
+             f"Via: SIP/2.0/{proto} 127.0.0.1:9;branch=z9hG4bK{branch}",
+             "Max-Forwards: 70", f"From: <sip:peer@127.0.0.1>;tag=from-{cid.split('@')[0]}",
+             f"To: {to}", f"Call-ID: {cid}", f"CSeq: {cseq} {method}",
+             f"Contact: <sip:peer@127.0.0.1:9;transport={transport}>"]
+    if body:
+        lines.append("Content-Type: application/sdp")
+    lines.append(f"Content-Length: {len(body.encode())}")
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
+
+calls = {w: call_id_for(w) for w in (0, 1)}
+first = connect()
+reader = Reader(first)
+for w, cid in calls.items():
+    first.sendall(request("INVITE", cid, 1, f"-inv-{tag}-{w}", body=sdp))
+answered = {}  # Call-ID -> (To tag, Contact URI)
+while len(answered) < 2:
+    head = reader.message()
+    status = head.split(" ", 2)[1]
+    cid = header(head, "Call-ID")
+    if status.startswith("1"):
+        continue
+    if status != "200":
+        raise SystemExit(f"INVITE {cid} answered {head.splitlines()[0]}")
+    to_tag = re.search(r";\s*tag=([^;>\s]+)", header(head, "To")).group(1)
+    contact = re.search(r"<([^>]+)>", header(head, "Contact")).group(1)
+    answered[cid] = (to_tag, contact)
+for w, cid in calls.items():
+    to_tag, contact = answered[cid]
+    first.sendall(request("ACK", cid, 1, f"-ack-{tag}-{w}", to_tag, ruri=contact))
+time.sleep(0.5)
+
+# The BYEs go over a new connection; the first one stays open (as a peer's would).
+second = connect()
+reader2 = Reader(second)
+for w, cid in calls.items():
+    to_tag, contact = answered[cid]
+    second.sendall(request("BYE", cid, 2, f"-bye-{tag}-{w}", to_tag, ruri=contact))
+byes = {}
+while len(byes) < 2:
+    head = reader2.message()
+    if not head.startswith("SIP/2.0"):
+        raise SystemExit("unexpected request on the new connection: " + head.splitlines()[0])
+    if header(head, "CSeq").endswith("BYE"):
+        byes[header(head, "Call-ID")] = head.splitlines()[0]
+for w, cid in calls.items():
+    print(f"worker {w} call {cid}: BYE answered {byes.get(cid)}")
+    if byes.get(cid) != "SIP/2.0 200 OK":
+        raise SystemExit(f"BYE for {cid} not answered 200 OK")
+second.close()
+first.close()
+PY
+}
+
+call_ids=()
+for transport in tcp tls; do
+  port="$SIP_PORT"
+  [ "$transport" = tls ] && port="$TLS_PORT"
+  out="$WORK/peer-$transport.txt"
+  peer "$transport" "$port" "$transport" >"$out" 2>&1 || { cat "$out"; fail "$transport: peer failed"; }
+  cat "$out"
+  while read -r cid; do call_ids+=("$cid"); done < <(sed -n 's/.* call \([^:]*\): .*/\1/p' "$out")
+done
+[ "${#call_ids[@]}" = 4 ] || fail "expected four calls, got ${#call_ids[@]}"
+
+# Each call's log ends with the caller's hang-up (a BYE answered 481 would leave the app
+# running to its own end instead).
+for _ in $(seq 1 100); do
+  "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 &&
+    [ "$(grep -c "sip call-id newconn-" "$WORK/logs.txt")" -ge 4 ] && break
+  sleep 0.1
+done
+for cid in "${call_ids[@]}"; do
+  grep -B1 "sip call-id $cid " "$WORK/logs.txt" | grep -q "exit caller_hangup" ||
+    { cat "$WORK/logs.txt"; fail "call $cid: no call log ending with the caller's hang-up"; }
+done
+[ "$(grep -c "ended (remote_bye" "$WORK/server.log")" = 4 ] || fail "not every call ended by BYE"
+grep -q "481" "$WORK/server.log" && fail "a request was answered 481"
+server_alive || fail "server died"
+stop_server
+echo PASS
