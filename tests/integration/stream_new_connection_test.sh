@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # In-dialog requests on a new TCP/TLS connection, with two workers (docs/sip.md, "Workers").
-# A peer places two calls over one connection, with Call-IDs picked (by the server's own
-# hash, call_dispatch.h) so that one belongs to worker 0 and the other to worker 1, then
-# hangs both up with BYEs sent on a second, new connection. Whichever worker the kernel gives
-# each connection to, one call's INVITE and the other call's BYE arrive at a worker that does
-# not own the call: the owner must still answer the INVITE and the BYE on the connection each
-# came in on (200 OK), and write a call log that ends with the caller's hang-up
-# (caller_hangup; the server log says remote_bye).
+# A peer places four calls over one connection, with Call-IDs picked (by the server's own
+# hash, call_dispatch.h) so that two belong to worker 0 and two to worker 1, then hangs them
+# up with BYEs on new connections: one new connection carries the BYEs of a worker-0 call and
+# a worker-1 call, and the other two calls get a new connection each. Whichever worker the
+# kernel gives each connection to, some INVITE and some BYE arrive at a worker that does not
+# own the call: the owner must still answer the INVITE and the BYE on the connection each came
+# in on (200 OK), and write a call log that ends with the caller's hang-up (caller_hangup; the
+# server log says remote_bye). (Before BYEs were handed over, every call stayed on the first
+# connection's worker, and this failed unless all three new connections landed there too.)
 # Run over TCP, then over TLS.
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 command -v openssl >/dev/null || fail "openssl CLI missing (scripts/setup installs it)"
@@ -44,10 +46,12 @@ def worker_for_call_id(call_id, workers):
     h ^= h >> 33
     return h % workers
 
+used = set()
 def call_id_for(worker):
     for n in range(1000):
         cid = f"newconn-{tag}-{n}@test"
-        if worker_for_call_id(cid, 2) == worker:
+        if cid not in used and worker_for_call_id(cid, 2) == worker:
+            used.add(cid)
             return cid
     raise SystemExit("no Call-ID found")
 
@@ -100,13 +104,14 @@ def request(method, cid, cseq, branch, to_tag="", body="", ruri=None):
     lines.append(f"Content-Length: {len(body.encode())}")
     return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
 
-calls = {w: call_id_for(w) for w in (0, 1)}
+# (how its BYE is sent, the worker its Call-ID names, the Call-ID)
+calls = [(how, w, call_id_for(w)) for how in ("shared", "own") for w in (0, 1)]
 first = connect()
 reader = Reader(first)
-for w, cid in calls.items():
-    first.sendall(request("INVITE", cid, 1, f"-inv-{tag}-{w}", body=sdp))
+for how, w, cid in calls:
+    first.sendall(request("INVITE", cid, 1, f"-inv-{cid.split('@')[0]}", body=sdp))
 answered = {}  # Call-ID -> (To tag, Contact URI)
-while len(answered) < 2:
+while len(answered) < len(calls):
     head = reader.message()
     status = head.split(" ", 2)[1]
     cid = header(head, "Call-ID")
@@ -117,29 +122,42 @@ while len(answered) < 2:
     to_tag = re.search(r";\s*tag=([^;>\s]+)", header(head, "To")).group(1)
     contact = re.search(r"<([^>]+)>", header(head, "Contact")).group(1)
     answered[cid] = (to_tag, contact)
-for w, cid in calls.items():
+for how, w, cid in calls:
     to_tag, contact = answered[cid]
-    first.sendall(request("ACK", cid, 1, f"-ack-{tag}-{w}", to_tag, ruri=contact))
+    first.sendall(request("ACK", cid, 1, f"-ack-{cid.split('@')[0]}", to_tag, ruri=contact))
 time.sleep(0.5)
 
-# The BYEs go over a new connection; the first one stays open (as a peer's would).
-second = connect()
-reader2 = Reader(second)
-for w, cid in calls.items():
-    to_tag, contact = answered[cid]
-    second.sendall(request("BYE", cid, 2, f"-bye-{tag}-{w}", to_tag, ruri=contact))
+def hang_up(conn, cids):
+    """BYEs for `cids` on `conn`; their responses by Call-ID."""
+    reader = Reader(conn)
+    for cid in cids:
+        to_tag, contact = answered[cid]
+        conn.sendall(request("BYE", cid, 2, f"-bye-{cid.split('@')[0]}", to_tag, ruri=contact))
+    out = {}
+    while len(out) < len(cids):
+        head = reader.message()
+        if not head.startswith("SIP/2.0"):
+            raise SystemExit("unexpected request on a new connection: " + head.splitlines()[0])
+        if header(head, "CSeq").endswith("BYE"):
+            out[header(head, "Call-ID")] = head.splitlines()[0]
+    return out
+
+# The BYEs go over new connections; the first one stays open (as a peer's would). Two share
+# one connection: one of them reaches a worker that does not own its call, whichever worker
+# took the connection. The others get a connection each.
 byes = {}
-while len(byes) < 2:
-    head = reader2.message()
-    if not head.startswith("SIP/2.0"):
-        raise SystemExit("unexpected request on the new connection: " + head.splitlines()[0])
-    if header(head, "CSeq").endswith("BYE"):
-        byes[header(head, "Call-ID")] = head.splitlines()[0]
-for w, cid in calls.items():
-    print(f"worker {w} call {cid}: BYE answered {byes.get(cid)}")
+shared = connect()
+byes.update(hang_up(shared, [cid for how, w, cid in calls if how == "shared"]))
+for how, w, cid in calls:
+    if how == "own":
+        own = connect()
+        byes.update(hang_up(own, [cid]))
+        own.close()
+for how, w, cid in calls:
+    print(f"worker {w} call {cid}: BYE answered {byes.get(cid)} ({how} connection)")
     if byes.get(cid) != "SIP/2.0 200 OK":
         raise SystemExit(f"BYE for {cid} not answered 200 OK")
-second.close()
+shared.close()
 first.close()
 PY
 }
@@ -153,20 +171,20 @@ for transport in tcp tls; do
   cat "$out"
   while read -r cid; do call_ids+=("$cid"); done < <(sed -n 's/.* call \([^:]*\): .*/\1/p' "$out")
 done
-[ "${#call_ids[@]}" = 4 ] || fail "expected four calls, got ${#call_ids[@]}"
+[ "${#call_ids[@]}" = 8 ] || fail "expected eight calls, got ${#call_ids[@]}"
 
 # Each call's log ends with the caller's hang-up (a BYE answered 481 would leave the app
 # running to its own end instead).
 for _ in $(seq 1 100); do
   "$KEYLINE" logs --data-dir "$WORK/data" >"$WORK/logs.txt" 2>&1 &&
-    [ "$(grep -c "sip call-id newconn-" "$WORK/logs.txt")" -ge 4 ] && break
+    [ "$(grep -c "sip call-id newconn-" "$WORK/logs.txt")" -ge 8 ] && break
   sleep 0.1
 done
 for cid in "${call_ids[@]}"; do
   grep -B1 "sip call-id $cid " "$WORK/logs.txt" | grep -q "exit caller_hangup" ||
     { cat "$WORK/logs.txt"; fail "call $cid: no call log ending with the caller's hang-up"; }
 done
-[ "$(grep -c "ended (remote_bye" "$WORK/server.log")" = 4 ] || fail "not every call ended by BYE"
+[ "$(grep -c "ended (remote_bye" "$WORK/server.log")" = 8 ] || fail "not every call ended by BYE"
 grep -q "481" "$WORK/server.log" && fail "a request was answered 481"
 server_alive || fail "server died"
 stop_server
