@@ -78,7 +78,16 @@ Result<std::unique_ptr<Server>> Server::create(Config config, Logger& logger) {
 Server::Server(Config config, Logger& logger) : config_(std::move(config)), logger_(logger) {}
 
 Server::~Server() {
-  trunk_hosts_.reset();  // it reloads the trunk table, which reaches the workers
+  {
+    // A look-up's report may be under way: it reloads the trunk table (reaching the workers)
+    // and reads trunk_hosts_ under trunk_mutex_. Taken out under that lock, the resolver then
+    // waits for the report outside it.
+    std::unique_ptr<TrunkHostResolver> hosts;
+    {
+      std::lock_guard lock(trunk_mutex_);
+      hosts = std::move(trunk_hosts_);
+    }
+  }
   api_.reset();
   if (signal_fd_ >= 0) {
     workers_.front()->loop().remove_fd(signal_fd_);
