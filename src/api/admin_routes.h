@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/api_service.h"
@@ -26,5 +27,15 @@ Json trunk_json(const store::TrunkRecord& t);
 // the variable or file the server reads the password from (never the password), so that an
 // import restores working credentials.
 Json trunk_export_json(const store::TrunkRecord& t);
+
+// env:NAME (a POSIX variable name) or file:/absolute/path (trunk_routes.cc).
+bool valid_secret_ref(std::string_view s);
+
+// A trunk body's "register" (trunk_register.cc): null or absent clears `out`; `existing` (PUT)
+// lends its password_ref when the body names none, as for the digest. `with_ref` (export) adds
+// password_ref to the JSON, which otherwise says only password_set.
+void read_trunk_registration(const Json& body, const store::TrunkRegistration* existing,
+                             store::TrunkRegistration& out, std::vector<ProblemItem>& errors);
+Json trunk_registration_json(const store::TrunkRegistration& r, bool with_ref);
 
 }  // namespace keyline::api

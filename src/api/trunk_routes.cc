@@ -38,8 +38,16 @@ bool valid_allow_entry(std::string_view s) {
   return s.front() != '-' && s.front() != '.';
 }
 
-// env:NAME (a POSIX variable name) or file:/absolute/path. Anything else may be a password typed
-// into the wrong field, so it is refused without echoing it.
+bool one_of(const std::string& value, std::initializer_list<std::string_view> allowed) {
+  for (auto a : allowed)
+    if (value == a) return true;
+  return false;
+}
+
+}  // namespace
+
+// Anything but env:NAME or file:/path may be a password typed into the wrong field, so it is
+// refused without echoing it.
 bool valid_secret_ref(std::string_view s) {
   if (s.size() > 4096) return false;
   if (s.rfind("env:", 0) == 0) {
@@ -53,14 +61,6 @@ bool valid_secret_ref(std::string_view s) {
   if (s.rfind("file:/", 0) == 0) return s.find('\n') == std::string_view::npos;
   return false;
 }
-
-bool one_of(const std::string& value, std::initializer_list<std::string_view> allowed) {
-  for (auto a : allowed)
-    if (value == a) return true;
-  return false;
-}
-
-}  // namespace
 
 Json trunk_json(const store::TrunkRecord& t) {
   Json j;
@@ -80,6 +80,7 @@ Json trunk_json(const store::TrunkRecord& t) {
   j.set("max_calls", t.max_calls);
   j.set("srtp", t.srtp);
   j.set("dtmf", t.dtmf);
+  j.set("register", trunk_registration_json(t.registration, false));
   j.set("created", iso_time(t.created_unix_ms));
   j.set("updated", iso_time(t.updated_unix_ms));
   return j;
@@ -94,6 +95,8 @@ Json trunk_export_json(const store::TrunkRecord& t) {
     for (auto& [key, value] : j.as_object())  // Json::set appends: replace in place
       if (key == "digest") value = digest;
   }
+  for (auto& [key, value] : j.as_object())
+    if (key == "register") value = trunk_registration_json(t.registration, true);
   return j;
 }
 
@@ -121,7 +124,7 @@ std::vector<ProblemItem> read_trunk(const Json& body, const std::string* name_fr
   for (const auto& [key, value] : body.as_object()) {
     (void)value;
     if (!one_of(key, {"name", "allow", "transport", "digest", "max_calls", "srtp", "dtmf",
-                      "created", "updated"}))
+                      "register", "created", "updated"}))
       errors.push_back({"/" + key, "unknown field"});
   }
   if (const Json* name = body.find("name")) {
@@ -159,6 +162,8 @@ std::vector<ProblemItem> read_trunk(const Json& body, const std::string* name_fr
     else
       t.max_calls = static_cast<int>(*n);
   }
+  read_trunk_registration(body, existing ? &existing->registration : nullptr, t.registration,
+                          errors);
   if (const Json* digest = body.find("digest"); digest && !digest->is_null()) {
     if (!digest->is_object()) {
       errors.push_back({"/digest", "must be {username, password_ref} or null"});

@@ -78,6 +78,16 @@ Result<std::unique_ptr<Server>> Server::create(Config config, Logger& logger) {
 Server::Server(Config config, Logger& logger) : config_(std::move(config)), logger_(logger) {}
 
 Server::~Server() {
+  {
+    // A look-up's report may be under way: it reloads the trunk table (reaching the workers)
+    // and reads trunk_hosts_ under trunk_mutex_. Taken out under that lock, the resolver then
+    // waits for the report outside it.
+    std::unique_ptr<TrunkHostResolver> hosts;
+    {
+      std::lock_guard lock(trunk_mutex_);
+      hosts = std::move(trunk_hosts_);
+    }
+  }
   api_.reset();
   housekeeping_.reset();  // its trunk reload posts to the workers
   if (signal_fd_ >= 0) {
@@ -311,6 +321,9 @@ Status Server::open_workers(store::Backend& backend) {
   shared.worker_count = count;
   shared.route = [this](std::size_t worker, sip::Message message, const sip::Peer& from) {
     workers_[worker]->deliver(std::move(message), from);
+  };
+  shared.hand_back = [this](std::size_t worker, std::string bytes, const sip::Peer& to) {
+    workers_[worker]->send_on_held(std::move(bytes), to);
   };
   shared.total_calls = [this] { return total_calls(); };
   shared.finished = [this] {

@@ -23,6 +23,7 @@
 #include "server/routing_table.h"
 #include "server/server_metrics.h"
 #include "server/trunk_admission.h"
+#include "server/trunk_hosts.h"
 #include "server/worker.h"
 #include "speech/asr_worker.h"
 #include "speech/prompt_renderer.h"
@@ -115,6 +116,11 @@ class Server {
   bool trunks_live_ = false;         // under trunk_mutex_
   std::string trunks_fingerprint_;   // under trunk_mutex_: what the last table held
   std::uint64_t trunk_version_ = 0;  // under trunk_mutex_
+  // Host names in the trunks' allow lists (trunk_hosts.h): looked up again after every read,
+  // and a changed answer reloads the table. Destroyed before the workers it posts to.
+  std::unique_ptr<TrunkHostResolver> trunk_hosts_;
+  HostAddresses trunk_host_addresses_;                        // under trunk_mutex_
+  void trunk_hosts_resolved(const HostAddresses& addresses);  // the resolver's thread
 
   // The periodic trunk reload (sip.trunk_reload_s), off the workers' loops. Last member: it is
   // stopped before anything its reload uses.

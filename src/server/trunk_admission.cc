@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <set>
+
+#include "base/strings.h"
+#include "sip/uri.h"
 
 namespace keyline::server {
 
@@ -26,9 +30,52 @@ Result<std::string> read_secret_ref(const std::string& ref) {
   return make_error("config", "a password reference must be env:VAR or file:PATH");
 }
 
+namespace {
+
+// The API accepts an address, an address/prefix or a host name; what is not a prefix is a name.
+bool is_host_name(const std::string& entry) {
+  return !entry.empty() && entry.find('/') == std::string::npos && !sip::Cidr::parse(entry);
+}
+
+// What the registration needs, or the reason it cannot run (for Built::problems).
+Result<TrunkRegister> trunk_register(const store::TrunkRecord& record, sip::TransportKind kind,
+                                     const SecretReader& read) {
+  const auto& r = record.registration;
+  TrunkRegister out;
+  out.registrar = r.registrar;
+  out.aor = r.aor;
+  out.transport = kind;
+  out.expires_s = r.expires_s;
+  out.username = r.username;
+  auto registrar = sip::parse_uri(r.registrar);
+  if (!registrar || registrar->scheme != "sip")
+    return make_error("config", "registrar '" + r.registrar + "' is not a sip: URI");
+  auto aor = sip::parse_uri(r.aor);
+  if (!aor || aor->user.empty())
+    return make_error("config", "aor '" + r.aor + "' is not a sip: URI with a user");
+  out.contact_user = r.contact_user.empty() ? aor->user : r.contact_user;
+  if (!r.username.empty()) {
+    auto password = read(r.password_ref);
+    if (!password) return make_error("config", "password: " + password.error().message);
+    out.password = std::move(*password);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> trunk_host_names(const std::vector<store::TrunkRecord>& records) {
+  std::set<std::string> names;
+  for (const auto& record : records)
+    for (const auto& entry : record.allow)
+      if (is_host_name(entry)) names.insert(to_lower(entry));
+  return {names.begin(), names.end()};
+}
+
 TrunkTable::Built TrunkTable::build(const std::vector<store::TrunkRecord>& records,
                                     const SecretReader& read, const TrunkTable* previous,
-                                    const Clock& clock, RandomFill random) {
+                                    const Clock& clock, RandomFill random,
+                                    const HostAddresses& hosts) {
   Built out;
   out.table = std::make_shared<TrunkTable>();
   for (const auto& record : records) {
@@ -38,11 +85,15 @@ TrunkTable::Built TrunkTable::build(const std::vector<store::TrunkRecord>& recor
     for (const auto& entry : record.allow) {
       if (auto cidr = sip::Cidr::parse(entry)) {
         rule.allow.push_back(*cidr);
-      } else {
-        // Host names would need a DNS lookup on every reload; addresses are what carriers
-        // publish for their signalling anyway.
+      } else if (!is_host_name(entry)) {
         out.problems.push_back(where + "allow entry '" + entry +
-                               "' is not an address or CIDR block; it is not matched");
+                               "' is not an address, CIDR block or host name; it is not matched");
+      } else if (auto it = hosts.find(to_lower(entry)); it == hosts.end() || it->second.empty()) {
+        // Not resolved yet (the first look-up is under way) or no address: matched once it has.
+        out.problems.push_back(where + "allow entry '" + entry + "' has no address (yet)");
+      } else {
+        for (const auto& address : it->second)
+          if (auto one = sip::Cidr::parse(address)) rule.allow.push_back(*one);
       }
     }
     if (record.transport == "tcp") {
@@ -79,6 +130,14 @@ TrunkTable::Built TrunkTable::build(const std::vector<store::TrunkRecord>& recor
             out.problems.push_back(where + "digest: " + auth.error().message);
           }
         }
+      }
+    }
+    if (!record.registration.registrar.empty()) {
+      if (auto reg = trunk_register(record, rule.transport, read)) {
+        rule.registration = std::move(*reg);
+      } else {
+        out.problems.push_back(where + "register: " + reg.error().message +
+                               "; it does not register");
       }
     }
     out.table->rules_.push_back(std::move(rule));

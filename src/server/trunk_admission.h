@@ -3,7 +3,10 @@
 // caps its concurrent calls, may challenge its INVITEs with its own digest credentials, and
 // sets the call's SRTP and DTMF policies. The table is rebuilt from the store when the API
 // changes a trunk and every few seconds (another server may share a PostgreSQL store), so no
-// restart is needed. Pure: no I/O but the secret reader handed in; time from a Clock.
+// restart is needed. Host names in an allow list match the addresses they were last resolved
+// to (trunk_hosts.h resolves them off the workers' threads and again at each reload). A trunk
+// with REGISTER settings carries them, password read, for the first worker to keep the binding
+// (worker_registrations.cc). Pure: no I/O but the secret reader handed in; time from a Clock.
 #pragma once
 
 #include <functional>
@@ -27,6 +30,21 @@
 
 namespace keyline::server {
 
+// A stored trunk's registration (store::TrunkRegistration) as the first worker runs it.
+struct TrunkRegister {
+  std::string registrar;  // a sip: URI; a host name is found by RFC 3263
+  std::string aor;
+  std::string contact_user;  // the AOR's user unless set
+  std::string username;
+  std::string password;  // read from the reference (never logged)
+  sip::TransportKind transport = sip::TransportKind::kUdp;  // the trunk's
+  int expires_s = 3600;
+  bool operator==(const TrunkRegister&) const = default;
+};
+
+// Host name (lower case) -> the addresses it was last resolved to.
+using HostAddresses = std::map<std::string, std::vector<std::string>>;
+
 struct TrunkRule {
   std::string name;
   std::vector<sip::Cidr> allow;
@@ -42,6 +60,7 @@ struct TrunkRule {
   // The trunk has credentials whose password could not be read: its INVITEs are refused
   // (fail closed) rather than let in unauthenticated.
   bool credentials_broken = false;
+  std::optional<TrunkRegister> registration;  // none, or its settings cannot be used
 };
 
 // Reads a password reference: "env:VAR" or "file:PATH" (first line). Errors never hold the
@@ -53,20 +72,26 @@ class TrunkTable {
  public:
   struct Built;
   // `previous` (may be null) lends its authenticators to trunks whose credentials did not
-  // change. Entries that cannot be used (host names, bad prefixes, unreadable passwords) are
-  // named in Built::problems; the rest of the trunk still applies.
+  // change. A host name in an allow list matches the addresses `hosts` has for it. Entries that
+  // cannot be used (bad prefixes, names without addresses, unreadable passwords) are named in
+  // Built::problems; the rest of the trunk still applies.
   static Built build(const std::vector<store::TrunkRecord>& records, const SecretReader& read,
-                     const TrunkTable* previous, const Clock& clock, RandomFill random);
+                     const TrunkTable* previous, const Clock& clock, RandomFill random,
+                     const HostAddresses& hosts = {});
 
   // The trunk whose allow list holds the source: the longest matching prefix, then the first
   // by name. Null when none does.
   const TrunkRule* match(const io::Endpoint& source) const;
   const TrunkRule* find(const std::string& name) const;
   std::size_t size() const { return rules_.size(); }
+  const std::vector<TrunkRule>& rules() const { return rules_; }
 
  private:
   std::vector<TrunkRule> rules_;
 };
+
+// The host names in the records' allow lists (lower case, each once): what to resolve.
+std::vector<std::string> trunk_host_names(const std::vector<store::TrunkRecord>& records);
 
 struct TrunkTable::Built {
   std::shared_ptr<TrunkTable> table;

@@ -50,6 +50,8 @@ Worker::~Worker() {
   dialer_.reset();  // its ringing legs CANCEL through the UA
   calls_.clear();
   registrations_.clear();
+  trunk_registrations_.clear();
+  retired_registrations_.clear();
   ua_.reset();
   transport_.reset();
 }
@@ -74,6 +76,10 @@ Status Worker::open(sip::TransportConfig tc) {
   if (!transport) return transport.error();
   transport_ = std::move(*transport);
   transport_->set_response_observer([this](int status) { metrics_.count_sip_response(status); });
+  transport_->set_hand_back([this](const std::string& bytes, const sip::Peer& to) {
+    shared_.hand_back(to.held_elsewhere->holder, bytes, to);
+    return true;  // as sure as a send on a connection: the holder reports its own failures
+  });
   transport_->set_screen([this](const io::Endpoint& source) { return screen(source); });
 
   sip::UaConfig uc;
@@ -129,12 +135,22 @@ std::string Worker::new_call_id() {
 
 void Worker::on_message(sip::Message message, const sip::Peer& from) {
   if (message.is_request()) metrics_.count_sip_request(message.method);
-  // A stream connection belongs to this worker, and so do the dialogs on it; datagrams go to
-  // the worker their Call-ID names.
-  if (from.kind == sip::TransportKind::kUdp && shared_.worker_count > 1) {
+  // Every message goes to the worker its Call-ID names, whichever socket or connection it came
+  // in on: a peer may send a dialog's BYE over a new connection, which the kernel may give to
+  // any worker. A stream connection stays here, so the owner gets its id in place of it, and
+  // whatever it sends back to that peer comes back here to be written (send_on_held).
+  if (shared_.worker_count > 1) {
     const std::size_t owner =
         worker_for_call_id(message.header("Call-ID").value_or(""), shared_.worker_count);
-    if (owner != index_) return shared_.route(owner, std::move(message), from);
+    if (owner != index_) {
+      if (from.kind == sip::TransportKind::kUdp)
+        return shared_.route(owner, std::move(message), from);
+      sip::Peer handed = from;
+      handed.connection.reset();  // never touched off this thread
+      handed.held_elsewhere = sip::HeldConnection{index_, from.connection_id};
+      handed.connection_id = 0;
+      return shared_.route(owner, std::move(message), handed);
+    }
   }
   ua_->on_message(std::move(message), from);
 }
@@ -142,6 +158,12 @@ void Worker::on_message(sip::Message message, const sip::Peer& from) {
 void Worker::deliver(sip::Message message, const sip::Peer& from) {
   loop_->post([this, message = std::move(message), from]() mutable {
     ua_->on_message(std::move(message), from);
+  });
+}
+
+void Worker::send_on_held(std::string bytes, const sip::Peer& to) {
+  loop_->post([this, bytes = std::move(bytes), to] {
+    if (to.held_elsewhere) transport_->send_on_held(to.held_elsewhere->id, bytes, to);
   });
 }
 

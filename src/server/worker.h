@@ -6,7 +6,9 @@
 // The kernel spreads UDP datagrams over the workers by source address, which would put a
 // whole trunk on one worker; so a datagram is handed to the worker its Call-ID hashes to
 // (call_dispatch.h), and the Call-IDs a worker makes itself hash back to it. A TCP or TLS
-// connection stays with the worker that accepted or opened it.
+// connection stays with the worker that accepted or opened it, but the messages on it are
+// handed over by Call-ID too, with the connection's id: what the owner sends back goes to
+// the connection's worker, which writes it (send_on_held).
 #pragma once
 
 #include <array>
@@ -76,6 +78,8 @@ struct WorkerShared {
   std::size_t worker_count = 1;
   // Hands a received message to the worker that owns it (posted to that worker's loop).
   std::function<void(std::size_t worker, sip::Message message, const sip::Peer& from)> route;
+  // Hands bytes for a connection that another worker holds back to it (Peer::held_elsewhere).
+  std::function<void(std::size_t worker, std::string bytes, const sip::Peer& to)> hand_back;
   // Calls in every worker's user agent, for sip.access.max_calls.
   std::function<std::size_t()> total_calls;
   // A shutting-down worker has hung up its calls and removed its registrations (or gave up
@@ -104,6 +108,8 @@ class Worker {
 
   // Any thread: each is posted to the worker's loop.
   void deliver(sip::Message message, const sip::Peer& from);
+  // Bytes another worker sends on a connection this worker holds (to.held_elsewhere names it).
+  void send_on_held(std::string bytes, const sip::Peer& to);
   void set_routes(std::shared_ptr<const RoutingTable> table, std::uint64_t version);
   void set_trunks(std::shared_ptr<const TrunkTable> table, bool changed, std::uint64_t version);
   void shutdown();  // BYE to every call, then the loop stops (bounded)
@@ -204,12 +210,44 @@ class Worker {
   std::map<sip::CallHandle, CallTrunk> call_trunks_;
 
   // ---- REGISTER to registrars (worker_registrations.cc, sip/registration.h); first worker,
-  // but for the state counts, which /metrics reads from the API's threads.
+  // but for the state counts, which /metrics reads from the API's threads. The config's
+  // `sip.register` entries run for the server's life; stored trunks' registrations follow the
+  // trunk table (started, restarted with new settings, removed with their trunk).
+  struct RegistrationSpec {
+    std::string name;  // in logs
+    std::string registrar;
+    std::string aor;
+    std::string contact_user;
+    sip::TransportKind transport = sip::TransportKind::kUdp;
+    std::string username;
+    std::string password;
+    int expires_s = 3600;
+    Millis retry_min{30000};
+    Millis retry_max{600000};
+  };
+  // `id` gets the number its state is counted under.
+  Result<std::unique_ptr<sip::Registration>> make_registration(const RegistrationSpec& spec,
+                                                               std::uint64_t& id);
+  void sync_trunk_registrations();  // to trunks_
+  // Un-REGISTERs it; it goes (and leaves the counts) once that is answered.
+  void retire_registration(std::unique_ptr<sip::Registration> registration, std::uint64_t id);
   void stop_registrations();  // un-REGISTER at shutdown
   std::unique_ptr<sip::LoopTimerService> registration_timers_;
-  std::vector<std::unique_ptr<sip::Registration>> registrations_;
-  std::vector<sip::RegistrationState> registration_states_;  // each one's last state
-  std::array<std::atomic<int>, 5> registration_counts_{};    // by sip::RegistrationState
+  std::vector<std::unique_ptr<sip::Registration>> registrations_;  // the config's
+  struct RunningTrunkRegistration {
+    TrunkRegister settings;
+    std::unique_ptr<sip::Registration> registration;
+    std::uint64_t id = 0;
+  };
+  std::map<std::string, RunningTrunkRegistration> trunk_registrations_;  // by trunk name
+  // Removed or replaced, sending their un-REGISTER; each goes once it is answered.
+  std::vector<std::unique_ptr<sip::Registration>> retired_registrations_;
+  bool registrations_started_ = false;
+  // Each registration's last state (by a number of its own), for the counts.
+  std::map<std::uint64_t, sip::RegistrationState> registration_states_;
+  std::uint64_t next_registration_ = 0;
+  std::array<std::atomic<int>, 5> registration_counts_{};  // by sip::RegistrationState
+  std::atomic<bool> has_registrations_{false};             // for /metrics
   int unregistering_ = 0;
   bool stop_wanted_ = false;
 };

@@ -12,6 +12,7 @@ void Worker::set_trunks(std::shared_ptr<const TrunkTable> table, bool changed,
     if (changed && index_ == 0)
       logger_.info("trunks", "trunk table " + std::to_string(version) +
                                  " in use: " + std::to_string(table->size()) + " trunk(s)");
+    if (index_ == 0) sync_trunk_registrations();  // the registrations are the first worker's
   });
 }
 

@@ -174,13 +174,16 @@ void Transport::accept(std::shared_ptr<io::Stream> connection, TransportKind kin
         loop_.post([this, raw = &c] { forget(raw); });
       });
   io::Stream* raw = connection.get();
-  connections_[raw] = Connection{std::move(connection), kind, loop_.now(), 0, counted_host};
+  const std::uint64_t id = next_connection_id_++;
+  connection_ids_[id] = raw;
+  connections_[raw] = Connection{std::move(connection), kind, loop_.now(), 0, counted_host, id};
 }
 
 void Transport::forget(io::Stream* raw) {
   auto it = connections_.find(raw);
   if (it == connections_.end()) return;
   if (connection_count_) connection_count_->remove(it->second.counted_host);
+  connection_ids_.erase(it->second.id);
   connections_.erase(it);
 }
 
@@ -211,9 +214,10 @@ void Transport::on_datagram(std::span<const std::uint8_t> bytes, const io::Endpo
 }
 
 void Transport::on_stream(io::Stream& connection, TransportKind kind, std::string& buffer) {
-  Peer peer{kind, connection.remote(), connection.weak_from_this()};
-  touch(connection);
   auto entry = connections_.find(&connection);
+  Peer peer{kind, connection.remote(), connection.weak_from_this(),
+            entry != connections_.end() ? entry->second.id : 0, std::nullopt};
+  touch(connection);
   while (!buffer.empty()) {
     auto framed = frame_stream(buffer);
     if (std::holds_alternative<std::monostate>(framed)) return;  // need more bytes
@@ -302,6 +306,26 @@ bool Transport::send_raw(const std::string& bytes, const Peer& to) {
                              reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
                          to.endpoint);
   }
+  // The connection lives on another thread: only its holder may write to it.
+  if (to.held_elsewhere && hand_back_) return hand_back_(bytes, to);
+  return send_stream(bytes, to);
+}
+
+bool Transport::send_on_held(std::uint64_t connection_id, const std::string& bytes,
+                             const Peer& to) {
+  Peer here = to;
+  here.held_elsewhere.reset();
+  here.connection.reset();
+  here.connection_id = 0;
+  if (auto it = connection_ids_.find(connection_id); it != connection_ids_.end()) {
+    auto entry = connections_.find(it->second);
+    if (entry != connections_.end() && entry->second.kind == to.kind)
+      here.connection = entry->second.stream;
+  }
+  return send_stream(bytes, here);
+}
+
+bool Transport::send_stream(const std::string& bytes, const Peer& to) {
   auto conn = connection_to(to);
   if (!conn) return false;
   touch(*conn);

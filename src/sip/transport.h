@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/log.h"
@@ -90,9 +91,19 @@ class Transport final : public TransportSink {
     on_response_sent_ = std::move(observer);
   }
 
+  // What is sent to a peer whose connection another transport holds (Peer::held_elsewhere)
+  // goes to this hook, which passes it to the holder's thread (send_on_held there). Without
+  // a hook such bytes reach the peer as if the connection were gone.
+  using HandBack = std::function<bool(const std::string& bytes, const Peer& to)>;
+  void set_hand_back(HandBack hand_back) { hand_back_ = std::move(hand_back); }
+
   bool send(const Message& message, const Peer& to);
   // Sends bytes already serialized (the transaction layer, retransmissions).
   bool send_raw(const std::string& bytes, const Peer& to) override;
+  // On the holder's thread: bytes another transport handed back for one of this transport's
+  // connections, by id. If it has closed meanwhile they go as to any peer without a
+  // connection: over another open one to the same address, else a new one (RFC 3261 18.2.2).
+  bool send_on_held(std::uint64_t connection_id, const std::string& bytes, const Peer& to);
   std::uint16_t port() const { return port_; }
   const std::string& host() const { return host_; }
   bool has_udp() const { return udp_ != nullptr; }
@@ -117,12 +128,14 @@ class Transport final : public TransportSink {
   void close_idle();
   std::shared_ptr<io::Stream> connection_to(const Peer& to);
   void deliver(std::string_view bytes, const Peer& from);
+  bool send_stream(const std::string& bytes, const Peer& to);
   void reject_unparsable(std::string_view bytes, const ParseError& error, const Peer& from);
 
   io::EventLoop& loop_;
   MessageHandler handler_;
   std::function<bool(const io::Endpoint&)> screen_;
   std::function<void(int status)> on_response_sent_;
+  HandBack hand_back_;
   Logger& logger_;
   std::string host_;
   std::uint16_t port_ = 0;
@@ -137,6 +150,7 @@ class Transport final : public TransportSink {
     SteadyTime last_active;
     unsigned crlf_run = 0;     // line ends seen since the last message (pings)
     std::string counted_host;  // in connection_count_: the source (empty: outgoing)
+    std::uint64_t id = 0;      // what Peer::connection_id names, unique in this transport
   };
   void forget(io::Stream* raw);  // erase, and uncount
   Millis idle_timeout_{0};
@@ -149,6 +163,8 @@ class Transport final : public TransportSink {
   // Accepted and outgoing connections, kept alive until the peer closes, and
   // reused for later messages to the same address and transport.
   std::map<io::Stream*, Connection> connections_;
+  std::unordered_map<std::uint64_t, io::Stream*> connection_ids_;
+  std::uint64_t next_connection_id_ = 1;
 };
 
 // Builds a best-effort error response for bytes that failed to parse, from

@@ -1,9 +1,11 @@
-// Internal to the user agent (user_agent.cc, user_agent_refer.cc): one call's dialog and
+// Internal to the user agent (user_agent*.cc): one call's dialog and
 // transaction state. Not for the UA's owners, who see only CallHandle.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sip/headers.h"
@@ -113,6 +115,15 @@ bool wants_reliable_provisionals(const Message& invite);
 
 // The sip:/sips: Contacts of a 3xx, highest q first (user_agent_redirect.cc).
 std::vector<std::string> redirect_contacts(const Message& response);
+
+// Methods we recognise but do not accept (405) as opposed to unknown ones (501).
+bool is_known_method(std::string_view m);
+
+// The tag parameter of a From or To header value ("" when there is none).
+std::string tag_of(std::optional<std::string_view> header_value);
+
+// How calls are found by dialog: Call-ID and our own tag.
+std::string dialog_key(std::string_view call_id, std::string_view local_tag);
 
 // Small readers shared by the user agent's files.
 inline std::uint32_t cseq_number(const Message& m) {

@@ -9,7 +9,7 @@ namespace {
 // Each entry moves the schema from version i to i+1. Never edit a shipped
 // entry: add a new one. Version 1 uses IF NOT EXISTS because databases from
 // before migrations existed already hold those call-log tables.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     R"sql(
 CREATE TABLE IF NOT EXISTS call_logs (
   call_id TEXT PRIMARY KEY,
@@ -227,6 +227,16 @@ CREATE TABLE recordings (
 CREATE INDEX recordings_created ON recordings(created_unix_ms);
 CREATE INDEX recordings_session ON recordings(session_id);
 CREATE INDEX recordings_path ON recordings(path);
+)sql",
+    // SIP (issue 3): a stored trunk's REGISTER settings (store/trunks.h); an empty registrar
+    // means the trunk does not register.
+    R"sql(
+ALTER TABLE trunks ADD COLUMN register_registrar TEXT NOT NULL DEFAULT '';
+ALTER TABLE trunks ADD COLUMN register_aor TEXT NOT NULL DEFAULT '';
+ALTER TABLE trunks ADD COLUMN register_contact_user TEXT NOT NULL DEFAULT '';
+ALTER TABLE trunks ADD COLUMN register_username TEXT NOT NULL DEFAULT '';
+ALTER TABLE trunks ADD COLUMN register_password_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE trunks ADD COLUMN register_expires_s INTEGER NOT NULL DEFAULT 3600;
 )sql",
 };
 

@@ -6,7 +6,8 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT name, allow, transport, digest_username, digest_password_ref, max_calls, srtp, dtmf, "
-    "created_unix_ms, updated_unix_ms FROM trunks";
+    "created_unix_ms, updated_unix_ms, register_registrar, register_aor, register_contact_user, "
+    "register_username, register_password_ref, register_expires_s FROM trunks";
 
 TrunkRecord read_trunk(const PgResult& r, int row) {
   TrunkRecord t;
@@ -20,10 +21,16 @@ TrunkRecord read_trunk(const PgResult& r, int row) {
   t.dtmf = r.text(row, 7);
   t.created_unix_ms = r.integer(row, 8);
   t.updated_unix_ms = r.integer(row, 9);
+  t.registration.registrar = r.text(row, 10);
+  t.registration.aor = r.text(row, 11);
+  t.registration.contact_user = r.text(row, 12);
+  t.registration.username = r.text(row, 13);
+  t.registration.password_ref = r.text(row, 14);
+  t.registration.expires_s = static_cast<int>(r.integer(row, 15));
   return t;
 }
 
-// $1..$9 in kSelect's column order after the name, $10 the name.
+// $1..$9 in kSelect's column order after the name, $10 the name, $11..$16 the registration.
 std::vector<PgParam> params(const TrunkRecord& t) {
   return {join_lines(t.allow),
           t.transport,
@@ -34,7 +41,13 @@ std::vector<PgParam> params(const TrunkRecord& t) {
           t.dtmf,
           t.created_unix_ms,
           t.updated_unix_ms,
-          t.name};
+          t.name,
+          t.registration.registrar,
+          t.registration.aor,
+          t.registration.contact_user,
+          t.registration.username,
+          t.registration.password_ref,
+          t.registration.expires_s};
 }
 
 class PgTrunks final : public TrunkRepository {
@@ -59,8 +72,9 @@ class PgTrunks final : public TrunkRepository {
   Status create(const TrunkRecord& t) override {
     return db_->exec(
         "INSERT INTO trunks (allow, transport, digest_username, digest_password_ref, max_calls, "
-        "srtp, dtmf, created_unix_ms, updated_unix_ms, name) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "srtp, dtmf, created_unix_ms, updated_unix_ms, name, register_registrar, register_aor, "
+        "register_contact_user, register_username, register_password_ref, register_expires_s) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         params(t));
   }
 
@@ -68,10 +82,14 @@ class PgTrunks final : public TrunkRepository {
     // The row keeps its own creation time.
     auto r = db_->query(
         "UPDATE trunks SET allow = $1, transport = $2, digest_username = $3, "
-        "digest_password_ref = $4, max_calls = $5, srtp = $6, dtmf = $7, updated_unix_ms = $8 "
+        "digest_password_ref = $4, max_calls = $5, srtp = $6, dtmf = $7, updated_unix_ms = $8, "
+        "register_registrar = $10, register_aor = $11, register_contact_user = $12, "
+        "register_username = $13, register_password_ref = $14, register_expires_s = $15 "
         "WHERE name = $9",
         {join_lines(t.allow), t.transport, t.digest_username, t.digest_password_ref, t.max_calls,
-         t.srtp, t.dtmf, t.updated_unix_ms, t.name});
+         t.srtp, t.dtmf, t.updated_unix_ms, t.name, t.registration.registrar, t.registration.aor,
+         t.registration.contact_user, t.registration.username, t.registration.password_ref,
+         t.registration.expires_s});
     if (!r) return r.error();
     return r->affected() > 0;
   }

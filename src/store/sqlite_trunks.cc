@@ -6,7 +6,8 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT name, allow, transport, digest_username, digest_password_ref, max_calls, srtp, dtmf, "
-    "created_unix_ms, updated_unix_ms FROM trunks";
+    "created_unix_ms, updated_unix_ms, register_registrar, register_aor, register_contact_user, "
+    "register_username, register_password_ref, register_expires_s FROM trunks";
 
 TrunkRecord read_trunk(const Statement& s) {
   TrunkRecord t;
@@ -20,11 +21,18 @@ TrunkRecord read_trunk(const Statement& s) {
   t.dtmf = s.text(7);
   t.created_unix_ms = s.integer(8);
   t.updated_unix_ms = s.integer(9);
+  t.registration.registrar = s.text(10);
+  t.registration.aor = s.text(11);
+  t.registration.contact_user = s.text(12);
+  t.registration.username = s.text(13);
+  t.registration.password_ref = s.text(14);
+  t.registration.expires_s = static_cast<int>(s.integer(15));
   return t;
 }
 
-// Binds every column but the name at 1..9 in kSelect's order; the name goes to `name_index`.
-void bind_trunk(Statement& s, const TrunkRecord& t, int name_index) {
+// Binds every column but the name at 1..9 in kSelect's order, the registration at 11..16; the
+// name goes to 10.
+void bind_trunk(Statement& s, const TrunkRecord& t) {
   s.bind(1, join_lines(t.allow));
   s.bind(2, t.transport);
   s.bind(3, t.digest_username);
@@ -34,7 +42,13 @@ void bind_trunk(Statement& s, const TrunkRecord& t, int name_index) {
   s.bind(7, t.dtmf);
   s.bind(8, t.created_unix_ms);
   s.bind(9, t.updated_unix_ms);
-  s.bind(name_index, t.name);
+  s.bind(10, t.name);
+  s.bind(11, t.registration.registrar);
+  s.bind(12, t.registration.aor);
+  s.bind(13, t.registration.contact_user);
+  s.bind(14, t.registration.username);
+  s.bind(15, t.registration.password_ref);
+  s.bind(16, static_cast<std::int64_t>(t.registration.expires_s));
 }
 
 class SqliteTrunks final : public TrunkRepository {
@@ -69,9 +83,11 @@ class SqliteTrunks final : public TrunkRepository {
     auto guard = db_->lock();
     auto s = db_->prepare(
         "INSERT INTO trunks (allow, transport, digest_username, digest_password_ref, max_calls, "
-        "srtp, dtmf, created_unix_ms, updated_unix_ms, name) VALUES (?,?,?,?,?,?,?,?,?,?)");
+        "srtp, dtmf, created_unix_ms, updated_unix_ms, name, register_registrar, register_aor, "
+        "register_contact_user, register_username, register_password_ref, register_expires_s) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s) return s.error();
-    bind_trunk(*s, t, 10);
+    bind_trunk(*s, t);
     return s->run();
   }
 
@@ -81,9 +97,11 @@ class SqliteTrunks final : public TrunkRepository {
     auto s = db_->prepare(
         "UPDATE trunks SET allow = ?1, transport = ?2, digest_username = ?3, "
         "digest_password_ref = ?4, max_calls = ?5, srtp = ?6, dtmf = ?7, "
-        "updated_unix_ms = ?9 WHERE name = ?10");
+        "updated_unix_ms = ?9, register_registrar = ?11, register_aor = ?12, "
+        "register_contact_user = ?13, register_username = ?14, register_password_ref = ?15, "
+        "register_expires_s = ?16 WHERE name = ?10");
     if (!s) return s.error();
-    bind_trunk(*s, t, 10);
+    bind_trunk(*s, t);
     if (auto st = s->run(); !st) return st.error();
     return db_->changes() > 0;
   }

@@ -51,9 +51,10 @@ class TrunkTableTest : public ::testing::Test {
  protected:
   TrunkTable::Built build(const std::vector<store::TrunkRecord>& records,
                           const TrunkTable* previous = nullptr,
-                          std::map<std::string, std::string> values = {}) {
+                          std::map<std::string, std::string> values = {},
+                          const HostAddresses& hosts = {}) {
     return TrunkTable::build(records, secrets(std::move(values)), previous, clock_,
-                             counting_random());
+                             counting_random(), hosts);
   }
   ManualClock clock_;
 };
@@ -67,11 +68,61 @@ TEST_F(TrunkTableTest, TheLongestMatchingPrefixPicksTheTrunk) {
   EXPECT_EQ(built.table->match(peer("198.51.100.1").endpoint), nullptr);
 }
 
-TEST_F(TrunkTableTest, HostNamesAreNamedAsProblemsAndTheRestApplies) {
+TEST_F(TrunkTableTest, AHostNameNotResolvedYetIsAProblemAndTheRestApplies) {
   auto built = build({trunk("carrier", {"sip.carrier.example", "203.0.113.5"})});
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_NE(built.problems[0].find("sip.carrier.example"), std::string::npos);
   EXPECT_NE(built.table->match(peer("203.0.113.5").endpoint), nullptr);
+}
+
+TEST_F(TrunkTableTest, AHostNameMatchesTheAddressesItResolvedTo) {
+  const HostAddresses hosts{{"sip.carrier.example", {"198.51.100.7", "2001:db8::7"}},
+                            {"gone.carrier.example", {}}};
+  auto built = build({trunk("carrier", {"SIP.Carrier.Example", "gone.carrier.example"})}, nullptr,
+                     {}, hosts);
+  ASSERT_EQ(built.problems.size(), 1u) << "a name without addresses is named";
+  EXPECT_NE(built.problems[0].find("gone.carrier.example"), std::string::npos);
+  ASSERT_NE(built.table->match(peer("198.51.100.7").endpoint), nullptr);
+  EXPECT_EQ(built.table->match(peer("198.51.100.7").endpoint)->name, "carrier");
+  EXPECT_NE(built.table->match(peer("2001:db8::7").endpoint), nullptr);
+  EXPECT_EQ(built.table->match(peer("198.51.100.8").endpoint), nullptr);
+}
+
+TEST_F(TrunkTableTest, HostNamesToResolveAreListedOnceInLowerCase) {
+  EXPECT_EQ(trunk_host_names({trunk("a", {"Sip.Example", "192.0.2.1", "10.0.0.0/8"}),
+                              trunk("b", {"sip.example", "other.example"})}),
+            (std::vector<std::string>{"other.example", "sip.example"}));
+}
+
+TEST_F(TrunkTableTest, RegisterSettingsAreCarriedWithThePasswordRead) {
+  auto record = trunk("carrier", {"192.0.2.1"});
+  record.transport = "tcp";
+  record.registration.registrar = "sip:registrar.example:5070";
+  record.registration.aor = "sip:4420@carrier.example";
+  record.registration.username = "4420";
+  record.registration.password_ref = "env:REG";
+  record.registration.expires_s = 120;
+  auto built = build({record}, nullptr, {{"env:REG", "pw"}});
+  ASSERT_TRUE(built.problems.empty());
+  const auto& reg = built.table->find("carrier")->registration;
+  ASSERT_TRUE(reg);
+  EXPECT_EQ(reg->password, "pw");
+  EXPECT_EQ(reg->contact_user, "4420") << "the AOR's user when none is set";
+  EXPECT_EQ(reg->transport, sip::TransportKind::kTcp) << "the trunk's transport";
+  EXPECT_EQ(reg->expires_s, 120);
+}
+
+TEST_F(TrunkTableTest, AnUnusableRegistrationIsAProblemAndTheTrunkStillAdmits) {
+  auto unreadable = trunk("a", {"192.0.2.1"});
+  unreadable.registration = {"sip:registrar.example", "sip:1@x", "", "1", "env:NOPE", 60};
+  auto bad_uri = trunk("b", {"192.0.2.2"});
+  bad_uri.registration = {"tel:+15550100", "sip:2@x", "", "", "", 60};
+  auto built = build({unreadable, bad_uri});
+  ASSERT_EQ(built.problems.size(), 2u);
+  EXPECT_NE(built.problems[0].find("register"), std::string::npos);
+  EXPECT_FALSE(built.table->find("a")->registration);
+  EXPECT_FALSE(built.table->find("b")->registration);
+  EXPECT_NE(built.table->match(peer("192.0.2.1").endpoint), nullptr);
 }
 
 TEST_F(TrunkTableTest, MaxCallsAnswers503WithRetryAfter) {

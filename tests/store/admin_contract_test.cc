@@ -35,6 +35,12 @@ class AdminContract : public ::testing::Test {
     t.dtmf = "rfc4733";
     t.created_unix_ms = 10;
     t.updated_unix_ms = 11;
+    t.registration = {"sip:reg.example.net:5070",
+                      "sip:4420@example.net",
+                      "line-1",
+                      "4420",
+                      "env:REG_PASSWORD",
+                      600};
     return t;
   }
 
@@ -87,8 +93,11 @@ TYPED_TEST(AdminContract, TrunksRoundTripUpdateAndRefuseDuplicates) {
   EXPECT_EQ((*got)->srtp, "mandatory");
   EXPECT_EQ((*got)->dtmf, "rfc4733");
   EXPECT_EQ((*got)->created_unix_ms, 10);
+  EXPECT_EQ((*got)->registration, t.registration);
   t.allow = {"198.51.100.7"};
   t.max_calls = 0;
+  t.registration.expires_s = 120;
+  t.registration.password_ref = "file:/etc/keyline/reg";
   t.created_unix_ms = 999;  // ignored: a row keeps its creation time
   t.updated_unix_ms = 20;
   ASSERT_TRUE(*trunks->update(t));
@@ -98,6 +107,10 @@ TYPED_TEST(AdminContract, TrunksRoundTripUpdateAndRefuseDuplicates) {
   EXPECT_EQ((*got)->max_calls, 0);
   EXPECT_EQ((*got)->created_unix_ms, 10);
   EXPECT_EQ((*got)->updated_unix_ms, 20);
+  EXPECT_EQ((*got)->registration, t.registration);
+  t.registration = {};  // no registration: stored as empty
+  ASSERT_TRUE(*trunks->update(t));
+  EXPECT_TRUE((*trunks->get("carrier"))->registration.registrar.empty());
   auto list = trunks->list();
   ASSERT_TRUE(list);
   ASSERT_EQ(list->size(), 2u);
