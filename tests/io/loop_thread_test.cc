@@ -64,15 +64,17 @@ TEST(UdpSocket, ReceiveBufferGrowsAsAskedUpToWhatTheKernelAllows) {
   ASSERT_TRUE(any);
   auto sock = UdpSocket::bind(**loop, *any, [](auto, auto&) {});
   ASSERT_TRUE(sock);
+  const std::size_t before = (*sock)->set_receive_buffer(0);  // the kernel's floor
   const std::size_t asked = 4u << 20;
   const std::size_t granted = (*sock)->set_receive_buffer(asked);
   // The kernel reports twice what it was asked (its bookkeeping); without CAP_NET_ADMIN it caps
   // the request at rmem_max. Either way the buffer is no smaller than that bound.
-  const std::size_t cap = rmem_max();
-  ASSERT_GT(cap, 0u);
-  EXPECT_GE(granted, 2 * std::min(asked, cap));
+  EXPECT_GT(granted, before);
+  if (const std::size_t cap = rmem_max(); cap > 0) {
+    EXPECT_GE(granted, 2 * std::min(asked, cap));
+  }
   // Asking for less shrinks it again: the call sets, it does not only grow.
-  EXPECT_LT((*sock)->set_receive_buffer(64 * 1024), granted);
+  EXPECT_LT((*sock)->set_receive_buffer(8 * 1024), granted);
 }
 
 }  // namespace
