@@ -30,14 +30,7 @@ CERT="$WORK/data/api-cert.pem"
 BASE="https://127.0.0.1:$API_PORT"
 
 # api METHOD PATH KEY [BODY] [QUERY...] — prints the status; body in $WORK/body, headers in $WORK/headers
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$1")
-  [ -n "$3" ] && args+=(-H "Authorization: Bearer $3")
-  if [ -n "${4:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$4"); fi
-  curl "${args[@]}" "$BASE$2"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
-expect() { [ "$1" = "$2" ] || { head -c 2000 "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$3" "$1" "$2" "${4:-}"; }  # api METHOD PATH KEY [JSON]
 
 # Trunks: operators only; the password reference is stored but never shown.
 trunk='{"name":"carrier","allow":["192.0.2.0/24","sip.example.net"],"transport":"tls",

@@ -15,14 +15,7 @@ API_PORT="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$WO
 CERT="$WORK/data/api-cert.pem"
 BASE="https://127.0.0.1:$API_PORT"
 
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1")
-  args+=(-H "Authorization: Bearer $ADMIN")
-  if [ -n "${3:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$3"); fi
-  curl "${args[@]}" "$BASE$2"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
-expect() { [ "$1" = "$2" ] || { cat "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$ADMIN" "$@"; }  # api METHOD PATH [JSON], as the admin
 tables_in_use() { grep -c "routing table [0-9]* in use" "$WORK/server.log" || true; }
 # api_change EXPECTED_STATUS WHAT METHOD PATH [BODY] — a write, then waits until the worker
 # uses the routing table the write caused (the log line), so the next call sees it.

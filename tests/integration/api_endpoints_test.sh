@@ -15,15 +15,8 @@ grep -q "SHA-256 fingerprint [0-9A-F:]\{95\}" "$WORK/server.log" || fail "finger
 BASE="https://127.0.0.1:$API_PORT"
 
 # api METHOD PATH KEY [BODY] — prints the status, the body goes to $WORK/body
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1")
-  [ -n "$3" ] && args+=(-H "Authorization: Bearer $3")
-  if [ -n "${4:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$4"); fi
-  curl "${args[@]}" "$BASE$2"
-}
+api() { api_as "$3" "$1" "$2" "${4:-}"; }  # api METHOD PATH KEY [JSON]
 # json EXPR — evaluates a Python expression over the last body (as `d`)
-json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
-expect() { [ "$1" = "$2" ] || { cat "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
 
 ADMIN="$("$KEYLINE" apikey create --email admin@example.com --role admin --data-dir "$WORK/data")"
 VIEWER="$("$KEYLINE" apikey create --email viewer@example.com --role viewer --data-dir "$WORK/data")"

@@ -114,6 +114,21 @@ stop_server() {
 
 server_alive() { kill -0 "$SERVER_PID" 2>/dev/null; }
 
+# ---- The HTTPS API of the running server (API_PORT and CERT set by the test).
+# api_as KEY METHOD PATH [JSON] — prints the HTTP status; the body is in $WORK/body and the
+# response headers in $WORK/headers. An empty KEY sends no Authorization header.
+api_as() {
+  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -D "$WORK/headers"
+    -w '%{http_code}' -X "$2")
+  [ -n "$1" ] && args+=(-H "Authorization: Bearer $1")
+  if [ -n "${4:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$4"); fi
+  curl "${args[@]}" "https://127.0.0.1:$API_PORT$3"
+}
+# json EXPR — EXPR evaluated in Python with d = the last response body
+json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
+# expect GOT WANT WHAT — fails, showing the body, unless GOT is WANT
+expect() { [ "$1" = "$2" ] || { head -c 2000 "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+
 # send_udp PAYLOAD_FILE — sends one datagram to the server, prints any reply
 send_udp() {
   python3 - "$SIP_PORT" "$1" <<'PY'

@@ -80,14 +80,7 @@ CERT="$WORK/data/api-cert.pem"
 BASE="https://127.0.0.1:$API_PORT"
 ADMIN="$("$KEYLINE" apikey create --email admin@example.com --role admin --data-dir "$WORK/data")"
 
-api() {  # METHOD PATH [JSON] -> status; body in $WORK/body
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1")
-  args+=(-H "Authorization: Bearer $ADMIN")
-  if [ -n "${3:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$3"); fi
-  curl "${args[@]}" "$BASE$2"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
-expect() { [ "$1" = "$2" ] || { cat "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$ADMIN" "$@"; }  # api METHOD PATH [JSON], as the admin
 # wait_status ID STATUS SECONDS: polls the call's status
 wait_status() {
   local i s=""

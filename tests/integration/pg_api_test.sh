@@ -29,14 +29,7 @@ ADMIN="$(grep -o '^kl_[0-9a-f]*_[0-9a-f]*$' "$WORK/server.log" | head -n 1)"
 CERT="$WORK/data/api-cert.pem"
 BASE="https://127.0.0.1:$API_PORT"
 
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1"
-    -H "Authorization: Bearer $ADMIN")
-  if [ -n "${3:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$3"); fi
-  curl "${args[@]}" "$BASE$2"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
-expect() { [ "$1" = "$2" ] || { cat "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$ADMIN" "$@"; }  # api METHOD PATH [JSON], as the admin
 
 app="$(sed 's/"name": "demo"/"name": "support"/' "$SOURCE_DIR/examples/apps/demo.json")"
 expect "$(api PUT /v1/apps/support "$app")" 201 "create app"

@@ -99,12 +99,7 @@ echo "== the recording through the API (metadata, audio, delete)"
 API_PORT="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/server.log")"
 [ -n "$API_PORT" ] || fail "no API port in the server log"
 CERT="$WORK/data/api-cert.pem"
-api() {  # api METHOD PATH KEY — prints the status; the body goes to $WORK/body
-  curl -sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1" \
-    -H "Authorization: Bearer $3" "https://127.0.0.1:$API_PORT$2"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
-expect() { [ "$1" = "$2" ] || { cat "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$3" "$1" "$2" "${4:-}"; }  # api METHOD PATH KEY [JSON]
 ADMIN="$("$KEYLINE" apikey create --email admin@example.com --role admin --data-dir "$WORK/data")"
 DEV="$("$KEYLINE" apikey create --email dev@example.com --role developer --data-dir "$WORK/data")"
 VIEWER="$("$KEYLINE" apikey create --email viewer@example.com --role viewer --data-dir "$WORK/data")"

@@ -21,14 +21,7 @@ CERT="$WORK/data/api-cert.pem"
 BASE="https://127.0.0.1:$API_PORT"
 
 # api METHOD PATH KEY [BODY] — prints the status; the body is in $WORK/body
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1"
-    -H "Authorization: Bearer $3")
-  if [ -n "${4:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$4"); fi
-  curl "${args[@]}" "$BASE$2"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$WORK/body')); print($1)"; }
-expect() { [ "$1" = "$2" ] || { head -c 2000 "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$3" "$1" "$2" "${4:-}"; }  # api METHOD PATH KEY [JSON]
 sessions() { json "sorted(r['session_id'] for r in d['recordings'])"; }
 
 app="$(sed 's/"name": "demo"/"name": "support"/' "$SOURCE_DIR/examples/apps/demo.json")"

@@ -12,13 +12,7 @@ API_PORT="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$WO
 ADMIN="$(grep -o '^kl_[0-9a-f]*_[0-9a-f]*$' "$WORK/server.log" | head -n 1)"
 [ -n "$ADMIN" ] || fail "no first-start admin key printed"
 CERT="$WORK/data/api-cert.pem"
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1"
-    -H "Authorization: Bearer $ADMIN")
-  if [ -n "${3:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$3"); fi
-  curl "${args[@]}" "https://127.0.0.1:$API_PORT$2"
-}
-expect() { [ "$1" = "$2" ] || { head -c 2000 "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$ADMIN" "$@"; }  # api METHOD PATH [JSON], as the admin
 
 v1="$(sed 's/"name": "demo"/"name": "stored"/' "$SOURCE_DIR/examples/apps/demo.json")"
 v2="$(printf '%s' "$v1" | sed 's/Welcome to Keyline\./Welcome to revision two./')"

@@ -25,13 +25,7 @@ API_PORT="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$WO
 CERT="$WORK/data/api-cert.pem"
 ADMIN="$("$KEYLINE" apikey create --email admin@example.com --role admin --data-dir "$WORK/data")"
 
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1")
-  args+=(-H "Authorization: Bearer $ADMIN")
-  if [ -n "${3:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$3"); fi
-  curl "${args[@]}" "https://127.0.0.1:$API_PORT$2"
-}
-expect() { [ "$1" = "$2" ] || { cat "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$ADMIN" "$@"; }  # api METHOD PATH [JSON], as the admin
 tables() { grep -c "trunk table [0-9]* in use" "$WORK/server.log" || true; }
 # trunk_change STATUS WHAT METHOD PATH BODY — an API write, then waits until the worker uses the
 # trunk table it caused (its log line), so the next call meets it.

@@ -29,13 +29,7 @@ API_PORT="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$WO
 CERT="$WORK/data/api-cert.pem"
 ADMIN="$("$KEYLINE" apikey create --email admin@example.com --role admin --data-dir "$WORK/data")"
 
-api() {
-  local args=(-sS --max-time 60 --cacert "$CERT" -o "$WORK/body" -w '%{http_code}' -X "$1")
-  args+=(-H "Authorization: Bearer $ADMIN")
-  if [ -n "${3:-}" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$3"); fi
-  curl "${args[@]}" "https://127.0.0.1:$API_PORT$2"
-}
-expect() { [ "$1" = "$2" ] || { cat "$WORK/body" >&2; echo >&2; fail "$3: got $1, want $2"; }; }
+api() { api_as "$ADMIN" "$@"; }  # api METHOD PATH [JSON], as the admin
 wait_log() {  # wait_log PATTERN COUNT WHAT
   for _ in $(seq 1 600); do
     [ "$(grep -c "$1" "$WORK/server.log" || true)" -ge "$2" ] && return 0
