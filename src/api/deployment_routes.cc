@@ -147,7 +147,7 @@ std::vector<ProblemItem> read_deployment(const ApiDependencies& deps, const Json
 
 namespace {
 
-Response invalid(std::vector<ProblemItem> errors) {
+Response invalid_deployment(std::vector<ProblemItem> errors) {
   return problem(422, "invalid-deployment", "The deployment has errors", "see errors",
                  std::move(errors));
 }
@@ -158,7 +158,7 @@ std::optional<Response> app_hidden(const ApiService& api, const Principal& who,
   auto denied = deny_app(api, who, app, Need::kRead);
   if (!denied) return std::nullopt;
   if (denied->status != 404) return denied;
-  return invalid({{"/app", "no app named '" + app + "'"}});
+  return invalid_deployment({{"/app", "no app named '" + app + "'"}});
 }
 
 std::string no_deployment() { return "no such deployment"; }
@@ -188,7 +188,7 @@ void add_deployment_routes(ApiService& api) {
                   if (!body) return bad;
                   store::DeploymentRecord d;
                   auto errors = read_deployment(api.deps(), *body, nullptr, d);
-                  if (!errors.empty()) return invalid(std::move(errors));
+                  if (!errors.empty()) return invalid_deployment(std::move(errors));
                   if (auto hidden = app_hidden(api, who, d.app)) return *hidden;
                   auto existing = api.deps().deployments->get(d.label);
                   if (!existing) return store_failure(existing.error());
@@ -233,7 +233,7 @@ void add_deployment_routes(ApiService& api) {
                     return *denied;
                   store::DeploymentRecord d;
                   auto errors = read_deployment(api.deps(), *body, &label, d);
-                  if (!errors.empty()) return invalid(std::move(errors));
+                  if (!errors.empty()) return invalid_deployment(std::move(errors));
                   if (auto hidden = app_hidden(api, who, d.app)) return *hidden;
                   d.owner = (*existing)->owner;
                   d.created_unix_ms = (*existing)->created_unix_ms;

@@ -170,7 +170,7 @@ std::optional<store::DeploymentRecord> find_deployment(ApiService& api, const st
   return **d;
 }
 
-Response invalid(std::vector<ProblemItem> errors) {
+Response invalid_outbound_call(std::vector<ProblemItem> errors) {
   return problem(422, "invalid-outbound-call", "The outbound call has errors", "see errors",
                  std::move(errors));
 }
@@ -206,10 +206,10 @@ Response queue_one(ApiService& api, Request& req, const Principal& who) {
       parameters = p->dump();
     }
   }
-  if (!errors.empty()) return invalid(std::move(errors));
+  if (!errors.empty()) return invalid_outbound_call(std::move(errors));
   store::OutboundCall c;
   if (auto why = make_call(label, who, phone->as_string(), "", parameters, o, *d, now, c))
-    return invalid(
+    return invalid_outbound_call(
         {{why->find("result_url") != std::string::npos ? "/result_url" : "/phone_number", *why}});
   if (auto st = api.deps().outbound->add({c}); !st) return store_failure(st.error());
   Response r = json_response(201, queued_json(c));
@@ -258,9 +258,9 @@ Response queue_bulk(ApiService& api, Request& req, const Principal& who) {
   QueueOptions o;
   for (auto& e : read_options(options, now, o))
     errors.push_back({"?" + e.where.substr(1), e.detail});
-  if (!errors.empty()) return invalid(std::move(errors));
+  if (!errors.empty()) return invalid_outbound_call(std::move(errors));
   auto csv = outbound::parse_bulk_csv(req.body, kMaxBulkRows);
-  if (!csv) return invalid({{"csv", csv.error().message}});
+  if (!csv) return invalid_outbound_call({{"csv", csv.error().message}});
   for (const auto& p : csv->problems)
     errors.push_back({"line " + std::to_string(p.line), p.message});
   std::vector<store::OutboundCall> calls;
@@ -278,7 +278,7 @@ Response queue_bulk(ApiService& api, Request& req, const Principal& who) {
   if (calls.empty() && errors.empty()) errors.push_back({"csv", "no calls in the file"});
   // All or nothing: a file with any bad row queues no call, so it can be fixed and re-sent
   // without duplicating the good rows.
-  if (!errors.empty()) return invalid(std::move(errors));
+  if (!errors.empty()) return invalid_outbound_call(std::move(errors));
   if (auto st = api.deps().outbound->add(calls); !st) return store_failure(st.error());
   Json::Array list;
   for (std::size_t i = 0; i < calls.size(); ++i) {

@@ -202,7 +202,7 @@ std::vector<ProblemItem> read_trunk(const Json& body, const std::string* name_fr
 
 namespace {
 
-Response invalid(std::vector<ProblemItem> errors) {
+Response invalid_trunk(std::vector<ProblemItem> errors) {
   return problem(422, "invalid-trunk", "The trunk has errors", "see errors", std::move(errors));
 }
 
@@ -233,7 +233,7 @@ void add_trunk_routes(ApiService& api) {
     if (!body) return bad;
     store::TrunkRecord t;
     auto errors = read_trunk(*body, nullptr, nullptr, t);
-    if (!errors.empty()) return invalid(std::move(errors));
+    if (!errors.empty()) return invalid_trunk(std::move(errors));
     auto existing = api.deps().trunks->get(t.name);
     if (!existing) return store_failure(existing.error());
     if (*existing)
@@ -269,7 +269,7 @@ void add_trunk_routes(ApiService& api) {
                   if (!*existing) return problem(404, "not-found", "Not found", "no such trunk");
                   store::TrunkRecord t;
                   auto errors = read_trunk(*body, &name, &**existing, t);
-                  if (!errors.empty()) return invalid(std::move(errors));
+                  if (!errors.empty()) return invalid_trunk(std::move(errors));
                   t.created_unix_ms = (*existing)->created_unix_ms;
                   t.updated_unix_ms = api.now_ms();
                   auto updated = api.deps().trunks->update(t);

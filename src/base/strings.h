@@ -18,7 +18,13 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+inline bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool ascii_alnum(char c) { return ascii_digit(c) || ascii_letter(c); }
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// 'text', as error messages name a key or value.
+inline std::string single_quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

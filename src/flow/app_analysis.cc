@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "base/strings.h"
 #include "flow/variables.h"
 
 namespace keyline::flow {
@@ -107,8 +108,6 @@ std::vector<std::string> uses_of(const Module& m) {
   return out;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 class Analysis {
  public:
   explicit Analysis(const AppDocument& app) : app_(app) {
@@ -174,8 +173,8 @@ class Analysis {
     for (std::size_t n = 0; n < nodes_.size(); ++n) {
       const Module& m = *nodes_[n].module;
       if (!in[n]) {
-        problems.push_back({m.pos, "module " + quoted(m.name) + " on page " +
-                                       quoted(nodes_[n].page->name) +
+        problems.push_back({m.pos, "module " + single_quoted(m.name) + " on page " +
+                                       single_quoted(nodes_[n].page->name) +
                                        " can never be reached: no exit, option or page leads "
                                        "to it"});
         continue;
@@ -184,11 +183,13 @@ class Analysis {
       for (const auto& use : uses_of(m)) {
         if (is_covered(*in[n], use) || !reported.insert(use).second) continue;
         if (!is_covered(all_set, use)) {
-          problems.push_back({m.pos, "module " + quoted(m.name) + " reads variable " + quoted(use) +
+          problems.push_back({m.pos, "module " + single_quoted(m.name) + " reads variable " +
+                                         single_quoted(use) +
                                          ", which no module sets (declare app variables in the "
                                          "top-level \"variables\" object)"});
         } else {
-          problems.push_back({m.pos, "module " + quoted(m.name) + " reads variable " + quoted(use) +
+          problems.push_back({m.pos, "module " + single_quoted(m.name) + " reads variable " +
+                                         single_quoted(use) +
                                          " before it is set on every path that leads here"});
         }
       }

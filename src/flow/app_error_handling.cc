@@ -29,7 +29,7 @@ void read_error_policy(ValueReader& r, const YAML::Node& node, ErrorPolicy& poli
       } else {
         r.diagnostics().add(
             pos_of(*n),
-            "'action' must be \"hangup\", \"goto\" or \"transfer\", not " + quoted(action));
+            "'action' must be \"hangup\", \"goto\" or \"transfer\", not " + single_quoted(action));
       }
     }
   }
@@ -73,7 +73,7 @@ void check_error_policy(AppDocument& app, AppDiagnostics& diagnostics) {
     const Page* page = app.find_page(policy.target_page);
     if (!page) {
       diagnostics.add(policy.target_pos,
-                      "settings.errors: there is no page " + quoted(policy.target_page));
+                      "settings.errors: there is no page " + single_quoted(policy.target_page));
       return;
     }
     if (policy.target_module.empty()) {
@@ -84,8 +84,8 @@ void check_error_policy(AppDocument& app, AppDiagnostics& diagnostics) {
       if (m.name == policy.target_module) return;
     }
     diagnostics.add(policy.target_pos, "settings.errors: there is no module " +
-                                           quoted(policy.target_module) + " on page " +
-                                           quoted(policy.target_page));
+                                           single_quoted(policy.target_module) + " on page " +
+                                           single_quoted(policy.target_page));
     return;
   }
   for (const auto& page : app.pages) {
@@ -96,7 +96,7 @@ void check_error_policy(AppDocument& app, AppDiagnostics& diagnostics) {
     }
   }
   diagnostics.add(policy.target_pos,
-                  "settings.errors: there is no module " + quoted(policy.target_module));
+                  "settings.errors: there is no module " + single_quoted(policy.target_module));
 }
 
 void read_confirm(ValueReader& r, const YAML::Node& node, Module& module) {
@@ -138,7 +138,7 @@ void read_confirm(ValueReader& r, const YAML::Node& node, Module& module) {
         } else {
           r.diagnostics().add(
               pos_of(*n),
-              "'read_back' must be \"full\", \"masked\" or \"none\", not " + quoted(mode));
+              "'read_back' must be \"full\", \"masked\" or \"none\", not " + single_quoted(mode));
         }
       }
     }

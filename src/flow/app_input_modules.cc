@@ -21,7 +21,7 @@ NumberSettings read_number(ValueReader& r, ObjectReader& obj, const AppSettings&
       std::optional<double> v;
       if (is_plain_scalar(*n)) v = parse_number(n->Scalar());
       if (!v || n->Scalar().empty()) {
-        r.diagnostics().add(pos_of(*n), quoted(key) + " must be a number");
+        r.diagnostics().add(pos_of(*n), single_quoted(key) + " must be a number");
       } else {
         *field = *v;
       }
@@ -43,7 +43,8 @@ bool read_phrase_list(ValueReader& r, const YAML::Node& n, std::string_view key,
     return true;
   }
   if (!n.IsSequence() || n.size() == 0) {
-    r.diagnostics().add(pos_of(n), quoted(key) + " must be a \"phrase\" or a list of phrases");
+    r.diagnostics().add(pos_of(n),
+                        single_quoted(key) + " must be a \"phrase\" or a list of phrases");
     return false;
   }
   for (const auto& item : n) {
@@ -79,7 +80,7 @@ DateTimeSettings read_date_time(ValueReader& r, ObjectReader& obj, const AppSett
         }
       }
       if (!found)
-        r.diagnostics().add(pos_of(*n), "unknown 'format' " + quoted(f) +
+        r.diagnostics().add(pos_of(*n), "unknown 'format' " + single_quoted(f) +
                                             " (use MMDDYYYY, DDMMYYYY, YYYYMMDD, MMYY or HHMM)");
     }
   }
@@ -146,12 +147,13 @@ LanguageSettings read_language(ValueReader& r, ObjectReader& obj, const AppSetti
   for (auto it = options->begin(); it != options->end(); ++it) {
     const std::string key = it->first.Scalar();
     if (key.size() != 1 || !is_dtmf_key(key[0])) {
-      r.diagnostics().add(pos_of(it->first), "language option " + quoted(key) +
+      r.diagnostics().add(pos_of(it->first), "language option " + single_quoted(key) +
                                                  " is not a phone key: use one of 0-9, *, #, A-D");
       continue;
     }
     if (!seen.insert(key[0]).second) {
-      r.diagnostics().add(pos_of(it->first), "language option " + quoted(key) + " is given twice");
+      r.diagnostics().add(pos_of(it->first),
+                          "language option " + single_quoted(key) + " is given twice");
       continue;
     }
     LanguageOption option{key[0], ""};

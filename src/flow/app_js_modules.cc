@@ -29,7 +29,7 @@ bool read_script(ValueReader& r, const YAML::Node& n, std::string_view key, Scri
     return false;
   }
   if (trim(out.text).empty()) {
-    r.diagnostics().add(out.pos, quoted(key) + " is empty");
+    r.diagnostics().add(out.pos, single_quoted(key) + " is empty");
     return false;
   }
   return true;
@@ -57,7 +57,7 @@ bool is_dotted_name(std::string_view name) {
 template <class Fn>  // Fn(const YAML::Node& item)
 void read_list(ValueReader& r, const YAML::Node& n, std::string_view key, Fn&& fn) {
   if (!n.IsSequence()) {
-    r.diagnostics().add(pos_of(n), quoted(key) + " must be a list [ ... ]");
+    r.diagnostics().add(pos_of(n), single_quoted(key) + " must be a list [ ... ]");
     return;
   }
   for (const auto& item : n) fn(item);
@@ -75,7 +75,7 @@ EvaluateJsSettings read_evaluate_js(ValueReader& r, ObjectReader& obj) {
   if (script) {
     ScriptText text;
     if (read_script(r, *script, "script", text)) {
-      check_syntax(r, text, quoted("script"));
+      check_syntax(r, text, single_quoted("script"));
       out.script = std::move(text.text);
     }
   }
@@ -102,7 +102,7 @@ EvaluateJsSettings read_evaluate_js(ValueReader& r, ObjectReader& obj) {
       std::string name;
       if (!r.read_string(item, "inputs", name)) return;
       if (!is_dotted_name(name)) {
-        r.diagnostics().add(pos_of(item), "input " + quoted(name) +
+        r.diagnostics().add(pos_of(item), "input " + single_quoted(name) +
                                               " must be a variable name (names joined by dots)");
         return;
       }
@@ -133,14 +133,15 @@ void read_js_libraries(ValueReader& r, const YAML::Node& node, std::vector<JsLib
       if (r.read_string(*n, "name", library.name)) {
         for (const auto& other : out) {
           if (other.name == library.name)
-            r.diagnostics().add(pos_of(*n), "library " + quoted(library.name) + " is given twice");
+            r.diagnostics().add(pos_of(*n),
+                                "library " + single_quoted(library.name) + " is given twice");
         }
       }
     }
     if (auto n = obj.required("script")) {
       ScriptText text;
       if (read_script(r, *n, "script", text)) {
-        check_syntax(r, text, "library " + quoted(library.name));
+        check_syntax(r, text, "library " + single_quoted(library.name));
         library.source = std::move(text.text);
       }
     }

@@ -1,12 +1,11 @@
 // The cross-reference pass of parse_app: names are unique and every exit leads somewhere.
 #include <map>
 
+#include "base/strings.h"
 #include "flow/app_diagnostics.h"
 
 namespace keyline::flow {
 namespace {
-
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 class LinkChecker {
  public:
@@ -25,15 +24,15 @@ class LinkChecker {
       if (page.name.empty()) continue;  // already reported
       auto [it, fresh] = page_lines_.emplace(page.name, page.pos.line);
       if (!fresh)
-        diag_.add(page.pos, "duplicate page name " + quoted(page.name) + " (first used on line " +
-                                std::to_string(it->second) + ")");
+        diag_.add(page.pos, "duplicate page name " + single_quoted(page.name) +
+                                " (first used on line " + std::to_string(it->second) + ")");
       if (page.modules.empty())
-        diag_.add(page.pos, "page " + quoted(page.name) + " has no modules");
+        diag_.add(page.pos, "page " + single_quoted(page.name) + " has no modules");
       for (const auto& module : page.modules) {
         if (module.name.empty()) continue;
         auto [m, new_module] = module_pages_.emplace(module.name, page.name);
         if (!new_module)
-          diag_.add(module.pos, "duplicate module name " + quoted(module.name) +
+          diag_.add(module.pos, "duplicate module name " + single_quoted(module.name) +
                                     " (module names are variable names and must be unique in the "
                                     "app)");
       }
@@ -54,7 +53,7 @@ class LinkChecker {
   void check_target(Target& target) {
     const Page* page = app_.find_page(target.page);
     if (!page) {
-      diag_.add(target.pos, "there is no page " + quoted(target.page));
+      diag_.add(target.pos, "there is no page " + single_quoted(target.page));
       return;
     }
     if (target.module.empty()) {
@@ -66,11 +65,11 @@ class LinkChecker {
     }
     auto elsewhere = module_pages_.find(target.module);
     if (elsewhere == module_pages_.end()) {
-      diag_.add(target.pos,
-                "there is no module " + quoted(target.module) + " on page " + quoted(target.page));
+      diag_.add(target.pos, "there is no module " + single_quoted(target.module) + " on page " +
+                                single_quoted(target.page));
     } else {
-      diag_.add(target.pos, "module " + quoted(target.module) + " is on page " +
-                                quoted(elsewhere->second) + "; write {\"page\": \"" +
+      diag_.add(target.pos, "module " + single_quoted(target.module) + " is on page " +
+                                single_quoted(elsewhere->second) + "; write {\"page\": \"" +
                                 elsewhere->second + "\", \"module\": \"" + target.module + "\"}");
     }
   }

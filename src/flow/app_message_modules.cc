@@ -17,7 +17,7 @@ void read_addresses(ValueReader& r, const YAML::Node& n, std::string_view key,
     std::string address;
     if (!r.read_text(item, key, address)) return;
     if (!has_placeholder(address) && !is_email_address(address)) {
-      r.diagnostics().add(pos_of(item), quoted(key) + ": " + quoted(address) +
+      r.diagnostics().add(pos_of(item), single_quoted(key) + ": " + single_quoted(address) +
                                             " is not an email address (name@example.com)");
       return;
     }
@@ -26,7 +26,7 @@ void read_addresses(ValueReader& r, const YAML::Node& n, std::string_view key,
   if (n.IsSequence()) {
     for (const auto& item : n) one(item);
     if (n.size() > kMaxEmailRecipients)
-      r.diagnostics().add(pos_of(n), quoted(key) + " may list at most " +
+      r.diagnostics().add(pos_of(n), single_quoted(key) + " may list at most " +
                                          std::to_string(kMaxEmailRecipients) + " addresses");
   } else {
     one(n);
@@ -76,7 +76,7 @@ SoapSettings read_soap(ValueReader& r, ObjectReader& obj) {
   if (wsdl) {
     for (const char* key : {"soap_action", "envelope"})
       if (auto n = obj.get(key))
-        r.diagnostics().add(pos_of(*n), quoted(key) + " comes from the WSDL: leave it out");
+        r.diagnostics().add(pos_of(*n), single_quoted(key) + " comes from the WSDL: leave it out");
   } else {
     if (auto n = obj.get("soap_action")) r.read_text(*n, "soap_action", out.action);
     if (auto n = obj.required("envelope")) {
@@ -86,7 +86,8 @@ SoapSettings read_soap(ValueReader& r, ObjectReader& obj) {
       }
     }
     for (const char* key : {"operation", "parameters"})
-      if (auto n = obj.get(key)) r.diagnostics().add(pos_of(*n), quoted(key) + " needs 'wsdl'");
+      if (auto n = obj.get(key))
+        r.diagnostics().add(pos_of(*n), single_quoted(key) + " needs 'wsdl'");
   }
   if (auto n = obj.get("version")) {
     std::string v;

@@ -21,7 +21,7 @@ ObjectReader::ObjectReader(const YAML::Node& node, std::string what, AppDiagnost
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = it->first.Scalar();
     if (!seen.insert(key).second) {
-      diagnostics_.add(pos_of(it->first), "duplicate key " + quoted(key) + " in " + what_);
+      diagnostics_.add(pos_of(it->first), "duplicate key " + single_quoted(key) + " in " + what_);
       continue;
     }
     entries_.push_back(Entry{key, it->first, it->second, false});
@@ -42,7 +42,7 @@ std::optional<YAML::Node> ObjectReader::get(std::string_view key) {
 std::optional<YAML::Node> ObjectReader::required(std::string_view key) {
   auto value = get(key);
   if (!value && is_object_)
-    diagnostics_.add(pos(), what_ + " is missing the required key " + quoted(key));
+    diagnostics_.add(pos(), what_ + " is missing the required key " + single_quoted(key));
   return value;
 }
 
@@ -51,8 +51,8 @@ void ObjectReader::finish() {
     if (entry.used) continue;
     std::string list;
     for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
-    diagnostics_.add(pos_of(entry.key_node), "unknown key " + quoted(entry.key) + " in " + what_ +
-                                                 " (known keys: " + list + ")");
+    diagnostics_.add(pos_of(entry.key_node), "unknown key " + single_quoted(entry.key) + " in " +
+                                                 what_ + " (known keys: " + list + ")");
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/strings.h"
 #include "flow/app_diagnostics.h"
 
 namespace keyline::flow {
@@ -19,8 +20,6 @@ SourcePos pos_of(const YAML::Node& node);
 // yaml-cpp tags a quoted scalar "!" and a plain one (number, true, null) "?".
 inline bool is_json_string(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "!"; }
 inline bool is_plain_scalar(const YAML::Node& node) { return node.IsScalar() && node.Tag() != "!"; }
-
-inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // A JSON object being read. It remembers which keys the reader asked for, so that every other
 // key can be reported: a misspelt "promt" must be an error, not a silently missing prompt.

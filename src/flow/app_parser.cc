@@ -314,7 +314,8 @@ class AppReader : public ValueReader {
       if (info.name == name) return &info;
       list += (list.empty() ? "" : ", ") + std::string(info.name);
     }
-    diag_.add(pos_of(n), "unknown module type " + quoted(name) + " (known types: " + list + ")");
+    diag_.add(pos_of(n),
+              "unknown module type " + single_quoted(name) + " (known types: " + list + ")");
     return nullptr;
   }
 
@@ -347,12 +348,12 @@ class AppReader : public ValueReader {
     for (auto it = options->begin(); it != options->end(); ++it) {
       const std::string key = it->first.Scalar();
       if (key.size() != 1 || !is_dtmf_key(key[0])) {
-        diag_.add(pos_of(it->first),
-                  "menu option " + quoted(key) + " is not a phone key: use one of 0-9, *, #, A-D");
+        diag_.add(pos_of(it->first), "menu option " + single_quoted(key) +
+                                         " is not a phone key: use one of 0-9, *, #, A-D");
         continue;
       }
       if (!seen.insert(key[0]).second) {
-        diag_.add(pos_of(it->first), "menu option " + quoted(key) + " is given twice");
+        diag_.add(pos_of(it->first), "menu option " + single_quoted(key) + " is given twice");
         continue;
       }
       if (auto target = read_target(it->second, page))
@@ -401,7 +402,7 @@ class AppReader : public ValueReader {
     if (op == "<") return CompareOp::kLess;
     if (op == ">=") return CompareOp::kGreaterEqual;
     if (op == "<=") return CompareOp::kLessEqual;
-    diag_.add(pos_of(n), "unknown operator " + quoted(op) + " (use =, !=, >, <, >=, <=)");
+    diag_.add(pos_of(n), "unknown operator " + single_quoted(op) + " (use =, !=, >, <, >=, <=)");
     return std::nullopt;
   }
 
@@ -507,7 +508,7 @@ class AppReader : public ValueReader {
     if (app.start_page.empty()) {
       app.start_page = app.pages.front().name;
     } else if (!app.find_page(app.start_page)) {
-      diag_.add(pos_of(*start), "'start_page' " + quoted(app.start_page) + " is not a page");
+      diag_.add(pos_of(*start), "'start_page' " + single_quoted(app.start_page) + " is not a page");
     }
   }
 };

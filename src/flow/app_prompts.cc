@@ -33,7 +33,7 @@ bool is_prompt_id(std::string_view s) {
 
 bool read_language_key(ValueReader& r, const YAML::Node& key, const std::string& where) {
   if (is_language_tag(key.Scalar())) return true;
-  r.diagnostics().add(pos_of(key), where + " " + quoted(key.Scalar()) +
+  r.diagnostics().add(pos_of(key), where + " " + single_quoted(key.Scalar()) +
                                        " is not a language tag (e.g. \"en-US\", \"es\")");
   return false;
 }
@@ -45,7 +45,7 @@ void read_entry(ValueReader& r, const YAML::Node& key, const YAML::Node& value,
   entry.id = key.Scalar();
   entry.pos = pos_of(key);
   if (!is_prompt_id(entry.id)) {
-    r.diagnostics().add(entry.pos, "prompt id " + quoted(entry.id) +
+    r.diagnostics().add(entry.pos, "prompt id " + single_quoted(entry.id) +
                                        " must use letters, digits, _, - and . (it names a file)");
     return;
   }
@@ -62,7 +62,8 @@ void read_entry(ValueReader& r, const YAML::Node& key, const YAML::Node& value,
     if (auto n = obj.get("comment")) r.read_comment(*n);
     obj.finish();
     if (entry.file.empty() && entry.text.empty())
-      r.diagnostics().add(entry.pos, "prompt " + quoted(entry.id) + " needs a 'file' or a 'text'");
+      r.diagnostics().add(entry.pos,
+                          "prompt " + single_quoted(entry.id) + " needs a 'file' or a 'text'");
   }
   if (entry.text.find("{{") != std::string::npos) {
     // Table texts are fixed recordings' scripts; variables belong in the module's text, where
@@ -131,8 +132,9 @@ void check_prompt_ids(const AppDocument& app, AppDiagnostics& diagnostics) {
   if (!app.settings.prompts_dir.empty()) return;
   auto check = [&](const std::string& id, SourcePos pos) {
     if (id.empty() || app.find_prompt(id, app.settings.language)) return;
-    diagnostics.add(pos, "prompt id " + quoted(id) + " is not in the app's 'prompts' table for " +
-                             quoted(app.settings.language));
+    diagnostics.add(pos, "prompt id " + single_quoted(id) +
+                             " is not in the app's 'prompts' table for " +
+                             single_quoted(app.settings.language));
   };
   for (const auto& page : app.pages) {
     for (const auto& module : page.modules) {

@@ -8,7 +8,7 @@ void read_header_pairs(ValueReader& r, const YAML::Node& node, std::string_view 
                        std::vector<std::pair<std::string, std::string>>& out) {
   if (!node.IsMap()) {
     r.diagnostics().add(pos_of(node),
-                        quoted(key) + " must be an object {\"name\": \"value\", ...}");
+                        single_quoted(key) + " must be an object {\"name\": \"value\", ...}");
     return;
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -20,7 +20,8 @@ void read_header_pairs(ValueReader& r, const YAML::Node& node, std::string_view 
       token = token && ok;
     }
     if (!token) {
-      r.diagnostics().add(pos_of(it->first), quoted(key) + ": the name " + quoted(name) +
+      r.diagnostics().add(pos_of(it->first), single_quoted(key) + ": the name " +
+                                                 single_quoted(name) +
                                                  " may use only letters, digits, - _ and .");
       continue;
     }

@@ -83,7 +83,7 @@ void read_secure_settings(ValueReader& r, ObjectReader& obj, AppSettings& settin
         ack.kind = std::string(trim(std::string_view(text).substr(colon + 1)));
       }
       if (ack.module.empty() || ack.kind.empty()) {
-        r.diagnostics().add(ack.pos, "'audit_acknowledged' entry " + quoted(text) +
+        r.diagnostics().add(ack.pos, "'audit_acknowledged' entry " + single_quoted(text) +
                                          " must be \"module: kind\" (e.g. \"log: call_log\")");
         continue;
       }
@@ -91,7 +91,7 @@ void read_secure_settings(ValueReader& r, ObjectReader& obj, AppSettings& settin
         std::string kinds;
         for (auto k : audit_finding_kinds()) kinds += (kinds.empty() ? "" : ", ") + std::string(k);
         r.diagnostics().add(ack.pos, "'audit_acknowledged': unknown finding kind " +
-                                         quoted(ack.kind) + " (kinds: " + kinds + ")");
+                                         single_quoted(ack.kind) + " (kinds: " + kinds + ")");
         continue;
       }
       settings.audit_acknowledged.push_back(std::move(ack));
@@ -106,7 +106,7 @@ void check_secure_app(const AppDocument& app, AppDiagnostics& diagnostics) {
       for (const auto& m : page.modules) found = found || m.name == ack.module;
     }
     if (!found)
-      diagnostics.add(ack.pos, "'audit_acknowledged' names " + quoted(ack.module) +
+      diagnostics.add(ack.pos, "'audit_acknowledged' names " + single_quoted(ack.module) +
                                    ", which is not a module of this app");
   }
   if (!app.settings.secure) return;
@@ -115,19 +115,19 @@ void check_secure_app(const AppDocument& app, AppDiagnostics& diagnostics) {
       const auto* rest = std::get_if<RestSettings>(&m.settings);
       // A URL that starts with a placeholder is checked when the call runs.
       if (rest && rest->url.rfind("{{", 0) != 0 && rest->url.rfind("https://", 0) != 0)
-        diagnostics.add(m.pos, "rest module " + quoted(m.name) +
+        diagnostics.add(m.pos, "rest module " + single_quoted(m.name) +
                                    ": a secure app calls web services over https:// only");
       const auto* soap = std::get_if<SoapSettings>(&m.settings);
       // A WSDL URL's endpoint is known when the call runs, where a secure app sends https only.
       const bool from_wsdl = soap && soap->url.empty() && !soap->wsdl_url.empty();
       if (soap && !from_wsdl && soap->url.rfind("{{", 0) != 0 &&
           soap->url.rfind("https://", 0) != 0)
-        diagnostics.add(m.pos, "soap module " + quoted(m.name) +
+        diagnostics.add(m.pos, "soap module " + single_quoted(m.name) +
                                    ": a secure app calls web services over https:// only");
       // Email and SMS are not secure channels: a secure app has none (issue 7).
       if (m.type() == ModuleType::kEmail || m.type() == ModuleType::kSms)
         diagnostics.add(m.pos, std::string(module_type_name(m.type())) + " module " +
-                                   quoted(m.name) +
+                                   single_quoted(m.name) +
                                    ": a secure app cannot send email or SMS (not a secure "
                                    "channel); send from a non-secure app");
     }

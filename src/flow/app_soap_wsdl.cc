@@ -16,7 +16,7 @@ bool is_local_wsdl_name(std::string_view name) {
 }
 
 // stdio, not iostreams or <filesystem>: they bring std::quoted, which ADL would pick over the
-// readers' own quoted().
+// readers' own single_quoted().
 Result<std::string> read_local_file(const std::string& app_file, const std::string& name) {
   const auto slash = app_file.rfind('/');
   const std::string path = (slash == std::string::npos ? "" : app_file.substr(0, slash + 1)) + name;

@@ -20,7 +20,7 @@ void read_menu_phrases(ValueReader& r, const YAML::Node& node, MenuSettings& men
     });
     if (option == menu.options.end()) {
       r.diagnostics().add(pos_of(it->first),
-                          "phrases for " + quoted(key) + ", which is not a menu option");
+                          "phrases for " + single_quoted(key) + ", which is not a menu option");
       continue;
     }
     read_phrase_list(r, it->second, "phrases", option->phrases);
@@ -43,8 +43,8 @@ void check_speech_grammars(const AppDocument& app, AppDiagnostics& diagnostics) 
         const bool no_phrases =
             grammar.error().message.find("at least one choice") != std::string::npos;
         if (!no_phrases)
-          diagnostics.add(module.pos,
-                          "module " + quoted(module.name) + ": speech: " + grammar.error().message);
+          diagnostics.add(module.pos, "module " + single_quoted(module.name) +
+                                          ": speech: " + grammar.error().message);
       }
     }
   }

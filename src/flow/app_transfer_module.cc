@@ -19,7 +19,7 @@ void read_headers(ValueReader& r, const YAML::Node& node, TransferSettings& out)
     const std::string name = it->first.Scalar();
     if (!is_transfer_header_name(name)) {
       r.diagnostics().add(pos_of(it->first),
-                          "'headers': " + quoted(name) +
+                          "'headers': " + single_quoted(name) +
                               " cannot be sent: only X- headers and User-to-User are allowed");
       continue;
     }

@@ -40,7 +40,7 @@ class ValueReader {
 
   bool read_string(const YAML::Node& n, std::string_view key, std::string& out) {
     if (!is_json_string(n)) {
-      diag_.add(pos_of(n), quoted(key) + " must be a \"quoted\" string");
+      diag_.add(pos_of(n), single_quoted(key) + " must be a \"quoted\" string");
       return false;
     }
     out = n.Scalar();
@@ -51,7 +51,7 @@ class ValueReader {
   bool read_text(const YAML::Node& n, std::string_view key, std::string& out) {
     if (!read_string(n, key, out)) return false;
     if (auto problem = check_template(out)) {
-      diag_.add(pos_of(n), quoted(key) + ": " + *problem);
+      diag_.add(pos_of(n), single_quoted(key) + ": " + *problem);
       return false;
     }
     return true;
@@ -60,7 +60,7 @@ class ValueReader {
   bool read_name(const YAML::Node& n, std::string_view key, std::string& out) {
     if (!read_string(n, key, out)) return false;
     if (!is_identifier(out)) {
-      diag_.add(pos_of(n), quoted(key) + " " + quoted(out) +
+      diag_.add(pos_of(n), single_quoted(key) + " " + single_quoted(out) +
                                " must start with a letter or _ and use only letters, digits "
                                "and _ (it is also a variable name)");
       return false;
@@ -75,12 +75,12 @@ class ValueReader {
     bool ok = !out.empty();
     for (auto part : split(out, '.')) ok = ok && is_identifier(part);
     if (!ok) {
-      diag_.add(pos_of(n), quoted(key) + " " + quoted(out) +
+      diag_.add(pos_of(n), single_quoted(key) + " " + single_quoted(out) +
                                " must be names of letters, digits and _ joined by dots");
       return false;
     }
     if (out == "session" || out.rfind("session.", 0) == 0) {
-      diag_.add(pos_of(n), quoted(key) + ": the session variables cannot be set by the app");
+      diag_.add(pos_of(n), single_quoted(key) + ": the session variables cannot be set by the app");
       return false;
     }
     return true;
@@ -90,8 +90,8 @@ class ValueReader {
     std::optional<int> v;
     if (is_plain_scalar(n)) v = parse_int<int>(n.Scalar());
     if (!v || *v < min || *v > max) {
-      diag_.add(pos_of(n), quoted(key) + " must be a whole number from " + std::to_string(min) +
-                               " to " + std::to_string(max));
+      diag_.add(pos_of(n), single_quoted(key) + " must be a whole number from " +
+                               std::to_string(min) + " to " + std::to_string(max));
       return false;
     }
     out = *v;
@@ -111,7 +111,7 @@ class ValueReader {
       out = n.Scalar() == "true";
       return true;
     }
-    diag_.add(pos_of(n), quoted(key) + " must be true or false");
+    diag_.add(pos_of(n), single_quoted(key) + " must be true or false");
     return false;
   }
 

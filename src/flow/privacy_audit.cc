@@ -5,6 +5,7 @@
 #include <set>
 #include <type_traits>
 
+#include "base/strings.h"
 #include "flow/app_analysis.h"
 #include "flow/app_egress.h"
 #include "flow/post_call.h"
@@ -112,8 +113,6 @@ Taint compute_taint(const AppDocument& app) {
   return taint;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 class Auditor {
  public:
   explicit Auditor(const AppDocument& app) : app_(app.settings), taint_(compute_taint(app)) {}
@@ -136,8 +135,8 @@ class Auditor {
     f.variable = use;
     f.chain = from;
     if (f.chain.empty() || f.chain.back() != m.name) f.chain.push_back(m.name);
-    f.message = "private value " + quoted(use) + " (from module " + quoted(from.front()) + ") " +
-                std::move(what);
+    f.message = "private value " + single_quoted(use) + " (from module " +
+                single_quoted(from.front()) + ") " + std::move(what);
     findings_.push_back(std::move(f));
   }
 
@@ -158,12 +157,12 @@ class Auditor {
   void opted_out(const Module& m) {
     if (m.is_input()) {
       note(AuditSeverity::kError, "not_private", m,
-           "input module " + quoted(m.name) +
+           "input module " + single_quoted(m.name) +
                " says \"private\": false in a secure app (what the caller enters is written to "
                "the call log)");
     } else {
       note(AuditSeverity::kWarning, "not_private", m,
-           "module " + quoted(m.name) +
+           "module " + single_quoted(m.name) +
                " says \"private\": false in a secure app (its result is not private)");
     }
   }
@@ -174,7 +173,8 @@ class Auditor {
     for (const auto& use : template_variables(text)) {
       if (const auto* from = tainted(taint_, use))
         add(AuditSeverity::kWarning, "spoken", m, {}, use, *from,
-            "is spoken by " + quoted(m.name) + " (synthesised uncached; the caller hears it)");
+            "is spoken by " + single_quoted(m.name) +
+                " (synthesised uncached; the caller hears it)");
     }
   }
 
@@ -196,7 +196,7 @@ class Auditor {
       for (const auto& use : uses) {
         if (const auto* from = tainted(taint_, use))
           add(AuditSeverity::kInfo, "compare", m, row.target.pos, use, *from,
-              "is compared by " + quoted(m.name) + " (stays in the call)");
+              "is compared by " + single_quoted(m.name) + " (stays in the call)");
       }
     }
   }
@@ -207,7 +207,8 @@ class Auditor {
       for (const auto& use : row.expression.variables_read()) {
         if (const auto* from = tainted(taint_, use)) {
           add(AuditSeverity::kWarning, "copy", m, row.pos, use, *from,
-              "is copied into " + quoted(row.name) + " by non-private " + quoted(m.name) +
+              "is copied into " + single_quoted(row.name) + " by non-private " +
+                  single_quoted(m.name) +
                   " (the copy stays private by taint; mark the module private to say so)");
           break;
         }
@@ -222,7 +223,7 @@ class Auditor {
     for (const auto& use : template_variables(s.text)) {
       if (const auto* from = tainted(taint_, use))
         add(AuditSeverity::kError, "call_log", m, {}, use, *from,
-            "is written to the call log by " + quoted(m.name) +
+            "is written to the call log by " + single_quoted(m.name) +
                 " (it would read [private]; log a non-sensitive fact or mark the module "
                 "private)");
     }
@@ -232,7 +233,7 @@ class Auditor {
     prompts(m, s.common);
     if (const auto* from = tainted(taint_, s.options_variable))
       add(AuditSeverity::kWarning, "spoken", m, {}, s.options_variable, *from,
-          "gives the options spoken by " + quoted(m.name) + " (synthesised uncached)");
+          "gives the options spoken by " + single_quoted(m.name) + " (synthesised uncached)");
   }
 
   // A REST request carrying a private value: refused at run time over plain http (an error in
@@ -254,7 +255,7 @@ class Auditor {
         const auto* from = tainted(taint_, use);
         if (!from || !seen.insert(use).second) continue;
         add(AuditSeverity::kError, "message", m, {}, use, *from,
-            "would be sent by " + channel + " by " + quoted(m.name) + " (" + channel +
+            "would be sent by " + channel + " by " + single_quoted(m.name) + " (" + channel +
                 " is not a secure channel: refused when the call runs)");
       }
     }
@@ -272,7 +273,8 @@ class Auditor {
       for (const auto& entry : *app_.egress) listed = listed || egress_entry_matches(entry, host);
       if (!listed)
         note(AuditSeverity::kError, "egress", m,
-             module_kind + " module " + quoted(m.name) + " calls host " + quoted(host) +
+             module_kind + " module " + single_quoted(m.name) + " calls host " +
+                 single_quoted(host) +
                  ", which is not on the app's egress list (refused when the call runs)");
     }
     const bool https = url.rfind("https://", 0) == 0;
@@ -283,10 +285,10 @@ class Auditor {
         if (!from || !seen.insert(use).second) continue;
         if (https) {
           add(AuditSeverity::kInfo, "rest_https", m, {}, use, *from,
-              "is sent over HTTPS by " + quoted(m.name) + " (to the web service only)");
+              "is sent over HTTPS by " + single_quoted(m.name) + " (to the web service only)");
         } else {
           add(AuditSeverity::kError, "rest_http", m, {}, use, *from,
-              "is sent by " + quoted(m.name) +
+              "is sent by " + single_quoted(m.name) +
                   " to a URL that is not https:// (refused when the call runs: use https)");
         }
       }
@@ -298,7 +300,7 @@ class Auditor {
     for (const auto& use : js_reads(s)) {
       if (const auto* from = tainted(taint_, use)) {
         add(AuditSeverity::kWarning, "js", m, {}, use, *from,
-            "goes into the script of non-private " + quoted(m.name) +
+            "goes into the script of non-private " + single_quoted(m.name) +
                 " (its results stay private by taint; mark the module private to say so)");
         break;
       }
@@ -318,7 +320,7 @@ class Auditor {
         const auto* from = tainted(taint_, use);
         if (!from || !seen.insert(use).second) continue;
         add(AuditSeverity::kError, "transfer", m, s.target_pos, use, *from,
-            "would be sent in the SIP signalling of transfer " + quoted(m.name) +
+            "would be sent in the SIP signalling of transfer " + single_quoted(m.name) +
                 " (target, caller id and headers may not carry private values)");
       }
     }
@@ -343,7 +345,7 @@ class Auditor {
         if (!from || !seen.insert(use).second) continue;
         add(app_.secure ? AuditSeverity::kError : AuditSeverity::kWarning, "rest_http", m, {}, use,
             *from,
-            "is sent by subdialog " + quoted(m.name) +
+            "is sent by subdialog " + single_quoted(m.name) +
                 " with GET, in the URL (refused when the call runs: use POST)");
       }
     }
@@ -390,7 +392,7 @@ void acknowledge(const AppSettings& settings, std::vector<AuditFinding>& finding
     f.pos = ack.pos;
     f.sink_module = ack.module;
     f.chain = {ack.module};
-    f.message = "'audit_acknowledged' entry " + quoted(ack.module + ": " + ack.kind) +
+    f.message = "'audit_acknowledged' entry " + single_quoted(ack.module + ": " + ack.kind) +
                 " matches no finding (remove it)";
     findings.push_back(std::move(f));
   }

@@ -156,9 +156,7 @@ srtp_err_status_t gcm_decrypt(void* state, std::uint8_t* buffer, unsigned int* l
 }
 
 // Known-answer vectors, run by libsrtp when it loads each type (in addition
-// to the vectors of the implementation being replaced). libsrtp's test-case
-// struct wants a mutable index pointer it never writes through.
-std::uint8_t* index_of(const std::uint8_t* bytes) { return const_cast<std::uint8_t*>(bytes); }
+// to the vectors of the implementation being replaced).
 
 // The GCM specification (McGrew and Viega), test cases 4 (AES-128) and 16
 // (AES-256): 60 bytes of plaintext with 20 bytes of AAD. libsrtp's key
@@ -195,11 +193,11 @@ constexpr std::uint8_t kGcm256Ciphertext[76] = {
     0x76, 0xfc, 0x6e, 0xce, 0x0f, 0x4e, 0x17, 0x68, 0xcd, 0xdf, 0x88, 0x53, 0xbb, 0x2d, 0x55, 0x1b};
 
 const srtp_cipher_test_case_t kGcm128Test = {
-    28,      kGcm128Key, index_of(kGcmIv), 60, kGcmPlaintext, 76, kGcm128Ciphertext, 20,
-    kGcmAad, 16,         nullptr};
+    28, kGcm128Key, vector_index(kGcmIv), 60, kGcmPlaintext, 76, kGcm128Ciphertext, 20, kGcmAad,
+    16, nullptr};
 const srtp_cipher_test_case_t kGcm256Test = {
-    44,      kGcm256Key, index_of(kGcmIv), 60, kGcmPlaintext, 76, kGcm256Ciphertext, 20,
-    kGcmAad, 16,         nullptr};
+    44, kGcm256Key, vector_index(kGcmIv), 60, kGcmPlaintext, 76, kGcm256Ciphertext, 20, kGcmAad,
+    16, nullptr};
 
 // The type tables libsrtp keeps pointers to for the life of the process:
 // immutable after construction.

@@ -184,9 +184,7 @@ srtp_err_status_t icm_crypt(void* state, std::uint8_t* buffer, unsigned int* len
 }
 
 // Known-answer vectors, run by libsrtp when it loads each type (in addition
-// to the vectors of the implementation being replaced). libsrtp's test-case
-// struct wants a mutable index pointer it never writes through.
-std::uint8_t* index_of(const std::uint8_t* bytes) { return const_cast<std::uint8_t*>(bytes); }
+// to the vectors of the implementation being replaced).
 
 constexpr std::uint8_t kZeroIndex[16] = {};
 constexpr std::uint8_t kZeros[48] = {};
@@ -217,11 +215,14 @@ constexpr std::uint8_t kIcm256Keystream[48] = {
     0x63, 0xc4, 0x86, 0x8b, 0x70, 0x96, 0xd8, 0x84, 0x21, 0xb5, 0x63, 0xb8, 0xc9, 0x4c, 0x9a, 0x31};
 
 const srtp_cipher_test_case_t kIcm128Test = {
-    30, kIcm128Key, index_of(kZeroIndex), 32, kZeros, 32, kIcm128Keystream, 0, nullptr, 0, nullptr};
+    30, kIcm128Key, vector_index(kZeroIndex), 32, kZeros, 32, kIcm128Keystream, 0, nullptr,
+    0,  nullptr};
 const srtp_cipher_test_case_t kIcm192Test = {
-    38, kIcm192Key, index_of(kZeroIndex), 32, kZeros, 32, kIcm192Keystream, 0, nullptr, 0, nullptr};
+    38, kIcm192Key, vector_index(kZeroIndex), 32, kZeros, 32, kIcm192Keystream, 0, nullptr,
+    0,  nullptr};
 const srtp_cipher_test_case_t kIcm256Test = {
-    46, kIcm256Key, index_of(kZeroIndex), 48, kZeros, 48, kIcm256Keystream, 0, nullptr, 0, nullptr};
+    46, kIcm256Key, vector_index(kZeroIndex), 48, kZeros, 48, kIcm256Keystream, 0, nullptr,
+    0,  nullptr};
 
 // The type tables libsrtp keeps pointers to for the life of the process:
 // immutable after construction.

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include "base/strings.h"
 
 namespace keyline::privacy {
 namespace {
@@ -51,16 +52,12 @@ constexpr std::array<Keyword, 36> kKeywords{{
     {"member id", false, ContextKind::kHealth},
 }};
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool matches_at(std::string_view text, std::size_t i, std::size_t limit, const Keyword& k) {
   if (i + k.word.size() > limit) return false;
   for (std::size_t j = 0; j < k.word.size(); ++j)
-    if (lower(text[i + j]) != k.word[j]) return false;
+    if (ascii_lower(text[i + j]) != k.word[j]) return false;
   std::size_t after = i + k.word.size();
-  return !k.whole || after >= text.size() || !is_letter(text[after]);
+  return !k.whole || after >= text.size() || !ascii_letter(text[after]);
 }
 
 // Where the window may start: kContextWindow back, but after the last
@@ -70,11 +67,11 @@ std::size_t window_start(std::string_view text, std::size_t pos) {
   std::size_t i = pos;
   while (i > floor) {
     --i;
-    if (!is_digit(text[i])) continue;
+    if (!ascii_digit(text[i])) continue;
     std::size_t run = i;
-    while (run > 0 && (is_digit(text[run - 1]) || is_letter(text[run - 1]))) --run;
-    if (is_digit(text[run])) return i + 1;  // a number of its own
-    i = run;                                // digits inside a word: keep looking
+    while (run > 0 && (ascii_digit(text[run - 1]) || ascii_letter(text[run - 1]))) --run;
+    if (ascii_digit(text[run])) return i + 1;  // a number of its own
+    i = run;                                   // digits inside a word: keep looking
   }
   return floor;
 }
@@ -95,9 +92,9 @@ ContextKind context_before(std::string_view text, std::size_t pos) {
   std::size_t start = window_start(text, pos);
   // The nearest word wins: scan backwards from the number.
   for (std::size_t i = pos; i-- > start;) {
-    if (i > 0 && is_letter(text[i - 1])) continue;  // words start at a boundary
-    if (!is_letter(text[i])) continue;
-    if (!(kFirstLetters & (1u << (lower(text[i]) - 'a')))) continue;
+    if (i > 0 && ascii_letter(text[i - 1])) continue;  // words start at a boundary
+    if (!ascii_letter(text[i])) continue;
+    if (!(kFirstLetters & (1u << (ascii_lower(text[i]) - 'a')))) continue;
     for (const auto& k : kKeywords)
       if (matches_at(text, i, pos, k)) return k.kind;
   }

@@ -1,16 +1,14 @@
 #include "privacy/dates.h"
+#include "base/strings.h"
 
 namespace keyline::privacy {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Reads up to `max` digits at text[pos]; returns how many.
 int read_number(std::string_view text, std::size_t pos, int max, int& value) {
   int n = 0;
   value = 0;
-  while (pos + n < text.size() && n < max && is_digit(text[pos + n])) {
+  while (pos + n < text.size() && n < max && ascii_digit(text[pos + n])) {
     value = value * 10 + (text[pos + n] - '0');
     ++n;
   }
@@ -27,8 +25,8 @@ bool plausible_year(int year, int width) { return width == 2 || (year >= 1880 &&
 }  // namespace
 
 std::optional<DateToken> date_token_at(std::string_view text, std::size_t pos) {
-  if (pos >= text.size() || !is_digit(text[pos])) return std::nullopt;
-  if (pos > 0 && is_alnum(text[pos - 1])) return std::nullopt;
+  if (pos >= text.size() || !ascii_digit(text[pos])) return std::nullopt;
+  if (pos > 0 && ascii_alnum(text[pos - 1])) return std::nullopt;
   DateToken t;
   t.begin = pos;
   std::size_t at = pos;
@@ -39,21 +37,21 @@ std::optional<DateToken> date_token_at(std::string_view text, std::size_t pos) {
       if (sep != '/' && sep != '-' && sep != '.') break;
       if (part == 1) t.separator = sep;
       if (sep != t.separator) break;
-      if (at + 1 >= text.size() || !is_digit(text[at + 1])) break;
+      if (at + 1 >= text.size() || !ascii_digit(text[at + 1])) break;
       ++at;
     }
     int value = 0;
     int n = read_number(text, at, 4, value);
     if (n == 0) break;
     // A fifth digit means this is not a date part.
-    if (at + n < text.size() && is_digit(text[at + n])) return std::nullopt;
+    if (at + n < text.size() && ascii_digit(text[at + n])) return std::nullopt;
     t.value[part] = value;
     t.width[part] = n;
     t.parts = part + 1;
     at += n;
   }
   if (t.parts < 2) return std::nullopt;
-  if (at < text.size() && is_alnum(text[at])) return std::nullopt;
+  if (at < text.size() && ascii_alnum(text[at])) return std::nullopt;
   // "12/27." ends a sentence: the dot is not a separator of a third part.
   t.end = at;
   return t;
@@ -81,7 +79,7 @@ bool is_compact_date(std::string_view digits) {
   if (digits.size() != 8) return false;
   int v[8];
   for (int i = 0; i < 8; ++i) {
-    if (!is_digit(digits[i])) return false;
+    if (!ascii_digit(digits[i])) return false;
     v[i] = digits[i] - '0';
   }
   auto num = [&](int from, int n) {

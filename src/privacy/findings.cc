@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 
+#include "base/strings.h"
 #include "privacy/bank.h"
 #include "privacy/card.h"
 #include "privacy/context.h"
@@ -13,9 +14,6 @@
 namespace keyline::privacy {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 // Separators people put inside a number: "4111 1111-1111".
 bool is_separator(char c) { return c == ' ' || c == '-'; }
 
@@ -42,9 +40,9 @@ std::size_t read_chain(std::string_view text, std::size_t pos, Chain& chain, Ski
   for (;;) {
     std::size_t start = i;
     chain.digit_offset.push_back(chain.digits.size());
-    while (i < text.size() && is_digit(text[i]) && !skip(i)) chain.digits.push_back(text[i++]);
+    while (i < text.size() && ascii_digit(text[i]) && !skip(i)) chain.digits.push_back(text[i++]);
     chain.groups.push_back({start, i});
-    if (i + 1 < text.size() && is_separator(text[i]) && !skip(i) && is_digit(text[i + 1]) &&
+    if (i + 1 < text.size() && is_separator(text[i]) && !skip(i) && ascii_digit(text[i + 1]) &&
         !skip(i + 1)) {
       ++i;
       continue;
@@ -89,7 +87,7 @@ class Scanner {
     Chain chain;
     std::size_t i = 0;
     while (i < text_.size()) {
-      if (!is_digit(text_[i])) {
+      if (!ascii_digit(text_[i])) {
         ++i;
         continue;
       }
@@ -168,10 +166,10 @@ class Scanner {
 
   void scan_dates() {
     for (std::size_t i = 0; i < text_.size(); ++i) {
-      if (!is_digit(text_[i])) continue;
+      if (!ascii_digit(text_[i])) continue;
       auto t = date_token_at(text_, i);
       if (!t) {
-        while (i + 1 < text_.size() && is_digit(text_[i + 1])) ++i;
+        while (i + 1 < text_.size() && ascii_digit(text_[i + 1])) ++i;
         continue;
       }
       ContextKind ctx = context_before(text_, t->begin);
@@ -191,18 +189,18 @@ class Scanner {
     // runs at a handful of positions instead of every one.
     auto could_start = [](const HealthPattern& p, char c) {
       char first = p.pattern[0];
-      if (first == '#') return is_digit(c);
-      if (first == '@') return is_letter(c);
-      if (first == '?') return is_digit(c) || is_letter(c);
-      if (first == '\\') return p.pattern.size() > 1 && lower(p.pattern[1]) == lower(c);
-      return lower(first) == lower(c);
+      if (first == '#') return ascii_digit(c);
+      if (first == '@') return ascii_letter(c);
+      if (first == '?') return ascii_digit(c) || ascii_letter(c);
+      if (first == '\\') return p.pattern.size() > 1 && ascii_lower(p.pattern[1]) == ascii_lower(c);
+      return ascii_lower(first) == ascii_lower(c);
     };
     auto scan = [&](const HealthPattern& p, std::size_t i) {
       if (!p.pattern.empty() && could_start(p, text_[i]))
         if (auto end = match_health_pattern(p, text_, i)) add(i, *end, FindingKind::kHealth);
     };
     for (std::size_t i = 0; i < text_.size(); ++i) {
-      if (i > 0 && (is_digit(text_[i - 1]) || is_letter(text_[i - 1]))) continue;
+      if (i > 0 && (ascii_digit(text_[i - 1]) || ascii_letter(text_[i - 1]))) continue;
       for (const auto& p : builtin_health_patterns()) scan(p, i);
       for (const auto& p : policy_.health_patterns) scan(p, i);
     }
@@ -213,7 +211,7 @@ class Scanner {
     static constexpr std::string_view kKey = "signal=";
     for (std::size_t i = 0; i + kKey.size() < text_.size(); ++i) {
       std::size_t k = 0;
-      while (k < kKey.size() && lower(text_[i + k]) == kKey[k]) ++k;
+      while (k < kKey.size() && ascii_lower(text_[i + k]) == kKey[k]) ++k;
       if (k < kKey.size()) continue;
       std::size_t at = i + k;
       while (at < text_.size() && text_[at] == ' ') ++at;
@@ -251,7 +249,7 @@ class Scanner {
     Chain chain;
     std::size_t i = 0;
     while (i < text_.size()) {
-      if (!is_digit(text_[i]) || claimed(i)) {
+      if (!ascii_digit(text_[i]) || claimed(i)) {
         ++i;
         continue;
       }

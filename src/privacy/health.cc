@@ -1,14 +1,10 @@
 #include "privacy/health.h"
 
+#include "base/strings.h"
 #include "privacy/card.h"
 
 namespace keyline::privacy {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_digit(c) || is_letter(c); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool check_passes(HealthCheck check, std::string_view digits) {
   switch (check) {
@@ -63,7 +59,7 @@ const std::vector<HealthPattern>& builtin_health_patterns() {
 bool nhs_number_valid(std::string_view digits) {
   if (digits.size() != 10) return false;
   for (char c : digits)
-    if (!is_digit(c)) return false;
+    if (!ascii_digit(c)) return false;
   int sum = 0;
   for (int i = 0; i < 9; ++i) sum += (digits[i] - '0') * (10 - i);
   int check = 11 - sum % 11;
@@ -75,11 +71,11 @@ bool nhs_number_valid(std::string_view digits) {
 std::optional<std::size_t> match_health_pattern(const HealthPattern& p, std::string_view text,
                                                 std::size_t pos) {
   if (pos >= text.size() || p.pattern.empty()) return std::nullopt;
-  if (pos > 0 && is_alnum(text[pos - 1])) return std::nullopt;
+  if (pos > 0 && ascii_alnum(text[pos - 1])) return std::nullopt;
   // Most positions fail on the first element: test it before anything else.
   char first = p.pattern[0];
-  if (first == '#' && !is_digit(text[pos])) return std::nullopt;
-  if (first == '@' && !is_letter(text[pos])) return std::nullopt;
+  if (first == '#' && !ascii_digit(text[pos])) return std::nullopt;
+  if (first == '@' && !ascii_letter(text[pos])) return std::nullopt;
   std::size_t at = pos;
   std::string digits;
   for (std::size_t i = 0; i < p.pattern.size(); ++i, ++at) {
@@ -87,20 +83,20 @@ std::optional<std::size_t> match_health_pattern(const HealthPattern& p, std::str
     char want = p.pattern[i];
     char got = text[at];
     if (want == '\\') {
-      if (lower(p.pattern[++i]) != lower(got)) return std::nullopt;
+      if (ascii_lower(p.pattern[++i]) != ascii_lower(got)) return std::nullopt;
     } else if (want == '#') {
-      if (!is_digit(got)) return std::nullopt;
+      if (!ascii_digit(got)) return std::nullopt;
       digits.push_back(got);
     } else if (want == '@') {
-      if (!is_letter(got)) return std::nullopt;
+      if (!ascii_letter(got)) return std::nullopt;
     } else if (want == '?') {
-      if (!is_alnum(got)) return std::nullopt;
-      if (is_digit(got)) digits.push_back(got);
-    } else if (lower(want) != lower(got)) {
+      if (!ascii_alnum(got)) return std::nullopt;
+      if (ascii_digit(got)) digits.push_back(got);
+    } else if (ascii_lower(want) != ascii_lower(got)) {
       return std::nullopt;
     }
   }
-  if (at < text.size() && is_alnum(text[at])) return std::nullopt;
+  if (at < text.size() && ascii_alnum(text[at])) return std::nullopt;
   if (!check_passes(p.check, digits)) return std::nullopt;
   return at;
 }

@@ -2,22 +2,19 @@
 
 #include <cctype>
 
+#include "base/strings.h"
 #include "privacy/card.h"
 #include "privacy/findings.h"
 
 namespace keyline::privacy {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 // Copies `span`, replacing digits (and letters, when `letters`) with '*'
 // except the first `keep_front` and the last `keep_back` of them. Separators
 // stay so the shape of the number can still be read.
 void append_masked(std::string& out, std::string_view span, std::size_t keep_front,
                    std::size_t keep_back, bool letters) {
-  auto counts = [&](char c) { return letters ? is_alnum(c) : is_digit(c); };
+  auto counts = [&](char c) { return letters ? ascii_alnum(c) : ascii_digit(c); };
   std::size_t total = 0;
   for (char c : span)
     if (counts(c)) ++total;
@@ -37,7 +34,7 @@ void append_masked(std::string& out, std::string_view span, std::size_t keep_fro
 std::size_t digit_count(std::string_view s) {
   std::size_t n = 0;
   for (char c : s)
-    if (is_digit(c)) ++n;
+    if (ascii_digit(c)) ++n;
   return n;
 }
 
@@ -84,7 +81,7 @@ std::size_t find_inline(const std::string& text, std::size_t from) {
   static constexpr std::string_view kInline = "inline:";
   for (std::size_t i = from; i + kInline.size() <= text.size(); ++i) {
     std::size_t k = 0;
-    while (k < kInline.size() && lower(text[i + k]) == kInline[k]) ++k;
+    while (k < kInline.size() && ascii_lower(text[i + k]) == kInline[k]) ++k;
     if (k == kInline.size()) return i;
   }
   return std::string::npos;
@@ -115,7 +112,7 @@ std::string redact(std::string_view text, const RedactionPolicy& policy) {
   out.reserve(text.size() + 16);
   bool has_digit = false;
   for (char c : text)
-    if (is_digit(c)) {
+    if (ascii_digit(c)) {
       has_digit = true;
       break;
     }
@@ -143,12 +140,12 @@ std::string redact_digits(std::string_view digits, const RedactionPolicy& policy
   std::string out;
   std::size_t i = 0;
   while (i < digits.size()) {
-    if (!is_digit(digits[i])) {
+    if (!ascii_digit(digits[i])) {
       out.push_back(digits[i++]);
       continue;
     }
     std::size_t j = i;
-    while (j < digits.size() && is_digit(digits[j])) ++j;
+    while (j < digits.size() && ascii_digit(digits[j])) ++j;
     std::string_view run = digits.substr(i, j - i);
     if (is_pan(run)) {
       append_pan(out, run, policy.pan_mask);
@@ -175,10 +172,10 @@ std::string mask_caller_id(std::string_view caller_id) {
   std::string out(caller_id);
   std::size_t digits = 0;
   for (char c : out)
-    if (is_digit(c)) ++digits;
+    if (ascii_digit(c)) ++digits;
   std::size_t seen = 0;
   for (auto& c : out) {
-    if (!is_digit(c)) continue;
+    if (!ascii_digit(c)) continue;
     if (digits > 4 && seen < digits - 4) c = '*';
     ++seen;
   }

@@ -21,7 +21,7 @@
 namespace keyline::server {
 namespace {
 
-constexpr double kSpeechDbfs = -50.0;
+constexpr double kAnswerSpeechDbfs = -50.0;
 
 class AnswerPhone {
  public:
@@ -177,7 +177,7 @@ class AnswerPhone {
     const std::size_t received = media_->received_audio().size();
     const bool fresh = received != last_received_samples_;
     last_received_samples_ = received;
-    if (fresh && media_->last_received_dbfs() > kSpeechDbfs) {
+    if (fresh && media_->last_received_dbfs() > kAnswerSpeechDbfs) {
       if (speech_frames_ == 0) say("speech received from the caller");
       ++speech_frames_;
       last_speech_at_ = now_s();

@@ -12,12 +12,13 @@
 #include <thread>
 #include <vector>
 
+#include "base/secure_wipe.h"
 #include "speech/resample.h"
 
 namespace keyline::speech {
 namespace {
 
-constexpr int kLineRate = 8000;
+constexpr int kEspeakLineRate = 8000;
 
 // espeak-ng is one process-wide synthesizer, and this static runtime exists
 // only to honour its rules; it holds no Keyline data:
@@ -137,12 +138,6 @@ EspeakRuntime& espeak_runtime() {
   return runtime;
 }
 
-void wipe(std::string& s) {
-  // Text may carry a private value; volatile stores survive optimisation.
-  volatile char* p = s.data();
-  for (std::size_t i = 0; i < s.size(); ++i) p[i] = 0;
-}
-
 class EspeakEngine final : public TtsEngine {
  public:
   EspeakEngine(EspeakRuntime& rt, const VoiceInfo& voice)
@@ -194,11 +189,12 @@ Result<Audio> EspeakEngine::synthesize_at_rate(std::string_view text, double rat
     err = espeak_Synth(c_text.c_str(), c_text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
                        nullptr, &pcm);
   });
-  wipe(c_text);
+  // Text may carry a private value: overwrite our copy before it is freed.
+  secure_wipe(c_text);
   if (!selected) return selected.error();
   if (err != EE_OK) return make_error("tts", "espeak: synthesis failed");
   // Resampling needs no espeak state, so it runs on the caller's thread.
-  audio.samples = resample(pcm, rt_.native_rate, kLineRate);
+  audio.samples = resample(pcm, rt_.native_rate, kEspeakLineRate);
   return audio;
 }
 

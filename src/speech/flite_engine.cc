@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/secure_wipe.h"
 #include "speech/resample.h"
 
 extern "C" {
@@ -19,7 +20,7 @@ cst_voice* register_cmu_us_rms(const char* voxdir);
 namespace keyline::speech {
 namespace {
 
-constexpr int kLineRate = 8000;
+constexpr int kFliteLineRate = 8000;
 
 struct FliteVoice {
   const char* short_name;  // "kal"
@@ -80,14 +81,6 @@ class FliteEngine final : public TtsEngine {
   std::string name_;
 };
 
-// Text may carry a private value: overwrite our copy before freeing it. The
-// volatile store keeps the compiler from dropping the "dead" writes. (flite's
-// own token copies live in utterances it frees; we cannot reach those.)
-void wipe(std::string& s) {
-  volatile char* p = s.data();
-  for (std::size_t i = 0; i < s.size(); ++i) p[i] = 0;
-}
-
 bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -109,7 +102,9 @@ Result<Audio> FliteEngine::synthesize_at_rate(std::string_view text, double rate
     // must not leak into this one.
     feat_set_float(voice_->features, "duration_stretch", base_stretch_ / static_cast<float>(rate));
     cst_wave* wave = flite_text_to_wave(c_text.c_str(), voice_);
-    wipe(c_text);
+    // Text may carry a private value: overwrite our copy before it is freed. (flite's own
+    // token copies live in utterances it frees; we cannot reach those.)
+    secure_wipe(c_text);
     if (wave == nullptr) return make_error("tts", "flite: synthesis failed");
     native_rate = cst_wave_sample_rate(wave);
     const int count = cst_wave_num_samples(wave);
@@ -121,7 +116,7 @@ Result<Audio> FliteEngine::synthesize_at_rate(std::string_view text, double rate
   }
   if (native_rate == 0) return make_error("tts", "flite: unexpected wave format");
   // Resampling needs no flite state, so it runs outside the lock.
-  audio.samples = resample(pcm, native_rate, kLineRate);
+  audio.samples = resample(pcm, native_rate, kFliteLineRate);
   return audio;
 }
 

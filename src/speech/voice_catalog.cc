@@ -30,7 +30,7 @@ int fit(const VoiceInfo& v, std::string_view language) {
 
 // Names are user input from an app document, but they are not private: a
 // voice name is configuration, so it may appear in an error.
-std::string quoted(std::string_view s) { return "'" + std::string(s.substr(0, 64)) + "'"; }
+std::string quoted_name(std::string_view s) { return "'" + std::string(s.substr(0, 64)) + "'"; }
 
 }  // namespace
 
@@ -69,17 +69,18 @@ Result<VoiceInfo> VoiceCatalog::choose(std::string_view language, std::string_vi
       if (f > best_fit) best = &v, best_fit = f;
     }
     if (best == nullptr)
-      return make_error("voice", "no installed voice speaks " + quoted(language) +
+      return make_error("voice", "no installed voice speaks " + quoted_name(language) +
                                      " (keyline voices lists them)");
     return *best;
   }
   const VoiceInfo* found = find(voice);
   if (found == nullptr)
-    return make_error(
-        "voice", "unknown voice " + quoted(voice) + " (keyline voices lists the installed ones)");
+    return make_error("voice", "unknown voice " + quoted_name(voice) +
+                                   " (keyline voices lists the installed ones)");
   if (fit(*found, language) == 0)
-    return make_error("voice", "voice " + quoted(voice) + " speaks " +
-                                   quoted(found->languages.front()) + ", not " + quoted(language) +
+    return make_error("voice", "voice " + quoted_name(voice) + " speaks " +
+                                   quoted_name(found->languages.front()) + ", not " +
+                                   quoted_name(language) +
                                    "; choose a voice for that language or leave voice empty");
   return *found;
 }
@@ -89,7 +90,8 @@ Result<std::unique_ptr<TtsEngine>> VoiceCatalog::make_engine(const VoiceInfo& vo
   if (voice.engine == "flite") engine = make_flite_engine(voice.name);
   if (voice.engine == "espeak") engine = make_espeak_engine(voice.name);
   if (!engine)
-    return make_error("voice", "cannot start voice " + quoted(voice.engine + ":" + voice.name));
+    return make_error("voice",
+                      "cannot start voice " + quoted_name(voice.engine + ":" + voice.name));
   return engine;
 }
 

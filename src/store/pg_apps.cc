@@ -4,7 +4,7 @@ namespace keyline::store {
 namespace {
 
 // COLLATE "C": byte order, as SQLite sorts, whatever locale the cluster has.
-constexpr const char* kSelect =
+constexpr const char* kSelectApps =
     "SELECT name, owner, folder, created_unix_ms, updated_unix_ms, latest_revision FROM apps";
 
 AppRecord read_app(const PgResult& r, int row) {
@@ -43,7 +43,7 @@ class PgApps final : public AppRepository {
   explicit PgApps(std::shared_ptr<PgConnection> db) : db_(std::move(db)) {}
 
   Result<std::vector<AppRecord>> list() override {
-    auto r = db_->query(std::string(kSelect) + " ORDER BY name COLLATE \"C\"");
+    auto r = db_->query(std::string(kSelectApps) + " ORDER BY name COLLATE \"C\"");
     if (!r) return r.error();
     std::vector<AppRecord> out;
     for (int i = 0; i < r->rows(); ++i) out.push_back(read_app(*r, i));
@@ -51,7 +51,7 @@ class PgApps final : public AppRepository {
   }
 
   Result<std::optional<AppRecord>> get(const std::string& name) override {
-    auto r = db_->query(std::string(kSelect) + " WHERE name = $1", {name});
+    auto r = db_->query(std::string(kSelectApps) + " WHERE name = $1", {name});
     if (!r) return r.error();
     if (r->rows() == 0) return std::optional<AppRecord>{};
     return std::optional<AppRecord>{read_app(*r, 0)};

@@ -4,7 +4,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kSelect =
+constexpr const char* kSelectDeployments =
     "SELECT label, app, revision, numbers, secure, created_unix_ms, updated_unix_ms, "
     "coalesce(trunk, ''), owner FROM deployments";
 
@@ -35,7 +35,7 @@ class PgDeployments final : public DeploymentRepository {
   Result<std::vector<DeploymentRecord>> list() override {
     // One lock for the rows and their variables: a consistent picture.
     auto guard = db_->lock();
-    auto r = db_->query(std::string(kSelect) + " ORDER BY label COLLATE \"C\"");
+    auto r = db_->query(std::string(kSelectDeployments) + " ORDER BY label COLLATE \"C\"");
     if (!r) return r.error();
     std::vector<DeploymentRecord> out;
     for (int i = 0; i < r->rows(); ++i) out.push_back(read_deployment(*r, i));
@@ -49,7 +49,7 @@ class PgDeployments final : public DeploymentRepository {
 
   Result<std::optional<DeploymentRecord>> get(const std::string& label) override {
     auto guard = db_->lock();
-    auto r = db_->query(std::string(kSelect) + " WHERE label = $1", {label});
+    auto r = db_->query(std::string(kSelectDeployments) + " WHERE label = $1", {label});
     if (!r) return r.error();
     if (r->rows() == 0) return std::optional<DeploymentRecord>{};
     DeploymentRecord d = read_deployment(*r, 0);

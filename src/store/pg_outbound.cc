@@ -7,13 +7,13 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kOutboundColumns =
     "id, deployment, owner, phone_number, ani, postd, parameters, secure, result_url, status, "
     "attempts, max_attempts, reattempt_wait_s, queued_unix_ms, start_unix_ms, end_unix_ms, "
     "next_attempt_unix_ms, connected_unix_ms, disconnected_unix_ms, last_result, "
     "result_pending, events, session_ids";
 
-OutboundCall read_call(const PgResult& r, int row) {
+OutboundCall read_outbound_call(const PgResult& r, int row) {
   OutboundCall c;
   c.id = r.text(row, 0);
   c.deployment = r.text(row, 1);
@@ -41,7 +41,7 @@ OutboundCall read_call(const PgResult& r, int row) {
   return c;
 }
 
-// Every column but the id, in kColumns order ($2.. on insert, $1.. on update).
+// Every column but the id, in kOutboundColumns order ($2.. on insert, $1.. on update).
 std::vector<PgParam> fields(const OutboundCall& c) {
   return {c.deployment,
           c.owner,
@@ -75,7 +75,7 @@ class PgOutbound final : public OutboundRepository {
     return db_->transaction([&]() -> Status {
       std::string placeholders;
       for (int i = 1; i <= 23; ++i) placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
-      const std::string sql = std::string("INSERT INTO outbound_calls (") + kColumns +
+      const std::string sql = std::string("INSERT INTO outbound_calls (") + kOutboundColumns +
                               ") VALUES (" + placeholders + ")";
       for (const auto& c : calls) {
         std::vector<PgParam> params{c.id};
@@ -157,10 +157,11 @@ class PgOutbound final : public OutboundRepository {
  private:
   Result<std::vector<OutboundCall>> select(const std::string& where,
                                            const std::vector<PgParam>& params) {
-    auto r = db_->query(std::string("SELECT ") + kColumns + " FROM outbound_calls" + where, params);
+    auto r = db_->query(std::string("SELECT ") + kOutboundColumns + " FROM outbound_calls" + where,
+                        params);
     if (!r) return r.error();
     std::vector<OutboundCall> out;
-    for (int i = 0; i < r->rows(); ++i) out.push_back(read_call(*r, i));
+    for (int i = 0; i < r->rows(); ++i) out.push_back(read_outbound_call(*r, i));
     return out;
   }
 

@@ -9,7 +9,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kPostCallColumns =
     "id, call_id, method, url, headers, body, timeout_ms, created_unix_ms, next_attempt_unix_ms, "
     "attempts, last_error, auth, body_file";
 
@@ -53,7 +53,7 @@ class PgPostCallQueue final : public PostCallQueue {
                                "SELECT id FROM post_call_queue WHERE next_attempt_unix_ms <= $1 "
                                "ORDER BY next_attempt_unix_ms, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
                                "RETURNING ") +
-                       kColumns,
+                       kPostCallColumns,
                    {now, now + lease_ms, static_cast<std::int64_t>(limit)});
     if (!rows) return rows.error();
     std::vector<PostCallItem> out;

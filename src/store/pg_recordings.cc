@@ -6,7 +6,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kSelect =
+constexpr const char* kSelectRecordings =
     "SELECT id, session_id, deployment, app, path, channels, duration_ms, bytes, "
     "created_unix_ms, upload_state, uploaded_url, deleted FROM recordings";
 
@@ -62,7 +62,7 @@ class PgRecordings final : public RecordingRepository {
   }
 
   Result<std::vector<RecordingRecord>> list(const RecordingFilter& f) override {
-    auto q = db_->query(std::string(kSelect) +
+    auto q = db_->query(std::string(kSelectRecordings) +
                             // Typed: "$1 = 0" alone would make $1 a 32-bit integer.
                             " WHERE ($1::bigint = 0 OR created_unix_ms >= $1::bigint)"
                             " AND ($2::bigint = 0 OR created_unix_ms < $2::bigint)"
@@ -79,7 +79,7 @@ class PgRecordings final : public RecordingRepository {
   }
 
   Result<std::optional<RecordingRecord>> get(std::int64_t id) override {
-    auto q = db_->query(std::string(kSelect) + " WHERE id = $1", {id});
+    auto q = db_->query(std::string(kSelectRecordings) + " WHERE id = $1", {id});
     if (!q) return q.error();
     if (q->rows() == 0) return std::optional<RecordingRecord>{};
     return std::optional<RecordingRecord>{read_row(*q, 0)};

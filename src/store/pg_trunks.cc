@@ -4,7 +4,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kSelect =
+constexpr const char* kSelectTrunks =
     "SELECT name, allow, transport, digest_username, digest_password_ref, max_calls, srtp, dtmf, "
     "created_unix_ms, updated_unix_ms, register_registrar, register_aor, register_contact_user, "
     "register_username, register_password_ref, register_expires_s FROM trunks";
@@ -30,7 +30,7 @@ TrunkRecord read_trunk(const PgResult& r, int row) {
   return t;
 }
 
-// $1..$9 in kSelect's column order after the name, $10 the name, $11..$16 the registration.
+// $1..$9 in kSelectTrunks's column order after the name, $10 the name, $11..$16 the registration.
 std::vector<PgParam> params(const TrunkRecord& t) {
   return {join_lines(t.allow),
           t.transport,
@@ -55,7 +55,7 @@ class PgTrunks final : public TrunkRepository {
   explicit PgTrunks(std::shared_ptr<PgConnection> db) : db_(std::move(db)) {}
 
   Result<std::vector<TrunkRecord>> list() override {
-    auto r = db_->query(std::string(kSelect) + " ORDER BY name COLLATE \"C\"");
+    auto r = db_->query(std::string(kSelectTrunks) + " ORDER BY name COLLATE \"C\"");
     if (!r) return r.error();
     std::vector<TrunkRecord> out;
     for (int i = 0; i < r->rows(); ++i) out.push_back(read_trunk(*r, i));
@@ -63,7 +63,7 @@ class PgTrunks final : public TrunkRepository {
   }
 
   Result<std::optional<TrunkRecord>> get(const std::string& name) override {
-    auto r = db_->query(std::string(kSelect) + " WHERE name = $1", {name});
+    auto r = db_->query(std::string(kSelectTrunks) + " WHERE name = $1", {name});
     if (!r) return r.error();
     if (r->rows() == 0) return std::optional<TrunkRecord>{};
     return std::optional<TrunkRecord>{read_trunk(*r, 0)};

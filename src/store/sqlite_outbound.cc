@@ -9,13 +9,13 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kOutboundColumns =
     "id, deployment, owner, phone_number, ani, postd, parameters, secure, result_url, status, "
     "attempts, max_attempts, reattempt_wait_s, queued_unix_ms, start_unix_ms, end_unix_ms, "
     "next_attempt_unix_ms, connected_unix_ms, disconnected_unix_ms, last_result, "
     "result_pending, events, session_ids";
 
-OutboundCall read_call(const Statement& s) {
+OutboundCall read_outbound_call(const Statement& s) {
   OutboundCall c;
   c.id = s.text(0);
   c.deployment = s.text(1);
@@ -43,7 +43,7 @@ OutboundCall read_call(const Statement& s) {
   return c;
 }
 
-// Binds every column but the id, from index `first`, in kColumns order.
+// Binds every column but the id, from index `first`, in kOutboundColumns order.
 void bind_fields(Statement& s, const OutboundCall& c, int first) {
   int i = first;
   s.bind(i++, c.deployment);
@@ -76,7 +76,7 @@ class SqliteOutbound final : public OutboundRepository {
 
   Status add(const std::vector<OutboundCall>& calls) override {
     return db_->transaction([&]() -> Status {
-      auto s = db_->prepare(std::string("INSERT INTO outbound_calls (") + kColumns +
+      auto s = db_->prepare(std::string("INSERT INTO outbound_calls (") + kOutboundColumns +
                             ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       if (!s) return s.error();
       for (const auto& c : calls) {
@@ -156,7 +156,7 @@ class SqliteOutbound final : public OutboundRepository {
   Result<std::vector<OutboundCall>> select(const std::string& where,
                                            const std::vector<Param>& params, int limit) {
     auto guard = db_->lock();
-    std::string sql = std::string("SELECT ") + kColumns + " FROM outbound_calls" + where;
+    std::string sql = std::string("SELECT ") + kOutboundColumns + " FROM outbound_calls" + where;
     if (limit >= 0) sql += " LIMIT " + std::to_string(limit);
     auto s = db_->prepare(sql);
     if (!s) return s.error();
@@ -172,7 +172,7 @@ class SqliteOutbound final : public OutboundRepository {
       auto row = s->step();
       if (!row) return row.error();
       if (!*row) break;
-      out.push_back(read_call(*s));
+      out.push_back(read_outbound_call(*s));
     }
     return out;
   }

@@ -5,7 +5,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kPostCallColumns =
     "id, call_id, method, url, headers, body, timeout_ms, created_unix_ms, next_attempt_unix_ms, "
     "attempts, last_error, auth, body_file";
 
@@ -58,7 +58,7 @@ class SqlitePostCallQueue final : public PostCallQueue {
     auto guard = db_->lock();
     std::vector<PostCallItem> out;
     auto st = db_->transaction([&]() -> Status {
-      auto s = db_->prepare(std::string("SELECT ") + kColumns +
+      auto s = db_->prepare(std::string("SELECT ") + kPostCallColumns +
                             " FROM post_call_queue WHERE next_attempt_unix_ms <= ? "
                             "ORDER BY next_attempt_unix_ms, id LIMIT ?");
       if (!s) return s.error();

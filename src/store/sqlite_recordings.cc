@@ -6,7 +6,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kSelect =
+constexpr const char* kSelectRecordings =
     "SELECT id, session_id, deployment, app, path, channels, duration_ms, bytes, "
     "created_unix_ms, upload_state, uploaded_url, deleted FROM recordings";
 
@@ -72,7 +72,7 @@ class SqliteRecordings final : public RecordingRepository {
   Result<std::vector<RecordingRecord>> list(const RecordingFilter& f) override {
     auto conn = db_->read();
     // Every condition is always present; a zero/empty bound turns it off.
-    auto s = conn->prepare(std::string(kSelect) +
+    auto s = conn->prepare(std::string(kSelectRecordings) +
                            " WHERE (?1 = 0 OR created_unix_ms >= ?1)"
                            " AND (?2 = 0 OR created_unix_ms < ?2)"
                            " AND (?3 = '' OR app = ?3)"
@@ -93,7 +93,7 @@ class SqliteRecordings final : public RecordingRepository {
 
   Result<std::optional<RecordingRecord>> get(std::int64_t id) override {
     auto conn = db_->read();
-    auto s = conn->prepare(std::string(kSelect) + " WHERE id = ?");
+    auto s = conn->prepare(std::string(kSelectRecordings) + " WHERE id = ?");
     if (!s) return s.error();
     s->bind(1, id);
     auto row = s->step();
@@ -115,7 +115,8 @@ class SqliteRecordings final : public RecordingRepository {
     auto guard = db_->lock();
     std::vector<RecordingRecord> out;
     auto st = db_->transaction([&]() -> Status {
-      auto s = db_->prepare(std::string(kSelect) + " WHERE created_unix_ms < ? ORDER BY id");
+      auto s =
+          db_->prepare(std::string(kSelectRecordings) + " WHERE created_unix_ms < ? ORDER BY id");
       if (!s) return s.error();
       s->bind(1, unix_ms);
       auto rows = read_all(*s);

@@ -4,7 +4,7 @@
 namespace keyline::store {
 namespace {
 
-constexpr const char* kSelect =
+constexpr const char* kSelectTrunks =
     "SELECT name, allow, transport, digest_username, digest_password_ref, max_calls, srtp, dtmf, "
     "created_unix_ms, updated_unix_ms, register_registrar, register_aor, register_contact_user, "
     "register_username, register_password_ref, register_expires_s FROM trunks";
@@ -30,7 +30,7 @@ TrunkRecord read_trunk(const Statement& s) {
   return t;
 }
 
-// Binds every column but the name at 1..9 in kSelect's order, the registration at 11..16; the
+// Binds every column but the name at 1..9 in kSelectTrunks's order, the registration at 11..16; the
 // name goes to 10.
 void bind_trunk(Statement& s, const TrunkRecord& t) {
   s.bind(1, join_lines(t.allow));
@@ -57,7 +57,7 @@ class SqliteTrunks final : public TrunkRepository {
 
   Result<std::vector<TrunkRecord>> list() override {
     auto guard = db_->lock();
-    auto s = db_->prepare(std::string(kSelect) + " ORDER BY name");
+    auto s = db_->prepare(std::string(kSelectTrunks) + " ORDER BY name");
     if (!s) return s.error();
     std::vector<TrunkRecord> out;
     for (;;) {
@@ -70,7 +70,7 @@ class SqliteTrunks final : public TrunkRepository {
 
   Result<std::optional<TrunkRecord>> get(const std::string& name) override {
     auto guard = db_->lock();
-    auto s = db_->prepare(std::string(kSelect) + " WHERE name = ?");
+    auto s = db_->prepare(std::string(kSelectTrunks) + " WHERE name = ?");
     if (!s) return s.error();
     s->bind(1, name);
     auto row = s->step();
