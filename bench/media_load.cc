@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "base/ids.h"
+#include "media_load_shared_socket.h"
+
 #include "base/log.h"
 #include "io/event_loop.h"
 #include "media/frames.h"
@@ -49,6 +51,11 @@ struct Options {
   int hold_s = 20;       // seconds every call stays up once all are answered
   bool srtp = false;     // offer RTP/SAVP (AES_CM_128_HMAC_SHA1_80)
   bool silence = false;  // send silence instead of the speech-like caller audio
+  bool io_uring = true;
+  // Every call's RTP on one generator socket (media_load_shared_socket.h) instead of a full
+  // media session per call: the generator then needs a fraction of the server's CPU.
+  bool shared_socket =
+      false;  // batch the calls' sends and reads (io/datagram_batch.h), as the server
   int server_pid = 0;
   std::uint16_t port_min = 40000;
   std::uint16_t port_max = 59998;
@@ -122,6 +129,10 @@ class LoadGenerator {
     auto loop = io::EventLoop::create();
     if (!loop) return fail(loop.error().message);
     loop_ = std::move(*loop);
+    if (options_.io_uring) {
+      if (auto batched = loop_->enable_datagram_batch(); !batched)
+        std::cerr << "media_load: " << batched.error().message << "; one system call per packet\n";
+    }
     auto transport = sip::Transport::create(
         *loop_, sip::TransportConfig{"127.0.0.1", 0, true, false},
         [this](sip::Message m, const sip::Peer& from) { ua_->on_message(std::move(m), from); },
@@ -137,6 +148,12 @@ class LoadGenerator {
     ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
     peer_ = sip::Peer{sip::TransportKind::kUdp, *remote, {}};
 
+    if (options_.shared_socket) {
+      if (options_.srtp) return fail("--shared-socket sends plain RTP: drop --srtp");
+      auto shared = bench::SharedSocketMedia::open(*loop_, caller_audio_);
+      if (!shared) return fail(shared.error().message);
+      shared_ = std::move(*shared);
+    }
     started_ = Clock::now();
     setup_timer_ = loop_->add_periodic(Millis(10), [this] { place_calls(); });
     loop_->add_periodic(Millis(20), [this] { tick(); });
@@ -158,17 +175,21 @@ class LoadGenerator {
     const int due = std::min(options_.calls, static_cast<int>(elapsed * options_.rate) + 1);
     while (placed_ < due) {
       ++placed_;
-      auto media = media::MediaSession::create(
-          *loop_, media::MediaConfig{"127.0.0.1", options_.port_min, options_.port_max}, ids_);
-      if (!media) {
-        ++setup_errors_;
-        continue;
-      }
       LoadCall call;
-      call.media = std::move(*media);
       sdp::LocalMedia local;
       local.address = "127.0.0.1";
-      local.rtp_port = call.media->local_port();
+      if (shared_) {
+        local.rtp_port = shared_->port();
+      } else {
+        auto media = media::MediaSession::create(
+            *loop_, media::MediaConfig{"127.0.0.1", options_.port_min, options_.port_max}, ids_);
+        if (!media) {
+          ++setup_errors_;
+          continue;
+        }
+        call.media = std::move(*media);
+        local.rtp_port = call.media->local_port();
+      }
       local.session_id = ids_.u32();
       local.codecs = {sdp::Codec::kPcmu};
       if (options_.srtp) {
@@ -208,11 +229,26 @@ class LoadGenerator {
       ua_->hangup(handle);
       return;
     }
+    if (shared_) {
+      bench::SharedSocketMedia::Call media_call;
+      media_call.remote = *remote;
+      media_call.payload_type = static_cast<std::uint8_t>(negotiated->payload_type);
+      media_call.ssrc = ids_.u32();
+      media_call.sequence = static_cast<std::uint16_t>(ids_.u32());
+      media_call.timestamp = ids_.u32();
+      shared_->add(handle, std::move(media_call));
+      call.answered = true;
+      if (++answered_ == options_.calls) begin_hold();
+      return;
+    }
     media::StreamParams stream;
     stream.remote = *remote;
     stream.codec = server::to_media_codec(negotiated->codec);
     stream.payload_type = negotiated->payload_type;
     stream.telephone_event_pt = negotiated->telephone_event_pt;
+    // The generator counts no digits: no tone detector on the server's prompts (the server's
+    // own detector, the cost under test, runs on the caller audio sent here).
+    stream.dtmf_mode = media::DtmfMode::kRfc4733;
     if (negotiated->srtp) stream.srtp = server::to_media_srtp(*negotiated->srtp);
     server::apply_rtcp(*negotiated, stream);  // RTCP as the server agreed (rtcp-mux)
     media::MediaSession::Handlers handlers;
@@ -240,12 +276,25 @@ class LoadGenerator {
 
   void tick() {
     const auto due = loop_->running_timer_due();
+    std::uint64_t queued = 0;
+    auto submit = [&] {  // frames count as late by when they leave, as in the server
+      if (shared_)
+        shared_->flush();
+      else
+        loop_->submit_datagrams();
+      if (loop_->now() - due > Millis(5)) late_frames_ += queued;
+      queued = 0;
+    };
     for (auto& [handle, call] : calls_) {
       if (!call.answered || call.ended) continue;
       ++frames_;
-      if (loop_->now() - due > Millis(5)) ++late_frames_;
-      call.media->tick();
+      if (shared_)
+        shared_->send_frame(handle);
+      else
+        call.media->tick();
+      if (++queued == 64) submit();
     }
+    if (queued) submit();
   }
 
   void begin_hold() {
@@ -255,8 +304,10 @@ class LoadGenerator {
     hold_start_ = Clock::now();
     hold_own_cpu_ = own_cpu_seconds();
     if (options_.server_pid) hold_server_cpu_ = process_cpu_seconds(options_.server_pid);
-    for (auto& [handle, call] : calls_)
-      if (call.answered && !call.ended) baseline_[handle] = call.media->stats();
+    for (auto& [handle, call] : calls_) {
+      if (!call.answered || call.ended) continue;
+      baseline_[handle] = shared_ ? shared_stats(handle) : call.media->stats();
+    }
     frames_ = late_frames_ = 0;
     std::cout << "holding " << answered_ << " calls for " << options_.hold_s << " s\n"
               << std::flush;
@@ -275,7 +326,7 @@ class LoadGenerator {
     for (auto& [handle, call] : calls_) {
       auto base = baseline_.find(handle);
       if (!call.answered || call.ended || base == baseline_.end()) continue;
-      const media::MediaStats& now = call.media->stats();
+      const media::MediaStats now = shared_ ? shared_stats(handle) : call.media->stats();
       received_ += now.packets_received - base->second.packets_received;
       sent_ += now.packets_sent - base->second.packets_sent;
       lost_ += now.rtcp.packets_lost - base->second.rtcp.packets_lost;
@@ -289,6 +340,17 @@ class LoadGenerator {
         ++ended_after_hold_;
     }
     loop_->add_timer(std::chrono::seconds(10), [this] { loop_->stop(); });
+  }
+
+  // What the shared socket counted for one call, in the per-call session's terms.
+  media::MediaStats shared_stats(sip::CallHandle handle) const {
+    media::MediaStats stats;
+    if (const auto* call = shared_->find(handle)) {
+      stats.packets_received = call->in.received;
+      stats.packets_sent = call->sent;
+      stats.rtcp.packets_lost = call->in.lost();
+    }
+    return stats;
   }
 
   int report() {
@@ -328,6 +390,7 @@ class LoadGenerator {
   Logger logger_{LogLevel::kWarn, [](std::string_view line) { return privacy::redact_text(line); }};
   IdGenerator ids_;
   std::unique_ptr<io::EventLoop> loop_;
+  std::unique_ptr<bench::SharedSocketMedia> shared_;
   std::unique_ptr<sip::Transport> transport_;
   std::unique_ptr<sip::UserAgent> ua_;
   sip::Peer peer_{};
@@ -364,11 +427,16 @@ int main(int argc, char** argv) {
       options.srtp = true;
     else if (arg == "--silence")
       options.silence = true;
+    else if (arg == "--no-io-uring")
+      options.io_uring = false;
+    else if (arg == "--shared-socket")
+      options.shared_socket = true;
     else if (arg == "--server-pid")
       options.server_pid = std::atoi(value().c_str());
     else {
       std::cerr << "usage: media_load [--target sip:load@127.0.0.1:5070] [--calls N] [--rate "
-                   "calls/s] [--hold seconds] [--srtp] [--silence] [--server-pid PID]\n";
+                   "calls/s] [--hold seconds] [--srtp] [--silence] [--no-io-uring] "
+                   "[--shared-socket] [--server-pid PID]\n";
       return 2;
     }
   }

@@ -8,10 +8,18 @@
 #   endpoint answers only after SECONDS, so most calls wait on a web service at any moment
 #   (the data-modules issue: slow web services must not delay media on the same worker).
 #   BUILD=build/dev to use another build tree (default: the release build);
-#   NICE=-15 to run both at a higher priority than other work on a shared machine.
+#   NICE=-15 to run both at a higher priority than other work on a shared machine;
+#   GENERATOR_NICE=N: the load generator's own nice value (default NICE). A generator sharing
+#   the server's CPUs at the same priority takes turns with the workers, and the workers' ticks
+#   wait for it; a higher value stands for a server that has its cores to itself.
 #   WORKERS=N: the server's sip.workers (default 1, as the figures before workers existed);
 #   SERVER_CPUS=LIST: the CPUs the server may use (taskset -c; default 0). The load generator
 #   (and the slow web endpoint) stay on CPU 1.
+#   SHARED_SOCKET=1: the generator sends and receives every call's RTP on one socket (64
+#   datagrams per system call) instead of a full media session per call, so it needs a
+#   fraction of the server's CPU; RTP only.
+#   IO_URING=false: server and generator make a system call per packet instead of batching
+#   each loop turn's sends and reads with io_uring (media.io_uring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls="${1:-2000}"
@@ -64,7 +72,7 @@ srtp_policy=off
 [ "$srtp" = "--srtp" ] && srtp_policy=optional
 cat >"$work/keyline.yaml" <<YAML
 sip: {listen: 127.0.0.1, port: $sip_port, workers: ${WORKERS:-1}}
-media: {rtp_port_min: 20000, rtp_port_max: 39998, srtp: $srtp_policy}
+media: {rtp_port_min: 20000, rtp_port_max: 39998, srtp: $srtp_policy, io_uring: ${IO_URING:-true}}
 apps_dir: apps
 data_dir: data
 log_level: warn
@@ -79,10 +87,12 @@ server=$!
 for _ in $(seq 1 300); do grep -q "listening for SIP" "$work/server.log" && break; sleep 0.1; done
 api_port="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
 server_pid="$(pgrep -f "keyline serve --config keyline.yaml" | head -1)"
-echo "binary: $BUILD/keyline (pid $server_pid, CPU ${SERVER_CPUS:-0}, ${WORKERS:-1} worker(s)); load: $BUILD/bench/media_load (CPU 1); $calls calls, hold ${hold}s ${srtp}"
+echo "binary: $BUILD/keyline (pid $server_pid, CPU ${SERVER_CPUS:-0}, ${WORKERS:-1} worker(s), nice ${NICE:-0}); load: $BUILD/bench/media_load (CPU 1, nice ${GENERATOR_NICE:-${NICE:-0}}); $calls calls, hold ${hold}s ${srtp}, io_uring ${IO_URING:-true}${SHARED_SOCKET:+, generator on one shared socket}"
 echo "server RSS before the calls: $(grep VmRSS /proc/$server_pid/status)"
-nice -n "${NICE:-0}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@127.0.0.1:$sip_port" --calls "$calls" \
-  --rate 200 --hold "$hold" --server-pid "$server_pid" $srtp || echo "media_load: not every call held"
+nice -n "${GENERATOR_NICE:-${NICE:-0}}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@127.0.0.1:$sip_port" --calls "$calls" \
+  --rate 200 --hold "$hold" --server-pid "$server_pid" $srtp \
+  $([ "${IO_URING:-true}" = false ] && echo --no-io-uring) \
+  $([ -n "${SHARED_SOCKET:-}" ] && echo --shared-socket) || echo "media_load: not every call held"
 curl -sS --cacert "$work/data/api-cert.pem" -H "Authorization: Bearer $key" \
   "https://127.0.0.1:$api_port/metrics" | grep -E '^keyline_(media|rtp)_' || true
 if [ -n "$web" ]; then

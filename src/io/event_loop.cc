@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/datagram_batch.h"
+
 namespace keyline::io {
 
 Result<std::unique_ptr<EventLoop>> EventLoop::create() {
@@ -92,6 +94,18 @@ void EventLoop::stop() {
   [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
 }
 
+Status EventLoop::enable_datagram_batch() {
+  if (batch_) return Ok{};
+  auto batch = DatagramBatch::create();
+  if (!batch) return batch.error();
+  batch_ = std::move(*batch);
+  return Ok{};
+}
+
+void EventLoop::submit_datagrams() {
+  if (batch_) batch_->submit_sends();
+}
+
 void EventLoop::drain_posted() {
   std::vector<std::function<void()>> batch;
   {
@@ -132,8 +146,10 @@ void EventLoop::run_due_timers() {
 }
 
 void EventLoop::run() {
-  constexpr int kMaxEvents = 64;
+  // As many as a batch reads in one submission.
+  constexpr int kMaxEvents = 128;
   epoll_event events[kMaxEvents];
+  running_ = true;
   while (!stopping_) {
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, next_timeout_ms());
     if (n < 0 && errno != EINTR) break;
@@ -144,9 +160,15 @@ void EventLoop::run() {
       (*handler)(events[i].events);
       if (stopping_) break;
     }
+    // The reads the handlers queued, and what their receivers sent, then the timers' sends
+    // (the media tick's packets): a submission each.
+    if (batch_) batch_->flush();
     run_due_timers();
+    if (batch_) batch_->flush();
   }
   drain_posted();
+  if (batch_) batch_->flush();
+  running_ = false;
   stopping_ = false;  // the loop may be run again (tests drive it in steps)
 }
 

@@ -18,6 +18,7 @@
 
 namespace keyline::io {
 
+class DatagramBatch;
 using TimerId = std::uint64_t;
 
 class EventLoop {
@@ -43,6 +44,18 @@ class EventLoop {
   // Thread-safe: runs callback on the loop thread.
   void post(std::function<void()> callback);
 
+  // Batches the sends and reads of the UDP sockets that opt in (UdpSocket::set_batched) into
+  // one io_uring submission per turn of the loop (io/datagram_batch.h). Fails where the kernel
+  // refuses io_uring; the loop then works as before, one system call per datagram.
+  Status enable_datagram_batch();
+  // The batch while run() runs (sockets used outside it, as tests do, make their own calls);
+  // null otherwise or when not enabled.
+  DatagramBatch* datagram_batch() const { return running_ ? batch_.get() : nullptr; }
+  // A socket that closes withdraws its queued reads and sends its queued datagrams.
+  DatagramBatch* datagram_batch_if_enabled() const { return batch_.get(); }
+  // Hands the datagrams queued so far to the kernel now rather than at the end of the turn.
+  void submit_datagrams();
+
   void run();   // until stop(); can be called again afterwards
   void stop();  // thread-safe
   SteadyTime now() const { return std::chrono::steady_clock::now(); }
@@ -64,6 +77,8 @@ class EventLoop {
 
   int epoll_fd_;
   int wake_fd_;
+  std::unique_ptr<DatagramBatch> batch_;
+  bool running_ = false;
   std::atomic<bool> stopping_{false};
   std::unordered_map<int, std::shared_ptr<FdHandler>> handlers_;
   std::multimap<SteadyTime, TimerId> timer_queue_;

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/datagram_batch.h"
+
 namespace keyline::io {
 namespace {
 
@@ -81,11 +83,17 @@ UdpSocket::UdpSocket(EventLoop& loop, int fd, Endpoint local, Receiver receiver)
     : loop_(loop), fd_(fd), local_(std::move(local)), receiver_(std::move(receiver)) {}
 
 UdpSocket::~UdpSocket() {
+  if (DatagramBatch* batch = batched_ ? loop_.datagram_batch_if_enabled() : nullptr) {
+    batch->cancel_reads(this);
+    batch->submit_sends();  // what it queued leaves before the descriptor closes
+  }
   loop_.remove_fd(fd_);
   ::close(fd_);
 }
 
 bool UdpSocket::send_to(std::span<const std::uint8_t> data, const Endpoint& to) {
+  if (DatagramBatch* batch = batched_ ? loop_.datagram_batch() : nullptr)
+    if (batch->queue_send(fd_, data, to)) return true;
   ssize_t n =
       ::sendto(fd_, data.data(), data.size(), MSG_NOSIGNAL, to.sockaddr_ptr(), to.sockaddr_len());
   return n == static_cast<ssize_t>(data.size());
@@ -119,8 +127,14 @@ void UdpSocket::read_batch() {
   }
 }
 
+void UdpSocket::deliver(void* self, std::span<const std::uint8_t> datagram, const Endpoint& from) {
+  static_cast<UdpSocket*>(self)->receiver_(datagram, from);
+}
+
 void UdpSocket::on_readable() {
   if (batch_ > 1) return read_batch();
+  if (DatagramBatch* batch = batched_ ? loop_.datagram_batch() : nullptr)
+    if (batch->queue_read(fd_, this, &UdpSocket::deliver)) return;
   // One datagram per wake-up. The loop is level-triggered, so anything still
   // queued wakes us again on the next epoll_wait, interleaved fairly with the
   // other sockets. Reading on until EAGAIN would cost a second recvfrom per

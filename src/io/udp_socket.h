@@ -43,18 +43,25 @@ class UdpSocket {
   // many flows (SIP signalling), where a wake-up and a read per datagram would cost two system
   // calls each. The default, 1, suits RTP: one packet per socket every 20 ms.
   void set_batch_reads(std::size_t count);
+  // Sends and reads through the loop's DatagramBatch when it has one (EventLoop::
+  // enable_datagram_batch): a send is queued and leaves with the others at the end of the
+  // loop's turn, a read is made with the others of the turn. For RTP and RTCP: one datagram
+  // per socket at a time, many sockets per loop. Without a batch, nothing changes.
+  void set_batched(bool batched) { batched_ = batched; }
   bool send_to(std::span<const std::uint8_t> data, const Endpoint& to);
 
  private:
   UdpSocket(EventLoop& loop, int fd, Endpoint local, Receiver receiver);
   void on_readable();
   void read_batch();
+  static void deliver(void* self, std::span<const std::uint8_t> datagram, const Endpoint& from);
 
   EventLoop& loop_;
   int fd_;
   Endpoint local_;
   Receiver receiver_;
   std::size_t batch_ = 1;
+  bool batched_ = false;
   std::vector<std::uint8_t> batch_buffer_;  // batch_ datagrams of up to 64 KiB each
   // Expires when the socket is destroyed: a receiver may close it in the middle of a batch.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

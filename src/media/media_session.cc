@@ -61,6 +61,10 @@ Result<std::unique_ptr<MediaSession>> MediaSession::create(io::EventLoop& loop,
       if (auto rtcp = io::UdpSocket::bind(loop, *rtcp_at, rtcp_receiver)) {
         session->socket_ = std::move(*sock);
         session->rtcp_socket_ = std::move(*rtcp);
+        // One datagram per socket at a time, many sockets per loop: what the loop's batch
+        // (if it has one) is for.
+        session->socket_->set_batched(true);
+        session->rtcp_socket_->set_batched(true);
         return Ok{};
       }
       low = port + 2;

@@ -106,6 +106,10 @@ struct MediaSettings {
   // A call whose peer sends no RTP or RTCP for this long is hung up (a dead
   // trunk or a caller gone without BYE); 0 = never.
   int rtp_timeout_s = 60;
+  // Each worker sends and reads its calls' RTP with io_uring, one system call for many
+  // packets (io/datagram_batch.h). Where the kernel refuses io_uring, the worker warns and
+  // makes a call per packet.
+  bool io_uring = true;
 };
 
 // Binds called numbers (Request-URI user parts) to an app.

@@ -60,6 +60,11 @@ Status Worker::open(sip::TransportConfig tc) {
   auto loop = io::EventLoop::create();
   if (!loop) return loop.error();
   loop_ = std::move(*loop);
+  if (config_.media.io_uring) {
+    if (auto batched = loop_->enable_datagram_batch(); !batched)
+      logger_.warn("media",
+                   batched.error().message + "; RTP goes out and in with a system call per packet");
+  }
   auto http = services::HttpClient::create(*loop_, config_.http.client, &logger_);
   if (!http) return http.error();
   http_ = std::move(*http);
@@ -121,7 +126,7 @@ Status Worker::open(sip::TransportConfig tc) {
   };
   h.on_info = [this](sip::CallHandle c, const sip::Message& info) { return on_info(c, info); };
   ua_ = std::make_unique<sip::UserAgent>(*loop_, *transport_, uc, std::move(h), logger_, ids_);
-  media_tick_ = loop_->add_periodic(Millis(20), [this] { tick_media(); });
+  media_tick_ = loop_->add_periodic(media_phase_period(), [this] { tick_media(); });
   return Ok{};
 }
 

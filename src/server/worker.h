@@ -129,9 +129,11 @@ class Worker {
   void answer(sip::CallHandle handle);
   void on_ended(sip::CallHandle handle, sip::EndReason reason, int status);
   void publish_calls() { published_calls_.store(ua_->active_calls()); }
-  // The 20 ms media tick (worker_media_tick.cc): every call sends its next frame, and the
-  // pacing figures go to the metrics.
+  // The media tick (worker_media_tick.cc): every 5 ms, the calls of the next of four phases
+  // send their next frame (each call every 20 ms), and the pacing figures go to the metrics.
+  static Millis media_phase_period();
   void tick_media();
+  void tick_media_phase(std::uint64_t phase, SteadyTime due);
   void count_media(const media::MediaStats& stats);  // a call's RTP totals, at its end
   void begin_shutdown();
   void stop_loop();  // once the un-REGISTERs are answered (bounded), finish()
@@ -168,7 +170,8 @@ class Worker {
   // Calls that never got a session (rejected): their log entry waits for on_ended.
   std::map<sip::CallHandle, store::CallRecord> unanswered_;
   io::TimerId media_tick_ = 0;
-  SteadyTime last_media_tick_due_{};
+  SteadyTime next_phase_due_{};  // when the next phase's frames are due
+  std::uint64_t next_phase_ = 0;
   bool shutting_down_ = false;
 
   // ---- Routing (worker_routing.cc): the table in use; the server builds new ones and posts
