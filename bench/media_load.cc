@@ -323,6 +323,7 @@ class LoadGenerator {
     }
     hold_frames_ = frames_;
     hold_late_frames_ = late_frames_;
+    std::cout << "hold over\n" << std::flush;  // media_load.sh reads the server's counters now
     for (auto& [handle, call] : calls_) {
       auto base = baseline_.find(handle);
       if (!call.answered || call.ended || base == baseline_.end()) continue;

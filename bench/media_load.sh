@@ -89,12 +89,33 @@ api_port="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$wo
 server_pid="$(pgrep -f "keyline serve --config keyline.yaml" | head -1)"
 echo "binary: $BUILD/keyline (pid $server_pid, CPU ${SERVER_CPUS:-0}, ${WORKERS:-1} worker(s), nice ${NICE:-0}); load: $BUILD/bench/media_load (CPU 1, nice ${GENERATOR_NICE:-${NICE:-0}}); $calls calls, hold ${hold}s ${srtp}, io_uring ${IO_URING:-true}${SHARED_SOCKET:+, generator on one shared socket}"
 echo "server RSS before the calls: $(grep VmRSS /proc/$server_pid/status)"
-nice -n "${GENERATOR_NICE:-${NICE:-0}}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@127.0.0.1:$sip_port" --calls "$calls" \
+metrics() {
+  curl -sS --cacert "$work/data/api-cert.pem" -H "Authorization: Bearer $key" \
+    "https://127.0.0.1:$api_port/metrics" | grep -E '^keyline_(media|rtp)_' || true
+}
+# The server's pacing counters are read when the hold starts and ends (the generator says
+# when), so the figures below leave out the ramp-up and the hang-ups.
+{ nice -n "${GENERATOR_NICE:-${NICE:-0}}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@127.0.0.1:$sip_port" --calls "$calls" \
   --rate 200 --hold "$hold" --server-pid "$server_pid" $srtp \
   $([ "${IO_URING:-true}" = false ] && echo --no-io-uring) \
-  $([ -n "${SHARED_SOCKET:-}" ] && echo --shared-socket) || echo "media_load: not every call held"
-curl -sS --cacert "$work/data/api-cert.pem" -H "Authorization: Bearer $key" \
-  "https://127.0.0.1:$api_port/metrics" | grep -E '^keyline_(media|rtp)_' || true
+  $([ -n "${SHARED_SOCKET:-}" ] && echo --shared-socket) || echo "media_load: not every call held"; } |
+  while IFS= read -r line; do
+    echo "$line"
+    case "$line" in
+      holding*) metrics >"$work/metrics.start" ;;
+      "hold over") metrics >"$work/metrics.end" ;;
+    esac
+  done
+if [ -s "$work/metrics.start" ] && [ -s "$work/metrics.end" ]; then
+  awk 'NR == FNR { start[$1] = $2; next } { print $1, $2 - start[$1] }' \
+    "$work/metrics.start" "$work/metrics.end" >"$work/metrics.hold"
+  ticks="$(awk '$1 == "keyline_media_call_ticks_total" { print $2 }' "$work/metrics.hold")"
+  late="$(awk '$1 == "keyline_media_call_ticks_late_total" { print $2 }' "$work/metrics.hold")"
+  skipped="$(awk '$1 == "keyline_media_ticks_skipped_total" { print $2 }' "$work/metrics.hold")"
+  echo "server over the hold: $late of $ticks frames sent > 5 ms late ($(awk -v l="$late" -v t="$ticks" 'BEGIN { printf "%.4f", t ? 100 * l / t : 0 }') %), $skipped ticks skipped"
+fi
+echo "server counters since start:"
+metrics
 if [ -n "$web" ]; then
   kill -TERM "$web"; wait "$web" 2>/dev/null || true
   cat "$work/web.out"
