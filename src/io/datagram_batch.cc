@@ -19,7 +19,10 @@ constexpr unsigned kRingEntries = 2048;  // room for a full send queue and a ful
 
 struct DatagramBatch::Ring {
   io_uring ring{};
-  ~Ring() { io_uring_queue_exit(&ring); }
+  bool open = false;
+  ~Ring() {
+    if (open) io_uring_queue_exit(&ring);
+  }
 };
 
 struct DatagramBatch::SendSlot {
@@ -40,12 +43,16 @@ struct DatagramBatch::ReadSlot {
 Result<std::unique_ptr<DatagramBatch>> DatagramBatch::create() {
   auto ring = std::make_unique<Ring>();
   // The completion queue is twice the submission queue by default: a full send queue and a
-  // full read queue complete without overflowing it.
-  const int failed = io_uring_queue_init(kRingEntries, &ring->ring, 0);
-  if (failed < 0) {
-    ring.release();  // io_uring_queue_init cleaned up; there is nothing for ~Ring to exit
-    return make_error("io", std::string("io_uring: ") + std::strerror(-failed));
+  // full read queue complete without overflowing it. Without CAP_IPC_LOCK the rings count
+  // against RLIMIT_MEMLOCK (64 KiB in some containers holds 256 entries): a smaller ring
+  // only means more submissions, so the sizes step down before giving up.
+  int failed = -EINVAL;
+  for (unsigned entries = kRingEntries; entries >= 64; entries /= 2) {
+    failed = io_uring_queue_init(entries, &ring->ring, 0);
+    if (failed == 0) break;
   }
+  if (failed < 0) return make_error("io", std::string("io_uring: ") + std::strerror(-failed));
+  ring->open = true;
   return std::unique_ptr<DatagramBatch>(new DatagramBatch(std::move(ring)));
 }
 

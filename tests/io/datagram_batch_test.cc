@@ -187,7 +187,6 @@ TEST(DatagramBatch, BatchedSocketsInALoopExchangeDatagramsWithOrWithoutIoUring) 
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop);
   const bool enabled = static_cast<bool>((*loop)->enable_datagram_batch());
-  EXPECT_EQ(enabled, static_cast<bool>(DatagramBatch::create()));
   std::vector<std::unique_ptr<Pair>> pairs;
   int received = 0;
   for (int i = 0; i < 100; ++i) {
