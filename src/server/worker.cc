@@ -340,6 +340,7 @@ void Worker::on_incoming(sip::CallHandle handle, const sip::Message& invite,
   ++metrics_.calls_active;
   calls_[handle] =
       std::make_unique<CallSession>(ctx, handle, app, std::move(record), std::move(*media), stream);
+  media_phases_stale_ = true;
   publish_calls();
   answers_[handle] = std::move(local_sdp);
   offer_answer_.emplace(handle, std::move(offer_answer));
@@ -372,6 +373,7 @@ void Worker::on_ended(sip::CallHandle handle, sip::EndReason reason, int status)
     shared_.call_logs.enqueue(it->second->on_ended(reason, status));
     count_media(it->second->media_stats());
     calls_.erase(it);
+    media_phases_stale_ = true;
     --metrics_.calls_active;
   } else if (auto un = unanswered_.find(handle); un != unanswered_.end()) {
     store::CallRecord record = std::move(un->second);

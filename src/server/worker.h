@@ -129,7 +129,7 @@ class Worker {
   void answer(sip::CallHandle handle);
   void on_ended(sip::CallHandle handle, sip::EndReason reason, int status);
   void publish_calls() { published_calls_.store(ua_->active_calls()); }
-  // The media tick (worker_media_tick.cc): every 5 ms, the calls of the next of four phases
+  // The media tick (worker_media_tick.cc): every 2 ms, the calls of the next of ten phases
   // send their next frame (each call every 20 ms), and the pacing figures go to the metrics.
   static Millis media_phase_period();
   void tick_media();
@@ -172,6 +172,10 @@ class Worker {
   io::TimerId media_tick_ = 0;
   SteadyTime next_phase_due_{};  // when the next phase's frames are due
   std::uint64_t next_phase_ = 0;
+  // calls_ sorted by phase, rebuilt when a call comes or goes: walking the map ten times a
+  // tick to pick a quarter of it cost more than the calls' own ticks.
+  std::vector<std::vector<CallSession*>> media_phases_;
+  bool media_phases_stale_ = true;
   bool shutting_down_ = false;
 
   // ---- Routing (worker_routing.cc): the table in use; the server builds new ones and posts

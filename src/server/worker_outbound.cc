@@ -46,6 +46,7 @@ void Worker::adopt_call(sip::CallHandle handle, std::unique_ptr<CallSession> cal
   ++metrics_.calls_active;
   CallSession& session = *call;
   calls_[handle] = std::move(call);
+  media_phases_stale_ = true;
   publish_calls();
   session.on_answered();
 }
