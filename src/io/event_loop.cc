@@ -115,11 +115,27 @@ void EventLoop::drain_posted() {
   for (auto& fn : batch) fn();
 }
 
-int EventLoop::next_timeout_ms() const {
-  if (timer_queue_.empty()) return 1000;
-  auto wait = std::chrono::duration_cast<Millis>(timer_queue_.begin()->first - now()).count();
-  if (wait < 0) return 0;
-  return static_cast<int>(std::min<long long>(wait + 1, 1000));
+std::chrono::nanoseconds EventLoop::next_timeout() const {
+  constexpr std::chrono::nanoseconds kLongest = std::chrono::seconds(1);
+  if (timer_queue_.empty()) return kLongest;
+  auto wait = timer_queue_.begin()->first - now();
+  if (wait <= wait.zero()) return std::chrono::nanoseconds::zero();
+  return std::min<std::chrono::nanoseconds>(wait, kLongest);
+}
+
+int EventLoop::wait_for_events(epoll_event* events, int max_events) {
+  const std::chrono::nanoseconds timeout = next_timeout();
+  if (!precise_wait_refused_) {
+    timespec wait{};
+    wait.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
+    wait.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
+    int n = epoll_pwait2(epoll_fd_, events, max_events, &wait, nullptr);
+    if (n >= 0 || (errno != ENOSYS && errno != EPERM)) return n;
+    precise_wait_refused_ = true;
+  }
+  // Whole milliseconds, rounded up so a timer is never run early.
+  const auto ms = std::chrono::ceil<Millis>(timeout).count();
+  return epoll_wait(epoll_fd_, events, max_events, static_cast<int>(ms));
 }
 
 void EventLoop::run_due_timers() {
@@ -133,7 +149,10 @@ void EventLoop::run_due_timers() {
     if (it->second.period.count() > 0) {
       Timer& timer = it->second;
       timer.due += timer.period;
-      if (timer.due < t) timer.due = t + timer.period;  // fell far behind: skip, don't burst
+      // Fell a period or more behind: skip to the next due time on the same grid rather than
+      // burst, and rather than restart the grid from now — the media tick's phases are laid on
+      // this grid, and a shifted grid would run each of them late from then on.
+      if (timer.due < t) timer.due += ((t - timer.due) / timer.period + 1) * timer.period;
       timer_queue_.emplace(timer.due, id);
       auto callback = timer.callback;  // the callback may cancel its own timer
       callback();
@@ -151,7 +170,7 @@ void EventLoop::run() {
   epoll_event events[kMaxEvents];
   running_ = true;
   while (!stopping_) {
-    int n = epoll_wait(epoll_fd_, events, kMaxEvents, next_timeout_ms());
+    int n = wait_for_events(events, kMaxEvents);
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       auto it = handlers_.find(events[i].data.fd);

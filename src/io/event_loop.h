@@ -16,6 +16,8 @@
 #include "base/clock.h"
 #include "base/result.h"
 
+struct epoll_event;
+
 namespace keyline::io {
 
 class DatagramBatch;
@@ -67,7 +69,12 @@ class EventLoop {
   EventLoop(int epoll_fd, int wake_fd);
   void run_due_timers();
   void drain_posted();
-  int next_timeout_ms() const;
+  // How long epoll may wait: until the next timer is due, at most a second.
+  std::chrono::nanoseconds next_timeout() const;
+  // epoll_pwait2 wakes the loop at a timer's due time to the microsecond; epoll_wait's whole
+  // milliseconds would run a 2 ms media phase up to a millisecond late. Kernels before 5.11
+  // (or a seccomp filter) refuse it, and the loop falls back.
+  int wait_for_events(::epoll_event* events, int max_events);
 
   struct Timer {
     std::function<void()> callback;
@@ -79,6 +86,7 @@ class EventLoop {
   int wake_fd_;
   std::unique_ptr<DatagramBatch> batch_;
   bool running_ = false;
+  bool precise_wait_refused_ = false;
   std::atomic<bool> stopping_{false};
   std::unordered_map<int, std::shared_ptr<FdHandler>> handlers_;
   std::multimap<SteadyTime, TimerId> timer_queue_;

@@ -62,6 +62,29 @@ TEST(EventLoop, TimerCallbackSeesTheTimeItWasDue) {
   for (std::size_t i = 1; i < dues.size(); ++i) EXPECT_GE(dues[i] - dues[i - 1], Millis(10));
 }
 
+TEST(EventLoop, PeriodicTimerThatFellBehindStaysOnItsGrid) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop);
+  std::vector<SteadyTime> dues;
+  TimerId id = 0;
+  id = (*loop)->add_periodic(Millis(10), [&] {
+    dues.push_back((*loop)->running_timer_due());
+    // The first run takes two and a half periods: the runs due meanwhile are skipped.
+    if (dues.size() == 1) std::this_thread::sleep_for(Millis(25));
+    if (dues.size() == 3) {
+      (*loop)->cancel_timer(id);
+      (*loop)->stop();
+    }
+  });
+  (*loop)->run();
+  ASSERT_EQ(dues.size(), 3u);
+  // The run due while the first one ran comes late; the one due at +20 ms, already past by
+  // then, is skipped rather than run in a burst.
+  EXPECT_GE(dues[2] - dues[0], Millis(30));
+  for (std::size_t i = 1; i < dues.size(); ++i)
+    EXPECT_EQ((dues[i] - dues[0]) % Millis(10), SteadyTime::duration::zero());
+}
+
 TEST(EventLoop, PostFromAnotherThreadRunsOnLoop) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop);
