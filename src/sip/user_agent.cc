@@ -116,12 +116,7 @@ UserAgent::~UserAgent() {
   }
 }
 
-std::size_t UserAgent::active_calls() const {
-  std::size_t n = 0;
-  for (auto& [handle, call] : calls_)
-    if (!call->ended) ++n;
-  return n;
-}
+std::size_t UserAgent::active_calls() const { return unended_calls_; }
 
 UserAgent::Call* UserAgent::find(CallHandle handle) {
   auto it = calls_.find(handle);
@@ -230,6 +225,7 @@ void UserAgent::on_request(TransactionId tx, const Message& request, const Peer&
 void UserAgent::end(Call& call, EndReason reason, int status) {
   if (call.ended) return;
   call.ended = true;
+  --unended_calls_;
   CallHandle h = call.handle;
   std::weak_ptr<bool> alive = alive_;
   timers_.schedule(Millis(0), [this, alive, h, reason, status] {

@@ -322,6 +322,9 @@ class UserAgent final : private TransactionUser {
   TransactionLayer layer_;
   CallHandle next_handle_ = 1;
   std::map<CallHandle, CallPtr> calls_;
+  // Calls in calls_ not yet ended: active_calls() is asked on every request, so it is kept,
+  // not counted.
+  std::size_t unended_calls_ = 0;
   std::map<std::string, CallHandle> by_dialog_;                   // call-id|local-tag
   std::unordered_map<TransactionId, CallHandle> by_transaction_;  // INVITE (either role), BYE
   std::unordered_map<TransactionId, FinalResponse> requests_;  // send_request()'s, by transaction

@@ -75,6 +75,7 @@ Result<CallHandle> UserAgent::invite_by_name(const std::string& request_uri, con
   by_dialog_[call->call_id + "|" + call->local_tag] = handle;
   Call& ref = *call;
   calls_[handle] = std::move(call);
+  ++unended_calls_;
   resolve_then_invite(ref, target, kind);
   return handle;
 }

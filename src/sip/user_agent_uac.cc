@@ -57,6 +57,7 @@ Result<CallHandle> UserAgent::invite(const std::string& request_uri, const std::
   by_transaction_[*tx] = handle;
   by_dialog_[dialog_key(call->call_id, call->local_tag)] = handle;
   calls_[handle] = std::move(call);
+  ++unended_calls_;
   return handle;
 }
 

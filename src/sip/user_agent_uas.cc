@@ -47,6 +47,7 @@ void UserAgent::on_new_invite(TransactionId tx, const Message& invite, const Pee
   by_transaction_[tx] = handle;
   by_dialog_[dialog_key(call->call_id, call->local_tag)] = handle;
   calls_[handle] = std::move(call);
+  ++unended_calls_;
   // Last: the owner may answer or reject from inside the handler.
   if (handlers_.on_incoming) handlers_.on_incoming(handle, invite, from);
 }
