@@ -32,6 +32,7 @@ media:
   dtmf_mode: auto   # auto | rfc4733 | inband | info (docs/media.md)
   rtp_timeout_s: 60 # hang up after this long without RTP/RTCP from the caller; 0 = never
   io_uring: true    # batch each worker's RTP sends and reads per system call (docs/media.md)
+  realtime_priority: 0  # 1-99: workers run under SCHED_RR so other work cannot delay packets
 apps_dir: apps      # *.json apps, beside the built-in demo (optional here)
 data_dir: data
 log_level: info
@@ -405,13 +406,15 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view source_
   }
   if (YAML::Node media = root["media"]; media.IsDefined() && c.is_map(media, "media")) {
     c.only_keys(media, "media",
-                {"rtp_port_min", "rtp_port_max", "srtp", "dtmf_mode", "rtp_timeout_s", "io_uring"});
+                {"rtp_port_min", "rtp_port_max", "srtp", "dtmf_mode", "rtp_timeout_s", "io_uring",
+                 "realtime_priority"});
     c.integer(media, "media", "rtp_port_min", config.media.rtp_port_min, 1024, 65534);
     c.integer(media, "media", "rtp_port_max", config.media.rtp_port_max, 1025, 65535);
     if (config.media.rtp_port_max <= config.media.rtp_port_min)
       c.fail(media, "media.rtp_port_max", "must be above rtp_port_min");
     c.integer(media, "media", "rtp_timeout_s", config.media.rtp_timeout_s, 0, 86400);
     c.boolean(media, "media", "io_uring", config.media.io_uring);
+    c.integer(media, "media", "realtime_priority", config.media.realtime_priority, 0, 99);
     std::string srtp(sdp::srtp_policy_name(config.media.srtp));
     c.string(media, "media", "srtp", srtp);
     if (auto policy = sdp::parse_srtp_policy(srtp))

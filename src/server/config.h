@@ -110,6 +110,10 @@ struct MediaSettings {
   // packets (io/datagram_batch.h). Where the kernel refuses io_uring, the worker warns and
   // makes a call per packet.
   bool io_uring = true;
+  // Each worker's thread runs under real-time round-robin scheduling at this priority
+  // (1-99), so no other work on the machine delays its calls' packets; 0 = the normal
+  // scheduler. Needs root or CAP_SYS_NICE; when refused the workers warn and run as normal.
+  int realtime_priority = 0;
 };
 
 // Binds called numbers (Request-URI user parts) to an app.

@@ -9,6 +9,7 @@
 
 #include "base/secure_random.h"
 #include "flow/speech_input.h"
+#include "io/thread_scheduling.h"
 #include "privacy/redact.h"
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
@@ -391,8 +392,29 @@ void Server::stop() {
 }
 
 Status Server::run() {
+  // The first worker runs on this thread; it asks for real-time scheduling first, and the
+  // others ask only if it was granted (the answer would be the same), so a refusal is
+  // logged once.
+  const int priority = config_.media.realtime_priority;
+  bool realtime = false;
+  if (priority > 0) {
+    if (auto granted = io::run_thread_realtime(priority); !granted)
+      logger_.warn("server", granted.error().message +
+                                 "; the workers run under the normal scheduler (docs/media.md)");
+    else
+      realtime = true;
+  }
   for (std::size_t i = 1; i < workers_.size(); ++i)
-    threads_.emplace_back([worker = workers_[i].get()] { worker->loop().run(); });
+    threads_.emplace_back([this, i, realtime, priority] {
+      io::name_thread("keyline-worker" + std::to_string(i));
+      if (realtime) {
+        if (auto granted = io::run_thread_realtime(priority); !granted)
+          logger_.warn("server", "worker " + std::to_string(i) + ": " + granted.error().message);
+      }
+      workers_[i]->loop().run();
+    });
+  if (realtime)
+    logger_.info("server", "workers run at real-time priority " + std::to_string(priority));
   workers_.front()->loop().run();
   for (auto& thread : threads_) thread.join();
   threads_.clear();

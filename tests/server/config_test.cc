@@ -101,6 +101,20 @@ TEST(Config, RtpTimeoutDefaultsToAMinuteAndZeroTurnsItOff) {
       << bad.error().message;
 }
 
+TEST(Config, RealtimePriorityIsOffByDefaultAndBounded) {
+  EXPECT_EQ(default_config().media.realtime_priority, 0);
+  auto set = parse_config("media:\n  realtime_priority: 10\n", "k.yaml", "");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->media.realtime_priority, 10);
+  for (const char* bad_value : {"100", "-1", "high"}) {
+    auto bad =
+        parse_config(std::string("media:\n  realtime_priority: ") + bad_value + "\n", "k.yaml", "");
+    ASSERT_FALSE(bad) << bad_value;
+    EXPECT_NE(bad.error().message.find("k.yaml:2:22: media.realtime_priority"), std::string::npos)
+        << bad.error().message;
+  }
+}
+
 TEST(Config, SipConnectionLimitsAndIdleTimeout) {
   EXPECT_EQ(default_config().sip.idle_timeout_s, 300);
   EXPECT_EQ(default_config().sip.max_connections, 0);
