@@ -242,7 +242,7 @@ class LoadGenerator {
       shared_->add(handle, std::move(media_call));
       call.answered = true;
       phases_[handle % phases_.size()].push_back(handle);
-      if (++answered_ == options_.calls) begin_hold();
+      if (++answered_ == options_.calls) settle_then_hold();
       return;
     }
     media::StreamParams stream;
@@ -268,7 +268,7 @@ class LoadGenerator {
     if (!options_.silence) call.media->play(caller_audio_);
     call.answered = true;
     phases_[handle % phases_.size()].push_back(handle);
-    if (++answered_ == options_.calls) begin_hold();
+    if (++answered_ == options_.calls) settle_then_hold();
   }
 
   void on_ended(sip::CallHandle handle) {
@@ -313,6 +313,12 @@ class LoadGenerator {
     if (queued) submit();
   }
 
+  // The hold's counters start a little after the last answer, once the server has
+  // started every call's app: the ramp is not the steady state.
+  void settle_then_hold() {
+    loop_->add_timer(std::chrono::seconds(2), [this] { begin_hold(); });
+  }
+
   void begin_hold() {
     if (holding_) return;
     holding_ = true;
@@ -349,6 +355,12 @@ class LoadGenerator {
       lost_ += now.rtcp.packets_lost - base->second.rtcp.packets_lost;
       ++measured_calls_;
     }
+    // The calls stay up a little longer, media and all, so the server's counters read now
+    // cover the steady hold and not the burst of hang-ups.
+    loop_->add_timer(std::chrono::seconds(2), [this] { hang_up_all(); });
+  }
+
+  void hang_up_all() {
     hanging_up_ = true;
     for (auto& [handle, call] : calls_) {
       if (call.answered && !call.ended)

@@ -18,6 +18,10 @@
 #   SHARED_SOCKET=1: the generator sends and receives every call's RTP on one socket (64
 #   datagrams per system call) instead of a full media session per call, so it needs a
 #   fraction of the server's CPU; RTP only.
+#   REALTIME=N: the server's media.realtime_priority (workers under SCHED_RR at priority N;
+#   default 0, the normal scheduler).
+#   GENERATOR_REALTIME=N: the load generator runs under SCHED_RR at priority N (chrt). Above
+#   REALTIME, it stands for the far end of a trunk, which a busy server cannot slow down.
 #   IO_URING=false: server and generator make a system call per packet instead of batching
 #   each loop turn's sends and reads with io_uring (media.io_uring).
 set -euo pipefail
@@ -72,7 +76,7 @@ srtp_policy=off
 [ "$srtp" = "--srtp" ] && srtp_policy=optional
 cat >"$work/keyline.yaml" <<YAML
 sip: {listen: 127.0.0.1, port: $sip_port, workers: ${WORKERS:-1}}
-media: {rtp_port_min: 20000, rtp_port_max: 39998, srtp: $srtp_policy, io_uring: ${IO_URING:-true}}
+media: {rtp_port_min: 20000, rtp_port_max: 39998, srtp: $srtp_policy, io_uring: ${IO_URING:-true}, realtime_priority: ${REALTIME:-0}}
 apps_dir: apps
 data_dir: data
 log_level: warn
@@ -87,7 +91,7 @@ server=$!
 for _ in $(seq 1 300); do grep -q "listening for SIP" "$work/server.log" && break; sleep 0.1; done
 api_port="$(sed -n 's/.*listening for HTTPS on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
 server_pid="$(pgrep -f "keyline serve --config keyline.yaml" | head -1)"
-echo "binary: $BUILD/keyline (pid $server_pid, CPU ${SERVER_CPUS:-0}, ${WORKERS:-1} worker(s), nice ${NICE:-0}); load: $BUILD/bench/media_load (CPU 1, nice ${GENERATOR_NICE:-${NICE:-0}}); $calls calls, hold ${hold}s ${srtp}, io_uring ${IO_URING:-true}${SHARED_SOCKET:+, generator on one shared socket}"
+echo "binary: $BUILD/keyline (pid $server_pid, CPU ${SERVER_CPUS:-0}, ${WORKERS:-1} worker(s), nice ${NICE:-0}); load: $BUILD/bench/media_load (CPU 1, nice ${GENERATOR_NICE:-${NICE:-0}}, real-time priority ${GENERATOR_REALTIME:-0}); $calls calls, hold ${hold}s ${srtp}, io_uring ${IO_URING:-true}, real-time priority ${REALTIME:-0}${SHARED_SOCKET:+, generator on one shared socket}"
 echo "server RSS before the calls: $(grep VmRSS /proc/$server_pid/status)"
 metrics() {
   curl -sS --cacert "$work/data/api-cert.pem" -H "Authorization: Bearer $key" \
@@ -95,7 +99,7 @@ metrics() {
 }
 # The server's pacing counters are read when the hold starts and ends (the generator says
 # when), so the figures below leave out the ramp-up and the hang-ups.
-{ nice -n "${GENERATOR_NICE:-${NICE:-0}}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@127.0.0.1:$sip_port" --calls "$calls" \
+{ ${GENERATOR_REALTIME:+chrt -r "$GENERATOR_REALTIME"} nice -n "${GENERATOR_NICE:-${NICE:-0}}" taskset -c 1 "$BUILD/bench/media_load" --target "sip:load@127.0.0.1:$sip_port" --calls "$calls" \
   --rate 200 --hold "$hold" --server-pid "$server_pid" $srtp \
   $([ "${IO_URING:-true}" = false ] && echo --no-io-uring) \
   $([ -n "${SHARED_SOCKET:-}" ] && echo --shared-socket) || echo "media_load: not every call held"; } |
