@@ -1,8 +1,7 @@
 #include "server/outbound_leg.h"
 
 #include "sdp/negotiation.h"
-#include "server/media_codec.h"
-#include "server/media_rtcp.h"
+#include "server/negotiated_stream.h"
 
 namespace keyline::server {
 
@@ -69,16 +68,10 @@ void OutboundLeg::on_leg_answered(const sip::Message& response) {
     ctx_.ua.hangup(handle_);
     return;
   }
-  auto answer = sdp::parse(response.body);
-  auto negotiated =
-      answer ? sdp::accept_answer(offer_, *answer) : Result<sdp::NegotiatedMedia>(answer.error());
-  std::optional<io::Endpoint> remote;
-  if (negotiated) {
-    if (auto ep = io::Endpoint::parse(negotiated->remote_address, negotiated->remote_port))
-      remote = *ep;
-  }
-  if (!negotiated || !remote) {
-    ctx_.logger.warn("outbound", ctx_.call_id + ": the callee's SDP answer is unusable, BYE");
+  auto answered = stream_from_answer(offer_, response.body);
+  if (!answered) {
+    ctx_.logger.warn("outbound", ctx_.call_id + ": the callee's SDP answer is unusable (" +
+                                     answered.error().message + "), BYE");
     ctx_.ua.hangup(handle_);
     timed_out_ = true;  // the BYE's end is reported as this error, not as an answer
     fail(AttemptOutcome::kError, 488);
@@ -87,11 +80,7 @@ void OutboundLeg::on_leg_answered(const sip::Message& response) {
   Answered a;
   a.handle = handle_;
   a.sip_call_id = std::string(response.header("Call-ID").value_or(""));
-  a.stream.remote = *remote;
-  a.stream.codec = to_media_codec(negotiated->codec);
-  a.stream.payload_type = negotiated->payload_type;
-  a.stream.telephone_event_pt = negotiated->telephone_event_pt;
-  apply_rtcp(*negotiated, a.stream);
+  a.stream = std::move(answered->stream);
   a.media = std::move(media_);
   // The call is the server's from now on: its BYE and ticks go to the call session.
   ctx_.router.remove(handle_);
@@ -100,7 +89,7 @@ void OutboundLeg::on_leg_answered(const sip::Message& response) {
   if (timer_) ctx_.loop.cancel_timer(timer_);
   timer_ = 0;
   ctx_.logger.info("outbound", ctx_.call_id + ": answered (" +
-                                   std::string(sdp::codec_name(negotiated->codec)) + ")");
+                                   std::string(sdp::codec_name(answered->negotiated.codec)) + ")");
   // Not posted: a BYE arriving before the session exists would find no call. The owner must
   // not destroy the leg inside this (it defers that to the loop).
   answered_(std::move(a));

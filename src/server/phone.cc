@@ -17,8 +17,7 @@
 #include "sdp/negotiation.h"
 #include "sdp/session.h"
 #include "server/media_codec.h"
-#include "server/media_crypto.h"
-#include "server/media_rtcp.h"
+#include "server/negotiated_stream.h"
 #include "sip/dtmf_info.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
@@ -203,31 +202,14 @@ class Phone {
   }
 
   void on_answered(const sip::Message& response) {
-    auto answer = sdp::parse(response.body);
-    if (!answer) {
-      say("200 OK with unusable SDP: " + answer.error().message + "; hanging up");
+    auto answered = stream_from_answer(offer_, response.body);
+    if (!answered) {
+      say("200 OK but the answer is unusable (" + answered.error().message + "); hanging up");
       ua_->hangup(handle_);
       return;
     }
-    auto negotiated = sdp::accept_answer(offer_, *answer);
-    if (!negotiated) {
-      say("200 OK but the answer is unusable (" + negotiated.error().message + "); hanging up");
-      ua_->hangup(handle_);
-      return;
-    }
-    auto remote = io::Endpoint::parse(negotiated->remote_address, negotiated->remote_port);
-    if (!remote) {
-      ua_->hangup(handle_);
-      return;
-    }
-    media::StreamParams stream;
-    stream.remote = *remote;
-    stream.codec = to_media_codec(negotiated->codec);
-    stream.payload_type = negotiated->payload_type;
-    codec_ = stream.codec;
-    stream.telephone_event_pt = negotiated->telephone_event_pt;
-    if (negotiated->srtp) stream.srtp = to_media_srtp(*negotiated->srtp);
-    apply_rtcp(*negotiated, stream);
+    const sdp::NegotiatedMedia& negotiated = answered->negotiated;
+    media::StreamParams stream = std::move(answered->stream);
     codec_ = stream.codec;
     // Keys from the far end (RFC 4733 or tones in its audio) are printed: a bridged transfer's
     // agent keying in-band proves its audio reaches the caller.
@@ -247,14 +229,14 @@ class Phone {
     answered_at_ = now_s();
     last_group_at_ = now_s();
     if (groups_.empty()) groups_sent_at_ = now_s();
-    say("answered: 200 OK (" + std::string(sdp::codec_name(negotiated->codec)) +
+    say("answered: 200 OK (" + std::string(sdp::codec_name(negotiated.codec)) +
         (stream.telephone_event_pt
              ? ", telephone-event " + std::to_string(*stream.telephone_event_pt)
              : ", no telephone-event") +
-        (negotiated->srtp ? ", SRTP " + std::string(sdp::suite_name(negotiated->srtp->suite))
-                          : std::string(", RTP unencrypted")) +
-        ", media to " + remote->to_string() +
-        (negotiated->rtcp_mux ? ", RTCP muxed on the RTP port" : "") + ")");
+        (negotiated.srtp ? ", SRTP " + std::string(sdp::suite_name(negotiated.srtp->suite))
+                         : std::string(", RTP unencrypted")) +
+        ", media to " + stream.remote.to_string() +
+        (negotiated.rtcp_mux ? ", RTCP muxed on the RTP port" : "") + ")");
   }
 
   void tick() {

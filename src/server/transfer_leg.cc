@@ -1,8 +1,7 @@
 #include "server/transfer_leg.h"
 
 #include "sdp/negotiation.h"
-#include "server/media_codec.h"
-#include "server/media_rtcp.h"
+#include "server/negotiated_stream.h"
 
 namespace keyline::server {
 
@@ -83,15 +82,8 @@ void TransferLeg::on_leg_answered(const sip::Message& response) {
     ctx_.ua.hangup(handle_);
     return;
   }
-  auto answer = sdp::parse(response.body);
-  auto negotiated =
-      answer ? sdp::accept_answer(offer_, *answer) : Result<sdp::NegotiatedMedia>(answer.error());
-  std::optional<io::Endpoint> remote;
-  if (negotiated) {
-    if (auto ep = io::Endpoint::parse(negotiated->remote_address, negotiated->remote_port))
-      remote = *ep;
-  }
-  if (!negotiated || !remote) {
+  auto answered = stream_from_answer(offer_, response.body);
+  if (!answered) {
     ctx_.ua.hangup(handle_);
     flow::TransferResult r;
     r.status = 488;
@@ -99,12 +91,7 @@ void TransferLeg::on_leg_answered(const sip::Message& response) {
     report(r);
     return;
   }
-  media::StreamParams stream;
-  stream.remote = *remote;
-  stream.codec = to_media_codec(negotiated->codec);
-  stream.payload_type = negotiated->payload_type;
-  stream.telephone_event_pt = negotiated->telephone_event_pt;
-  apply_rtcp(*negotiated, stream);
+  media::StreamParams stream = std::move(answered->stream);
   media::MediaSession::Handlers handlers;
   // The far end's audio goes to the caller as it comes.
   handlers.on_audio = [this](std::span<const std::int16_t> pcm) { caller_.push_live_audio(pcm); };
@@ -122,7 +109,7 @@ void TransferLeg::on_leg_answered(const sip::Message& response) {
   // telephone-event, tones otherwise.
   for (char key : request_.dtmf) media_->send_digit(key);
   ctx_.logger.info("call", ctx_.call_id + " transfer " + request_.module + ": answered (" +
-                               std::string(sdp::codec_name(negotiated->codec)) + ")");
+                               std::string(sdp::codec_name(answered->negotiated.codec)) + ")");
   if (timer_) ctx_.loop.cancel_timer(timer_);
   std::weak_ptr<bool> alive = alive_;
   timer_ = ctx_.loop.add_timer(request_.max_duration, [this, alive] {

@@ -4,26 +4,18 @@
 // sdp::OfferAnswer; this file joins them to the call's media.
 #include "privacy/redact.h"
 #include "sdp/session.h"
-#include "server/media_codec.h"
-#include "server/media_crypto.h"
-#include "server/media_rtcp.h"
+#include "server/negotiated_stream.h"
 #include "server/worker.h"
 #include "sip/dtmf_info.h"
 
 namespace keyline::server {
 
 Result<media::StreamParams> Worker::stream_params(const sdp::NegotiatedMedia& negotiated) const {
-  auto remote = io::Endpoint::parse(negotiated.remote_address, negotiated.remote_port);
-  if (!remote) return remote.error();
-  media::StreamParams stream;
-  stream.remote = *remote;
-  stream.codec = to_media_codec(negotiated.codec);
-  stream.payload_type = negotiated.payload_type;
-  stream.telephone_event_pt = negotiated.telephone_event_pt;
+  auto built = negotiated_stream(negotiated);
+  if (!built) return built.error();
+  media::StreamParams stream = std::move(*built);
   stream.dtmf_mode = config_.media.dtmf_mode;
   stream.inactivity_timeout = std::chrono::seconds(config_.media.rtp_timeout_s);
-  if (negotiated.srtp) stream.srtp = to_media_srtp(*negotiated.srtp);
-  apply_rtcp(negotiated, stream);
   using D = sdp::Direction;
   // "c=0.0.0.0" is the RFC 2543 way to hold a call, still sent by some peers.
   const bool held_address = negotiated.remote_address == "0.0.0.0";
