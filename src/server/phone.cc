@@ -18,6 +18,7 @@
 #include "sdp/session.h"
 #include "server/media_codec.h"
 #include "server/negotiated_stream.h"
+#include "server/phone_transcript.h"
 #include "sip/dtmf_info.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
@@ -59,7 +60,7 @@ std::string local_address_for(const io::Endpoint& remote) {
 class Phone {
  public:
   Phone(const PhoneOptions& options, std::ostream& out, Logger& logger)
-      : options_(options), out_(out), logger_(logger), start_(std::chrono::steady_clock::now()) {
+      : options_(options), transcript_(out), logger_(logger) {
     for (auto group : split(options.dtmf, ' '))
       if (!group.empty()) groups_.emplace_back(group);
     dtmf_groups_ = groups_.size();
@@ -70,7 +71,7 @@ class Phone {
   int run() {
     auto target = sip::parse_uri(options_.target);
     if (!target || (target->scheme != "sip" && target->scheme != "sips")) {
-      out_ << "error: target must be a sip: URI like sip:100@127.0.0.1:5060\n";
+      transcript_.out() << "error: target must be a sip: URI like sip:100@127.0.0.1:5060\n";
       return 2;
     }
     bool tls = options_.tls || target->scheme == "sips" ||
@@ -78,7 +79,7 @@ class Phone {
     bool tcp = !tls && (options_.tcp || iequals(target->param("transport").value_or(""), "tcp"));
     auto remote = resolve(target->host, target->port ? target->port : (tls ? 5061 : 5060));
     if (!remote) {
-      out_ << "error: " << remote.error().message << "\n";
+      transcript_.out() << "error: " << remote.error().message << "\n";
       return 2;
     }
     if (auto spoken = synthesize_phrases(); !spoken) return fail(spoken.error());
@@ -140,7 +141,7 @@ class Phone {
     if (!options_.codec.empty()) {
       auto codec = parse_codec(options_.codec);
       if (!codec) {
-        out_ << "error: unknown codec " << options_.codec << " (PCMU, PCMA, G722)\n";
+        transcript_.out() << "error: unknown codec " << options_.codec << " (PCMU, PCMA, G722)\n";
         return 2;
       }
       local.codecs = {*codec};
@@ -150,7 +151,7 @@ class Phone {
       if (!options_.srtp_suite.empty()) {
         auto suite = sdp::parse_suite(options_.srtp_suite);
         if (!suite) {
-          out_ << "error: unknown SRTP suite " << options_.srtp_suite << "\n";
+          transcript_.out() << "error: unknown SRTP suite " << options_.srtp_suite << "\n";
           return 2;
         }
         local.srtp_suites = {*suite};
@@ -186,20 +187,9 @@ class Phone {
   }
 
  private:
-  int fail(const Error& e) {
-    out_ << "error: " << e.message << "\n";
-    return 1;
-  }
-
-  double now_s() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
-  void say(const std::string& line) {
-    char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%8.3f  ", now_s());
-    out_ << stamp << line << "\n" << std::flush;
-  }
+  int fail(const Error& e) { return transcript_.fail(e); }
+  double now_s() const { return transcript_.now_s(); }
+  void say(const std::string& line) { transcript_.say(line); }
 
   void on_answered(const sip::Message& response) {
     auto answered = stream_from_answer(offer_, response.body);
@@ -399,14 +389,18 @@ class Phone {
         say("recording failed: " + written.error().message);
     }
     bool all_sent = next_group_ == groups_.size();
-    out_ << "summary: answered=" << (answered_ ? "yes" : "no")
-         << " rtp_received=" << media_->stats().packets_received
-         << " rtp_sent=" << media_->stats().packets_sent << " srtp_dropped=" << srtp_dropped()
-         << " speech_ms=" << speech_frames_ * 20
-         << " dtmf_groups_sent=" << std::min(next_group_, dtmf_groups_) << "/" << dtmf_groups_
-         << " phrases_said=" << next_group_ - std::min(next_group_, dtmf_groups_) << "/"
-         << groups_.size() - dtmf_groups_ << " dtmf_received=" << digits_received_ << " ended="
-         << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : std::string("no")) << "\n";
+    transcript_.out() << "summary: answered=" << (answered_ ? "yes" : "no")
+                      << " rtp_received=" << media_->stats().packets_received
+                      << " rtp_sent=" << media_->stats().packets_sent
+                      << " srtp_dropped=" << srtp_dropped() << " speech_ms=" << speech_frames_ * 20
+                      << " dtmf_groups_sent=" << std::min(next_group_, dtmf_groups_) << "/"
+                      << dtmf_groups_
+                      << " phrases_said=" << next_group_ - std::min(next_group_, dtmf_groups_)
+                      << "/" << groups_.size() - dtmf_groups_
+                      << " dtmf_received=" << digits_received_ << " ended="
+                      << (ended_ ? std::string(sip::end_reason_name(end_reason_))
+                                 : std::string("no"))
+                      << "\n";
     bool clean = ended_ && (end_reason_ == sip::EndReason::kRemoteBye ||
                             end_reason_ == sip::EndReason::kLocalBye);
     return answered_ && all_sent && clean && !timed_out_ ? 0 : 1;
@@ -419,9 +413,8 @@ class Phone {
   }
 
   const PhoneOptions& options_;
-  std::ostream& out_;
+  PhoneTranscript transcript_;
   Logger& logger_;
-  std::chrono::steady_clock::time_point start_;
   IdGenerator ids_;
   std::unique_ptr<io::EventLoop> loop_;
   std::unique_ptr<sip::Transport> transport_;

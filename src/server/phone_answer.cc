@@ -13,6 +13,7 @@
 #include "sdp/session.h"
 #include "server/media_codec.h"
 #include "server/media_rtcp.h"
+#include "server/phone_transcript.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "sip/user_agent.h"
@@ -26,7 +27,7 @@ constexpr double kAnswerSpeechDbfs = -50.0;
 class AnswerPhone {
  public:
   AnswerPhone(const AnswerPhoneOptions& options, std::ostream& out, Logger& logger)
-      : options_(options), out_(out), logger_(logger), start_(std::chrono::steady_clock::now()) {
+      : options_(options), transcript_(out), logger_(logger) {
     for (auto phrase : split(options.say, '|'))
       if (!phrase.empty()) phrases_.emplace_back(phrase);
   }
@@ -34,7 +35,7 @@ class AnswerPhone {
   int run() {
     auto uri = sip::parse_uri(options_.listen);
     if (!uri || uri->scheme != "sip" || !uri->port || !io::Endpoint::parse(uri->host, uri->port)) {
-      out_ << "error: --answer needs sip:USER@IP:PORT (an IP address and a port)\n";
+      transcript_.out() << "error: --answer needs sip:USER@IP:PORT (an IP address and a port)\n";
       return 2;
     }
     host_ = uri->host;
@@ -81,20 +82,9 @@ class AnswerPhone {
   }
 
  private:
-  int fail(const Error& e) {
-    out_ << "error: " << e.message << "\n";
-    return 1;
-  }
-
-  double now_s() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
-  void say(const std::string& line) {
-    char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%8.3f  ", now_s());
-    out_ << stamp << line << "\n" << std::flush;
-  }
+  int fail(const Error& e) { return transcript_.fail(e); }
+  double now_s() const { return transcript_.now_s(); }
+  void say(const std::string& line) { transcript_.say(line); }
 
   void on_incoming(sip::CallHandle c, const sip::Message& invite) {
     if (handle_) {  // one call only
@@ -225,11 +215,11 @@ class AnswerPhone {
       auto written = media::write_wav(options_.record_path, media_->received_audio(), 8000);
       if (!written) say("recording failed: " + written.error().message);
     }
-    out_ << "summary: answered=" << (answered_ ? "yes" : "no")
-         << " rtp_received=" << (media_ ? media_->stats().packets_received : 0)
-         << " speech_ms=" << speech_frames_ * 20 << " dtmf_received=" << digits_
-         << " phrases_said=" << next_phrase_ << "/" << spoken_.size()
-         << " ended=" << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : "no") << "\n";
+    transcript_.out() << "summary: answered=" << (answered_ ? "yes" : "no")
+                      << " rtp_received=" << (media_ ? media_->stats().packets_received : 0)
+                      << " speech_ms=" << speech_frames_ * 20 << " dtmf_received=" << digits_
+                      << " phrases_said=" << next_phrase_ << "/" << spoken_.size() << " ended="
+                      << (ended_ ? std::string(sip::end_reason_name(end_reason_)) : "no") << "\n";
     if (timed_out_ || !ended_) return 1;
     if (refused_) return 0;
     const bool clean =
@@ -238,9 +228,8 @@ class AnswerPhone {
   }
 
   const AnswerPhoneOptions& options_;
-  std::ostream& out_;
+  PhoneTranscript transcript_;
   Logger& logger_;
-  std::chrono::steady_clock::time_point start_;
   IdGenerator ids_;
   std::string host_;
   std::unique_ptr<io::EventLoop> loop_;
