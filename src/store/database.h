@@ -67,6 +67,19 @@ class Statement {
   Idle* idle_;
 };
 
+// Steps a statement to its end and makes a T of each row with `read(statement)`, which reads
+// that row's columns. The first step error ends it.
+template <typename T, typename Read>
+Result<std::vector<T>> all_rows(Statement& s, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(read(s));
+  }
+}
+
 class ReadLease;
 
 class Database {

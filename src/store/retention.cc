@@ -1,7 +1,7 @@
 #include "store/retention.h"
 
-#include <optional>
 #include <filesystem>
+#include <optional>
 
 namespace keyline::store {
 

@@ -11,13 +11,7 @@ class SqliteApps final : public AppRepository {
     auto conn = db_->read();
     auto s = conn->prepare(std::string(kSelect) + " ORDER BY name");
     if (!s) return s.error();
-    std::vector<AppRecord> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back(read(*s));
-    }
+    return all_rows<AppRecord>(*s, read);
   }
 
   Result<std::optional<AppRecord>> get(const std::string& name) override {
@@ -70,13 +64,7 @@ class SqliteApps final : public AppRepository {
         "ORDER BY revision DESC");
     if (!s) return s.error();
     s->bind(1, name);
-    std::vector<AppRevision> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back(read_revision(*s));
-    }
+    return all_rows<AppRevision>(*s, read_revision);
   }
 
   Result<std::optional<AppRevision>> revision(const std::string& name, int revision) override {
@@ -157,13 +145,9 @@ class SqliteApps final : public AppRepository {
         "SELECT file, length(audio), updated_unix_ms FROM app_prompts WHERE app = ? ORDER BY file");
     if (!s) return s.error();
     s->bind(1, app);
-    std::vector<AppPromptInfo> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back({s->text(0), s->integer(1), s->integer(2)});
-    }
+    return all_rows<AppPromptInfo>(*s, [](const Statement& row) {
+      return AppPromptInfo{row.text(0), row.integer(1), row.integer(2)};
+    });
   }
 
   Result<std::optional<std::string>> prompt_audio(const std::string& app,

@@ -12,13 +12,9 @@ class SqliteDeployments final : public DeploymentRepository {
     auto conn = db_->read();
     auto s = conn->prepare(std::string(kSelect) + " ORDER BY label");
     if (!s) return s.error();
-    std::vector<DeploymentRecord> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) break;
-      out.push_back(read(*s));
-    }
+    auto rows = all_rows<DeploymentRecord>(*s, read);
+    if (!rows) return rows.error();
+    std::vector<DeploymentRecord> out = std::move(*rows);
     for (auto& d : out)
       if (auto st = load_variables(*conn, d); !st) return st.error();
     return out;

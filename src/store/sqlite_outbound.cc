@@ -167,14 +167,7 @@ class SqliteOutbound final : public OutboundRepository {
       else
         s->bind(index, std::get<std::int64_t>(params[i]));
     }
-    std::vector<OutboundCall> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) break;
-      out.push_back(read_outbound_call(*s));
-    }
-    return out;
+    return all_rows<OutboundCall>(*s, read_outbound_call);
   }
 
   // Every call in one transaction (none when the list is empty).

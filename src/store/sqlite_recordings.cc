@@ -133,13 +133,7 @@ class SqliteRecordings final : public RecordingRepository {
 
  private:
   static Result<std::vector<RecordingRecord>> read_all(Statement& s) {
-    std::vector<RecordingRecord> out;
-    for (;;) {
-      auto row = s.step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back(read_row(s));
-    }
+    return all_rows<RecordingRecord>(s, read_row);
   }
 
   std::shared_ptr<Database> db_;

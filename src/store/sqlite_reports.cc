@@ -41,14 +41,10 @@ class SqliteReports final : public ReportRepository {
     auto s = db_->prepare(std::string(kModuleCountsSql) + " ORDER BY v.page, v.module, v.type");
     if (!s) return s.error();
     bind_filter(*s, filter);
-    std::vector<ModuleCounts> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back(ModuleCounts{s->text(0), s->text(1), s->text(2), s->integer(3), s->integer(4),
-                                 s->integer(5)});
-    }
+    return all_rows<ModuleCounts>(*s, [](const Statement& row) {
+      return ModuleCounts{row.text(0),    row.text(1),    row.text(2),
+                          row.integer(3), row.integer(4), row.integer(5)};
+    });
   }
 
  private:

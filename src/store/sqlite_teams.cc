@@ -12,13 +12,11 @@ class SqliteTeams final : public TeamRepository {
     auto guard = db_->lock();
     auto s = db_->prepare("SELECT name, created_by, created_unix_ms FROM teams ORDER BY name");
     if (!s) return s.error();
-    std::vector<TeamRecord> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) break;
-      out.push_back({s->text(0), s->text(1), s->integer(2), {}});
-    }
+    auto rows = all_rows<TeamRecord>(*s, [](const Statement& row) {
+      return TeamRecord{row.text(0), row.text(1), row.integer(2), {}};
+    });
+    if (!rows) return rows.error();
+    std::vector<TeamRecord> out = std::move(*rows);
     for (auto& t : out)
       if (auto st = load_members(t); !st) return st.error();
     return out;
@@ -117,13 +115,9 @@ class SqliteTeams final : public TeamRepository {
     if (!s) return s.error();
     s->bind(1, kind);
     s->bind(2, target);
-    std::vector<ShareRecord> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back({kind, target, s->text(0), s->text(1), s->integer(2)});
-    }
+    return all_rows<ShareRecord>(*s, [&](const Statement& row) {
+      return ShareRecord{kind, target, row.text(0), row.text(1), row.integer(2)};
+    });
   }
 
   Result<std::vector<std::string>> shared_with(const std::string& kind,
@@ -136,13 +130,7 @@ class SqliteTeams final : public TeamRepository {
     if (!s) return s.error();
     s->bind(1, kind);
     s->bind(2, email);
-    std::vector<std::string> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back(s->text(0));
-    }
+    return all_rows<std::string>(*s, [](const Statement& row) { return row.text(0); });
   }
 
   Status remove_shares(const std::string& kind, const std::string& target) override {

@@ -59,13 +59,7 @@ class SqliteTrunks final : public TrunkRepository {
     auto guard = db_->lock();
     auto s = db_->prepare(std::string(kSelectTrunks) + " ORDER BY name");
     if (!s) return s.error();
-    std::vector<TrunkRecord> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back(read_trunk(*s));
-    }
+    return all_rows<TrunkRecord>(*s, read_trunk);
   }
 
   Result<std::optional<TrunkRecord>> get(const std::string& name) override {

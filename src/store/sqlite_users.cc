@@ -96,13 +96,10 @@ class SqliteUsers final : public UserRepository {
         "ORDER BY k.created_unix_ms, k.key_id");
     if (!s) return s.error();
     s->bind(1, user_id);
-    std::vector<ApiKeyInfo> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back({s->text(0), s->integer(1), s->text(2), s->integer(3), s->integer(4) != 0});
-    }
+    return all_rows<ApiKeyInfo>(*s, [](const Statement& row) {
+      return ApiKeyInfo{row.text(0), row.integer(1), row.text(2), row.integer(3),
+                        row.integer(4) != 0};
+    });
   }
 
   Result<bool> revoke_key(const std::string& key_id) override {
@@ -156,14 +153,10 @@ class SqliteAudit final : public AuditLog {
         "ORDER BY id DESC LIMIT ?");
     if (!s) return s.error();
     s->bind(1, static_cast<std::int64_t>(limit));
-    std::vector<AuditEntry> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return out;
-      out.push_back(
-          AuditEntry{s->integer(0), s->integer(1), s->text(2), s->text(3), s->text(4), s->text(5)});
-    }
+    return all_rows<AuditEntry>(*s, [](const Statement& row) {
+      return AuditEntry{row.integer(0), row.integer(1), row.text(2),
+                        row.text(3),    row.text(4),    row.text(5)};
+    });
   }
 
  private:
