@@ -153,6 +153,17 @@ wait_for_call_log() {
   cat "$out"
 }
 
+# wait_for_line FILE PATTERN — true once a line of FILE matches PATTERN (grep -E), false after
+# 10 s; for log lines written by another process around the event the test saw.
+wait_for_line() {
+  local file="$1" pattern="$2"
+  for _ in $(seq 1 100); do
+    grep -Eq "$pattern" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # make_test_pki "CA NAME" — a throwaway CA and a certificate for 127.0.0.1 signed by it, for the
 # tests' local HTTPS services: sets PKI to $WORK/pki, which then holds ca.pem, server.pem and
 # server.key (EC P-256, valid for two days).

@@ -72,8 +72,8 @@ if "$KEYLINE" call "sip:100@127.0.0.1:$SIP_PORT" --timeout 20 >"$out_plain" 2>&1
 fi
 cat "$out_plain"
 grep -q "call failed: 488" "$out_plain" || fail "plain RTP offer not rejected with 488"
-grep -q "rejected 488: 488 Not Acceptable Here: SRTP is mandatory" "$WORK/server.log" ||
-  fail "server did not say why it rejected"
+wait_for_line "$WORK/server.log" "rejected 488: 488 Not Acceptable Here: SRTP is mandatory" ||
+  { tail -n 30 "$WORK/server.log"; fail "server did not say why it rejected"; }
 server_alive || fail "server died"
 stop_server
 echo PASS
